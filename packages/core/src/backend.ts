@@ -1,0 +1,129 @@
+/**
+ * The contract every OS backend implements (Linux procfs, FreeBSD/macOS sysctl, AIX `no`, Windows iphlpapi),
+ * and the in-memory backend in `memory-backend.ts`. The facade talks only to this interface.
+ *
+ * Rules for implementers:
+ * - Validate with core (`assertValidRange` / `assertValidPortList`) before touching the kernel; bad input throws
+ *   `ERR_INVALID_RANGE` / `ERR_INVALID_PORT_LIST` and changes nothing.
+ * - After every write, read back and compare; a difference is `ERR_RANGE_CLAMPED` or `ERR_READBACK_MISMATCH`.
+ * - A failed multi-step change restores the previous value (`ERR_ROLLED_BACK`, or `ERR_ROLLBACK_FAILED`).
+ * - OS errors are `EphemeralPortsError`s with `code` = errno name, `errno`, `syscall`, `path` and a `remedy`.
+ * - `source` always says how a value was obtained; a backend never returns a guess.
+ */
+import type { Diagnostic } from './errors.js';
+import type { PortRange, PortSet } from './range.js';
+import type { CensusOptions, SocketCensus } from './sockets.js';
+
+/** The platforms that have a backend; the values are `process.platform` names. */
+export type TargetOs = 'linux' | 'freebsd' | 'darwin' | 'aix' | 'win32';
+export const TARGET_OSES: readonly TargetOs[] = Object.freeze(['linux', 'freebsd', 'darwin', 'aix', 'win32']);
+
+export type Protocol = 'tcp' | 'udp';
+export const PROTOCOLS: readonly Protocol[] = Object.freeze(['tcp', 'udp']);
+
+export interface ScopeOptions {
+  /** Transport whose range is meant. Default `tcp`. On Linux, FreeBSD and macOS both share one range. */
+  protocol?: Protocol;
+  /**
+   * Linux only: the network namespace to act in, as a path (`/proc/<pid>/ns/net`, `/run/netns/<name>`).
+   * Default: the caller's. Other OSes reject it with `ERR_UNSUPPORTED_OPERATION`.
+   */
+  netns?: string;
+}
+
+/** Live constraints read from the kernel, fed to core validation. */
+export interface KernelConstraints {
+  /** Linux `ip_unprivileged_port_start`: the lowest allowed range start. */
+  unprivilegedPortStart?: number;
+  /** AIX: min/max that `no -x` reports for the low and the high tunable of the protocol. */
+  tunableLimits?: { low: { min: number; max: number }; high: { min: number; max: number } };
+}
+
+export interface RangeReading {
+  range: PortRange;
+  protocol: Protocol;
+  /** How the value was obtained, e.g. `native:procfs`, `js:procfs`, `native:sysctl`, `spawn:no`, `spawn:netsh`. */
+  source: string;
+  /** OS-specific extras (BSD high/low ranges, AIX default and next-boot values, Windows start + count, ...). */
+  details?: Record<string, unknown>;
+}
+
+export interface RangeChange {
+  previous: PortRange;
+  current: PortRange;
+  protocol: Protocol;
+  source: string;
+  /** Non-fatal findings, e.g. Linux's equal-parity advice. */
+  warnings: Diagnostic[];
+}
+
+export interface ReservedReading {
+  /** Linux `ip_local_reserved_ports`; Windows excluded port ranges. */
+  ports: PortSet;
+  kind: 'reserved' | 'excluded';
+  source: string;
+  details?: Record<string, unknown>;
+}
+
+export interface ReservedChange {
+  previous: PortSet;
+  current: PortSet;
+  source: string;
+}
+
+export interface PersistOptions extends ScopeOptions {
+  /** Where to write (a sysctl.d file, sysctl.conf, plist...). Each backend documents its default. */
+  file?: string;
+  /** Compute and return the change without writing anything. */
+  dryRun?: boolean;
+}
+
+export interface PersistResult {
+  /** The file written or the mechanism used (`no -p`, `netsh store=persistent`). */
+  target: string;
+  /** Content before and after, when the target is a file. */
+  before?: string;
+  after?: string;
+  /** Unified diff of `before` → `after`, when the target is a file. */
+  diff?: string;
+  /** False on dry run. */
+  written: boolean;
+}
+
+export interface PersistedReading {
+  /** The range the next boot will apply, or null when nothing is configured. */
+  range: PortRange | null;
+  target: string;
+}
+
+export interface BackendInfo {
+  os: TargetOs;
+  /** Kernel release, e.g. `6.1.0-18-amd64`. */
+  release: string;
+  /** Implementation in use, e.g. `native` or `js-fallback`, with the reason when it is a fallback. */
+  implementation: string;
+  fallbackReason?: string;
+  /** True when TCP and UDP have separate ranges (AIX, Windows). */
+  separateProtocolRanges: boolean;
+  supportsNetns: boolean;
+  supportsReserved: boolean;
+  supportsCensus: boolean;
+}
+
+export interface EphemeralPortsBackend {
+  readonly os: TargetOs;
+  info(): BackendInfo;
+  getRange(options?: ScopeOptions): Promise<RangeReading>;
+  /** A synchronous read, where the backend can do it without spawning a process. */
+  getRangeSync?(options?: ScopeOptions): RangeReading;
+  setRange(range: PortRange, options?: ScopeOptions): Promise<RangeChange>;
+  getConstraints(options?: ScopeOptions): Promise<KernelConstraints>;
+  /** Rejects with `ERR_UNSUPPORTED_OPERATION` when `info().supportsReserved` is false. */
+  getReserved(options?: ScopeOptions): Promise<ReservedReading>;
+  setReserved(ports: PortSet, options?: ScopeOptions): Promise<ReservedChange>;
+  /** Writes the OS's boot-time configuration for `range` (or says what it would write, on dry run). */
+  persistRange(range: PortRange, options?: PersistOptions): Promise<PersistResult>;
+  getPersisted(options?: PersistOptions): Promise<PersistedReading>;
+  /** Socket census; present when `info().supportsCensus`. */
+  census?(options?: CensusOptions): Promise<SocketCensus>;
+}

@@ -1,0 +1,10 @@
+/**
+ * @ephemeral-ports/core — pure TypeScript, no I/O: the range model, per-OS validation and defaults, parsers of
+ * every OS's native formats, the backend contract, and allocation logic.
+ */
+export * from './errors.js';
+export * from './range.js';
+export * from './backend.js';
+export * from './sockets.js';
+export * from './validate.js';
+export * from './memory-backend.js';

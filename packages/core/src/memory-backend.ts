@@ -1,0 +1,135 @@
+/**
+ * An in-memory backend that follows one OS's documented rules. It runs the same contract tests as the real
+ * backends, and lets applications test code that reads or sets the range without touching a kernel.
+ */
+import type {
+  BackendInfo,
+  EphemeralPortsBackend,
+  KernelConstraints,
+  PersistOptions,
+  PersistResult,
+  PersistedReading,
+  Protocol,
+  RangeChange,
+  RangeReading,
+  ReservedChange,
+  ReservedReading,
+  ScopeOptions,
+  TargetOs,
+} from './backend.js';
+import { EphemeralPortsError, ErrorCodes } from './errors.js';
+import { type PortRange, PortSet, rangeEquals } from './range.js';
+import { assertValidPortList, assertValidRange, validateRange } from './validate.js';
+
+export interface MemoryBackendOptions {
+  os?: TargetOs;
+  /** Initial range for every protocol. Default 32768–60999. */
+  range?: PortRange;
+  reserved?: PortSet;
+  constraints?: KernelConstraints;
+  release?: string;
+}
+
+const SEPARATE: ReadonlySet<TargetOs> = new Set(['aix', 'win32']);
+const RESERVED: ReadonlySet<TargetOs> = new Set(['linux', 'win32']);
+const SOURCE = 'memory';
+
+export function createMemoryBackend(options: MemoryBackendOptions = {}): EphemeralPortsBackend {
+  const os = options.os ?? 'linux';
+  const separate = SEPARATE.has(os);
+  const initial = options.range ?? { low: 32768, high: 60999 };
+  const ranges = new Map<Protocol, PortRange>([
+    ['tcp', initial],
+    ['udp', initial],
+  ]);
+  const persisted = new Map<Protocol, PortRange>();
+  let reserved = options.reserved ?? PortSet.EMPTY;
+  const constraints: KernelConstraints = { ...options.constraints };
+
+  const key = (o?: ScopeOptions): Protocol => {
+    if (o?.netns !== undefined) {
+      throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, 'the memory backend has no network namespaces');
+    }
+    const protocol = o?.protocol ?? 'tcp';
+    if (protocol !== 'tcp' && protocol !== 'udp') {
+      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `protocol must be tcp or udp, got ${String(protocol)}`);
+    }
+    return separate ? protocol : 'tcp';
+  };
+  const requireReserved = () => {
+    if (!RESERVED.has(os)) {
+      throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, `${os} has no reserved-port list`);
+    }
+  };
+  const read = (o?: ScopeOptions): RangeReading => {
+    const k = key(o);
+    return { range: ranges.get(k)!, protocol: o?.protocol ?? 'tcp', source: SOURCE };
+  };
+
+  return {
+    os,
+    info(): BackendInfo {
+      return {
+        os,
+        release: options.release ?? 'memory',
+        implementation: 'memory',
+        separateProtocolRanges: separate,
+        supportsNetns: false,
+        supportsReserved: RESERVED.has(os),
+        supportsCensus: false,
+      };
+    },
+    getRangeSync: read,
+    async getRange(o) {
+      return read(o);
+    },
+    async setRange(input, o): Promise<RangeChange> {
+      const k = key(o);
+      const next = assertValidRange(os, input, constraints);
+      const previous = ranges.get(k)!;
+      ranges.set(k, next);
+      if (!separate) ranges.set('udp', next);
+      return {
+        previous,
+        current: next,
+        protocol: o?.protocol ?? 'tcp',
+        source: SOURCE,
+        warnings: validateRange(os, next, constraints).warnings,
+      };
+    },
+    async getConstraints(o) {
+      key(o);
+      return { ...constraints };
+    },
+    async getReserved(o): Promise<ReservedReading> {
+      key(o);
+      requireReserved();
+      return { ports: reserved, kind: os === 'win32' ? 'excluded' : 'reserved', source: SOURCE };
+    },
+    async setReserved(ports, o): Promise<ReservedChange> {
+      key(o);
+      requireReserved();
+      const next = assertValidPortList(ports);
+      const previous = reserved;
+      reserved = next;
+      return { previous, current: next, source: SOURCE };
+    },
+    async persistRange(input, o: PersistOptions = {}): Promise<PersistResult> {
+      const k = key(o);
+      const next = assertValidRange(os, input, constraints);
+      const target = o.file ?? 'memory';
+      const before = persisted.get(k);
+      if (!o.dryRun) persisted.set(k, next);
+      const fmt = (r?: PortRange) => (r ? `${r.low} ${r.high}\n` : '');
+      return {
+        target,
+        before: fmt(before),
+        after: fmt(next),
+        written: !o.dryRun && !(before && rangeEquals(before, next)),
+      };
+    },
+    async getPersisted(o: PersistOptions = {}): Promise<PersistedReading> {
+      return { range: persisted.get(key(o)) ?? null, target: o.file ?? 'memory' };
+    },
+  };
+}
