@@ -8,3 +8,4 @@ export * from './backend.js';
 export * from './sockets.js';
 export * from './validate.js';
 export * from './memory-backend.js';
+export * from './text-diff.js';
