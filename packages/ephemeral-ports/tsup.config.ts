@@ -1,10 +1,25 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  target: 'node20',
-  sourcemap: false,
-});
+export default defineConfig([
+  // The library: ESM + CJS with types. Core and the OS backends stay external (dependencies).
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    target: 'node20',
+    shims: true,
+    sourcemap: false,
+  },
+  // The CLI: CommonJS for bin/ephemeral-ports.js, one chunk per command so a run loads only its own.
+  {
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['cjs'],
+    splitting: true,
+    dts: false,
+    clean: false,
+    target: 'node20',
+    shims: true,
+    sourcemap: false,
+  },
+]);

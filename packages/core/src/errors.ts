@@ -9,7 +9,8 @@
 export interface Diagnostic {
   /** Stable machine-readable code, e.g. `RANGE_LOW_BELOW_UNPRIVILEGED_START`. */
   readonly code: string;
-  readonly severity: 'error' | 'warning';
+  /** `info` only reports a fact worth knowing (e.g. reserved ports inside the range); it never blocks anything. */
+  readonly severity: 'error' | 'warning' | 'info';
   /** One human sentence. */
   readonly message: string;
   /** The input field it is about (`low`, `high`, `count`, ...), when there is one. */

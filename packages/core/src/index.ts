@@ -9,3 +9,5 @@ export * from './sockets.js';
 export * from './validate.js';
 export * from './memory-backend.js';
 export * from './text-diff.js';
+export * from './aix/no-output.js';
+export * from './allocation/index.js';

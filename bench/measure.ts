@@ -1,0 +1,52 @@
+/**
+ * A tiny timing helper: warm up, time N samples with process.hrtime.bigint, report median/p90 per operation and
+ * ops/s derived from the median. Each sample runs `fn` `batch` times so very cheap operations are measurable.
+ */
+export interface MeasureOptions {
+  /** Samples discarded before timing (JIT warm-up). Default 5. */
+  warmup?: number;
+  /** Timed samples. Default 30. */
+  iterations?: number;
+  /** Calls of `fn` per sample. Default 1. */
+  batch?: number;
+}
+
+export interface Measurement {
+  /** Median nanoseconds per call. */
+  medianNs: number;
+  /** 90th percentile nanoseconds per call. */
+  p90Ns: number;
+  /** Calls per second at the median. */
+  opsPerSec: number;
+  samples: number;
+}
+
+export async function measure(fn: () => unknown, options: MeasureOptions = {}): Promise<Measurement> {
+  const warmup = options.warmup ?? 5;
+  const iterations = options.iterations ?? 30;
+  const batch = Math.max(1, options.batch ?? 1);
+  if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError('iterations must be a positive integer');
+  let sink: unknown;
+  const sample = async (): Promise<number> => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) {
+      const out = fn();
+      sink = out instanceof Promise ? await out : out;
+    }
+    return Number(process.hrtime.bigint() - start) / batch;
+  };
+  for (let i = 0; i < warmup; i++) await sample();
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) times.push(await sample());
+  void sink;
+  times.sort((a, b) => a - b);
+  const medianNs = percentile(times, 0.5);
+  return { medianNs, p90Ns: percentile(times, 0.9), opsPerSec: medianNs > 0 ? 1e9 / medianNs : Infinity, samples: iterations };
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank]!;
+}

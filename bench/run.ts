@@ -1,0 +1,84 @@
+/**
+ * `npm run bench [-- <substring>]`: runs every suite in bench/suites/*.ts (in file-name order, one after the
+ * other so they do not compete for CPU), prints a table per suite and writes bench/results.json.
+ * A substring filter keeps only suites whose name or file name contains it.
+ */
+import { readdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BenchRow, BenchSuite } from './types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const suitesDir = join(here, 'suites');
+
+function isSuite(value: unknown): value is BenchSuite {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.name === 'string' && typeof v.run === 'function';
+}
+
+function fmt(n: number | undefined): string {
+  if (n === undefined) return '';
+  if (!Number.isFinite(n)) return String(n);
+  const abs = Math.abs(n);
+  if (abs !== 0 && (abs >= 1e7 || abs < 1e-3)) return n.toExponential(3);
+  return n.toLocaleString('en-US', { maximumFractionDigits: abs >= 100 ? 0 : 3 });
+}
+
+function printTable(title: string, rows: readonly BenchRow[]): void {
+  const header = ['name', 'value', 'unit', 'anchor', 'anchor value', 'ratio', 'goal', 'pass'];
+  const body = rows.map((r) => [
+    r.name,
+    fmt(r.value),
+    r.unit,
+    r.anchor ?? '',
+    fmt(r.anchorValue),
+    r.ratio === undefined ? '' : `${fmt(r.ratio)}×`,
+    r.goal ?? '',
+    r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 1 || i === 4 || i === 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ');
+  console.log(`\n## ${title}`);
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const row of body) console.log(line(row));
+}
+
+async function main(): Promise<number> {
+  const filter = process.argv[2];
+  const files = (await readdir(suitesDir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
+  const results: Record<string, { file: string; rows: BenchRow[]; error?: string; ms: number }> = {};
+  let failed = 0;
+  let missed = 0;
+  for (const file of files) {
+    const mod: unknown = await import(pathToFileURL(join(suitesDir, file)).href);
+    const suite = (mod as { default?: unknown }).default;
+    if (!isSuite(suite)) {
+      console.error(`bench/suites/${file}: default export is not { name, run() }; skipped`);
+      failed++;
+      continue;
+    }
+    if (filter && !suite.name.includes(filter) && !basename(file, '.ts').includes(filter)) continue;
+    const started = Date.now();
+    try {
+      const rows = await suite.run();
+      results[suite.name] = { file, rows, ms: Date.now() - started };
+      printTable(`${suite.name}  (${file}, ${Date.now() - started} ms)`, rows);
+      missed += rows.filter((r) => r.pass === false).length;
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      results[suite.name] = { file, rows: [], error: message, ms: Date.now() - started };
+      console.error(`\n## ${suite.name} FAILED\n${message}`);
+      failed++;
+    }
+  }
+  const out = join(here, 'results.json');
+  const meta = { date: new Date().toISOString(), node: process.version, platform: process.platform, arch: process.arch, filter: filter ?? null };
+  await writeFile(out, `${JSON.stringify({ meta, suites: results }, null, 2)}\n`);
+  console.log(`\nwrote ${out}; ${failed} suite(s) failed, ${missed} goal(s) missed`);
+  // Missed goals are reported, not fatal: timings on a shared machine vary. A crashing suite is fatal.
+  return failed ? 1 : 0;
+}
+
+process.exitCode = await main();

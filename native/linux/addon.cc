@@ -1,0 +1,109 @@
+// Node-API surface of the Linux addon; typed on the JS side in packages/linux/src/native.ts. Every function is
+// synchronous: a procfs read or write takes microseconds, and the netns variants wait for a short thread.
+#include <napi.h>
+
+#include <string>
+
+#include "netns_thread.h"
+#include "procfs.h"
+#include "sock_diag.h"
+#include "system_error.h"
+
+namespace ephemeral_ports {
+namespace {
+
+Napi::Error ArgumentError(Napi::Env env, const std::string& message) {
+  Napi::Error error = Napi::TypeError::New(env, message);
+  error.Set("code", Napi::String::New(env, "ERR_INVALID_ARGUMENT"));
+  return error;
+}
+
+// Optional trailing argument: a namespace path, or undefined for the caller's namespace.
+bool NetnsArgument(const Napi::CallbackInfo& info, size_t index, std::string* path) {
+  if (info.Length() <= index || info[index].IsUndefined()) return false;
+  if (!info[index].IsString()) throw ArgumentError(info.Env(), "netns must be a path string");
+  *path = info[index].As<Napi::String>().Utf8Value();
+  if (path->empty() || (*path)[0] != '/') throw ArgumentError(info.Env(), "netns must be an absolute path");
+  return true;
+}
+
+Knob KnobArgument(const Napi::CallbackInfo& info) {
+  Knob knob;
+  if (info.Length() < 1 || !info[0].IsString() || !KnobFromName(info[0].As<Napi::String>().Utf8Value(), &knob)) {
+    throw ArgumentError(info.Env(), "knob must be ip_local_port_range, ip_local_reserved_ports or "
+                                    "ip_unprivileged_port_start");
+  }
+  return knob;
+}
+
+// Runs `work` here, or on a thread inside `netns` when one was given; throws the captured OS error.
+template <typename Work>
+void Run(Napi::Env env, bool in_netns, const std::string& netns, Work work) {
+  OsFailure failure;
+  bool ok = in_netns ? RunInNetns(netns, work, &failure) : work(&failure);
+  if (!ok) throw SystemError(env, failure);
+}
+
+// Packs both ends into one int32 (low in bits 0-15, high in bits 16-31): a small integer costs no allocation.
+Napi::Value PackedRange(Napi::Env env, uint32_t low, uint32_t high) {
+  return Napi::Number::New(env, static_cast<int32_t>((high << 16) | low));
+}
+
+// readPortRange(netns?: string): number  — packed, see PackedRange.
+Napi::Value ReadPortRange(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string netns;
+  uint32_t low = 0, high = 0;
+  if (!NetnsArgument(info, 0, &netns)) {
+    OsFailure failure;
+    if (!ReadPortRangeFast(&low, &high, &failure)) throw SystemError(env, failure);
+    return PackedRange(env, low, high);
+  }
+  Run(env, true, netns, [&](OsFailure* failure) {
+    std::string text;
+    if (!ReadKnob(Knob::kPortRange, &text, failure)) return false;
+    if (ParsePortRange(text.data(), text.size(), &low, &high)) return true;
+    failure->Set(EIO, "read", KnobPath(Knob::kPortRange));
+    return false;
+  });
+  return PackedRange(env, low, high);
+}
+
+// readKnob(knob: string, netns?: string): string  — the file's text as the kernel prints it.
+Napi::Value ReadKnobText(const Napi::CallbackInfo& info) {
+  Knob knob = KnobArgument(info);
+  std::string netns;
+  bool in_netns = NetnsArgument(info, 1, &netns);
+  std::string text;
+  Run(info.Env(), in_netns, netns, [&](OsFailure* failure) { return ReadKnob(knob, &text, failure); });
+  return Napi::String::New(info.Env(), text);
+}
+
+// exchangeKnob(knob: string, value: string, netns?: string): [previous: string, current: string]
+Napi::Value ExchangeKnobText(const Napi::CallbackInfo& info) {
+  Knob knob = KnobArgument(info);
+  if (info.Length() < 2 || !info[1].IsString()) throw ArgumentError(info.Env(), "value must be a string");
+  std::string value = info[1].As<Napi::String>().Utf8Value();
+  std::string netns;
+  bool in_netns = NetnsArgument(info, 2, &netns);
+  std::string previous, current;
+  Run(info.Env(), in_netns, netns,
+      [&](OsFailure* failure) { return ExchangeKnob(knob, value, &previous, &current, failure); });
+  Napi::Array result = Napi::Array::New(info.Env(), 2);
+  result.Set(0u, Napi::String::New(info.Env(), previous));
+  result.Set(1u, Napi::String::New(info.Env(), current));
+  return result;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("readPortRange", Napi::Function::New(env, ReadPortRange, "readPortRange"));
+  exports.Set("readKnob", Napi::Function::New(env, ReadKnobText, "readKnob"));
+  exports.Set("exchangeKnob", Napi::Function::New(env, ExchangeKnobText, "exchangeKnob"));
+  RegisterCensus(env, exports);
+  return exports;
+}
+
+}  // namespace
+}  // namespace ephemeral_ports
+
+NODE_API_MODULE(ephemeral_ports_linux, ephemeral_ports::Init)

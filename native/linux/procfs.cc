@@ -1,0 +1,164 @@
+#include "procfs.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+namespace ephemeral_ports {
+namespace {
+
+constexpr const char* kPortRangePath = "/proc/sys/net/ipv4/ip_local_port_range";
+constexpr const char* kReservedPortsPath = "/proc/sys/net/ipv4/ip_local_reserved_ports";
+constexpr const char* kUnprivilegedStartPath = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+
+// Retries EINTR, which signals delivered to Node's threads can cause.
+int OpenRetrying(const char* path, int flags) {
+  int fd;
+  do {
+    fd = open(path, flags | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+bool Fail(OsFailure* failure, int err, const char* syscall, const char* path) {
+  failure->Set(err, syscall, path);
+  failure->remedy = KnobRemedy(err, syscall);
+  return false;
+}
+
+bool ReadAll(int fd, const char* path, std::string* text, OsFailure* failure) {
+  text->clear();
+  char chunk[16384];
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Fail(failure, errno, "read", path);
+    if (n == 0) return true;
+    text->append(chunk, static_cast<size_t>(n));
+  }
+}
+
+bool ReadPath(const char* path, std::string* text, OsFailure* failure) {
+  int fd = OpenRetrying(path, O_RDONLY);
+  if (fd < 0) return Fail(failure, errno, "open", path);
+  bool ok = ReadAll(fd, path, text, failure);
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
+bool KnobFromName(const std::string& name, Knob* knob) {
+  if (name == "ip_local_port_range") *knob = Knob::kPortRange;
+  else if (name == "ip_local_reserved_ports") *knob = Knob::kReservedPorts;
+  else if (name == "ip_unprivileged_port_start") *knob = Knob::kUnprivilegedPortStart;
+  else return false;
+  return true;
+}
+
+const char* KnobPath(Knob knob) {
+  switch (knob) {
+    case Knob::kPortRange: return kPortRangePath;
+    case Knob::kReservedPorts: return kReservedPortsPath;
+    case Knob::kUnprivilegedPortStart: return kUnprivilegedStartPath;
+  }
+  return kPortRangePath;
+}
+
+bool ReadKnob(Knob knob, std::string* text, OsFailure* failure) {
+  return ReadPath(KnobPath(knob), text, failure);
+}
+
+bool ExchangeKnob(Knob knob, const std::string& value, std::string* previous, std::string* current,
+                  OsFailure* failure) {
+  const char* path = KnobPath(knob);
+  if (!ReadPath(path, previous, failure)) return false;
+  // Open for writing separately: a read-only caller gets EACCES here, before anything changes.
+  int fd = OpenRetrying(path, O_WRONLY);
+  if (fd < 0) return Fail(failure, errno, "open", path);
+  ssize_t written;
+  do {
+    written = pwrite(fd, value.data(), value.size(), 0);
+  } while (written < 0 && errno == EINTR);
+  int write_errno = errno;
+  close(fd);
+  if (written < 0) return Fail(failure, write_errno, "write", path);
+  if (static_cast<size_t>(written) != value.size()) {
+    // The kernel parsed only part of the value (lists longer than a page); report it rather than guess.
+    Fail(failure, EIO, "write", path);
+    failure->remedy = "the kernel accepted only " + std::to_string(written) + " of " +
+                      std::to_string(value.size()) + " bytes in one write; shorten the value";
+    return false;
+  }
+  return ReadPath(path, current, failure);
+}
+
+bool ParsePortRange(const char* text, size_t length, uint32_t* low, uint32_t* high) {
+  uint32_t values[2] = {0, 0};
+  size_t i = 0;
+  for (int v = 0; v < 2; v++) {
+    while (i < length && (text[i] == ' ' || text[i] == '\t')) i++;
+    size_t digits = 0;
+    while (i < length && text[i] >= '0' && text[i] <= '9' && digits < 6) {
+      values[v] = values[v] * 10 + static_cast<uint32_t>(text[i] - '0');
+      i++;
+      digits++;
+    }
+    if (digits == 0 || values[v] > 65535) return false;
+  }
+  *low = values[0];
+  *high = values[1];
+  return true;
+}
+
+bool ReadPortRangeFast(uint32_t* low, uint32_t* high, OsFailure* failure) {
+  // Opened once per process: the file keeps resolving to the namespace it was opened in, which is the
+  // process's own because this addon never moves the JS thread to another namespace.
+  static std::atomic<int> cached_fd{-1};
+  int fd = cached_fd.load(std::memory_order_acquire);
+  if (fd < 0) {
+    int fresh = OpenRetrying(kPortRangePath, O_RDONLY);
+    if (fresh < 0) return Fail(failure, errno, "open", kPortRangePath);
+    int expected = -1;
+    if (cached_fd.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) {
+      fd = fresh;
+    } else {
+      close(fresh);  // another thread (worker) won the race
+      fd = expected;
+    }
+  }
+  char buffer[32];
+  ssize_t n;
+  do {
+    n = pread(fd, buffer, sizeof buffer, 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return Fail(failure, errno, "read", kPortRangePath);
+  if (!ParsePortRange(buffer, static_cast<size_t>(n), low, high)) {
+    return Fail(failure, EIO, "read", kPortRangePath);
+  }
+  return true;
+}
+
+std::string KnobRemedy(int err, const std::string& syscall) {
+  switch (err) {
+    case EACCES:
+    case EPERM:
+      return "run as root or with CAP_NET_ADMIN in that network namespace; in a container use the runtime's "
+             "--sysctl option (e.g. docker run --sysctl net.ipv4.ip_local_port_range=\"49152 65535\")";
+    case EROFS:
+      return "/proc/sys is mounted read-only (usual in containers): set it with the runtime's --sysctl option, "
+             "or from the host with the netns option pointing at the container's namespace";
+    case ENOENT:
+      return "the file is missing: is /proc mounted, and does this kernel have the knob "
+             "(ip_unprivileged_port_start needs Linux 4.11+)?";
+    case EINVAL:
+      return syscall == "write" ? "the kernel refused the value" : "";
+    default:
+      return "";
+  }
+}
+
+}  // namespace ephemeral_ports

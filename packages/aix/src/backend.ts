@@ -1,0 +1,250 @@
+/**
+ * AIX backend: `tcp_ephemeral_low/high` and `udp_ephemeral_low/high` through `/usr/sbin/no`
+ * (platform-facts.md §7). TCP and UDP have separate ranges. Reads use `no -x` (machine-readable, with the
+ * min/max that validation uses); writes use `no [-p] -o`, ordered so low ≤ high holds after each step, read
+ * back, and restore the previous values if any step fails.
+ */
+import { release, version } from 'node:os';
+import {
+  AIX_EPHEMERAL_TUNABLES,
+  type BackendInfo,
+  type EphemeralPortsBackend,
+  EphemeralPortsError,
+  ErrorCodes,
+  type KernelConstraints,
+  type NoTunable,
+  type PersistOptions,
+  type PortRange,
+  type Protocol,
+  type RangeChange,
+  type RangeReading,
+  type ScopeOptions,
+  assertValidRange,
+  formatRange,
+  parseNoX,
+  rangeEquals,
+  validateRange,
+} from '@ephemeral-ports/core';
+import { type NoRunner, createNoRunner } from './no-command.js';
+
+export interface AixBackendOptions {
+  /** Path of the `no` command. Default `/usr/sbin/no`. */
+  noPath?: string;
+  timeoutMs?: number;
+}
+
+export interface AixBackend extends EphemeralPortsBackend {
+  /** `no [-p] -d`: resets the protocol's range to the defaults (and, with persist, the next-boot values too). */
+  resetRange(options?: ScopeOptions & { persist?: boolean }): Promise<RangeChange>;
+}
+
+interface PairState {
+  low: NoTunable;
+  high: NoTunable;
+}
+
+const NEXTBOOT = '/etc/tunables/nextboot';
+
+export function createAixBackend(options: AixBackendOptions = {}): AixBackend {
+  const no: NoRunner = createNoRunner(options.noPath, options.timeoutMs);
+
+  const protocolOf = (o?: ScopeOptions): Protocol => {
+    if (o?.netns !== undefined) {
+      throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, 'AIX has no network namespaces (netns)');
+    }
+    const protocol = o?.protocol ?? 'tcp';
+    if (protocol !== 'tcp' && protocol !== 'udp') {
+      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `protocol must be tcp or udp, got ${String(protocol)}`);
+    }
+    return protocol;
+  };
+
+  async function readPair(protocol: Protocol): Promise<PairState> {
+    const names = AIX_EPHEMERAL_TUNABLES[protocol];
+    const text = await no.run(['-x', names.low, '-x', names.high]);
+    const byName = new Map(parseNoX(text).map((t) => [t.name, t]));
+    const low = byName.get(names.low);
+    const high = byName.get(names.high);
+    if (!low || !high) {
+      throw new EphemeralPortsError(ErrorCodes.PARSE, `no -x did not report ${names.low} and ${names.high}`);
+    }
+    return { low, high };
+  }
+
+  const currentOf = (s: PairState): PortRange => {
+    if (s.low.current === null || s.high.current === null) {
+      throw new EphemeralPortsError(
+        ErrorCodes.UNSUPPORTED_OPERATION,
+        `${s.low.name}/${s.high.name} report n/a: not supported on this system`,
+      );
+    }
+    return { low: s.low.current, high: s.high.current };
+  };
+  const pairOf = (a: number | null, b: number | null): PortRange | null =>
+    a === null || b === null ? null : { low: a, high: b };
+
+  const constraintsOf = (s: PairState): KernelConstraints => ({
+    tunableLimits: {
+      low: { min: s.low.min ?? 1, max: s.low.max ?? 65535 },
+      high: { min: s.high.min ?? 1, max: s.high.max ?? 65535 },
+    },
+  });
+
+  /**
+   * `-o` arguments in an order that keeps low ≤ high after each step; with `onlyChanged`, bounds already at their
+   * target are left out (a restore touches only what the failed change moved).
+   */
+  function orderedAssignments(protocol: Protocol, from: PortRange, to: PortRange, onlyChanged = false): string[] {
+    const names = AIX_EPHEMERAL_TUNABLES[protocol];
+    const low = onlyChanged && from.low === to.low ? [] : ['-o', `${names.low}=${to.low}`];
+    const high = onlyChanged && from.high === to.high ? [] : ['-o', `${names.high}=${to.high}`];
+    return to.low > from.high ? [...high, ...low] : [...low, ...high];
+  }
+
+  /** Applies `to` (live, or live + next boot), reads back, and restores `from` if anything went wrong. */
+  async function apply(protocol: Protocol, from: PortRange, to: PortRange, flags: string[]): Promise<PortRange> {
+    let failure: unknown;
+    try {
+      await no.run([...flags, ...orderedAssignments(protocol, from, to)]);
+      const now = currentOf(await readPair(protocol));
+      if (rangeEquals(now, to)) return now;
+      failure = new EphemeralPortsError(
+        ErrorCodes.READBACK_MISMATCH,
+        `wrote ${formatRange(to)} for ${protocol} but no -x reads back ${formatRange(now)}`,
+      );
+    } catch (error) {
+      failure = error;
+    }
+    await restore(protocol, from, to, flags, failure);
+    throw failure; // restore() throws unless nothing had changed
+  }
+
+  async function restore(protocol: Protocol, from: PortRange, to: PortRange, flags: string[], failure: unknown) {
+    let now: PortRange;
+    try {
+      now = currentOf(await readPair(protocol));
+    } catch (readError) {
+      throw rollbackFailed(protocol, from, failure, readError);
+    }
+    if (rangeEquals(now, from)) return; // nothing was applied: the original failure stands
+    try {
+      await no.run([...flags, ...orderedAssignments(protocol, now, from, true)]);
+      const back = currentOf(await readPair(protocol));
+      if (!rangeEquals(back, from)) throw new Error(`read back ${formatRange(back)} after restoring`);
+    } catch (restoreError) {
+      throw rollbackFailed(protocol, from, failure, restoreError);
+    }
+    throw new EphemeralPortsError(
+      ErrorCodes.ROLLED_BACK,
+      `setting the ${protocol} range to ${formatRange(to)} failed part-way (${messageOf(failure)}); ` +
+        `restored ${formatRange(from)}`,
+      { cause: failure, remedy: 'See the cause; nothing was left changed.' },
+    );
+  }
+
+  function rollbackFailed(protocol: Protocol, from: PortRange, failure: unknown, cause: unknown) {
+    return new EphemeralPortsError(
+      ErrorCodes.ROLLBACK_FAILED,
+      `setting the ${protocol} range failed (${messageOf(failure)}) and restoring ${formatRange(from)} failed too ` +
+        `(${messageOf(cause)})`,
+      {
+        cause: failure,
+        remedy: `Check with \`no -x ${AIX_EPHEMERAL_TUNABLES[protocol].low}\` and restore by hand: ` +
+          `no -o ${AIX_EPHEMERAL_TUNABLES[protocol].low}=${from.low} -o ${AIX_EPHEMERAL_TUNABLES[protocol].high}=${from.high}`,
+      },
+    );
+  }
+
+  async function setWith(input: PortRange, o: ScopeOptions | undefined, flags: string[]): Promise<RangeChange> {
+    const protocol = protocolOf(o);
+    const state = await readPair(protocol);
+    const constraints = constraintsOf(state);
+    const next = assertValidRange('aix', input, constraints);
+    const previous = currentOf(state);
+    const boot = pairOf(state.low.reboot, state.high.reboot);
+    const needsLive = !rangeEquals(previous, next);
+    const needsBoot = flags.includes('-p') && !(boot && rangeEquals(boot, next));
+    const current = needsLive || needsBoot ? await apply(protocol, previous, next, flags) : previous;
+    return {
+      previous,
+      current,
+      protocol,
+      source: `spawn:${no.path}`,
+      warnings: validateRange('aix', next, constraints).warnings,
+    };
+  }
+
+  const readRange = async (o?: ScopeOptions): Promise<RangeReading> => {
+    const protocol = protocolOf(o);
+    const s = await readPair(protocol);
+    return {
+      range: currentOf(s),
+      protocol,
+      source: `spawn:${no.path} -x`,
+      details: {
+        tunables: [s.low.name, s.high.name],
+        default: pairOf(s.low.default, s.high.default),
+        nextBoot: pairOf(s.low.reboot, s.high.reboot),
+        limits: constraintsOf(s).tunableLimits,
+        type: s.low.type,
+      },
+    };
+  };
+
+  const unsupported = async (): Promise<never> => {
+    throw new EphemeralPortsError(
+      ErrorCodes.UNSUPPORTED_OPERATION,
+      'AIX has no reserved-port list for automatic port assignment',
+    );
+  };
+
+  return {
+    os: 'aix',
+    info(): BackendInfo {
+      return {
+        os: 'aix',
+        release: `${version()} ${release()}`.trim(),
+        implementation: `spawn:${no.path}`,
+        separateProtocolRanges: true,
+        supportsNetns: false,
+        supportsReserved: false,
+        supportsCensus: false,
+      };
+    },
+    getRange: readRange,
+    setRange: (range, o) => setWith(range, o, []),
+    async getConstraints(o) {
+      return constraintsOf(await readPair(protocolOf(o)));
+    },
+    getReserved: unsupported,
+    setReserved: unsupported,
+    async persistRange(input, o: PersistOptions = {}) {
+      const protocol = protocolOf(o);
+      const names = AIX_EPHEMERAL_TUNABLES[protocol];
+      const state = await readPair(protocol);
+      const next = assertValidRange('aix', input, constraintsOf(state));
+      const command = `${no.path} -p -o ${names.low}=${next.low} -o ${names.high}=${next.high}`;
+      const boot = pairOf(state.low.reboot, state.high.reboot);
+      const before = boot ? `${names.low} = ${boot.low}\n${names.high} = ${boot.high}\n` : '';
+      const after = `${names.low} = ${next.low}\n${names.high} = ${next.high}\n`;
+      if (!o.dryRun) await setWith(next, { protocol }, ['-p']);
+      return { target: `${NEXTBOOT} (${command}; also applies now)`, before, after, written: !o.dryRun };
+    },
+    async getPersisted(o: PersistOptions = {}) {
+      const s = await readPair(protocolOf(o));
+      return { range: pairOf(s.low.reboot, s.high.reboot), target: NEXTBOOT };
+    },
+    async resetRange(o: ScopeOptions & { persist?: boolean } = {}) {
+      const protocol = protocolOf(o);
+      const names = AIX_EPHEMERAL_TUNABLES[protocol];
+      const previous = currentOf(await readPair(protocol));
+      await no.run([...(o.persist ? ['-p'] : []), '-d', names.low, '-d', names.high]);
+      const current = currentOf(await readPair(protocol));
+      return { previous, current, protocol, source: `spawn:${no.path}`, warnings: [] };
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,72 @@
+/**
+ * Runs AIX's `no` command (absolute path, never a shell) and turns its failures into coded errors.
+ * `no` prompts on stdin before changing restricted tunables; we give it no input, so such a prompt
+ * is answered "no" by end of file (the ephemeral tunables are not restricted).
+ */
+import { type ExecFileException, execFile } from 'node:child_process';
+import { constants } from 'node:os';
+import { EphemeralPortsError, ErrorCodes } from '@ephemeral-ports/core';
+
+export const DEFAULT_NO_PATH = '/usr/sbin/no';
+
+export interface NoRunner {
+  readonly path: string;
+  run(args: readonly string[]): Promise<string>;
+}
+
+const PERMISSION = /permission|not authori[sz]ed|must be root|privilege/i;
+
+export function createNoRunner(path = DEFAULT_NO_PATH, timeoutMs = 15_000): NoRunner {
+  return {
+    path,
+    run(args) {
+      return new Promise((resolve, reject) => {
+        execFile(path, [...args], { timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
+          if (!error) return resolve(String(stdout));
+          reject(toNoError(error, String(stdout), String(stderr), path, args));
+        });
+      });
+    },
+  };
+}
+
+function toNoError(
+  error: ExecFileException,
+  stdout: string,
+  stderr: string,
+  path: string,
+  args: readonly string[],
+): EphemeralPortsError {
+  const command = `${path} ${args.join(' ')}`;
+  if (error.code === 'ENOENT' || error.code === 'EACCES') {
+    return new EphemeralPortsError(error.code, `cannot run ${path}: ${error.message}`, {
+      errno: constants.errno[error.code as 'ENOENT' | 'EACCES'],
+      syscall: 'spawn',
+      path,
+      remedy: 'The AIX backend needs /usr/sbin/no (bos.net.tcp.client); run it on AIX with that fileset installed.',
+      cause: error,
+    });
+  }
+  const tunables = args.filter((a) => /^[a-z_]+(=.*)?$/.test(a)).map((a) => a.split('=')[0]);
+  const said = (stderr.trim() || stdout.trim() || error.message).split('\n').slice(0, 5).join(' ');
+  const exit = typeof error.code === 'number' ? error.code : undefined;
+  if (PERMISSION.test(said)) {
+    return new EphemeralPortsError('EPERM', `${command} was refused: ${said}`, {
+      errno: constants.errno.EPERM,
+      syscall: 'no',
+      path,
+      remedy: 'Changing network tunables needs root authority: run as root (or through sudo).',
+      cause: error,
+    });
+  }
+  return new EphemeralPortsError(
+    ErrorCodes.COMMAND_FAILED,
+    `${command} failed${exit === undefined ? '' : ` with exit code ${exit}`} for ${tunables.join(', ') || 'no'}: ${said}`,
+    {
+      syscall: 'no',
+      path,
+      remedy: 'Check the values against `no -x <tunable>` (min/max) and run as root.',
+      cause: error,
+    },
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * The contract every CLI command implements. Commands are loaded lazily from `commands/index.ts`, so a command
+ * module must not do work at import time beyond defining its `Command`.
+ *
+ * Exit codes (stable, documented in the README):
+ * - 0  ok
+ * - 1  OS error or any other failure (the error's `code` is printed, e.g. `EINVAL`, `ERR_RANGE_CLAMPED`)
+ * - 2  usage error (`ERR_USAGE`, `ERR_INVALID_ARGUMENT`, `ERR_INVALID_RANGE`, `ERR_INVALID_PORT_LIST`): nothing changed
+ * - 3  unsafe change refused by a safety rail (`ERR_UNSAFE_CHANGE`); pass `--force` to override
+ * - 4  unsupported here (`ERR_UNSUPPORTED_PLATFORM`, `ERR_UNSUPPORTED_OPERATION`, `ERR_BACKEND_LOAD_FAILED`)
+ * - 10–19 reserved for verdicts of diagnostic commands (`doctor`: defined by that command, e.g. 10 warn / 11 critical)
+ * - 77 permission denied (`EACCES`, `EPERM`, `EROFS`): run as root / administrator (77 = sysexits EX_NOPERM)
+ */
+
+export const ExitCode = {
+  OK: 0,
+  FAILURE: 1,
+  USAGE: 2,
+  UNSAFE: 3,
+  UNSUPPORTED: 4,
+  /** First code available to diagnostic verdicts (doctor). Codes 10..19 belong to them. */
+  VERDICT_BASE: 10,
+  PERMISSION: 77,
+} as const;
+
+/** Something that accepts text: `process.stdout`, or a buffer in tests. */
+export interface Writer {
+  write(chunk: string): unknown;
+}
+
+export interface CliContext {
+  stdout: Writer;
+  stderr: Writer;
+  /** `--json` was given: print exactly one JSON document on stdout (errors: one JSON document on stderr). */
+  json: boolean;
+  /** ANSI colour allowed: stdout is a TTY, `NO_COLOR` is unset or empty, and `--json` is off. */
+  color: boolean;
+  /** True when stdout is a terminal (commands like `watch` redraw only then). */
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  /** Program name as invoked (`ephemeral-ports` or `ephport`), for help texts and suggested commands. */
+  program: string;
+}
+
+export interface Command {
+  /** The word after the program name, e.g. `get`. */
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Full `--help` text with Usage, Options and Examples sections. */
+  usage: string;
+  /** Runs with the arguments after the command name; resolves to the process exit code. Throws coded errors. */
+  run(argv: string[], ctx: CliContext): Promise<number>;
+}

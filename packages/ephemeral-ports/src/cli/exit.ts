@@ -1,0 +1,61 @@
+/** Maps an error to the documented exit code and prints it (human or JSON) to stderr. */
+import { ErrorCodes, isEphemeralPortsError } from '@ephemeral-ports/core';
+import { type CliContext, ExitCode } from './command.js';
+import { USAGE_ERROR } from './args.js';
+
+const USAGE_CODES: ReadonlySet<string> = new Set([
+  USAGE_ERROR,
+  ErrorCodes.INVALID_ARGUMENT,
+  ErrorCodes.INVALID_RANGE,
+  ErrorCodes.INVALID_PORT_LIST,
+]);
+const UNSUPPORTED_CODES: ReadonlySet<string> = new Set([
+  ErrorCodes.UNSUPPORTED_PLATFORM,
+  ErrorCodes.UNSUPPORTED_OPERATION,
+  ErrorCodes.BACKEND_LOAD_FAILED,
+]);
+const PERMISSION_CODES: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+export function exitCodeFor(error: unknown): number {
+  const code = errorCode(error);
+  if (code === undefined) return ExitCode.FAILURE;
+  if (USAGE_CODES.has(code)) return ExitCode.USAGE;
+  if (code === ErrorCodes.UNSAFE_CHANGE) return ExitCode.UNSAFE;
+  if (UNSUPPORTED_CODES.has(code)) return ExitCode.UNSUPPORTED;
+  if (PERMISSION_CODES.has(code)) return ExitCode.PERMISSION;
+  return ExitCode.FAILURE;
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string') {
+    return (error as { code: string }).code;
+  }
+  return undefined;
+}
+
+/** Writes the error to stderr: `error [CODE]: message`, violations, remedy; or one JSON document with --json. */
+export function reportError(error: unknown, ctx: CliContext): number {
+  const exit = exitCodeFor(error);
+  if (ctx.json) {
+    const body = isEphemeralPortsError(error)
+      ? error.toJSON()
+      : { name: 'Error', code: errorCode(error) ?? 'ERR_INTERNAL', message: messageOf(error) };
+    ctx.stderr.write(`${JSON.stringify({ error: body, exitCode: exit })}\n`);
+    return exit;
+  }
+  const code = errorCode(error) ?? 'ERR_INTERNAL';
+  const red = (s: string) => (ctx.color ? `\u001b[31m${s}\u001b[39m` : s);
+  let text = `${red(`error [${code}]`)}: ${messageOf(error)}\n`;
+  if (isEphemeralPortsError(error)) {
+    for (const v of error.violations ?? []) text += `  - ${v.code}: ${v.message}\n`;
+    if (error.remedy) text += `  remedy: ${error.remedy}\n`;
+    if (error.cause instanceof Error) text += `  cause: ${error.cause.message.split('\n')[0]}\n`;
+  }
+  if (exit === ExitCode.USAGE && code === USAGE_ERROR) text += `  (run "${ctx.program} --help" for usage)\n`;
+  ctx.stderr.write(text);
+  return exit;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,95 @@
+/**
+ * The platform table: `process.platform` → the package holding that OS's backend. It is the single source of
+ * truth for the facade's `optionalDependencies` and for each OS package's `"os"` field (test/facade keeps them
+ * in step). Backends load lazily, on first use, and never fall through to another OS's implementation.
+ *
+ * A backend module exports `createBackend(): EphemeralPortsBackend` (CommonJS, or ESM with that named export).
+ * `EPHEMERAL_PORTS_BACKEND=<module path or package name>` loads another module of that shape instead — tests use
+ * it to inject core's memory backend or an OS double; ops can use it to debug a broken install.
+ */
+import { createRequire } from 'node:module';
+import { isAbsolute, resolve } from 'node:path';
+import { type EphemeralPortsBackend, EphemeralPortsError, ErrorCodes, type TargetOs } from '@ephemeral-ports/core';
+
+export const PLATFORM_PACKAGES: Readonly<Record<TargetOs, string>> = Object.freeze({
+  linux: '@ephemeral-ports/linux',
+  freebsd: '@ephemeral-ports/freebsd',
+  darwin: '@ephemeral-ports/darwin',
+  aix: '@ephemeral-ports/aix',
+  win32: '@ephemeral-ports/win32',
+});
+
+/** Environment variable naming a module to load instead of the platform's backend package. */
+export const BACKEND_ENV = 'EPHEMERAL_PORTS_BACKEND';
+
+export function isSupportedPlatform(platform: string): platform is TargetOs {
+  return Object.hasOwn(PLATFORM_PACKAGES, platform);
+}
+
+/** The backend package for `platform`, or `ERR_UNSUPPORTED_PLATFORM` naming it and the supported list. */
+export function backendPackageFor(platform: string, arch: string = process.arch): string {
+  if (!isSupportedPlatform(platform)) {
+    throw new EphemeralPortsError(
+      ErrorCodes.UNSUPPORTED_PLATFORM,
+      `ephemeral-ports has no backend for platform "${platform}" (${arch}); supported: ${Object.keys(PLATFORM_PACKAGES).join(', ')}`,
+      { remedy: 'run on a supported OS, or set EPHEMERAL_PORTS_BACKEND to a module exporting createBackend()' },
+    );
+  }
+  return PLATFORM_PACKAGES[platform];
+}
+
+interface BackendModule {
+  createBackend?: unknown;
+  default?: { createBackend?: unknown };
+}
+
+type Loader = (id: string) => unknown;
+
+/**
+ * Loads the backend for `platform` (or the module named by `EPHEMERAL_PORTS_BACKEND` in `env`).
+ * Errors: `ERR_UNSUPPORTED_PLATFORM`; `ERR_BACKEND_LOAD_FAILED` with the load error as `cause`.
+ */
+export function loadBackend(
+  platform: string = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  load: Loader = createRequire(import.meta.url),
+): EphemeralPortsBackend {
+  const override = env[BACKEND_ENV];
+  const id = override ? resolveOverride(override) : backendPackageFor(platform);
+  let mod: BackendModule;
+  try {
+    mod = load(id) as BackendModule;
+  } catch (cause) {
+    const missing = (cause as { code?: unknown }).code === 'MODULE_NOT_FOUND';
+    throw new EphemeralPortsError(
+      ErrorCodes.BACKEND_LOAD_FAILED,
+      `could not load the ${override ? `${BACKEND_ENV} module` : `${platform} backend`} ${id}: ${(cause as Error).message?.split('\n')[0]}`,
+      {
+        cause,
+        remedy: missing
+          ? `reinstall without --no-optional / --omit=optional so that ${id} is installed`
+          : `the package is installed but failed to load (wrong Node ABI or a corrupt prebuild?); reinstall ${id}`,
+      },
+    );
+  }
+  const create = typeof mod.createBackend === 'function' ? mod.createBackend : mod.default?.createBackend;
+  if (typeof create !== 'function') {
+    throw new EphemeralPortsError(ErrorCodes.BACKEND_LOAD_FAILED, `${id} does not export createBackend()`, {
+      remedy: 'a backend module must export createBackend(): EphemeralPortsBackend',
+    });
+  }
+  const backend = (create as () => EphemeralPortsBackend)();
+  if (!override && backend.os !== platform) {
+    // Never run another OS's implementation against this kernel.
+    throw new EphemeralPortsError(
+      ErrorCodes.BACKEND_LOAD_FAILED,
+      `${id} implements ${backend.os}, not ${platform}`,
+    );
+  }
+  return backend;
+}
+
+function resolveOverride(value: string): string {
+  // Relative file paths are relative to the working directory, like any CLI argument.
+  return value.startsWith('.') && !isAbsolute(value) ? resolve(value) : value;
+}

@@ -1,0 +1,68 @@
+/**
+ * Text forms of raw addresses: dotted quad for IPv4, RFC 5952 for IPv6 (lower case, longest zero run of two or
+ * more groups compressed, IPv4-mapped as `::ffff:a.b.c.d`) — the forms `ss` and Node print.
+ */
+
+/** IPv4 from 4 network-order bytes at `offset`. */
+export function formatIPv4(bytes: Uint8Array, offset: number): string {
+  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+}
+
+/** IPv6 from 16 network-order bytes at `offset`. */
+export function formatIPv6(bytes: Uint8Array, offset: number): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((bytes[offset + i]! << 8) | bytes[offset + i + 1]!);
+  if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
+    return `::ffff:${formatIPv4(bytes, offset + 12)}`;
+  }
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (g: number[]) => g.map((x) => x.toString(16)).join(':');
+  if (bestStart < 0) return hex(groups);
+  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+}
+
+/**
+ * Memoizes address strings: a census of tens of thousands of sockets usually holds a handful of distinct
+ * addresses, so formatting each once keeps decoding cheap.
+ */
+export class AddressCache {
+  private readonly v4 = new Map<number, string>();
+  private readonly v6 = new Map<string, string>();
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  ipv4(offset: number): string {
+    const b = this.bytes;
+    const key = ((b[offset]! << 24) | (b[offset + 1]! << 16) | (b[offset + 2]! << 8) | b[offset + 3]!) >>> 0;
+    let text = this.v4.get(key);
+    if (text === undefined) {
+      text = formatIPv4(b, offset);
+      this.v4.set(key, text);
+    }
+    return text;
+  }
+
+  ipv6(offset: number, view: DataView): string {
+    const key = `${view.getUint32(offset)}:${view.getUint32(offset + 4)}:${view.getUint32(offset + 8)}:${view.getUint32(offset + 12)}`;
+    let text = this.v6.get(key);
+    if (text === undefined) {
+      text = formatIPv6(this.bytes, offset);
+      this.v6.set(key, text);
+    }
+    return text;
+  }
+}

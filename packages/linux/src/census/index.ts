@@ -1,0 +1,6 @@
+export { createLinuxCensus, validateCensusOptions, NETLINK_SOURCE, PROCFS_SOURCE, type CensusFunction } from './census.js';
+export { hasCensus, RECORD, type CensusNative, type SockDiagRequest } from './native-census.js';
+export { decodeRecords } from './decode.js';
+export { parseProcNetTable, procfsCensus } from './procfs.js';
+export { findSocketOwners, attachOwners, type Owner } from './processes.js';
+export { formatIPv4, formatIPv6 } from './address.js';
