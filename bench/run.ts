@@ -4,11 +4,13 @@
  * A substring filter keeps only suites whose name or file name contains it.
  */
 import { readdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { BenchRow, BenchSuite } from './types.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
+// The root package is CommonJS to tsx, so neither import.meta nor top-level await is available: locate the
+// bench directory from the script path instead.
+const here = dirname(resolve(process.argv[1] ?? 'bench/run.ts'));
 const suitesDir = join(here, 'suites');
 
 function isSuite(value: unknown): value is BenchSuite {
@@ -81,4 +83,12 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-process.exitCode = await main();
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

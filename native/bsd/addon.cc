@@ -4,8 +4,8 @@
 #include <cmath>
 #include <string>
 
-#include "errno_error.h"
 #include "sysctl_int.h"
+#include "system_error.h"
 
 namespace ephemeral_ports {
 namespace bsd {
@@ -35,10 +35,17 @@ std::string OidName(Napi::Env env, const Napi::Value& value) {
   return name;
 }
 
+// Remedies are added in TypeScript (packages/core/src/bsd/sysctl-errors.ts), which knows securelevel and jails.
+Napi::Error SysctlError(Napi::Env env, int err, const std::string& name) {
+  OsFailure failure;
+  failure.Set(err, "sysctlbyname", name);
+  return SystemError(env, failure);
+}
+
 int ReadOrThrow(Napi::Env env, const std::string& name) {
   int value = 0;
   SysctlStatus status = ReadInt(name, &value);
-  if (status.err != 0) throw ErrnoError(env, status.err, "sysctlbyname", name);
+  if (status.err != 0) throw SysctlError(env, status.err, name);
   if (status.size != sizeof value) {
     Napi::Error error = Napi::Error::New(
         env, name + " is not an int sysctl (the kernel returned " + std::to_string(status.size) + " bytes)");
@@ -78,7 +85,7 @@ Napi::Value WriteIntJs(const Napi::CallbackInfo& info) {
     throw ArgumentError(env, "sysctl value must be an integer that fits a C int");
   }
   SysctlStatus status = WriteInt(name, static_cast<int>(raw));
-  if (status.err != 0) throw ErrnoError(env, status.err, "sysctlbyname", name);
+  if (status.err != 0) throw SysctlError(env, status.err, name);
   return env.Undefined();
 }
 

@@ -106,4 +106,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 }  // namespace
 }  // namespace ephemeral_ports
 
-NODE_API_MODULE(ephemeral_ports_linux, ephemeral_ports::Init)
+// The macro pastes its argument into an identifier, so it needs an unqualified name.
+static Napi::Object InitLinuxAddon(Napi::Env env, Napi::Object exports) { return ephemeral_ports::Init(env, exports); }
+NODE_API_MODULE(ephemeral_ports_linux, InitLinuxAddon)

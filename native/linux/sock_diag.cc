@@ -1,89 +1,49 @@
 // Socket census over NETLINK_SOCK_DIAG: one SOCK_DIAG_BY_FAMILY dump per (protocol, family), all states.
 //
 // Why a dedicated thread for namespaces: a netlink socket belongs to the network namespace of the thread that
-// created it. We create it on a short-lived std::thread that setns()s first, so neither the Node main thread
-// nor a libuv pool thread ever changes namespace. The dump itself then runs on the libuv pool (AsyncWorker).
+// created it. We create it on a short-lived thread that setns()s first (RunInNetns, netns_thread.h), so neither the
+// Node main thread nor a libuv pool thread ever changes namespace. The dump then runs on the libuv pool.
 #include "sock_diag.h"
 
+#include "netns_thread.h"
+#include "system_error.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace ephemeral_ports {
 namespace {
 
-struct OsFailure {
-  int err = 0;
-  const char* syscall = nullptr;
-  std::string path;
-};
-
-const char* ErrnoName(int err) {
-#if defined(__GLIBC__) && ((__GLIBC__ > 2) || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-  const char* name = strerrorname_np(err);
-  if (name != nullptr) return name;
-#endif
-  switch (err) {
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case EACCES: return "EACCES";
-    case EINVAL: return "EINVAL";
-    case ENOMEM: return "ENOMEM";
-    case ENOBUFS: return "ENOBUFS";
-    case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
-    case EAFNOSUPPORT: return "EAFNOSUPPORT";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    default: return "EUNKNOWN";
-  }
-}
-
-Napi::Error ToJsError(Napi::Env env, const OsFailure& f) {
-  std::string message = std::string(f.syscall) + (f.path.empty() ? "" : " " + f.path) + ": " + strerror(f.err);
-  Napi::Error error = Napi::Error::New(env, message);
-  error.Set("code", Napi::String::New(env, ErrnoName(f.err)));
-  error.Set("errno", Napi::Number::New(env, f.err));
-  error.Set("syscall", Napi::String::New(env, f.syscall));
-  if (!f.path.empty()) error.Set("path", Napi::String::New(env, f.path));
-  return error;
-}
-
 int OpenDiagSocket(OsFailure* failure) {
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-  if (fd < 0) *failure = {errno, "socket", ""};
+  if (fd < 0) {
+    failure->Set(errno, "socket", "");
+    failure->remedy = "the kernel refused a NETLINK_SOCK_DIAG socket (sandbox or very old kernel)";
+  }
   return fd;
 }
 
-// Opens the diag socket inside the namespace at `path`, from a throwaway thread (see file comment).
+// Opens the diag socket inside the namespace at `path` (see file comment), or in ours when `path` is empty.
 int OpenDiagSocketIn(const std::string& path, OsFailure* failure) {
   if (path.empty()) return OpenDiagSocket(failure);
   int fd = -1;
-  std::thread worker([&] {
-    int nsfd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (nsfd < 0) {
-      *failure = {errno, "open", path};
-      return;
-    }
-    if (setns(nsfd, CLONE_NEWNET) != 0) {
-      *failure = {errno, "setns", path};
-      close(nsfd);
-      return;
-    }
-    close(nsfd);
-    fd = OpenDiagSocket(failure);
-  });
-  worker.join();
+  RunInNetns(
+      path,
+      [&fd](OsFailure* f) {
+        fd = OpenDiagSocket(f);
+        return fd >= 0;
+      },
+      failure);
   return fd;
 }
 
@@ -98,7 +58,7 @@ void AppendRecord(std::vector<uint8_t>* out, uint8_t protocol, const inet_diag_m
   uint16_t rport = ntohs(msg->id.idiag_dport);
   uint32_t inode = msg->idiag_inode;
   uint32_t uid = msg->idiag_uid;
-  // Records are little-endian; every Linux target Node supports that we build for is little-endian, but be exact.
+  // Records are little-endian whatever the host order: the JS side reads them with DataView(..., true).
   auto put16 = [&](size_t off, uint16_t v) { r[off] = v & 0xff; r[off + 1] = v >> 8; };
   auto put32 = [&](size_t off, uint32_t v) {
     for (int i = 0; i < 4; i++) r[off + i] = (v >> (8 * i)) & 0xff;
@@ -132,14 +92,14 @@ bool Dump(int fd, uint8_t family, uint8_t protocol, std::vector<uint8_t>* out, s
   memset(&kernel, 0, sizeof(kernel));
   kernel.nl_family = AF_NETLINK;
   if (sendto(fd, &request, sizeof(request), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof(kernel)) < 0) {
-    *failure = {errno, "sendto", ""};
+    failure->Set(errno, "sendto", "");
     return false;
   }
   for (;;) {
     ssize_t n = recv(fd, buf->data(), buf->size(), 0);
     if (n < 0) {
       if (errno == EINTR) continue;
-      *failure = {errno, "recv", ""};
+      failure->Set(errno, "recv", "");
       return false;
     }
     if (n == 0) return true;
@@ -148,7 +108,8 @@ bool Dump(int fd, uint8_t family, uint8_t protocol, std::vector<uint8_t>* out, s
       if (h->nlmsg_type == NLMSG_DONE) return true;
       if (h->nlmsg_type == NLMSG_ERROR) {
         const nlmsgerr* e = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
-        *failure = {e->error < 0 ? -e->error : EPROTO, "sock_diag", ""};
+        failure->Set(e->error < 0 ? -e->error : EPROTO, "sock_diag", "");
+        if (failure->err == ENOENT) failure->remedy = "this kernel lacks the diag module for this protocol (tcp_diag/udp_diag)";
         return false;
       }
       if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || h->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) continue;
@@ -179,7 +140,7 @@ class CensusWorker : public Napi::AsyncWorker {
     const bool wantProtocol[] = {request_.tcp, request_.udp};
     const uint8_t families[] = {AF_INET, AF_INET6};
     const bool wantFamily[] = {request_.v4, request_.v6};
-    for (int p = 0; p < 2 && failure_.err == 0; p++) {
+    for (int p = 0; p < 2 && !failure_.failed(); p++) {
       if (!wantProtocol[p]) continue;
       for (int f = 0; f < 2; f++) {
         if (!wantFamily[f]) continue;
@@ -191,8 +152,8 @@ class CensusWorker : public Napi::AsyncWorker {
 
   void OnOK() override {
     Napi::Env env = Env();
-    if (failure_.err != 0) {
-      deferred_.Reject(ToJsError(env, failure_).Value());
+    if (failure_.failed()) {
+      deferred_.Reject(SystemError(env, failure_).Value());
       return;
     }
     Napi::ArrayBuffer out = Napi::ArrayBuffer::New(env, records_.size());

@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   sourcemap: false,
+  // native.ts finds the package root through import.meta.url; shims make that work in the CJS build too.
+  shims: true,
 });

@@ -175,7 +175,9 @@ export function fromWindowsStartCount(value: WindowsDynamicPortRange): PortRange
     throw parseError(what, value, `number of ports is ${describe(count)}, not a positive integer`);
   }
   const end = start + count - 1;
-  if (end > MAX_PORT) throw parseError(what, value, `start ${start} + ${count} ports ends at ${end}, above ${MAX_PORT}`);
+  if (end > MAX_PORT) {
+    throw parseError(what, value, `start ${start} + ${count} ports ends at ${end}, above ${MAX_PORT}`);
+  }
   return portRange(start, end);
 }
 
@@ -257,6 +259,26 @@ export function parseRangeArgument(text: string): PortRange {
   const high = parsePortArgumentToken(m[2]!, fail);
   if (low > high) throw fail(`low (${low}) is above high (${high})`);
   return portRange(low, high);
+}
+
+/**
+ * Reads a port list typed by a human, in the Linux reserved-ports syntax with optional spaces around `,` and
+ * `-`: `80, 443, 8000 - 8100`. Throws `ERR_INVALID_ARGUMENT`.
+ */
+export function parsePortListArgument(text: string): PortSet {
+  if (typeof text !== 'string') {
+    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `invalid port list ${describe(text)}: not a string`);
+  }
+  try {
+    return parseLinuxReservedPorts(text.replace(/\s*([,-])\s*/g, '$1'));
+  } catch (e) {
+    const why = e instanceof EphemeralPortsError ? e.message.replace(/^.*?: /, '') : String(e);
+    throw new EphemeralPortsError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `invalid port list ${describe(text)}: ${why}; expected e.g. 80,443,8000-8100`,
+      { cause: e },
+    );
+  }
 }
 
 /** Reads one port typed by a human (`8080`). Throws `ERR_INVALID_ARGUMENT`. */

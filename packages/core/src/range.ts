@@ -104,8 +104,9 @@ export class PortSet implements Iterable<PortRange> {
     return this.ranges.length === 0;
   }
 
-  /** Binary search: O(log n). */
+  /** Binary search: O(log n). False for anything that is not an integer (a fraction is not a port). */
   has(port: number): boolean {
+    if (!Number.isInteger(port)) return false;
     let lo = 0;
     let hi = this.ranges.length - 1;
     while (lo <= hi) {

@@ -34,11 +34,14 @@ export const SafetyCodes = {
   OVERLAPS_RESERVED: 'SAFETY_OVERLAPS_RESERVED',
 } as const;
 
+/** Ports given as a PortSet, or any iterable of port numbers and `{low, high}` ranges. */
+export type PortList = PortSet | Iterable<number | PortRange>;
+
 export interface SafetyOptions {
   /** Minimum usable ports (range minus reserved). Default {@link DEFAULT_MIN_RANGE_SIZE}; 0 disables. */
   minSize?: number;
-  /** Ports with a listening socket now (TCP or UDP). */
-  listeningPorts?: Iterable<number> | PortSet;
+  /** Ports with a listening socket now (TCP or UDP), as ports or ranges. */
+  listeningPorts?: PortList;
   /**
    * The cluster's NodePort range. Omitted: the Kubernetes default, reported as a warning. Given: reported as
    * an error. `null`: not checked.
@@ -46,8 +49,8 @@ export interface SafetyOptions {
   nodePortRange?: PortRange | null;
   /** Check overlap with IANA system ports 0–1023. Default true. */
   checkSystemPorts?: boolean;
-  /** Reserved (Linux `ip_local_reserved_ports`) or excluded (Windows) ports. */
-  reservedPorts?: Iterable<number> | PortSet;
+  /** Reserved (Linux `ip_local_reserved_ports`) or excluded (Windows) ports, as ports or ranges. */
+  reservedPorts?: PortList;
 }
 
 const MAX_LISTED = 10;
@@ -137,21 +140,25 @@ export function isSafe(diagnostics: readonly Diagnostic[]): boolean {
 
 function asRange(value: PortRange, name = 'range'): PortRange {
   if (typeof value !== 'object' || value === null || !isPort(value.low) || !isPort(value.high)) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `${name} must be {low, high} ports, got ${describe(value)}`);
+    throw new EphemeralPortsError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `${name} must be {low, high} ports, got ${describe(value)}`,
+    );
   }
   return portRange(value.low, value.high);
 }
 
-function asPortSet(value: Iterable<number> | PortSet | undefined, name: string): PortSet {
+function asPortSet(value: PortList | undefined, name: string): PortSet {
   if (value === undefined) return PortSet.EMPTY;
   if (value instanceof PortSet) return value;
-  if (typeof value !== 'object' || value === null || typeof (value as Iterable<number>)[Symbol.iterator] !== 'function') {
+  const iterable = typeof value === 'object' && value !== null && Symbol.iterator in value;
+  if (!iterable) {
     return assertValidPortList(value, name); // throws ERR_INVALID_PORT_LIST with a clear message
   }
   return assertValidPortList([...value], name);
 }
 
-/** `port 8080` / `ports 80, 443 and 3 more`. */
+/** `port 8080` / `ports 80, 443-445 and 3 more ranges`. */
 function listing(ports: PortSet): string {
   const shown = ports.ranges.slice(0, MAX_LISTED).map(formatRange).join(', ');
   const more = ports.ranges.length > MAX_LISTED ? ` and ${ports.ranges.length - MAX_LISTED} more ranges` : '';

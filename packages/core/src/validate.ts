@@ -185,21 +185,23 @@ export function assertValidPortList(input: unknown, name = 'reserved ports'): Po
   }
   const errors: Diagnostic[] = [];
   const ranges: PortRange[] = [];
-  input.forEach((item: unknown, i) => {
+  // An index loop, not forEach: forEach skips the holes of a sparse array, which would pass silently.
+  for (let i = 0; i < input.length; i++) {
+    const item: unknown = input[i];
     const r = typeof item === 'number' ? { low: item, high: item } : item;
     const shape = shapeErrors(r);
     if (shape.length > 0) {
       errors.push(err('PORTS_BAD_ENTRY', `entry ${i}: ${describe(item)} is not a port or {low, high}`, String(i)));
-      return;
+      continue;
     }
     const range = r as PortRange;
     const bad = [...boundErrors(range, 0, MAX_PORT, 'PORTS_OUT_OF_BOUNDS', ''), ...orderErrors(range)];
     if (bad.length > 0) {
       errors.push(err('PORTS_BAD_ENTRY', `entry ${i}: ${bad.map((b) => b.message).join('; ')}`, String(i)));
-      return;
+      continue;
     }
     ranges.push(range);
-  });
+  }
   if (errors.length > 0) throw listError(name, errors);
   return PortSet.fromRanges(ranges);
 }

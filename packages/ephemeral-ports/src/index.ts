@@ -13,3 +13,25 @@ export { getBackend, useBackend } from './backend.js';
 export { PLATFORM_PACKAGES, BACKEND_ENV, backendPackageFor, isSupportedPlatform, loadBackend } from './platforms.js';
 export type { Family, RangeQueryOptions } from './options.js';
 export { type RangeReport, getEphemeralRange, getEphemeralRangeSync } from './range-report.js';
+export * from './free-port/index.js';
+export * from './diagnostics/index.js';
+export { type SetRangeOptions, type RangeChangeReport, type PersistReport, setEphemeralRange } from './set-range.js';
+export {
+  type ReservedPortsReport,
+  type ReservedChangeReport,
+  type ReservedQueryOptions,
+  type SetReservedOptions,
+  type PortListInput,
+  getReservedPorts,
+  setReservedPorts,
+  toPortSet,
+} from './reserved-ports.js';
+export { isEphemeral, isEphemeralSync } from './is-ephemeral.js';
+export {
+  type ExplainOptions,
+  type PortExplanation,
+  type PortFinding,
+  type FindingSeverity,
+  explainPort,
+} from './explain/explain-port.js';
+export { type ListeningPorts, listeningPorts } from './listening-ports.js';

@@ -1,8 +1,11 @@
-/** The OS's documented default range, from core's defaults table. */
-import type { PortRange, TargetOs } from '@ephemeral-ports/core';
+/** The OS's documented default range for a release, from core's defaults table (null when it has none). */
+import { type PortRange, type Protocol, type TargetOs, defaultProtocolRange } from '@ephemeral-ports/core';
 
-export function osDefaultRange(os: TargetOs, release?: string): PortRange | null {
-  void os;
-  void release;
-  return null;
+export function osDefaultRange(os: TargetOs, protocol: Protocol, release?: string): PortRange | null {
+  try {
+    const range = defaultProtocolRange(os, protocol, release);
+    return { low: range.low, high: range.high };
+  } catch {
+    return null;
+  }
 }

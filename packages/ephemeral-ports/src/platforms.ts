@@ -3,7 +3,8 @@
  * truth for the facade's `optionalDependencies` and for each OS package's `"os"` field (test/facade keeps them
  * in step). Backends load lazily, on first use, and never fall through to another OS's implementation.
  *
- * A backend module exports `createBackend(): EphemeralPortsBackend` (CommonJS, or ESM with that named export).
+ * A backend module exports `createBackend(): EphemeralPortsBackend` (CommonJS, or ESM with that named export);
+ * the OS packages may instead name it after their OS (`createLinuxBackend`, see {@link FACTORY_NAMES}).
  * `EPHEMERAL_PORTS_BACKEND=<module path or package name>` loads another module of that shape instead — tests use
  * it to inject core's memory backend or an OS double; ops can use it to debug a broken install.
  */
@@ -17,6 +18,15 @@ export const PLATFORM_PACKAGES: Readonly<Record<TargetOs, string>> = Object.free
   darwin: '@ephemeral-ports/darwin',
   aix: '@ephemeral-ports/aix',
   win32: '@ephemeral-ports/win32',
+});
+
+/** The OS-named factory each backend package may export instead of `createBackend`. */
+export const FACTORY_NAMES: Readonly<Record<TargetOs, string>> = Object.freeze({
+  linux: 'createLinuxBackend',
+  freebsd: 'createFreeBSDBackend',
+  darwin: 'createDarwinBackend',
+  aix: 'createAixBackend',
+  win32: 'createWin32Backend',
 });
 
 /** Environment variable naming a module to load instead of the platform's backend package. */
@@ -38,10 +48,7 @@ export function backendPackageFor(platform: string, arch: string = process.arch)
   return PLATFORM_PACKAGES[platform];
 }
 
-interface BackendModule {
-  createBackend?: unknown;
-  default?: { createBackend?: unknown };
-}
+type BackendModule = Record<string, unknown> & { default?: Record<string, unknown> };
 
 type Loader = (id: string) => unknown;
 
@@ -72,7 +79,8 @@ export function loadBackend(
       },
     );
   }
-  const create = typeof mod.createBackend === 'function' ? mod.createBackend : mod.default?.createBackend;
+  const names = ['createBackend', ...(!override && isSupportedPlatform(platform) ? [FACTORY_NAMES[platform]] : [])];
+  const create = names.map((n) => mod[n] ?? mod.default?.[n]).find((f) => typeof f === 'function');
   if (typeof create !== 'function') {
     throw new EphemeralPortsError(ErrorCodes.BACKEND_LOAD_FAILED, `${id} does not export createBackend()`, {
       remedy: 'a backend module must export createBackend(): EphemeralPortsBackend',

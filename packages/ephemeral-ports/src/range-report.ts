@@ -134,7 +134,7 @@ function fallbackOrThrow(error: unknown, q: Query): Error {
 
 function build(backend: EphemeralPortsBackend, q: Query, reading: RangeReading | Error): RangeReport {
   const info = backend.info();
-  const defaults = osDefaultRange(backend.os, info.release);
+  const defaults = osDefaultRange(backend.os, q.protocol, info.release);
   const warnings: Diagnostic[] = [];
   let range: PortRange;
   let source: string;

@@ -65,6 +65,19 @@ export class Xoshiro128 implements Random32 {
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
   }
 
+  /** A generator with an explicit state (for reference vectors); the all-zero state is rejected. */
+  static fromState(a: number, b: number, c: number, d: number): Xoshiro128 {
+    if (((a | b | c | d) >>> 0) === 0) {
+      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'xoshiro128** state must not be all zero');
+    }
+    const rng = new Xoshiro128(0);
+    rng.a = a | 0;
+    rng.b = b | 0;
+    rng.c = c | 0;
+    rng.d = d | 0;
+    return rng;
+  }
+
   next(): number {
     const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9);
     const t = this.b << 9;

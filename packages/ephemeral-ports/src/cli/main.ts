@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
     if (first === undefined || first.startsWith('-')) {
       if (argv.includes('--version') || argv.includes('-V')) return await version(ctx);
       const { default: summary } = await import('./summary.js');
-      if (argv.includes('--help') || argv.includes('-h')) return writeUsage(summary.usage, ctx);
+      if (argv.includes('--help') || argv.includes('-h')) return writeUsage(await mainHelp(summary.usage), ctx);
       return await summary.run([...argv], ctx);
     }
     if (first === 'help') {
@@ -58,6 +58,15 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
   } catch (error) {
     return reportError(error, ctx);
   }
+}
+
+/** The main help lists every command with its summary (loading them all is fine here: --help is not hot). */
+async function mainHelp(template: string): Promise<string> {
+  const names = Object.keys(COMMANDS).sort();
+  const commands = await Promise.all(names.map(async (n) => (await COMMANDS[n]!()).default));
+  const width = Math.max(...names.map((n) => n.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+  return template.replace('{{COMMANDS}}', lines);
 }
 
 function writeUsage(text: string, ctx: CliContext): number {

@@ -18,7 +18,7 @@
  *
  * Lock sockets are unref'd (they never keep the process alive) and close-on-exec (children do not inherit them).
  */
-import { mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,14 +40,14 @@ export function lockDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return env.EPHEMERAL_PORTS_LOCK_DIR || join(tmpdir(), 'ephemeral-ports-locks');
 }
 
-export function lockName(port: number, naming: LockNaming, directory = lockDirectory()): string {
+export function lockName(port: number, naming: LockNaming, directory?: string): string {
   switch (naming) {
     case 'abstract':
       return `\0ephemeral-ports/v1/port/${port}`;
     case 'pipe':
       return `\\\\?\\pipe\\ephemeral-ports-v1-port-${port}`;
     case 'file':
-      return join(directory, `${port}.sock`);
+      return join(directory ?? lockDirectory(), `${port}.sock`);
   }
 }
 
@@ -105,12 +105,14 @@ function isAlive(path: string): Promise<boolean> {
   });
 }
 
-let directoryReady = false;
+const DEFAULT_NAMING = lockNamingFor();
+let directoryReady: string | undefined;
 
 function ensureDirectory(directory: string): void {
-  if (directoryReady) return;
-  mkdirSync(directory, { recursive: true, mode: 0o1777 });
-  directoryReady = true;
+  if (directoryReady === directory) return;
+  // The umask trims mkdir's mode; chmod gives the shared directory its sticky, world-writable mode explicitly.
+  if (mkdirSync(directory, { recursive: true }) !== undefined) chmodSync(directory, 0o1777);
+  directoryReady = directory;
 }
 
 /**
@@ -119,10 +121,11 @@ function ensureDirectory(directory: string): void {
  */
 export async function tryLockPort(
   port: number,
-  naming: LockNaming = lockNamingFor(),
-  directory = lockDirectory(),
+  naming: LockNaming = DEFAULT_NAMING,
+  directory?: string,
 ): Promise<HeldLock | LockRefusal> {
-  if (naming === 'file') ensureDirectory(directory);
+  // lockDirectory() reads the environment (slow in a hot loop): only the file naming needs it.
+  if (naming === 'file') ensureDirectory((directory ??= lockDirectory()));
   const name = lockName(port, naming, directory);
   let attempt = listenOn(name);
   let result = attempt instanceof Promise ? await attempt : attempt;

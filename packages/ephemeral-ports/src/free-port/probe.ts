@@ -46,28 +46,48 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' ? code : 'UNKNOWN';
 }
 
-/** TCP: bind + listen on `host:port`, then close. */
-function bindTcp(port: number, host: string): BindResult | Promise<BindResult> {
+function settleLater(server: net.Server, failure: () => string | undefined): Promise<BindResult> {
+  return new Promise((resolve) => {
+    const settle = () => {
+      const code = failure();
+      if (server.listening) server.close();
+      resolve(code === undefined ? { ok: true } : { ok: false, code });
+    };
+    if (failure() !== undefined) return settle();
+    server.once('error', settle);
+    server.once('listening', settle);
+  });
+}
+
+/** TCP: bind + listen on `host:port`, then close. Node resolves `host` first (a tick, even for IP literals). */
+function bindTcp(port: number, host: string): Promise<BindResult> {
   const server = net.createServer();
   let failure: string | undefined;
   server.on('error', (error) => {
     failure = codeOf(error);
   });
   server.listen({ port, host, exclusive: true, backlog: 1 });
-  if (server.listening) {
-    server.close();
-    return { ok: true };
-  }
-  // The bind failed (or a non-literal host needs a lookup): Node reports it on the next tick.
-  return new Promise((resolve) => {
-    const settle = () => {
-      if (server.listening) server.close();
-      resolve(failure === undefined ? { ok: true } : { ok: false, code: failure });
-    };
-    if (failure !== undefined) return settle();
-    server.once('error', settle);
-    server.once('listening', settle);
+  return settleLater(server, () => failure);
+}
+
+/**
+ * TCP on `::` dual-stack without a lookup: `listen({port})` with no host binds synchronously, on `::` (IPV6_V6ONLY
+ * off) or, when that bind fails for any reason, on `0.0.0.0`. Landing on 0.0.0.0 is ambiguous (IPv6 absent, or
+ * `::` taken), so that case is settled by an explicit `::` bind.
+ */
+function bindTcpDualStack(port: number): BindResult | Promise<BindResult> {
+  const server = net.createServer();
+  let failure: string | undefined;
+  server.on('error', (error) => {
+    failure = codeOf(error);
   });
+  server.listen({ port, exclusive: true, backlog: 1 });
+  if (!server.listening) return settleLater(server, () => failure);
+  const address = server.address();
+  server.close();
+  if (typeof address === 'object' && address !== null && address.family === 'IPv6') return { ok: true };
+  // Without IPv6 this reports `::` as skipped and the plan goes on to bind 0.0.0.0 explicitly.
+  return bindTcp(port, '::');
 }
 
 /** UDP: bind on `host:port`, then close. `::` is dual-stack (ipv6Only false). */
@@ -111,7 +131,12 @@ export async function probePort(port: number, protocols: readonly Protocol[], pl
   for (const protocol of protocols) {
     let bound = 0;
     for (const address of plan.addresses) {
-      const attempt = protocol === 'tcp' ? bindTcp(port, address) : bindUdp(port, address);
+      const attempt =
+        protocol === 'udp'
+          ? bindUdp(port, address)
+          : plan.firstBoundSuffices && address === '::'
+            ? bindTcpDualStack(port)
+            : bindTcp(port, address);
       const outcome = classify(protocol, address, attempt instanceof Promise ? await attempt : attempt);
       outcomes.push(outcome);
       if (outcome.result === 'taken') return { port, free: false, outcomes };

@@ -45,12 +45,14 @@ export function validateCensusOptions(options: unknown): CensusOptions {
 
 /** An OS error from the addon (Error with code/errno/syscall/path) as an EphemeralPortsError with a remedy. */
 export function censusOsError(error: unknown, netns: string | undefined): EphemeralPortsError {
-  const e = error as { code?: unknown; errno?: unknown; syscall?: unknown; path?: unknown; message?: unknown };
+  const e = error as { code?: unknown; errno?: unknown; syscall?: unknown; path?: unknown; remedy?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : 'EIO';
   const syscall = typeof e.syscall === 'string' ? e.syscall : 'sock_diag';
   const path = typeof e.path === 'string' ? e.path : undefined;
-  let remedy = 'Retry; if it persists, the kernel refused the socket dump (see errno).';
-  if (syscall === 'open') remedy = `Check that the namespace path exists (${netns ?? path ?? ''}), e.g. /proc/<pid>/ns/net or /run/netns/<name>.`;
+  let remedy = typeof e.remedy === 'string' && e.remedy ? e.remedy : 'Retry; if it persists, the kernel refused the socket dump (see errno).';
+  if (typeof e.remedy === 'string' && e.remedy) {
+    // the addon already said what to do
+  } else if (syscall === 'open') remedy = `Check that the namespace path exists (${netns ?? path ?? ''}), e.g. /proc/<pid>/ns/net or /run/netns/<name>.`;
   else if (syscall === 'setns') remedy = 'Entering another network namespace needs CAP_SYS_ADMIN (run as root) and a net namespace file.';
   return new EphemeralPortsError(code, `socket census failed: ${String(e.message ?? error)}`, {
     ...(typeof e.errno === 'number' ? { errno: e.errno } : {}),

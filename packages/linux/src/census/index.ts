@@ -4,3 +4,4 @@ export { decodeRecords } from './decode.js';
 export { parseProcNetTable, procfsCensus } from './procfs.js';
 export { findSocketOwners, attachOwners, type Owner } from './processes.js';
 export { formatIPv4, formatIPv6 } from './address.js';
+export { createBackendCensus } from './backend-census.js';

@@ -45,7 +45,8 @@ Examples:
     ];
     if (report.reserved) rows.push(['reserved', report.reserved.isEmpty ? 'none' : report.reserved.toString()]);
     if (report.netns) rows.push(['netns', report.netns]);
-    ctx.stdout.write(table(rows) + warningLines(ctx, report.warnings));
+    ctx.stdout.write(table(rows));
+    ctx.stderr.write(warningLines(ctx, report.warnings));
     return 0;
   },
 };

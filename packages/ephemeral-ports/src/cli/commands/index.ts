@@ -8,7 +8,17 @@ import type { Command } from '../command.js';
 export type CommandLoader = () => Promise<{ default: Command }>;
 
 export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
+  defaults: () => import('./defaults.js'),
+  doctor: () => import('./doctor.js'),
+  emit: () => import('./emit.js'),
+  explain: () => import('./explain.js'),
   get: () => import('./get.js'),
+  map: () => import('./map.js'),
+  metrics: () => import('./metrics.js'),
+  reserved: () => import('./reserved.js'),
+  set: () => import('./set.js'),
+  usage: () => import('./usage.js'),
+  watch: () => import('./watch.js'),
 };
 
 /** Other names for commands. */

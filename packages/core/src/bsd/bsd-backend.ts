@@ -1,0 +1,203 @@
+/**
+ * The FreeBSD / macOS backend, over an injected {@link SysctlPort} (addon or sysctl(8)) and {@link ConfigFiles}
+ * (persistence I/O). The OS packages only choose the port and supply the I/O; everything else lives here so both
+ * OSes share one tested implementation.
+ */
+import type {
+  BackendInfo,
+  EphemeralPortsBackend,
+  PersistOptions,
+  PersistResult,
+  PersistedReading,
+  Protocol,
+  RangeChange,
+  RangeReading,
+  ScopeOptions,
+} from '../backend.js';
+import { EphemeralPortsError, ErrorCodes } from '../errors.js';
+import { type PortRange, isPort } from '../range.js';
+import { unifiedDiff } from '../text-diff.js';
+import { assertValidRange } from '../validate.js';
+import { DARWIN_LAUNCHD_PLIST, parseLaunchdPlist, renderLaunchdPlist } from './launchd-plist.js';
+import { planWriteOrder, writeSysctlPair } from './pair-writer.js';
+import { type BsdPortRanges, orderedRange, portRangesFromValues } from './port-ranges.js';
+import { parseSysctlConf, updateSysctlConf } from './sysctl-conf.js';
+import { BSD_DEFAULT_RANGE, BSD_OIDS, BSD_OS_LABEL, BSD_READ_KEYS, type BsdOs } from './sysctl-names.js';
+import type { SysctlPort } from './sysctl-port.js';
+
+/** File access for persistence, injected so core stays free of I/O. */
+export interface ConfigFiles {
+  /** The file's text, or null when it does not exist. */
+  read(path: string): Promise<string | null>;
+  /** Replaces the file atomically (temporary file + rename); a new file gets `mode`. */
+  writeAtomic(path: string, text: string, mode: number): Promise<void>;
+}
+
+export interface BsdBackendOptions {
+  os: BsdOs;
+  port: SysctlPort;
+  files: ConfigFiles;
+  /** Kernel release (`os.release()`). */
+  release: string;
+  /** E.g. `native` or `js-fallback`. */
+  implementation: string;
+  fallbackReason?: string;
+  /** Default persistence target: /etc/sysctl.conf (FreeBSD) or the LaunchDaemon plist (macOS). */
+  persistFile?: string;
+}
+
+export const BSD_PERSIST_FILE: Readonly<Record<BsdOs, string>> = Object.freeze({
+  freebsd: '/etc/sysctl.conf',
+  darwin: DARWIN_LAUNCHD_PLIST,
+});
+
+const PAIR = { first: BSD_OIDS.first, last: BSD_OIDS.last };
+
+function checkScope(os: BsdOs, o?: ScopeOptions): Protocol {
+  if (o?.netns !== undefined) {
+    throw new EphemeralPortsError(
+      ErrorCodes.UNSUPPORTED_OPERATION,
+      `${BSD_OS_LABEL[os]} has no network namespaces${os === 'freebsd' ? ' (VNET jails have their own values)' : ''}`,
+    );
+  }
+  const protocol = o?.protocol ?? 'tcp';
+  if (protocol !== 'tcp' && protocol !== 'udp') {
+    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `protocol must be tcp or udp, got ${String(protocol)}`);
+  }
+  return protocol;
+}
+
+function toDetails(r: BsdPortRanges): Record<string, unknown> {
+  return {
+    first: r.raw.first,
+    last: r.raw.last,
+    swapped: r.swapped,
+    high: r.high,
+    low: r.low,
+    ...(r.reservedLow !== undefined ? { reservedLow: r.reservedLow, reservedHigh: r.reservedHigh } : {}),
+    ...(r.randomized !== undefined ? { randomized: r.randomized } : {}),
+  };
+}
+
+/** The two settings for `range`, ordered so that applying them from the boot default never swaps the pair. */
+function persistValues(os: BsdOs, range: PortRange): Array<[string, string]> {
+  const boot = { first: BSD_DEFAULT_RANGE[os].low, last: BSD_DEFAULT_RANGE[os].high };
+  const target = { first: range.low, last: range.high };
+  const order = planWriteOrder(boot, target);
+  const ends = [...order, ...(['first', 'last'] as const).filter((e) => !order.includes(e))];
+  return ends.map((end) => [PAIR[end], String(target[end])]);
+}
+
+export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBackend {
+  const { os, port, files } = options;
+  const keys = BSD_READ_KEYS[os];
+  const names = keys.map((k) => BSD_OIDS[k]);
+  const defaultTarget = options.persistFile ?? BSD_PERSIST_FILE[os];
+  let queue: Promise<unknown> = Promise.resolve();
+  // Changes run one at a time: two interleaved pair writes could each read the other's half-written state.
+  const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const reading = (values: number[], protocol: Protocol): RangeReading => {
+    const r = portRangesFromValues(os, values);
+    return { range: r.default, protocol, source: port.source, details: toDetails(r) };
+  };
+
+  const persistedFrom = (text: string, target: string): PersistedReading => {
+    const entries = os === 'freebsd' ? parseSysctlConf(text) : parseLaunchdPlist(text);
+    const first = entries.get(PAIR.first);
+    const last = entries.get(PAIR.last);
+    if (first === undefined && last === undefined) return { range: null, target };
+    if (first === undefined || last === undefined) {
+      throw new EphemeralPortsError(
+        ErrorCodes.PARSE,
+        `${target} sets only ${first === undefined ? PAIR.last : PAIR.first}; the boot-time range then depends ` +
+          "on this kernel's default for the other end",
+        { path: target },
+      );
+    }
+    const [a, b] = [Number(first), Number(last)];
+    if (!/^\d+$/.test(first) || !/^\d+$/.test(last) || !isPort(a) || !isPort(b)) {
+      throw new EphemeralPortsError(ErrorCodes.PARSE, `${target}: not port numbers: ${first}, ${last}`, {
+        path: target,
+      });
+    }
+    return { range: orderedRange(a, b), target };
+  };
+
+  const backend: EphemeralPortsBackend = {
+    os,
+    info(): BackendInfo {
+      return {
+        os,
+        release: options.release,
+        implementation: options.implementation,
+        ...(options.fallbackReason !== undefined ? { fallbackReason: options.fallbackReason } : {}),
+        separateProtocolRanges: false,
+        supportsNetns: false,
+        supportsReserved: false,
+        supportsCensus: false,
+      };
+    },
+    async getRange(o) {
+      const protocol = checkScope(os, o);
+      return reading(await port.read(names), protocol);
+    },
+    async setRange(input, o): Promise<RangeChange> {
+      const protocol = checkScope(os, o);
+      const range = assertValidRange(os, input);
+      return serialized(async () => {
+        const change = await writeSysctlPair(os, port, PAIR, { first: range.low, last: range.high });
+        return {
+          previous: orderedRange(change.previous.first, change.previous.last),
+          current: orderedRange(change.current.first, change.current.last),
+          protocol,
+          source: port.source,
+          warnings: [],
+        };
+      });
+    },
+    async getConstraints(o) {
+      checkScope(os, o);
+      return {};
+    },
+    async getReserved(o) {
+      checkScope(os, o);
+      throw new EphemeralPortsError(
+        ErrorCodes.UNSUPPORTED_OPERATION,
+        `${BSD_OS_LABEL[os]} has no reserved-port list${
+          os === 'freebsd' ? ' (reservedlow/reservedhigh, the privileged-port bounds, are in getRange().details)' : ''
+        }`,
+      );
+    },
+    async setReserved(_ports, o) {
+      checkScope(os, o);
+      throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, `${BSD_OS_LABEL[os]} has no reserved-port list`);
+    },
+    async persistRange(input, o: PersistOptions = {}): Promise<PersistResult> {
+      checkScope(os, o);
+      const range = assertValidRange(os, input);
+      const target = o.file ?? defaultTarget;
+      const before = (await files.read(target)) ?? '';
+      const values = persistValues(os, range);
+      const after = os === 'freebsd' ? updateSysctlConf(before, values) : renderLaunchdPlist(values);
+      const written = !o.dryRun && after !== before;
+      if (written) await files.writeAtomic(target, after, 0o644);
+      return { target, before, after, diff: unifiedDiff(before, after, target), written };
+    },
+    async getPersisted(o: PersistOptions = {}): Promise<PersistedReading> {
+      checkScope(os, o);
+      const target = o.file ?? defaultTarget;
+      const text = await files.read(target);
+      return text === null ? { range: null, target } : persistedFrom(text, target);
+    },
+  };
+  if (port.readSync) {
+    const readSync = port.readSync.bind(port);
+    backend.getRangeSync = (o) => reading(readSync(names), checkScope(os, o));
+  }
+  return backend;
+}

@@ -1,0 +1,73 @@
+/**
+ * The BSD addon's surface (native/bsd/addon.cc) and a {@link SysctlPort} over it. The same addon is built for
+ * FreeBSD and macOS; tests build it on Linux against a sysctlbyname() double.
+ */
+import { EphemeralPortsError, ErrorCodes } from '../errors.js';
+import type { BsdOs } from './sysctl-names.js';
+import { sysctlOsError } from './sysctl-errors.js';
+import type { SysctlPort } from './sysctl-port.js';
+
+/** Exports of the BSD addon. Every function throws an Error with `code` (errno name or ERR_*), `errno`, `syscall`, `path`. */
+export interface BsdSysctlAddon {
+  /** `freebsd`, `darwin`, or `emulated` for the test build. */
+  readonly kernel: string;
+  readInt(name: string): number;
+  readInts(names: readonly string[]): number[];
+  writeInt(name: string, value: number): void;
+}
+
+interface NativeError extends Error {
+  code: string;
+  errno?: number;
+  syscall?: string;
+  path?: string;
+}
+
+function isNativeError(e: unknown): e is NativeError {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
+}
+
+/** Converts whatever the addon threw into an `EphemeralPortsError`. */
+export function fromNativeError(os: BsdOs, e: unknown): EphemeralPortsError {
+  if (!isNativeError(e)) {
+    return new EphemeralPortsError(ErrorCodes.COMMAND_FAILED, `the BSD addon failed: ${String(e)}`, { cause: e });
+  }
+  if (e.code.startsWith('ERR_')) {
+    return new EphemeralPortsError(e.code, e.message, { ...(e.path ? { path: e.path } : {}), cause: e });
+  }
+  return sysctlOsError(
+    os,
+    {
+      code: e.code,
+      message: e.message,
+      ...(typeof e.errno === 'number' ? { errno: e.errno } : {}),
+      ...(typeof e.syscall === 'string' ? { syscall: e.syscall } : {}),
+      ...(typeof e.path === 'string' ? { path: e.path } : {}),
+    },
+    e,
+  );
+}
+
+export function createAddonSysctlPort(os: BsdOs, addon: BsdSysctlAddon): SysctlPort {
+  const readSync = (names: readonly string[]): number[] => {
+    try {
+      return addon.readInts(names);
+    } catch (e) {
+      throw fromNativeError(os, e);
+    }
+  };
+  return {
+    source: 'native:sysctlbyname',
+    readSync,
+    async read(names) {
+      return readSync(names);
+    },
+    async write(name, value) {
+      try {
+        addon.writeInt(name, value);
+      } catch (e) {
+        throw fromNativeError(os, e);
+      }
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/** `ephemeral-ports explain <port...>`: why binding a port would fail or is risky, with evidence. */
+import type { Command } from '../command.js';
+import { parseArgs, parsePortArg, protocolOption, usageError } from '../args.js';
+import { paint, writeJson } from '../output.js';
+
+const command: Command = {
+  name: 'explain',
+  summary: 'Why binding a port would fail or is risky, with evidence',
+  usage: `Usage: ephemeral-ports explain <port...> [options]
+
+For each port: is it inside the ephemeral range (outgoing connections may take it), reserved or excluded,
+privileged (below ip_unprivileged_port_start), or already bound/listening? Checked with the live settings, a
+real bind probe on each address, and the socket census where available (names the sockets and processes).
+
+Options:
+  --protocol <tcp|udp>  Which protocol the service uses (default tcp)
+  --host <addr[,addr]>  Address(es) the service binds (default both wildcards: 0.0.0.0 and ::)
+  --no-probe            Do not bind; judge from the settings only
+  --json                Print [{port, protocol, hosts, verdict, findings[{code, severity, message, evidence}],
+                        range, rangeSource, ianaClass, probes}]
+  -h, --help            Show this help
+
+Verdicts: ok (nothing found), risky (works now, may fail later), blocked (a bind fails now). The exit code is 0
+whatever the verdicts; read them from --json in scripts.
+
+Examples:
+  ephemeral-ports explain 8080
+  ephemeral-ports explain 40000 5432 --protocol tcp --host 127.0.0.1
+  ephemeral-ports explain 53 --protocol udp --json
+`,
+  async run(argv, ctx) {
+    const args = parseArgs(argv, { booleans: ['no-probe'], strings: ['protocol', 'host'] });
+    if (args.positionals.length === 0) throw usageError('explain needs at least one port');
+    const ports = args.positionals.map((w) => parsePortArg(w, 'port'));
+    const protocol = protocolOption(args);
+    const hostText = args.values.get('host');
+    const hosts = hostText?.split(',').filter((h) => h !== '');
+    const { explainPort } = await import('../../explain/explain-port.js');
+    const results = [];
+    for (const port of ports) {
+      results.push(
+        await explainPort(port, {
+          ...(protocol ? { protocol } : {}),
+          ...(hosts ? { host: hosts } : {}),
+          probe: !args.flags.has('no-probe'),
+        }),
+      );
+    }
+    if (ctx.json) {
+      writeJson(ctx, results);
+      return 0;
+    }
+    const p = paint(ctx);
+    const mark = { ok: p.green('ok'), risky: p.yellow('risky'), blocked: p.red('blocked') } as const;
+    let out = '';
+    for (const r of results) {
+      out += `${p.bold(`${r.protocol} ${r.port}`)}: ${mark[r.verdict]}  (ephemeral range ${r.range.low}-${r.range.high}, IANA ${r.ianaClass})\n`;
+      if (r.findings.length === 0) out += `  nothing in the way: outside the ephemeral range and free on ${r.hosts.join(', ')}\n`;
+      for (const f of r.findings) {
+        const tag = f.severity === 'error' ? p.red(f.code) : f.severity === 'warning' ? p.yellow(f.code) : p.dim(f.code);
+        out += `  ${tag}: ${f.message}\n`;
+        const sockets = f.evidence.sockets as Array<Record<string, unknown>> | undefined;
+        for (const s of sockets ?? []) {
+          out += `    ${String(s.state)} ${String(s.local)} → ${String(s.remote)}${s.pid === undefined ? '' : ` pid ${String(s.pid)}`}${s.command === undefined ? '' : ` (${String(s.command)})`}\n`;
+        }
+      }
+    }
+    ctx.stdout.write(out);
+    return 0;
+  },
+};
+export default command;

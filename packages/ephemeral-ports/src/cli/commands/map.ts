@@ -1,0 +1,55 @@
+/** `ephemeral-ports map`: the whole 0–65535 space as a bar (and optionally an SVG file). */
+import type { Command } from '../command.js';
+import { atMost, parseArgs, usageError } from '../args.js';
+import { writeJson } from '../output.js';
+
+const command: Command = {
+  name: 'map',
+  summary: 'Draw the 0-65535 port space: system, ephemeral, reserved, listening, in use',
+  usage: `Usage: ephemeral-ports map [options]
+
+Draw the whole port space as one bar: system ports (s, below 1024), user ports (.), the ephemeral range (e),
+reserved/excluded ports (R), ports in use (u) and listening ports (L). Each character covers 65536/width ports
+and shows the most important kind inside it, so a single listener stays visible.
+
+Options:
+  --netns <path>   Linux: map this network namespace
+  --width <n>      Characters of the bar (default: terminal width, else 100)
+  --svg <file>     Also write the same picture as SVG (one <rect> per region), atomically
+  --json           Print {regions: [{kind, low, high}], totals}
+  -h, --help       Show this help
+
+Examples:
+  ephemeral-ports map
+  ephemeral-ports map --svg ports.svg
+  ephemeral-ports map --json | jq '.totals'
+`,
+  async run(argv, ctx) {
+    const args = parseArgs(argv, { strings: ['netns', 'width', 'svg'] });
+    atMost(args, 0, 'map');
+    const widthText = args.values.get('width');
+    if (widthText !== undefined && (!/^\d{1,4}$/.test(widthText) || Number(widthText) < 20)) {
+      throw usageError(`--width must be a whole number from 20 to 9999, got ${JSON.stringify(widthText)}`);
+    }
+    const columns = (process.stdout as { columns?: number }).columns;
+    const width = widthText !== undefined ? Number(widthText) : ctx.isTTY && columns ? Math.max(20, columns - 1) : 100;
+    const { portMap } = await import('../../diagnostics/usage.js');
+    const netns = args.values.get('netns');
+    const map = await portMap(netns ? { netns } : {});
+    const svgPath = args.values.get('svg');
+    if (svgPath !== undefined) {
+      const { renderPortMapSvg } = await import('@ephemeral-ports/core');
+      const { writeFileAtomic } = await import('../../diagnostics/files.js');
+      await writeFileAtomic(svgPath, renderPortMapSvg(map, { title: `Port map 0–65535${netns ? ` (${netns})` : ''}` }));
+    }
+    if (ctx.json) {
+      writeJson(ctx, { regions: map.regions, totals: map.totals, ...(svgPath ? { svg: svgPath } : {}) });
+      return 0;
+    }
+    const { renderMapBar } = await import('../../diagnostics/text.js');
+    ctx.stdout.write(renderMapBar(map, width, ctx.color));
+    if (svgPath !== undefined) ctx.stdout.write(`wrote ${svgPath} (${map.regions.length} regions)\n`);
+    return 0;
+  },
+};
+export default command;

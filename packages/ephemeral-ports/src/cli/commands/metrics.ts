@@ -1,0 +1,108 @@
+/** `ephemeral-ports metrics`: Prometheus exposition on stdout, over HTTP (/metrics) or into a textfile. */
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { EphemeralPortsError } from '@ephemeral-ports/core';
+import type { Command } from '../command.js';
+import { atMost, parseArgs, parsePortArg, usageError } from '../args.js';
+
+export const TEXTFILE_NAME = 'ephemeral_ports.prom';
+const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+const command: Command = {
+  name: 'metrics',
+  summary: 'Prometheus metrics: print, serve /metrics, or write a node_exporter textfile',
+  usage: `Usage: ephemeral-ports metrics [options]
+
+Print Prometheus metrics (text format 0.0.4): range bounds, sockets by protocol and state, ports in use,
+per-destination used/capacity/pressure (top 20), TIME_WAIT, listeners in range and the doctor verdict
+(ephemeral_ports_doctor_verdict: 0 ok, 1 warn, 2 critical).
+
+Options:
+  --netns <path>     Linux: measure this network namespace
+  --serve <port>     Serve GET /metrics on <port> (fresh census per scrape) until Ctrl-C; 0 picks a free port
+  --host <address>   Address to serve on (default 127.0.0.1: metrics name hosts and ports, keep them local)
+  --textfile <dir>   Write <dir>/${TEXTFILE_NAME} atomically, for node_exporter --collector.textfile.directory
+  -h, --help         Show this help
+
+Examples:
+  ephemeral-ports metrics | promtool check metrics
+  ephemeral-ports metrics --serve 9469
+  ephemeral-ports metrics --textfile /var/lib/prometheus/node-exporter
+`,
+  async run(argv, ctx) {
+    const args = parseArgs(argv, { strings: ['netns', 'serve', 'host', 'textfile'] });
+    atMost(args, 0, 'metrics');
+    if (ctx.json) throw usageError('metrics has no --json: its output is the Prometheus text format');
+    const serve = args.values.get('serve');
+    const textfile = args.values.get('textfile');
+    if (serve !== undefined && textfile !== undefined) throw usageError('use either --serve or --textfile, not both');
+    if (args.values.has('host') && serve === undefined) throw usageError('--host only applies with --serve');
+    const netns = args.values.get('netns');
+    const { prometheusMetrics } = await import('../../diagnostics/usage.js');
+    const collect = () => prometheusMetrics(netns ? { netns } : {});
+
+    if (serve !== undefined) {
+      const port = parsePortArg(serve, '--serve');
+      return await serveMetrics(port, args.values.get('host') ?? '127.0.0.1', collect, ctx.stderr);
+    }
+    const text = await collect();
+    if (textfile !== undefined) {
+      const { writeFileAtomic } = await import('../../diagnostics/files.js');
+      const path = join(textfile, TEXTFILE_NAME);
+      await writeFileAtomic(path, text);
+      ctx.stdout.write(`wrote ${path}\n`);
+      return 0;
+    }
+    ctx.stdout.write(text);
+    return 0;
+  },
+};
+
+/** Serves until SIGINT/SIGTERM, then closes the listener and resolves 0. */
+function serveMetrics(port: number, host: string, collect: () => Promise<string>, log: { write(s: string): unknown }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server: Server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+        return;
+      }
+      if (path !== '/metrics') {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: try /metrics\n');
+        return;
+      }
+      collect().then(
+        (text) => res.writeHead(200, { 'Content-Type': CONTENT_TYPE }).end(req.method === 'HEAD' ? undefined : text),
+        (error: unknown) => {
+          const code = (error as { code?: unknown }).code;
+          res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`census failed: ${typeof code === 'string' ? `[${code}] ` : ''}${(error as Error).message}\n`);
+        },
+      );
+    });
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      server.close(() => resolve(0));
+      server.closeAllConnections();
+    };
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new EphemeralPortsError(error.code ?? 'EIO', `cannot serve metrics on ${host}:${port}: ${error.message}`, {
+          ...(error.errno === undefined ? {} : { errno: Math.abs(error.errno) }),
+          syscall: error.syscall ?? 'listen',
+          remedy: error.code === 'EADDRINUSE' ? 'Pick another --serve port.' : 'Check --host is a local address and the port is allowed.',
+          cause: error,
+        }),
+      );
+    });
+    server.listen(port, host, () => {
+      const address = server.address();
+      const actual = typeof address === 'object' && address ? address.port : port;
+      const shown = host.includes(':') ? `[${host}]` : host;
+      log.write(`serving http://${shown}:${actual}/metrics (Ctrl-C to stop)\n`);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+  });
+}
+export default command;

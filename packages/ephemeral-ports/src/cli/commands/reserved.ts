@@ -1,0 +1,74 @@
+/** `ephemeral-ports reserved [set|add|remove <ports>]`: Linux reserved ports / Windows excluded port ranges. */
+import type { PortSet } from '@ephemeral-ports/core';
+import type { Command } from '../command.js';
+import { parseArgs, usageError } from '../args.js';
+import { writeJson } from '../output.js';
+
+const ACTIONS = ['set', 'add', 'remove'] as const;
+type Action = (typeof ACTIONS)[number];
+
+const command: Command = {
+  name: 'reserved',
+  summary: 'Show or change reserved (Linux) / excluded (Windows) ports',
+  usage: `Usage: ephemeral-ports reserved [options]
+       ephemeral-ports reserved set <ports...> [--dry-run] [options]
+       ephemeral-ports reserved add <ports...> [--dry-run] [options]
+       ephemeral-ports reserved remove <ports...> [--dry-run] [options]
+
+Linux: net.ipv4.ip_local_reserved_ports — ports the kernel never hands out automatically (connect() without
+bind, bind(0)); services can still bind them explicitly. Reserve the ports of services that live inside the
+ephemeral range. Windows: excluded port ranges (read only here). A write replaces the whole list; "set none"
+clears it. <ports> are PORT or LOW-HIGH entries separated by commas or spaces.
+
+Options:
+  --dry-run          Show what would change; change nothing
+  --netns <path>     Linux: inside this network namespace
+  --json             Print {platform, kind, ports, count, source} or, for changes,
+                     {platform, dryRun, previous, current, requested, added, removed}
+  -h, --help         Show this help
+
+Examples:
+  ephemeral-ports reserved
+  sudo ephemeral-ports reserved add 8080 9000-9100
+  sudo ephemeral-ports reserved set 30000-32767 --dry-run
+  sudo ephemeral-ports reserved set none
+`,
+  async run(argv, ctx) {
+    const args = parseArgs(argv, { booleans: ['dry-run'], strings: ['netns'] });
+    const netns = args.values.get('netns');
+    const scope = netns ? { netns } : {};
+    const [first, ...rest] = args.positionals;
+    const api = await import('../../reserved-ports.js');
+    if (first === undefined) {
+      if (args.flags.has('dry-run')) throw usageError('--dry-run only applies to set, add and remove');
+      const report = await api.getReservedPorts(scope);
+      if (ctx.json) writeJson(ctx, report);
+      else ctx.stdout.write(`${report.kind} ports: ${report.count === 0 ? 'none' : `${report.ports} (${report.count})`}\n`);
+      return 0;
+    }
+    if (!(ACTIONS as readonly string[]).includes(first)) {
+      throw usageError(`unknown reserved action ${JSON.stringify(first)}; use set, add or remove`);
+    }
+    if (rest.length === 0) throw usageError(`reserved ${first} needs a port list (use "none" to clear with set)`);
+    const given = api.toPortSet(rest.join(','));
+    if (first !== 'set' && rest.some((w) => w === 'none')) throw usageError(`"none" only works with reserved set`);
+    let next: PortSet = given;
+    if (first !== 'set') {
+      const current = (await api.getReservedPorts(scope)).ports;
+      next = (first as Action) === 'add' ? current.union(given) : current.subtract(given);
+    }
+    const report = await api.setReservedPorts(next, { ...scope, dryRun: args.flags.has('dry-run') });
+    if (ctx.json) {
+      writeJson(ctx, report);
+      return 0;
+    }
+    const show = (s: PortSet) => (s.isEmpty ? 'none' : s.toString());
+    let out = report.dryRun ? 'dry run: nothing was changed\n' : '';
+    out += `reserved ports: ${show(report.previous)} → ${show(report.dryRun ? report.requested : report.current)}\n`;
+    if (!report.added.isEmpty) out += `  added:   ${report.added}\n`;
+    if (!report.removed.isEmpty) out += `  removed: ${report.removed}\n`;
+    ctx.stdout.write(out);
+    return 0;
+  },
+};
+export default command;

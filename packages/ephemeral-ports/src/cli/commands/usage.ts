@@ -1,0 +1,44 @@
+/** `ephemeral-ports usage`: sockets by state, ports held in the range, per-destination pressure, conflicts. */
+import type { Command } from '../command.js';
+import { atMost, parseArgs, usageError } from '../args.js';
+import { paint, writeJson } from '../output.js';
+
+const command: Command = {
+  name: 'usage',
+  summary: 'Show how the ephemeral range is used (per state, per destination)',
+  usage: `Usage: ephemeral-ports usage [options]
+
+List every TCP/UDP socket (Linux: NETLINK_SOCK_DIAG, else /proc/net) and show: sockets per state, local ports
+held inside the ephemeral range, per destination the ports used versus what connect() can pick, the TIME_WAIT
+share, bound-but-idle sockets and listeners that sit inside the range.
+
+Options:
+  --netns <path>   Linux: look inside this network namespace (/proc/<pid>/ns/net, /run/netns/<name>)
+  --processes      Name the owning process (pid, command) of listeners; needs root for other users' sockets
+  --top <n>        Destinations to list (default 10)
+  --json           Print the full report as JSON (destinations, listenersInRange, boundInactive, byState, ...)
+  -h, --help       Show this help
+
+Examples:
+  ephemeral-ports usage
+  ephemeral-ports usage --processes --top 20
+  ephemeral-ports usage --json | jq '.destinations[0]'
+`,
+  async run(argv, ctx) {
+    const args = parseArgs(argv, { booleans: ['processes'], strings: ['netns', 'top'] });
+    atMost(args, 0, 'usage');
+    const topText = args.values.get('top') ?? '10';
+    if (!/^\d{1,6}$/.test(topText)) throw usageError(`--top must be a whole number, got ${JSON.stringify(topText)}`);
+    const { usage } = await import('../../diagnostics/usage.js');
+    const netns = args.values.get('netns');
+    const report = await usage({ ...(netns ? { netns } : {}), ...(args.flags.has('processes') ? { processes: true } : {}) });
+    if (ctx.json) {
+      writeJson(ctx, report);
+      return 0;
+    }
+    const { renderUsage } = await import('../../diagnostics/text.js');
+    ctx.stdout.write(renderUsage(report, paint(ctx), Number(topText)));
+    return 0;
+  },
+};
+export default command;

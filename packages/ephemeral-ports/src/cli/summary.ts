@@ -1,0 +1,74 @@
+/**
+ * What `ephemeral-ports` prints with no command: the live range and a one-screen summary (the README's main
+ * job: `npx ephemeral-ports`). Same options as `get`; `--json` prints {range report, persisted, commands}.
+ */
+import type { Command } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { atMost, parseArgs, protocolOption } from './args.js';
+import { paint, rangeText, table, writeJson } from './output.js';
+
+const summary: Command = {
+  name: '',
+  summary: 'The live range and a one-screen summary',
+  usage: `Usage: ephemeral-ports [command] [options]
+
+Know, change and reason about the OS ephemeral port range. Without a command: the live range and a summary.
+
+Commands:
+{{COMMANDS}}
+  (details: ephemeral-ports help <command>; every command takes --help and --json)
+
+Options (without a command):
+  --protocol <tcp|udp>      Which range (default tcp)
+  --netns <path>            Linux: a network namespace
+  --json                    Machine-readable summary
+  -V, --version             Print the version
+
+Exit codes: 0 ok, 1 OS error, 2 usage error (nothing changed), 3 unsafe change refused, 4 unsupported here,
+            10-19 diagnostic verdicts (doctor), 77 permission denied.
+
+Examples:
+  npx ephemeral-ports
+  ephemeral-ports set 20000-60999 --dry-run
+  ephemeral-ports explain 8080 5432
+`,
+  async run(argv, ctx) {
+    const args = parseArgs(argv, { strings: ['protocol', 'netns'] });
+    atMost(args, 0, 'ephemeral-ports (did you mean a command? see --help)');
+    const { getEphemeralRange } = await import('../range-report.js');
+    const protocol = protocolOption(args);
+    const netns = args.values.get('netns');
+    const report = await getEphemeralRange({ ...(protocol ? { protocol } : {}), ...(netns ? { netns } : {}) });
+    const commands = Object.keys(COMMANDS);
+    if (ctx.json) {
+      writeJson(ctx, { ...report, commands });
+      return 0;
+    }
+    const p = paint(ctx);
+    const rows: Array<[string, string]> = [
+      ['platform', `${report.platform} ${report.release} (${report.implementation})`],
+      [`${report.protocol} range`, p.bold(rangeText(report.range))],
+      ['source', report.source === 'default' ? p.yellow('default — the live value could not be read') : report.source],
+      ['os default', report.defaults ? describeDefault(report.range, report.defaults) : 'unknown'],
+    ];
+    if (report.reserved) rows.push(['reserved', report.reserved.isEmpty ? 'none' : report.reserved.toString()]);
+    if (report.netns) rows.push(['netns', report.netns]);
+    let out = `${p.bold('ephemeral-ports')} — ports the kernel hands out to outgoing connections and bind(0)\n\n`;
+    out += table(rows);
+    for (const w of report.warnings) out += `${p.yellow('warning')}: ${w.message}\n`;
+    out += `\nNext steps:\n`;
+    out += `  ${ctx.program} explain <port>          will my service's port collide with this range?\n`;
+    out += `  ${ctx.program} set <low>-<high> --dry-run   preview a change (add --persist to keep it)\n`;
+    out += `  ${ctx.program} emit kubernetes          config for fleet tools\n`;
+    out += `  ${ctx.program} --help                    all commands: ${commands.join(', ')}\n`;
+    ctx.stdout.write(out);
+    return 0;
+  },
+};
+
+function describeDefault(live: { low: number; high: number }, def: { low: number; high: number }): string {
+  const same = live.low === def.low && live.high === def.high;
+  return `${rangeText(def)}${same ? ' — unchanged' : ' — the live range differs'}`;
+}
+
+export default summary;

@@ -1,0 +1,2 @@
+export { usage, doctor, portMap, prometheusMetrics, usageOf, doctorOf, portMapOf, type UsageResult, type DoctorResult } from './usage.js';
+export { takeSnapshot, type DiagnosticsOptions, type DiagnosticsSnapshot } from './snapshot.js';

@@ -1,0 +1,83 @@
+/**
+ * One consistent snapshot for every diagnostic: the census plus the range, reserved ports and kernel facts it is
+ * judged against, all from the same backend and namespace. usage(), doctor(), the port map and the metrics all
+ * start from here, so they never disagree about what they saw.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  type DoctorFacts,
+  type EphemeralPortsBackend,
+  EphemeralPortsError,
+  ErrorCodes,
+  PortSet,
+  type PortRange,
+  type SocketCensus,
+  type TargetOs,
+} from '@ephemeral-ports/core';
+import { getBackend } from '../backend.js';
+import { checkNetns } from '../options.js';
+
+export interface DiagnosticsOptions {
+  /** Linux: network namespace path (`/proc/<pid>/ns/net`, `/run/netns/<name>`). */
+  netns?: string;
+  /** Resolve the owning process (pid, command) of each socket; slower, and needs privileges for other users'. */
+  processes?: boolean;
+}
+
+export interface DiagnosticsSnapshot {
+  os: TargetOs;
+  census: SocketCensus;
+  /** The live TCP ephemeral range. */
+  range: PortRange;
+  reserved: PortSet;
+  facts: DoctorFacts;
+  /** When the snapshot was taken (ms since the epoch). */
+  takenAt: number;
+}
+
+export function checkDiagnosticsOptions(options: unknown): DiagnosticsOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) {
+    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'diagnostics options must be an object');
+  }
+  const o = options as Record<string, unknown>;
+  const netns = checkNetns(o.netns);
+  if (o.processes !== undefined && typeof o.processes !== 'boolean') {
+    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'processes must be a boolean');
+  }
+  return { ...(netns === undefined ? {} : { netns }), ...(o.processes === true ? { processes: true } : {}) };
+}
+
+/** Linux `tcp_tw_reuse` of the caller's namespace; unknown (undefined) for another namespace or elsewhere. */
+async function readTcpTwReuse(os: TargetOs, netns: string | undefined): Promise<number | undefined> {
+  if (os !== 'linux' || netns !== undefined) return undefined;
+  try {
+    const value = Number((await readFile('/proc/sys/net/ipv4/tcp_tw_reuse', 'utf8')).trim());
+    return Number.isInteger(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function takeSnapshot(input?: DiagnosticsOptions, backend: EphemeralPortsBackend = getBackend()): Promise<DiagnosticsSnapshot> {
+  const options = checkDiagnosticsOptions(input);
+  const info = backend.info();
+  if (!info.supportsCensus || typeof backend.census !== 'function') {
+    throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, `socket census is not available on ${info.os}`, {
+      remedy: 'Use the OS tools instead (netstat -an, sockstat, Get-NetTCPConnection).',
+    });
+  }
+  const scope = options.netns === undefined ? { protocol: 'tcp' as const } : { protocol: 'tcp' as const, netns: options.netns };
+  const [census, reading, reserved, constraints, tcpTwReuse] = await Promise.all([
+    backend.census({ ...(options.netns === undefined ? {} : { netns: options.netns }), ...(options.processes ? { processes: true } : {}) }),
+    backend.getRange(scope),
+    info.supportsReserved ? backend.getReserved(scope).then((r) => r.ports) : Promise.resolve(PortSet.EMPTY),
+    backend.getConstraints(scope).catch(() => ({})),
+    readTcpTwReuse(info.os, options.netns),
+  ]);
+  const facts: DoctorFacts = { os: info.os, reserved };
+  if (tcpTwReuse !== undefined) facts.tcpTwReuse = tcpTwReuse;
+  const start = (constraints as { unprivilegedPortStart?: number }).unprivilegedPortStart;
+  if (start !== undefined) facts.unprivilegedPortStart = start;
+  return { os: info.os, census, range: reading.range, reserved, facts, takenAt: Date.now() };
+}

@@ -1,0 +1,89 @@
+/**
+ * usage() and doctor(): "how close am I to running out of ports, why, and what do I do".
+ */
+import {
+  analyzeUsage,
+  buildPortMap,
+  diagnose,
+  formatPrometheus,
+  type DoctorReport,
+  type PortMap,
+  PortSet,
+  type UsageReport,
+} from '@ephemeral-ports/core';
+import { type DiagnosticsOptions, type DiagnosticsSnapshot, takeSnapshot } from './snapshot.js';
+
+export interface UsageResult extends UsageReport {
+  /** Reserved/excluded ports the usage was judged against. */
+  reserved: PortSet;
+}
+
+export interface DoctorResult extends DoctorReport {
+  usage: UsageResult;
+}
+
+export function usageOf(snapshot: DiagnosticsSnapshot): UsageResult {
+  return { ...analyzeUsage({ census: snapshot.census, range: snapshot.range, reserved: snapshot.reserved }), reserved: snapshot.reserved };
+}
+
+export function doctorOf(snapshot: DiagnosticsSnapshot): DoctorResult {
+  const usage = usageOf(snapshot);
+  return { ...diagnose(usage, snapshot.facts), usage };
+}
+
+/** The 0–65535 map: system ports, the range, reserved/excluded, listening and in-use ports. */
+export function portMapOf(snapshot: DiagnosticsSnapshot): PortMap {
+  const listening: number[] = [];
+  const inUse: number[] = [];
+  for (const s of snapshot.census.sockets) {
+    if (s.state === 'LISTEN') listening.push(s.localPort);
+    else if (s.localPort !== 0) inUse.push(s.localPort);
+  }
+  return buildPortMap({
+    range: snapshot.range,
+    reserved: snapshot.reserved,
+    listening: PortSet.fromPorts(listening),
+    inUse: PortSet.fromPorts(inUse),
+    systemBelow: 1024,
+  });
+}
+
+/**
+ * Port usage: sockets per state and protocol, ports in use inside the ephemeral range, per-destination use
+ * versus capacity, TIME_WAIT share, bound-only sockets and listeners inside the range.
+ *
+ * @example
+ * ```ts
+ * import { usage } from 'ephemeral-ports';
+ * const u = await usage();
+ * for (const d of u.destinations.slice(0, 3)) console.log(d.remoteAddress, d.remotePort, d.used, '/', d.capacity);
+ * ```
+ */
+export async function usage(options?: DiagnosticsOptions): Promise<UsageResult> {
+  return usageOf(await takeSnapshot(options));
+}
+
+/**
+ * A verdict (`ok` / `warn` / `critical`) with reasons and concrete remedies (rules: docs/doctor.md).
+ *
+ * @example
+ * ```ts
+ * import { doctor } from 'ephemeral-ports';
+ * const { verdict, findings } = await doctor();
+ * if (verdict !== 'ok') for (const f of findings) console.log(f.rule, f.reason, f.remedies[0]);
+ * ```
+ */
+export async function doctor(options?: DiagnosticsOptions): Promise<DoctorResult> {
+  return doctorOf(await takeSnapshot(options));
+}
+
+/** The port map of this host (or namespace). */
+export async function portMap(options?: DiagnosticsOptions): Promise<PortMap> {
+  return portMapOf(await takeSnapshot(options));
+}
+
+/** Prometheus text exposition of usage and verdict (for `/metrics` or node_exporter's textfile collector). */
+export async function prometheusMetrics(options?: DiagnosticsOptions): Promise<string> {
+  const result = doctorOf(await takeSnapshot(options));
+  return formatPrometheus(result.usage, result);
+}

@@ -1,0 +1,242 @@
+/**
+ * Ready-to-use configuration for fleet tools, one renderer per target. Pure: (range, options) → text. Every
+ * range is validated with the rules of the OS the target configures, so what we print is what that OS accepts.
+ */
+import {
+  EphemeralPortsError,
+  ErrorCodes,
+  type PortRange,
+  type PortSet,
+  type Protocol,
+  type TargetOs,
+  assertValidRange,
+} from '@ephemeral-ports/core';
+
+export const EMIT_TARGETS = [
+  'sysctl',
+  'kubernetes',
+  'docker',
+  'compose',
+  'ansible',
+  'freebsd',
+  'aix',
+  'windows-netsh',
+  'windows-powershell',
+] as const;
+export type EmitTarget = (typeof EMIT_TARGETS)[number];
+
+/** Other accepted spellings. */
+export const EMIT_ALIASES: Readonly<Record<string, EmitTarget>> = {
+  'sysctl.d': 'sysctl',
+  k8s: 'kubernetes',
+  pod: 'kubernetes',
+  'docker-compose': 'compose',
+  netsh: 'windows-netsh',
+  powershell: 'windows-powershell',
+};
+
+/** The OS whose rules apply to a target's value. */
+export const TARGET_OS: Readonly<Record<EmitTarget, TargetOs>> = {
+  sysctl: 'linux',
+  kubernetes: 'linux',
+  docker: 'linux',
+  compose: 'linux',
+  ansible: 'linux',
+  freebsd: 'freebsd',
+  aix: 'aix',
+  'windows-netsh': 'win32',
+  'windows-powershell': 'win32',
+};
+
+export interface EmitOptions {
+  /** Linux targets: also set `net.ipv4.ip_local_reserved_ports` (safe in Kubernetes since 1.27). */
+  reserved?: PortSet;
+  /** AIX / Windows: only this protocol (default both). */
+  protocol?: Protocol;
+  /** Kubernetes: the pod uses `hostNetwork: true` — refused, because the kubelet rejects such pods. */
+  hostNetwork?: boolean;
+  /** sysctl / ansible: the sysctl.d file to write. */
+  file?: string;
+}
+
+/** What `emit` returns; also its `--json` shape. */
+export interface Emitted {
+  target: EmitTarget;
+  os: TargetOs;
+  range: PortRange;
+  /** `sysctl.d`, `yaml`, `shell`, `sysctl.conf`, `cmd`, `powershell`. */
+  format: string;
+  /** Where the content goes, when it is a file. */
+  path?: string;
+  content: string;
+  /** What a human should know (scope, prerequisites, how to apply). */
+  notes: string[];
+}
+
+export const DEFAULT_SYSCTL_FILE = '/etc/sysctl.d/90-ephemeral-ports.conf';
+const KEY = 'net.ipv4.ip_local_port_range';
+const RESERVED_KEY = 'net.ipv4.ip_local_reserved_ports';
+
+export function emitConfig(target: EmitTarget, range: PortRange, options: EmitOptions = {}): Emitted {
+  const os = TARGET_OS[target];
+  const r = assertValidRange(os, range);
+  const value = `${r.low} ${r.high}`;
+  const reserved = options.reserved && !options.reserved.isEmpty ? options.reserved.toString() : undefined;
+  const protocols: Protocol[] = options.protocol ? [options.protocol] : ['tcp', 'udp'];
+  const base = { target, os, range: { low: r.low, high: r.high } };
+
+  switch (target) {
+    case 'sysctl': {
+      const path = options.file ?? DEFAULT_SYSCTL_FILE;
+      const lines = [
+        `# ${path} — ephemeral port range for connect() and bind(0); written by ephemeral-ports`,
+        `# Apply now: sudo sysctl -p ${path}   (systemd-sysctl applies it at every boot)`,
+        `${KEY} = ${value}`,
+      ];
+      if (reserved) lines.push(`${RESERVED_KEY} = ${reserved}`);
+      return {
+        ...base,
+        format: 'sysctl.d',
+        path,
+        content: `${lines.join('\n')}\n`,
+        notes: ['applies to the initial network namespace only; containers get their own value (see emit kubernetes/docker)'],
+      };
+    }
+    case 'kubernetes': {
+      if (options.hostNetwork) {
+        throw new EphemeralPortsError(
+          ErrorCodes.UNSUPPORTED_OPERATION,
+          'pod sysctls cannot be used with hostNetwork: true — the kubelet rejects the pod (SysctlForbidden: ' +
+            '"not allowed with host net enabled") and its controller recreates it endlessly',
+          {
+            remedy:
+              'a hostNetwork pod shares the node\'s namespace: set the range on the node instead ' +
+              '(ephemeral-ports emit sysctl, or emit ansible), or drop hostNetwork',
+          },
+        );
+      }
+      const lines = [
+        '# Pod spec fragment. net.ipv4.ip_local_port_range is a safe (namespaced) sysctl: allowed by default',
+        '# since Kubernetes 1.21 and by the Pod Security "baseline" policy. It sets the range of this pod\'s own',
+        '# network namespace only. Not allowed with hostNetwork: true (the kubelet rejects the pod); keep the',
+        '# range clear of the cluster\'s --service-node-port-range (default 30000-32767).',
+        'spec:',
+        '  securityContext:',
+        '    sysctls:',
+        `      - name: ${KEY}`,
+        `        value: "${value}"`,
+      ];
+      if (reserved) {
+        lines.push(`      - name: ${RESERVED_KEY}  # safe since Kubernetes 1.27, kernel >= 3.16`, `        value: "${reserved}"`);
+      }
+      return {
+        ...base,
+        format: 'yaml',
+        content: `${lines.join('\n')}\n`,
+        notes: ['merge into the pod template (spec.template.spec for Deployments, StatefulSets, Jobs)'],
+      };
+    }
+    case 'docker': {
+      const args = [`--sysctl '${KEY}=${value}'`];
+      if (reserved) args.push(`--sysctl '${RESERVED_KEY}=${reserved}'`);
+      return {
+        ...base,
+        format: 'shell',
+        content: `docker run ${args.join(' ')} IMAGE\n`,
+        notes: [
+          'net.* sysctls need the container\'s own network namespace: rejected with --network=host',
+          'podman run accepts the same --sysctl flag',
+        ],
+      };
+    }
+    case 'compose': {
+      const lines = [
+        '# docker compose: per-service sysctls (not allowed with network_mode: host)',
+        'services:',
+        '  app:',
+        '    sysctls:',
+        `      ${KEY}: "${value}"`,
+      ];
+      if (reserved) lines.push(`      ${RESERVED_KEY}: "${reserved}"`);
+      return { ...base, format: 'yaml', content: `${lines.join('\n')}\n`, notes: ['rename "app" to your service'] };
+    }
+    case 'ansible': {
+      const path = options.file ?? DEFAULT_SYSCTL_FILE;
+      const task = (name: string, key: string, v: string) => [
+        `    - name: ${name}`,
+        '      ansible.posix.sysctl:',
+        `        name: ${key}`,
+        `        value: "${v}"`,
+        `        sysctl_file: ${path}`,
+        '        sysctl_set: true',
+        '        state: present',
+        '        reload: true',
+      ];
+      const lines = [
+        '# Ansible playbook; the tasks can be copied into a role. Needs the ansible.posix collection',
+        '# (shipped with the Debian/Ubuntu "ansible" package; otherwise: ansible-galaxy collection install ansible.posix).',
+        '- name: Set the ephemeral port range',
+        '  hosts: all',
+        '  become: true',
+        '  tasks:',
+        ...task(`Ephemeral port range ${r.low}-${r.high}`, KEY, value),
+      ];
+      if (reserved) lines.push(...task('Reserved ports (never handed out automatically)', RESERVED_KEY, reserved));
+      return { ...base, format: 'yaml', path, content: `${lines.join('\n')}\n`, notes: [] };
+    }
+    case 'freebsd': {
+      const lines = [
+        '# /etc/sysctl.conf (FreeBSD; applied at boot by rc.d/sysctl). Apply now: service sysctl restart',
+        `net.inet.ip.portrange.first=${r.low}`,
+        `net.inet.ip.portrange.last=${r.high}`,
+      ];
+      return {
+        ...base,
+        format: 'sysctl.conf',
+        path: '/etc/sysctl.conf',
+        content: `${lines.join('\n')}\n`,
+        notes: ['per VNET: a vnet jail has its own value and may run its own /etc/sysctl.conf'],
+      };
+    }
+    case 'aix': {
+      const args = protocols.flatMap((p) => [`-o ${p}_ephemeral_low=${r.low}`, `-o ${p}_ephemeral_high=${r.high}`]);
+      return {
+        ...base,
+        format: 'shell',
+        content:
+          '# AIX: -p applies now and records the values in /etc/tunables/nextboot (run as root)\n' +
+          `/usr/sbin/no -p ${args.join(' ')}\n`,
+        notes: ['TCP and UDP have separate ranges on AIX; limits per tunable: no -x tcp_ephemeral_low'],
+      };
+    }
+    case 'windows-netsh': {
+      const count = r.high - r.low + 1;
+      const lines = [
+        'REM Windows (elevated cmd.exe). One range per transport serves IPv4 and IPv6.',
+        ...protocols.map((p) => `netsh int ipv4 set dynamicport ${p} start=${r.low} num=${count} store=persistent`),
+        ...protocols.map((p) => `netsh int ipv4 show dynamicport ${p}`),
+      ];
+      return {
+        ...base,
+        format: 'cmd',
+        content: `${lines.join('\r\n')}\r\n`,
+        notes: ['excluded port ranges (Hyper-V, WinNAT, Docker) still apply: netsh int ipv4 show excludedportrange protocol=tcp'],
+      };
+    }
+    case 'windows-powershell': {
+      const count = r.high - r.low + 1;
+      const cmdlet = { tcp: 'Set-NetTCPSetting', udp: 'Set-NetUDPSetting' } as const;
+      const lines = [
+        '# Windows PowerShell (elevated). Server 2012 R2 and older: add -SettingName InternetCustom.',
+        ...protocols.map(
+          (p) => `${cmdlet[p]} -DynamicPortRangeStartPort ${r.low} -DynamicPortRangeNumberOfPorts ${count}`,
+        ),
+      ];
+      return { ...base, format: 'powershell', content: `${lines.join('\r\n')}\r\n`, notes: [] };
+    }
+    default: {
+      const never: never = target;
+      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `unknown target ${String(never)}`);
+    }
+  }
+}

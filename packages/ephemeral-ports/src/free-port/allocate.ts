@@ -1,0 +1,223 @@
+/**
+ * The allocation loop shared by getFreePort, reservePorts and checkPort: candidates (preferred ports first, then
+ * core's pool in random or ascending order) → lock → bind probe. Locking comes before probing, so two callers can
+ * never both pass the probe for the same port (get-port #72's race); a port that fails the probe is unlocked at once.
+ */
+import {
+  type Diagnostic,
+  EphemeralPortsError,
+  ErrorCodes,
+  type PortRange,
+  PortSet,
+  type Protocol,
+  candidatePool,
+  candidatePorts,
+  formatRange,
+} from '@ephemeral-ports/core';
+import { type KernelAvoidFacts, readKernelAvoid } from './avoid.js';
+import type { NormalizedOptions, PortRejection, RejectReason } from './options.js';
+import { type HeldLock, tryLockPort } from './port-lock.js';
+import { type ProbeOutcome, probePort } from './probe.js';
+import * as registry from './registry.js';
+
+/** What was avoided, and how it was learned. */
+export interface AvoidSummary {
+  /** Live ephemeral range per protocol, with its source (`native:procfs`, ..., or `default` when unreadable). */
+  ephemeral: { protocol: Protocol; range: PortRange; source: string }[];
+  /** Reserved/excluded ports avoided, e.g. `8000-8010,9000`. */
+  reserved: string;
+  reservedKind: 'reserved' | 'excluded' | 'none';
+  /** Ports below this were avoided (0: none). */
+  privilegedBelow: number;
+}
+
+/** One allocated port with the evidence. */
+export interface FreePortResult {
+  port: number;
+  protocols: Protocol[];
+  /** True for `hold` (locked until released); false for a lease of `leaseMs`. */
+  held: boolean;
+  leaseMs: number;
+  /** The binds that proved it free. */
+  probes: ProbeOutcome[];
+  avoided: AvoidSummary;
+  /** Fallbacks taken while reading the kernel (e.g. `RANGE_NOT_READ`: core's default range was avoided instead). */
+  warnings: Diagnostic[];
+}
+
+export interface Plan {
+  n: NormalizedOptions;
+  facts: KernelAvoidFacts;
+  /** Everything the pool leaves out (besides privileged ports). */
+  avoidSet: PortSet;
+  privilegedBelow: number;
+  summary: AvoidSummary;
+}
+
+/** Reads the kernel facts (cached) and combines them with the caller's options. */
+export async function makePlan(n: NormalizedOptions): Promise<Plan> {
+  const facts = await readKernelAvoid(n.protocols);
+  let avoidSet = n.exclude.union(n.avoid.ports);
+  if (n.avoid.ephemeral) for (const e of facts.ephemeral) avoidSet = avoidSet.union(e.range);
+  if (n.avoid.reserved) avoidSet = avoidSet.union(facts.reserved);
+  const privilegedBelow = n.avoid.privileged ? facts.privilegedBelow : 0;
+  return {
+    n,
+    facts,
+    avoidSet,
+    privilegedBelow,
+    summary: {
+      ephemeral: n.avoid.ephemeral ? facts.ephemeral : [],
+      reserved: n.avoid.reserved ? facts.reserved.toString() : '',
+      reservedKind: n.avoid.reserved ? facts.reservedKind : 'none',
+      privilegedBelow,
+    },
+  };
+}
+
+/** The reason a port is refused without touching a socket, or null. */
+export function staticReason(plan: Plan, port: number): PortRejection | null {
+  const { n, facts } = plan;
+  const no = (reason: RejectReason, message: string): PortRejection => ({ port, reason, message });
+  if (n.exclude.has(port)) return no('excluded', `${port} is in the exclude list`);
+  if (n.avoid.ports.has(port)) return no('avoided', `${port} is in avoid.ports`);
+  if (port < plan.privilegedBelow) return no('privileged', `${port} is below the privileged boundary ${plan.privilegedBelow}`);
+  if (n.avoid.reserved && facts.reserved.has(port)) {
+    return facts.reservedKind === 'excluded'
+      ? no('excluded-range', `${port} is in a Windows excluded port range; binding it gives EACCES`)
+      : no('reserved', `${port} is in ip_local_reserved_ports`);
+  }
+  if (n.avoid.ephemeral) {
+    for (const e of facts.ephemeral) {
+      if (port >= e.range.low && port <= e.range.high) {
+        return no('ephemeral', `${port} is inside the ${e.protocol} ephemeral range ${formatRange(e.range)} (${e.source})`);
+      }
+    }
+  }
+  return null;
+}
+
+function probeRejection(port: number, outcomes: ProbeOutcome[]): PortRejection {
+  const last = outcomes[outcomes.length - 1];
+  if (!last || last.result === 'bound' || last.result === 'skipped') {
+    return { port, reason: 'error', message: `${port}: no address of this machine accepted a bind (every family absent?)` };
+  }
+  const code = last.code ?? 'UNKNOWN';
+  const reason: RejectReason = code === 'EADDRINUSE' ? 'in-use' : code === 'EACCES' || code === 'EPERM' ? 'forbidden' : 'error';
+  return {
+    port,
+    reason,
+    protocol: last.protocol,
+    address: last.address,
+    code,
+    message: `${last.protocol} bind on ${last.address.includes(':') ? `[${last.address}]` : last.address}:${port} failed with ${code}`,
+  };
+}
+
+/** Tries one candidate: lock, then probe. Resolves the lock and the probes, or the rejection. */
+export async function tryCandidate(
+  plan: Plan,
+  port: number,
+): Promise<{ lock: HeldLock; probes: ProbeOutcome[] } | { rejection: PortRejection }> {
+  if (registry.isOwned(port)) {
+    return { rejection: { port, reason: 'locked', message: `${port} is held or leased by this process` } };
+  }
+  const lock = await tryLockPort(port);
+  if (!('release' in lock)) {
+    const rejection: PortRejection =
+      lock.code === 'EADDRINUSE'
+        ? { port, reason: 'locked', message: `${port} is held or leased by another process` }
+        : { port, reason: 'error', code: lock.code, message: `could not take the lock of ${port}: ${lock.code}` };
+    return { rejection };
+  }
+  const report = await probePort(port, plan.n.protocols, plan.n.plan);
+  if (!report.free) {
+    lock.release();
+    return { rejection: probeRejection(port, report.outcomes) };
+  }
+  return { lock, probes: report.outcomes };
+}
+
+function* candidates(plan: Plan, tried: Set<number>): Generator<{ port: number; preferred: boolean }> {
+  const { n } = plan;
+  if (n.preferred) {
+    for (const port of n.preferred) {
+      if (tried.has(port)) continue;
+      tried.add(port);
+      yield { port, preferred: true };
+    }
+  }
+  const pool = candidatePorts({
+    ...(n.range === undefined ? {} : { within: n.range }),
+    avoid: plan.avoidSet,
+    privilegedBelow: plan.privilegedBelow,
+    order: n.order,
+    // Math.random is plenty for spreading processes over the pool, and much cheaper than core's crypto seed.
+    seed: n.seed ?? (Math.random() * 0x1_0000_0000) >>> 0,
+  });
+  for (const port of pool) if (!tried.has(port)) yield { port, preferred: false };
+}
+
+/**
+ * Allocates `count` ports (all or nothing: on failure every port taken so far is released). Each port is owned by
+ * this process as a hold or a lease, per the options.
+ */
+export async function allocate(n: NormalizedOptions, count: number): Promise<FreePortResult[]> {
+  const plan = await makePlan(n);
+  const taken: FreePortResult[] = [];
+  const tally = new Map<RejectReason, number>();
+  const reject = (r: PortRejection) => {
+    tally.set(r.reason, (tally.get(r.reason) ?? 0) + 1);
+    n.onReject?.(r);
+  };
+  try {
+    for (const { port, preferred } of candidates(plan, new Set())) {
+      if (preferred) {
+        const why = staticReason(plan, port);
+        if (why) {
+          reject(why);
+          continue;
+        }
+      }
+      const outcome = await tryCandidate(plan, port);
+      if ('rejection' in outcome) {
+        reject(outcome.rejection);
+        continue;
+      }
+      registry.own(outcome.lock, n.hold ? 'hold' : 'lease', n.leaseMs);
+      taken.push({
+        port,
+        protocols: [...n.protocols],
+        held: n.hold,
+        leaseMs: n.hold ? 0 : n.leaseMs,
+        probes: outcome.probes,
+        avoided: plan.summary,
+        warnings: [...plan.facts.warnings],
+      });
+      if (taken.length === count) return taken;
+    }
+  } catch (error) {
+    for (const t of taken) registry.release(t.port);
+    throw error;
+  }
+  for (const t of taken) registry.release(t.port);
+  throw noFreePort(plan, count, taken.length, tally);
+}
+
+function noFreePort(plan: Plan, count: number, found: number, tally: Map<RejectReason, number>): EphemeralPortsError {
+  const pool = candidatePool({
+    ...(plan.n.range === undefined ? {} : { within: plan.n.range }),
+    avoid: plan.avoidSet,
+    privilegedBelow: plan.privilegedBelow,
+  });
+  const why = [...tally].map(([reason, k]) => `${k} ${reason}`).join(', ') || 'no candidates';
+  return new EphemeralPortsError(
+    ErrorCodes.NO_FREE_PORT,
+    `found ${found} of ${count} free port(s): the search pool had ${pool.size} port(s) (${pool.toString() || 'empty'}), refused: ${why}`,
+    {
+      remedy:
+        'widen `range`, shorten `exclude`/`avoid.ports`, release held ports, or move the ephemeral range ' +
+        '(`ephemeral-ports set`) to leave room outside it',
+    },
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * This process's share of the machine-wide locks (see port-lock.ts): which ports it holds (until released) or
+ * leases (for a short time), so repeated calls in one process skip them without a syscall, and so they can be
+ * released by port number.
+ */
+import type { HeldLock } from './port-lock.js';
+
+/** Most leases kept at once per process; beyond it the oldest lease ends early (each lease costs one fd). */
+export const MAX_LEASES = 4096;
+
+interface Entry {
+  lock: HeldLock;
+  kind: 'hold' | 'lease';
+  timer?: NodeJS.Timeout;
+}
+
+const entries = new Map<number, Entry>();
+let leases = 0;
+
+export function isOwned(port: number): boolean {
+  return entries.has(port);
+}
+
+/** Records a lock taken by this process: held until released, or leased for `leaseMs`. */
+export function own(lock: HeldLock, kind: 'hold' | 'lease', leaseMs: number): void {
+  const entry: Entry = { lock, kind };
+  if (kind === 'lease') {
+    if (leases >= MAX_LEASES) endOldestLease();
+    entry.timer = setTimeout(() => release(lock.port), leaseMs);
+    entry.timer.unref();
+    leases++;
+  }
+  entries.set(lock.port, entry);
+}
+
+function endOldestLease(): void {
+  // Map iteration follows insertion order: the first lease found is the oldest.
+  for (const [port, entry] of entries) {
+    if (entry.kind === 'lease') {
+      release(port);
+      return;
+    }
+  }
+}
+
+/** Releases this process's lock of `port`. Returns false when it held none. */
+export function release(port: number): boolean {
+  const entry = entries.get(port);
+  if (!entry) return false;
+  entries.delete(port);
+  if (entry.timer) clearTimeout(entry.timer);
+  if (entry.kind === 'lease') leases--;
+  entry.lock.release();
+  return true;
+}
+
+/** Releases every lock of this process; returns how many. */
+export function releaseAll(): number {
+  const ports = [...entries.keys()];
+  for (const port of ports) release(port);
+  return ports.length;
+}
+
+/** Ports this process holds or leases, ascending. */
+export function ownedPorts(): { port: number; kind: 'hold' | 'lease' }[] {
+  return [...entries].map(([port, e]) => ({ port, kind: e.kind })).sort((a, b) => a.port - b.port);
+}

@@ -1,0 +1,134 @@
+/**
+ * Reserved ports: Linux `ip_local_reserved_ports` (skipped by automatic assignment, still bindable explicitly) and
+ * Windows excluded port ranges (not bindable at all). Other OSes have no such list (`ERR_UNSUPPORTED_OPERATION`).
+ */
+import {
+  EphemeralPortsError,
+  ErrorCodes,
+  type PortRange,
+  PortSet,
+  type TargetOs,
+  assertValidPortList,
+  describe,
+  portRange,
+} from '@ephemeral-ports/core';
+import { getBackend } from './backend.js';
+import { checkNetns } from './options.js';
+
+export interface ReservedQueryOptions {
+  /** Linux: network namespace path. */
+  netns?: string;
+}
+
+export interface ReservedPortsReport {
+  platform: TargetOs;
+  /** `reserved` (Linux) or `excluded` (Windows). */
+  kind: 'reserved' | 'excluded';
+  ports: PortSet;
+  /** Number of ports in `ports`. */
+  count: number;
+  source: string;
+  netns?: string;
+}
+
+export interface ReservedChangeReport {
+  platform: TargetOs;
+  dryRun: boolean;
+  previous: PortSet;
+  /** Live value after (equals `previous` on dry run). */
+  current: PortSet;
+  requested: PortSet;
+  added: PortSet;
+  removed: PortSet;
+  netns?: string;
+}
+
+export interface SetReservedOptions extends ReservedQueryOptions {
+  dryRun?: boolean;
+}
+
+/** What callers may pass as a port list: a PortSet, numbers / {low, high} objects, or text like `8080,9000-9100`. */
+export type PortListInput = PortSet | ReadonlyArray<number | PortRange> | string;
+
+/**
+ * Reads the reserved (Linux) or excluded (Windows) ports.
+ *
+ * @throws `ERR_UNSUPPORTED_OPERATION` on OSes without such a list.
+ * @example
+ * ```ts
+ * import { getReservedPorts } from 'ephemeral-ports';
+ * const { ports } = await getReservedPorts();
+ * ports.has(8080); // true when 8080 is reserved
+ * ```
+ */
+export async function getReservedPorts(options: ReservedQueryOptions = {}): Promise<ReservedPortsReport> {
+  const netns = checkNetns(options.netns);
+  const backend = getBackend();
+  const reading = await backend.getReserved(netns === undefined ? {} : { netns });
+  return {
+    platform: backend.os,
+    kind: reading.kind,
+    ports: reading.ports,
+    count: reading.ports.size,
+    source: reading.source,
+    ...(netns === undefined ? {} : { netns }),
+  };
+}
+
+/**
+ * Replaces the whole reserved-ports list (that is how the kernel setting works). An empty list clears it.
+ *
+ * @throws `ERR_INVALID_PORT_LIST` (nothing changed), `ERR_UNSUPPORTED_OPERATION`, OS errors (`EACCES`, ...).
+ * @example
+ * ```ts
+ * import { setReservedPorts } from 'ephemeral-ports';
+ * await setReservedPorts('8080,9000-9100');           // or [8080, { low: 9000, high: 9100 }]
+ * const plan = await setReservedPorts([], { dryRun: true }); // what clearing would remove
+ * ```
+ */
+export async function setReservedPorts(
+  ports: PortListInput,
+  options: SetReservedOptions = {},
+): Promise<ReservedChangeReport> {
+  const netns = checkNetns(options.netns);
+  if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') {
+    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'dryRun must be a boolean');
+  }
+  const requested = toPortSet(ports);
+  const backend = getBackend();
+  const scope = netns === undefined ? {} : { netns };
+  const previous = (await backend.getReserved(scope)).ports;
+  const current = options.dryRun ? previous : (await backend.setReserved(requested, scope)).current;
+  return {
+    platform: backend.os,
+    dryRun: options.dryRun === true,
+    previous,
+    current,
+    requested,
+    added: requested.subtract(previous),
+    removed: previous.subtract(requested),
+    ...(netns === undefined ? {} : { netns }),
+  };
+}
+
+/** Parses a port list; text accepts `,` or whitespace between entries and `-` in ranges (`none` or `` = empty). */
+export function toPortSet(input: PortListInput): PortSet {
+  if (typeof input !== 'string') return assertValidPortList(input);
+  const text = input.trim();
+  if (text === '' || text === 'none') return PortSet.EMPTY;
+  const ranges: PortRange[] = [];
+  for (const token of text.split(/[\s,]+/)) {
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(token);
+    const low = m ? Number(m[1]) : NaN;
+    const high = m ? Number(m[2] ?? m[1]) : NaN;
+    if (!m || low > 65535 || high > 65535 || low > high) {
+      throw new EphemeralPortsError(
+        ErrorCodes.INVALID_PORT_LIST,
+        `invalid port list entry ${describe(token)}: expected PORT or LOW-HIGH with ports 0-65535, e.g. 8080,9000-9100`,
+        { violations: [{ code: 'PORTS_BAD_ENTRY', severity: 'error', message: `bad entry ${describe(token)}` }] },
+      );
+    }
+    ranges.push(portRange(low, high));
+  }
+  return PortSet.fromRanges(ranges);
+}

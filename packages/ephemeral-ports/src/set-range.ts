@@ -1,0 +1,230 @@
+/**
+ * Changing the range: {@link setEphemeralRange}. Order of work, so that a refused or failed change changes nothing:
+ * 1. validate the options and the range for this OS with the live kernel constraints (core `assertValidRange`);
+ * 2. safety rails (core `checkRangeSafety`): too small, listening ports inside, Kubernetes NodePort overlap,
+ *    system ports — any error refuses with `ERR_UNSAFE_CHANGE` unless `force`;
+ * 3. dry run: return the plan (and the persistence diff) without writing;
+ * 4. set the live value, then write the persistent configuration; if that write fails the live value is restored.
+ */
+import {
+  DEFAULT_MIN_RANGE_SIZE,
+  DEFAULT_NODE_PORT_RANGE,
+  type Diagnostic,
+  EphemeralPortsError,
+  ErrorCodes,
+  type PersistOptions,
+  type PersistResult,
+  type PortRange,
+  type Protocol,
+  type TargetOs,
+  assertValidRange,
+  checkRangeSafety,
+  isEphemeralPortsError,
+  rangeEquals,
+  unifiedDiff,
+  validateRange,
+} from '@ephemeral-ports/core';
+import { getBackend } from './backend.js';
+import { listeningPorts } from './listening-ports.js';
+import { checkNetns, checkProtocol, scopeOf } from './options.js';
+
+export interface SetRangeOptions {
+  /** `tcp` (default) or `udp`; matters on AIX and Windows only. */
+  protocol?: Protocol;
+  /** Also write the boot-time configuration (Linux sysctl.d, FreeBSD sysctl.conf, AIX `no -p`, Windows persistent store). */
+  persist?: boolean;
+  /** Where to persist (overrides the backend's default file). */
+  file?: string;
+  /** Compute and return what would change; write nothing. */
+  dryRun?: boolean;
+  /** Apply despite safety findings of severity `error`. Never overrides what the kernel would reject. */
+  force?: boolean;
+  /** Linux: the network namespace to change. */
+  netns?: string;
+  /** Minimum usable ports. Default 1024 (core `DEFAULT_MIN_RANGE_SIZE`). */
+  minSize?: number;
+  /** The cluster's Kubernetes NodePort range to keep clear; default 30000-32767; `null` skips the check. */
+  nodePortRange?: PortRange | null;
+}
+
+export interface PersistReport extends PersistResult {
+  /** The range the next boot will apply, as read back (or as it would be, on dry run). */
+  range: PortRange | null;
+}
+
+/** What {@link setEphemeralRange} returns; also the `--json` shape of `ephemeral-ports set`. */
+export interface RangeChangeReport {
+  platform: TargetOs;
+  protocol: Protocol;
+  netns?: string;
+  dryRun: boolean;
+  /** Live value before. */
+  previous: PortRange;
+  /** What was asked for. */
+  requested: PortRange;
+  /** Live value after (equals `previous` on dry run). */
+  current: PortRange;
+  /** True when the live value changed (or would, on dry run). */
+  changed: boolean;
+  /** Persistence result with the file diff, or null without `persist`. */
+  persisted: PersistReport | null;
+  /** Every safety finding (errors were overridden by `force` if present here on success). */
+  safety: Diagnostic[];
+  /** Where the listening ports for the safety check came from (`unavailable` when they could not be read). */
+  listeningSource: string;
+  forced: boolean;
+  /** Non-fatal findings: equal parity, unchecked listening ports, overridden safety errors. */
+  warnings: Diagnostic[];
+}
+
+/**
+ * Validates, checks safety, then sets the ephemeral range (and optionally persists it).
+ *
+ * @throws `ERR_INVALID_ARGUMENT` / `ERR_INVALID_RANGE` (nothing changed), `ERR_UNSAFE_CHANGE` with `violations`
+ * (nothing changed; pass `force`), OS errors such as `EACCES`/`EPERM`/`EROFS`.
+ * @example
+ * ```ts
+ * import { setEphemeralRange } from 'ephemeral-ports';
+ * const plan = await setEphemeralRange({ low: 49152, high: 65535 }, { dryRun: true, persist: true });
+ * console.log(plan.persisted?.diff);
+ * const done = await setEphemeralRange({ low: 49152, high: 65535 }, { persist: true });
+ * console.log(done.previous, '→', done.current);
+ * ```
+ */
+export async function setEphemeralRange(range: PortRange, options: SetRangeOptions = {}): Promise<RangeChangeReport> {
+  const protocol = checkProtocol(options.protocol);
+  const netns = checkNetns(options.netns);
+  const flags = checkFlags(options);
+  const backend = getBackend();
+  const scope = scopeOf(protocol, netns);
+
+  const constraints = await backend.getConstraints(scope);
+  const requested = assertValidRange(backend.os, range, constraints);
+  const { range: previous } = await backend.getRange(scope);
+
+  const warnings: Diagnostic[] = [...validateRange(backend.os, requested, constraints).warnings];
+  const listening = await listeningPorts(backend, netns);
+  if (listening.unavailableReason) {
+    warnings.push(warning('LISTENING_NOT_CHECKED', `listening ports were not checked: ${listening.unavailableReason}`));
+  }
+  const reserved = await readReserved(backend, scope);
+  const safety = checkRangeSafety(requested, {
+    minSize: options.minSize ?? DEFAULT_MIN_RANGE_SIZE,
+    listeningPorts: listening.ports,
+    // Passed explicitly so that an overlap refuses (core reports the implicit default only as a warning).
+    nodePortRange: options.nodePortRange === undefined ? DEFAULT_NODE_PORT_RANGE : options.nodePortRange,
+    reservedPorts: reserved,
+  });
+  warnings.push(...safety.filter((d) => d.severity === 'warning'));
+  const errors = safety.filter((d) => d.severity === 'error');
+  if (errors.length > 0 && !flags.force) {
+    throw new EphemeralPortsError(
+      ErrorCodes.UNSAFE_CHANGE,
+      `refusing to set the ephemeral range to ${requested.low}-${requested.high}: ${errors.map((e) => e.code).join(', ')}`,
+      { violations: errors, remedy: 'fix the conflict, or pass --force (force: true) to change it anyway' },
+    );
+  }
+  for (const e of errors) warnings.push(warning('SAFETY_OVERRIDDEN', `forced despite: ${e.message}`));
+
+  const persistOptions: PersistOptions = { ...scope, ...(options.file === undefined ? {} : { file: options.file }) };
+  const base = {
+    platform: backend.os,
+    protocol,
+    ...(netns === undefined ? {} : { netns }),
+    previous,
+    requested,
+    safety,
+    listeningSource: listening.source,
+    forced: flags.force && errors.length > 0,
+    warnings,
+  };
+
+  if (flags.dryRun) {
+    const persisted = flags.persist
+      ? withDiff(await backend.persistRange(requested, { ...persistOptions, dryRun: true }), requested)
+      : null;
+    return { ...base, dryRun: true, current: previous, changed: !rangeEquals(previous, requested), persisted };
+  }
+
+  const change = await backend.setRange(requested, scope);
+  for (const w of change.warnings) if (!warnings.some((x) => x.code === w.code)) warnings.push(w);
+  let persisted: PersistReport | null = null;
+  if (flags.persist) {
+    try {
+      const result = withDiff(await backend.persistRange(requested, persistOptions), requested);
+      const reading = await backend.getPersisted(persistOptions);
+      persisted = { ...result, range: reading.range };
+    } catch (error) {
+      await restore(backend, previous, scope, error);
+    }
+  }
+  return {
+    ...base,
+    dryRun: false,
+    current: change.current,
+    changed: !rangeEquals(previous, change.current),
+    persisted,
+  };
+}
+
+function checkFlags(options: SetRangeOptions): { force: boolean; dryRun: boolean; persist: boolean } {
+  for (const key of ['force', 'dryRun', 'persist'] as const) {
+    const v = options[key];
+    if (v !== undefined && typeof v !== 'boolean') {
+      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `${key} must be a boolean, got ${typeof v}`);
+    }
+  }
+  if (options.file !== undefined && (typeof options.file !== 'string' || options.file === '')) {
+    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'file must be a non-empty path');
+  }
+  if (options.file !== undefined && !options.persist) {
+    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'file is only meaningful with persist');
+  }
+  return { force: options.force === true, dryRun: options.dryRun === true, persist: options.persist === true };
+}
+
+async function readReserved(backend: ReturnType<typeof getBackend>, scope: object) {
+  if (!backend.info().supportsReserved) return undefined;
+  try {
+    return (await backend.getReserved(scope)).ports;
+  } catch {
+    return undefined; // the size check then ignores reservations: stricter, not looser
+  }
+}
+
+function withDiff(result: PersistResult, range: PortRange): PersistReport {
+  const diff =
+    result.diff ??
+    (result.before !== undefined && result.after !== undefined
+      ? unifiedDiff(result.before, result.after, result.target)
+      : undefined);
+  return { ...result, ...(diff === undefined ? {} : { diff }), range };
+}
+
+async function restore(
+  backend: ReturnType<typeof getBackend>,
+  previous: PortRange,
+  scope: object,
+  cause: unknown,
+): Promise<never> {
+  const code = isEphemeralPortsError(cause) ? cause.code : ((cause as { code?: string }).code ?? ErrorCodes.ROLLED_BACK);
+  try {
+    await backend.setRange(previous, scope);
+  } catch (rollbackError) {
+    throw new EphemeralPortsError(
+      ErrorCodes.ROLLBACK_FAILED,
+      `persisting failed (${(cause as Error).message}) and restoring the live range ${previous.low}-${previous.high} failed too: ${(rollbackError as Error).message}`,
+      { cause },
+    );
+  }
+  // Keep the persistence error's own code (EACCES → exit 77) and say the live change was undone.
+  throw new EphemeralPortsError(
+    code,
+    `persisting failed, the live range was restored to ${previous.low}-${previous.high}: ${(cause as Error).message}`,
+    { cause, ...(isEphemeralPortsError(cause) && cause.remedy ? { remedy: cause.remedy } : {}) },
+  );
+}
+
+function warning(code: string, message: string): Diagnostic {
+  return { code, severity: 'warning', message };
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `install` script: make sure an addon loads (the bundled prebuild, else a build from source). It never fails
+// the install: without an addon the package spawns sysctl(8) and says so in info().
+// npm 11 may not run this script at all (dependency scripts are blocked by default); nothing depends on it.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+const { buildEnv } = require('./node-headers.js');
+
+const pkg = path.resolve(__dirname, '..');
+let bin;
+try {
+  bin = require.resolve('node-gyp-build/bin.js', { paths: [pkg] });
+} catch {
+  console.warn('@ephemeral-ports/freebsd: node-gyp-build is missing; the sysctl(8) fallback will be used');
+  process.exit(0);
+}
+// node-gyp-build's bin loads a prebuild, or runs `node-gyp rebuild` when none fits.
+const result = spawnSync(process.execPath, [bin], { cwd: pkg, stdio: 'inherit', env: buildEnv() });
+if (result.status !== 0) {
+  console.warn('@ephemeral-ports/freebsd: no native addon (no prebuild fits and the build failed); ' +
+    'the sysctl(8) fallback will be used');
+}
+process.exit(0);

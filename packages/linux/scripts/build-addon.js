@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Dev build of the addon into build/Release (run by `npm run build`, hence by the root `npm test`).
+// Skips the compile when the addon is newer than every source, so repeated builds cost nothing.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const { existsSync, readdirSync, statSync } = require('node:fs');
+const path = require('node:path');
+const { buildEnv } = require('./node-headers.js');
+
+const pkg = path.resolve(__dirname, '..');
+const addon = path.join(pkg, 'build', 'Release', 'ephemeral_ports_linux.node');
+
+if (process.platform !== 'linux') {
+  console.error(`@ephemeral-ports/linux: not building the addon on ${process.platform}`);
+  process.exit(0);
+}
+
+const nativeRoot = path.resolve(pkg, execFileSync(process.execPath, [path.join(__dirname, 'native-root.js')], { encoding: 'utf8' }));
+const sources = [path.join(pkg, 'binding.gyp')];
+for (const dir of ['common', 'linux']) {
+  for (const name of readdirSync(path.join(nativeRoot, dir))) sources.push(path.join(nativeRoot, dir, name));
+}
+const newest = Math.max(...sources.map((file) => statSync(file).mtimeMs));
+if (existsSync(addon) && statSync(addon).mtimeMs >= newest) {
+  console.log('@ephemeral-ports/linux: addon up to date');
+  process.exit(0);
+}
+const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
+execFileSync(process.execPath, [nodeGyp, 'rebuild'], { cwd: pkg, stdio: 'inherit', env: buildEnv() });

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Prints the folder holding the addon's C++ (for binding.gyp): the repo's top-level native/ when building
+// inside the monorepo, or the copy in ./native/ that `npm pack` put into the package.
+'use strict';
+const { existsSync, realpathSync } = require('node:fs');
+const path = require('node:path');
+
+const pkg = path.resolve(__dirname, '..');
+const repoNative = path.resolve(pkg, '..', '..', 'native');
+// In the monorepo this package is <repo>/packages/linux; an installed copy is not, even if ../../native exists.
+const inRepo =
+  existsSync(path.join(repoNative, 'linux', 'addon.cc')) &&
+  realpathSync(path.resolve(repoNative, '..', 'packages', 'linux')) === realpathSync(pkg);
+if (inRepo) {
+  process.stdout.write('../../native');
+} else if (existsSync(path.join(pkg, 'native', 'linux', 'addon.cc'))) {
+  process.stdout.write('native');
+} else {
+  console.error(`@ephemeral-ports/linux: no C++ sources in ${repoNative} or ${path.join(pkg, 'native')}`);
+  process.exit(1);
+}

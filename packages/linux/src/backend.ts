@@ -1,0 +1,238 @@
+/**
+ * The Linux backend: core's {@link EphemeralPortsBackend} over /proc/sys/net/ipv4, in the caller's network
+ * namespace or another one given by path. Every change is validated by core first (with the live
+ * `ip_unprivileged_port_start`), written in one write(), read back and compared; a refused change changes nothing.
+ */
+import { release } from 'node:os';
+import {
+  type BackendInfo,
+  EphemeralPortsError,
+  type EphemeralPortsBackend,
+  ErrorCodes,
+  type KernelConstraints,
+  type PersistOptions,
+  type PortRange,
+  type PortSet,
+  type Protocol,
+  type RangeChange,
+  type RangeReading,
+  type ReservedChange,
+  type ReservedReading,
+  type ScopeOptions,
+  assertValidPortList,
+  assertValidRange,
+  describe,
+  rangeEquals,
+  validateRange,
+} from '@ephemeral-ports/core';
+import {
+  MAX_RESERVED_TEXT_BYTES,
+  formatRangeText,
+  formatReservedText,
+  parseRangeText,
+  parseReservedText,
+  parseUnprivilegedStartText,
+} from './knobs.js';
+import { createBackendCensus } from './census/index.js';
+import { loadNativeBinding } from './native.js';
+import { persistRangeToFile, readPersistedRange, refusePersistNetns } from './persist.js';
+import { type ProcfsIo, createJsIo, createNativeIo } from './procfs-io.js';
+
+export interface LinuxBackendOptions {
+  /** Default network namespace for every call (`/proc/<pid>/ns/net`, `/run/netns/<name>`); calls may override. */
+  netns?: string;
+  /**
+   * `auto` (default): the addon, else the JS fallback with `info().fallbackReason`. `native`: the addon or
+   * `ERR_BACKEND_LOAD_FAILED`. `js`: always the fallback.
+   */
+  implementation?: 'auto' | 'native' | 'js';
+}
+
+export interface LinuxBackend extends EphemeralPortsBackend {
+  readonly os: 'linux';
+  getRangeSync(options?: ScopeOptions): RangeReading;
+}
+
+interface Scope {
+  protocol: Protocol;
+  netns: string | undefined;
+}
+
+function selectIo(choice: LinuxBackendOptions['implementation']): { io: ProcfsIo; fallbackReason?: string } {
+  if (choice === 'js') {
+    const reason = 'implementation "js" was requested';
+    return { io: createJsIo(reason), fallbackReason: reason };
+  }
+  const loaded = loadNativeBinding();
+  if (loaded.binding) return { io: createNativeIo(loaded.binding) };
+  if (choice === 'native') {
+    throw new EphemeralPortsError(ErrorCodes.BACKEND_LOAD_FAILED, `the Linux addon is unavailable: ${loaded.fallbackReason}`, {
+      remedy: 'reinstall @ephemeral-ports/linux (it ships a linux-x64 prebuild) or build it with node-gyp',
+    });
+  }
+  return { io: createJsIo(loaded.fallbackReason), fallbackReason: loaded.fallbackReason };
+}
+
+function checkNetns(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !value.startsWith('/') || value.includes('\0')) {
+    throw new EphemeralPortsError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `netns must be an absolute path such as /proc/<pid>/ns/net or /run/netns/<name>, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBackend {
+  const defaultNetns = checkNetns(options.netns);
+  const { io, fallbackReason } = selectIo(options.implementation ?? 'auto');
+
+  const scope = (o: ScopeOptions = {}): Scope => {
+    const protocol = o.protocol ?? 'tcp';
+    if (protocol !== 'tcp' && protocol !== 'udp') {
+      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `protocol must be tcp or udp, got ${describe(protocol)}`);
+    }
+    return { protocol, netns: o.netns === undefined ? defaultNetns : checkNetns(o.netns) };
+  };
+  const details = (s: Scope) => (s.netns === undefined ? {} : { details: { netns: s.netns } });
+
+  const constraintsIn = (netns: string | undefined): KernelConstraints => {
+    try {
+      return { unprivilegedPortStart: parseUnprivilegedStartText(io.read('ip_unprivileged_port_start', netns)) };
+    } catch (error) {
+      // Kernels before 4.11 have no such knob, and no such limit.
+      if ((error as { code?: unknown }).code === 'ENOENT' && (error as { syscall?: unknown }).syscall === 'open') {
+        const path = (error as { path?: unknown }).path;
+        if (typeof path === 'string' && path.startsWith('/proc/sys/')) return {};
+      }
+      throw error;
+    }
+  };
+
+  /** A kernel EINVAL on write gets the reason core finds against the live constraints. */
+  const explainRefusal = (error: unknown, range: PortRange, netns: string | undefined): unknown => {
+    const e = error as EphemeralPortsError;
+    if (!(e instanceof EphemeralPortsError) || e.code !== 'EINVAL' || e.syscall !== 'write') return error;
+    const found = validateRange('linux', range, constraintsIn(netns)).errors;
+    const reason = found.length > 0 ? found.map((d) => d.message).join('; ') : 'core found no reason (a race?)';
+    return new EphemeralPortsError('EINVAL', `the kernel refused ${range.low} ${range.high}: ${reason}`, {
+      errno: e.errno,
+      syscall: e.syscall,
+      path: e.path,
+      remedy: reason,
+      violations: found,
+      cause: error,
+    });
+  };
+
+  const getRangeSync = (o?: ScopeOptions): RangeReading => {
+    const s = scope(o);
+    return { range: io.readPortRange(s.netns), protocol: s.protocol, source: io.source, ...details(s) };
+  };
+
+  const setRangeSync = (input: PortRange, o?: ScopeOptions): RangeChange => {
+    const s = scope(o);
+    // Shape, bounds and order first, so bad input never reaches the kernel; then the live limit.
+    assertValidRange('linux', input, { unprivilegedPortStart: 1 });
+    const constraints = constraintsIn(s.netns);
+    const next = assertValidRange('linux', input, constraints);
+    let exchanged;
+    try {
+      exchanged = io.exchange('ip_local_port_range', formatRangeText(next), s.netns);
+    } catch (error) {
+      throw explainRefusal(error, next, s.netns);
+    }
+    const previous = parseRangeText(exchanged.previous);
+    const current = parseRangeText(exchanged.current);
+    if (!rangeEquals(current, next)) {
+      throw new EphemeralPortsError(
+        ErrorCodes.READBACK_MISMATCH,
+        `wrote ${next.low} ${next.high} but read back ${current.low} ${current.high} (another writer?)`,
+      );
+    }
+    return {
+      previous,
+      current,
+      protocol: s.protocol,
+      source: io.source,
+      warnings: validateRange('linux', next, constraints).warnings,
+    };
+  };
+
+  const getReservedSync = (o?: ScopeOptions): ReservedReading => {
+    const s = scope(o);
+    return {
+      ports: parseReservedText(io.read('ip_local_reserved_ports', s.netns)),
+      kind: 'reserved',
+      source: io.source,
+      ...details(s),
+    };
+  };
+
+  const setReservedSync = (input: PortSet, o?: ScopeOptions): ReservedChange => {
+    const s = scope(o);
+    const next = assertValidPortList(input);
+    const text = formatReservedText(next);
+    if (text.length > MAX_RESERVED_TEXT_BYTES) {
+      throw new EphemeralPortsError(
+        ErrorCodes.INVALID_PORT_LIST,
+        `reserved ports as text take ${text.length} bytes; the kernel parses at most ${MAX_RESERVED_TEXT_BYTES} ` +
+          'per write, so the list would be applied only in part',
+        {
+          violations: [
+            { code: 'PORTS_TEXT_TOO_LONG', severity: 'error', message: `${next.ranges.length} ranges are too many` },
+          ],
+        },
+      );
+    }
+    const exchanged = io.exchange('ip_local_reserved_ports', text, s.netns);
+    const current = parseReservedText(exchanged.current);
+    if (!current.equals(next)) {
+      throw new EphemeralPortsError(
+        ErrorCodes.READBACK_MISMATCH,
+        `wrote reserved ports ${next.toString() || '(none)'} but read back ${current.toString() || '(none)'}`,
+      );
+    }
+    return { previous: parseReservedText(exchanged.previous), current, source: io.source };
+  };
+
+  // Async methods wrap the synchronous work: each call is a few microseconds of procfs I/O (or one short
+  // setns thread), less than the cost of a thread-pool round trip.
+  const later =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    async (...args: A): Promise<R> =>
+      fn(...args);
+
+  return {
+    os: 'linux',
+    info(): BackendInfo {
+      return {
+        os: 'linux',
+        release: release(),
+        implementation: fallbackReason === undefined ? 'native' : 'js-fallback',
+        ...(fallbackReason !== undefined && { fallbackReason }),
+        separateProtocolRanges: false,
+        supportsNetns: fallbackReason === undefined,
+        supportsReserved: true,
+        supportsCensus: true,
+      };
+    },
+    getRangeSync,
+    getRange: later(getRangeSync),
+    setRange: later(setRangeSync),
+    getConstraints: later((o?: ScopeOptions) => constraintsIn(scope(o).netns)),
+    getReserved: later(getReservedSync),
+    setReserved: later(setReservedSync),
+    persistRange: later((input: PortRange, o: PersistOptions = {}) => {
+      refusePersistNetns(o);
+      assertValidRange('linux', input, { unprivilegedPortStart: 1 });
+      return persistRangeToFile(assertValidRange('linux', input, constraintsIn(undefined)), o);
+    }),
+    getPersisted: later((o: PersistOptions = {}) => {
+      refusePersistNetns(o);
+      return readPersistedRange(o);
+    }),
+    census: createBackendCensus(options.implementation ?? 'auto', defaultNetns),
+  };
+}

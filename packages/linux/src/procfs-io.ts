@@ -1,0 +1,80 @@
+/**
+ * The I/O beneath the backend, in two implementations with one interface: the addon (any namespace, via a
+ * setns thread) and the pure-JS fallback (the caller's namespace only). Both throw EphemeralPortsErrors.
+ */
+import { closeSync, openSync, readFileSync, writeSync, constants as fsConstants } from 'node:fs';
+import { EphemeralPortsError, ErrorCodes, type PortRange } from '@ephemeral-ports/core';
+import { type KnobName, knobPath, parseRangeText } from './knobs.js';
+import type { NativeLinuxBinding } from './native.js';
+import { withOsErrors } from './os-error.js';
+
+export interface KnobExchange {
+  previous: string;
+  current: string;
+}
+
+export interface ProcfsIo {
+  /** `native:procfs` or `js:procfs`. */
+  readonly source: string;
+  readPortRange(netns?: string): PortRange;
+  read(knob: KnobName, netns?: string): string;
+  /** Reads the previous text, writes `value` in one write() at offset 0, reads the result back. */
+  exchange(knob: KnobName, value: string, netns?: string): KnobExchange;
+}
+
+export function createNativeIo(binding: NativeLinuxBinding): ProcfsIo {
+  return {
+    source: 'native:procfs',
+    readPortRange(netns) {
+      const packed = withOsErrors(() => binding.readPortRange(netns));
+      return { low: packed & 0xffff, high: (packed >>> 16) & 0xffff };
+    },
+    read: (knob, netns) => withOsErrors(() => binding.readKnob(knob, netns)),
+    exchange(knob, value, netns) {
+      const [previous, current] = withOsErrors(() => binding.exchangeKnob(knob, value, netns));
+      return { previous, current };
+    },
+  };
+}
+
+/** Node cannot setns(), so the fallback refuses a namespace rather than act on its own by mistake. */
+function refuseNetns(netns: string | undefined, fallbackReason: string): void {
+  if (netns === undefined) return;
+  throw new EphemeralPortsError(
+    ErrorCodes.UNSUPPORTED_OPERATION,
+    `the JS fallback cannot act in another network namespace (${netns}): it has no setns(); ${fallbackReason}`,
+    { path: netns, remedy: 'install the package with its prebuilt addon, or build it (npm rebuild with a C++ toolchain)' },
+  );
+}
+
+export function createJsIo(fallbackReason: string): ProcfsIo {
+  const read = (knob: KnobName, netns?: string): string => {
+    refuseNetns(netns, fallbackReason);
+    return withOsErrors(() => readFileSync(knobPath(knob), 'latin1'));
+  };
+  return {
+    source: 'js:procfs',
+    readPortRange: (netns) => parseRangeText(read('ip_local_port_range', netns)),
+    read,
+    exchange(knob, value, netns) {
+      const previous = read(knob, netns);
+      withOsErrors(() => {
+        const fd = openSync(knobPath(knob), fsConstants.O_WRONLY);
+        try {
+          const bytes = Buffer.from(value, 'latin1');
+          const written = writeSync(fd, bytes, 0, bytes.length, 0);
+          if (written !== bytes.length) {
+            throw new EphemeralPortsError('EIO', `short write to ${knobPath(knob)}: ${written} of ${bytes.length}`, {
+              errno: 5,
+              syscall: 'write',
+              path: knobPath(knob),
+            });
+          }
+        } finally {
+          closeSync(fd);
+        }
+      });
+      return { previous, current: read(knob) };
+    },
+  };
+}

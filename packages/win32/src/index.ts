@@ -1,0 +1,17 @@
+/**
+ * @ephemeral-ports/win32 — the Windows backend of ephemeral-ports: TCP and UDP dynamic port ranges (WMI, netsh),
+ * excluded port ranges and persistent reservations, and the socket census (iphlpapi).
+ */
+import { type Win32Backend, createWin32Backend } from './backend.js';
+
+export { type Win32Backend, type Win32BackendOptions, createWin32Backend } from './backend.js';
+export { RangeReadError, type ReadAttempt } from './dynamic-range.js';
+export { type NetshCommand, type NetshResult, type NetshRunner, defaultNetshPath } from './netsh.js';
+export type { NativeSocketRow, NativeWmiSetting, Win32NativeBinding } from './native.js';
+export { loadNativeBinding } from './native.js';
+export { tcpState, toSocketEntry } from './census.js';
+
+/** The facade's entry point (see packages/ephemeral-ports/src/platforms.ts). */
+export function createBackend(): Win32Backend {
+  return createWin32Backend();
+}

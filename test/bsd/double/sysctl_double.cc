@@ -1,0 +1,163 @@
+// TEST ONLY. Models sysctl_net_ipport_check() and the generic sysctl layer as documented in
+// /work/shared/docs/platform-facts.md §4.3 (FreeBSD) and §5 (XNU):
+// - every OID is an int; out-of-range port values are clamped silently (RANGECHK), first > last is accepted;
+// - writes need root (EPERM); FreeBSD reservedlow/reservedhigh are CTLFLAG_SECURE (EPERM while securelevel > 0);
+// - unknown names → ENOENT; newlen < sizeof(int) → EINVAL; *oldlenp < sizeof(int) → ENOMEM.
+#include "sysctl_double.h"
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+namespace sysctl_double {
+namespace {
+
+struct Oid {
+  int value;
+  bool clamped;  // subject to RANGECHK(min, max)
+  int min;
+  int max;
+  bool secure;  // CTLFLAG_SECURE
+};
+
+struct State {
+  Os os = Os::kFreeBSD;
+  std::map<std::string, Oid> oids;
+  bool root = true;
+  int securelevel = -1;
+  long fail_countdown = 0;
+  int fail_errno = 0;
+  std::map<std::string, int> forced;
+  std::vector<WriteRecord> log;
+};
+
+State& state() {
+  static State s;
+  return s;
+}
+
+const std::string kPrefix = "net.inet.ip.portrange.";
+constexpr int kReserved = 1024;  // IPPORT_RESERVED
+constexpr int kPortMax = 65535;  // IPPORT_MAX / USHRT_MAX
+
+void Define(const char* leaf, int value, bool clamped, int min, int max, bool secure = false) {
+  state().oids[kPrefix + leaf] = Oid{value, clamped, min, max, secure};
+}
+
+int Value(const char* leaf) {
+  auto it = state().oids.find(kPrefix + leaf);
+  return it == state().oids.end() ? -1 : it->second.value;
+}
+
+int Fail(int err) {
+  errno = err;
+  return -1;
+}
+
+}  // namespace
+
+void Reset(Os os) {
+  state() = State{};
+  state().os = os;
+  const bool freebsd = os == Os::kFreeBSD;
+  Define("lowfirst", 1023, true, 1, kReserved - 1);
+  Define("lowlast", 600, true, 1, kReserved - 1);
+  Define("first", freebsd ? 10000 : 49152, true, kReserved, kPortMax);
+  Define("last", 65535, true, kReserved, kPortMax);
+  Define("hifirst", 49152, true, kReserved, kPortMax);
+  Define("hilast", 65535, true, kReserved, kPortMax);
+  if (freebsd) {
+    Define("reservedhigh", 1023, false, 0, 0, true);
+    Define("reservedlow", 0, false, 0, 0, true);
+    Define("randomized", 1, false, 0, 0);
+  } else {
+    Define("ipport_allow_udp_port_exhaustion", 0, false, 0, 0);
+  }
+}
+
+bool Get(const std::string& name, int* value) {
+  auto it = state().oids.find(name);
+  if (it == state().oids.end()) return false;
+  *value = it->second.value;
+  return true;
+}
+
+bool Poke(const std::string& name, int value) {
+  auto it = state().oids.find(name);
+  if (it == state().oids.end()) return false;
+  it->second.value = value;
+  return true;
+}
+
+bool Remove(const std::string& name) { return state().oids.erase(name) == 1; }
+void SetRoot(bool root) { state().root = root; }
+void SetSecurelevel(int level) { state().securelevel = level; }
+
+void FailWrite(long nth, int err) {
+  state().fail_countdown = nth;
+  state().fail_errno = err;
+}
+
+void ClampRange(int min, int max) {
+  for (const char* leaf : {"first", "last", "hifirst", "hilast"}) {
+    auto it = state().oids.find(kPrefix + leaf);
+    if (it != state().oids.end()) {
+      it->second.min = min;
+      it->second.max = max;
+    }
+  }
+}
+
+void ForceStore(const std::string& name, int value) { state().forced[name] = value; }
+std::vector<WriteRecord> WriteLog() { return state().log; }
+
+}  // namespace sysctl_double
+
+extern "C" int sysctlbyname(const char* name, void* oldp, std::size_t* oldlenp, const void* newp,
+                            std::size_t newlen) {
+  using namespace sysctl_double;
+  State& s = state();
+  if (name == nullptr) return Fail(EFAULT);
+  auto it = s.oids.find(name);
+  if (it == s.oids.end()) return Fail(ENOENT);
+  Oid& oid = it->second;
+
+  if (newp != nullptr) {
+    // kern_sysctl.c checks privilege before the handler runs; SYSCTL_IN then checks the length.
+    if (oid.secure && s.securelevel > 0) return Fail(EPERM);
+    if (!s.root) return Fail(EPERM);
+    if (newlen < sizeof(int)) return Fail(EINVAL);
+    if (s.fail_countdown > 0 && --s.fail_countdown == 0) return Fail(s.fail_errno);
+  }
+  if (oldp != nullptr) {
+    if (oldlenp == nullptr) return Fail(EFAULT);
+    if (*oldlenp < sizeof(int)) {
+      *oldlenp = sizeof(int);
+      return Fail(ENOMEM);
+    }
+    std::memcpy(oldp, &oid.value, sizeof(int));
+    *oldlenp = sizeof(int);
+  } else if (oldlenp != nullptr) {
+    *oldlenp = sizeof(int);
+  }
+  if (newp != nullptr) {
+    int requested = 0;
+    std::memcpy(&requested, newp, sizeof(int));
+    int stored = requested;
+    if (oid.clamped) {  // RANGECHK(var, min, max)
+      if (stored < oid.min) {
+        stored = oid.min;
+      } else if (stored > oid.max) {
+        stored = oid.max;
+      }
+    }
+    auto forced = s.forced.find(name);
+    if (forced != s.forced.end()) {
+      stored = forced->second;
+      s.forced.erase(forced);
+    }
+    oid.value = stored;
+    s.log.push_back(WriteRecord{name, requested, stored, Value("first"), Value("last")});
+  }
+  return 0;
+}
