@@ -7,8 +7,10 @@ export interface MeasureOptions {
   warmup?: number;
   /** Timed samples. Default 30. */
   iterations?: number;
-  /** Calls of `fn` per sample. Default 1. */
+  /** Calls of `fn` per sample. Default: calibrated so one sample takes about `sampleMs`. */
   batch?: number;
+  /** Target duration of one sample when `batch` is not given. Default 5 ms. */
+  sampleMs?: number;
 }
 
 export interface Measurement {
@@ -24,7 +26,7 @@ export interface Measurement {
 export async function measure(fn: () => unknown, options: MeasureOptions = {}): Promise<Measurement> {
   const warmup = options.warmup ?? 5;
   const iterations = options.iterations ?? 30;
-  const batch = Math.max(1, options.batch ?? 1);
+  const batch = Math.max(1, options.batch ?? (await calibrate(fn, options.sampleMs ?? 5)));
   if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError('iterations must be a positive integer');
   let sink: unknown;
   const sample = async (): Promise<number> => {
@@ -42,6 +44,20 @@ export async function measure(fn: () => unknown, options: MeasureOptions = {}): 
   times.sort((a, b) => a - b);
   const medianNs = percentile(times, 0.5);
   return { medianNs, p90Ns: percentile(times, 0.9), opsPerSec: medianNs > 0 ? 1e9 / medianNs : Infinity, samples: iterations };
+}
+
+/** Doubles the call count until one run of `fn` that many times takes `sampleMs`; returns that count. */
+async function calibrate(fn: () => unknown, sampleMs: number): Promise<number> {
+  const targetNs = sampleMs * 1e6;
+  for (let count = 1; ; count *= 2) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) {
+      const out = fn();
+      if (out instanceof Promise) await out;
+    }
+    const elapsed = Number(process.hrtime.bigint() - start);
+    if (elapsed >= targetNs || count >= 1 << 24) return Math.max(1, Math.round((count * targetNs) / Math.max(elapsed, 1)));
+  }
 }
 
 /** Nearest-rank percentile of an ascending array. */

@@ -1,5 +1,5 @@
 /**
- * TEST ONLY. A fake sysctl(8) executable for the spawn fallback: it keeps kernel state in a JSON file and behaves
+ * TEST ONLY. A fake sysctl(8) executable for the spawn fallback: it keeps kernel state in files and behaves
  * like FreeBSD's /sbin/sysctl or macOS's /usr/sbin/sysctl for integer OIDs (`-n` reads, `name=value` /
  * `-w name=value` writes printing `name: old -> new`, strerror text on stderr, exit 1 on failure), with the
  * kernels' silent clamping, a non-root mode and a failure hook on the Nth write.
@@ -36,36 +36,50 @@ function initialValues(os: BsdOs): Record<string, number> {
   return v;
 }
 
-// The executable's body (plain JS, run by this Node binary through its #! line).
-const PROGRAM = String.raw`
-const fs = require('node:fs');
-const file = __STATE__;
-const s = JSON.parse(fs.readFileSync(file, 'utf8'));
-const args = process.argv.slice(2);
-s.calls.push(args);
-const save = () => fs.writeFileSync(file, JSON.stringify(s));
-const fail = (msg) => { process.stderr.write('sysctl: ' + msg + '\n'); save(); process.exit(1); };
-const clamped = new Set(['first', 'last', 'hifirst', 'hilast'].map((k) => '${P}' + k));
-let rest = args;
-let quiet = false;
-if (rest[0] === '-n') { quiet = true; rest = rest.slice(1); }
-if (rest[0] === '-w') { if (s.os !== 'darwin') fail('illegal option -- w'); rest = rest.slice(1); }
-let status = 0;
-for (const arg of rest) {
-  const eq = arg.indexOf('=');
-  const name = eq < 0 ? arg : arg.slice(0, eq);
-  if (!(name in s.values)) { process.stderr.write("sysctl: unknown oid '" + name + "'\n"); status = 1; continue; }
-  if (eq < 0) { process.stdout.write((quiet ? '' : name + ': ') + s.values[name] + '\n'); continue; }
-  if (!s.root) fail(arg + ': Operation not permitted');
-  if (s.failWriteAt > 0 && --s.failWriteAt === 0) fail(arg + ': Input/output error');
-  let v = Number(arg.slice(eq + 1));
-  if (clamped.has(name)) v = Math.min(s.clampMax, Math.max(s.clampMin, v));
-  const old = s.values[name];
-  s.values[name] = v;
-  process.stdout.write(name + ': ' + old + ' -> ' + v + '\n');
-}
-save();
-process.exit(status);
+// The executable: POSIX sh + awk (a Node script costs ~0.3 s per call on a busy machine; the contract suite makes
+// hundreds). State lives in files next to it: `values` ("name value" lines), `os`, `root`, `fail_at`, `clamp`
+// ("min max"), and `calls` (one line per call, arguments separated by spaces).
+const PROGRAM = String.raw`#!/bin/sh
+D=__DIR__
+echo "$*" >> "$D/calls"
+quiet=0
+if [ "$1" = -n ]; then quiet=1; shift; fi
+if [ "$1" = -w ]; then
+  if [ "$(cat "$D/os")" != darwin ]; then echo "sysctl: illegal option -- w" >&2; exit 1; fi
+  shift
+fi
+case "$*" in
+  *=*) ;;
+  *) # Reads: one awk for every name, in argument order.
+    exec awk -v q=$quiet -v names="$*" '
+      { v[$1] = $2 }
+      END {
+        n = split(names, a, " "); rc = 0
+        for (i = 1; i <= n; i++) {
+          if (!(a[i] in v)) { print "sysctl: unknown oid \x27" a[i] "\x27" > "/dev/stderr"; rc = 1; continue }
+          print (q ? "" : a[i] ": ") v[a[i]]
+        }
+        exit rc
+      }' "$D/values" ;;
+esac
+for arg in "$@"; do
+  name=\${arg%%=*}; val=\${arg#*=}
+  cur=$(awk -v n="$name" '$1 == n { print $2 }' "$D/values")
+  if [ -z "$cur" ]; then echo "sysctl: unknown oid '$name'" >&2; exit 1; fi
+  if [ "$(cat "$D/root")" != 1 ]; then echo "sysctl: $arg: Operation not permitted" >&2; exit 1; fi
+  fail_at=$(cat "$D/fail_at")
+  if [ "$fail_at" -gt 0 ]; then
+    fail_at=$((fail_at - 1)); echo $fail_at > "$D/fail_at"
+    if [ $fail_at = 0 ]; then echo "sysctl: $arg: Input/output error" >&2; exit 1; fi
+  fi
+  case "$name" in
+    net.inet.ip.portrange.first|net.inet.ip.portrange.last|net.inet.ip.portrange.hifirst|net.inet.ip.portrange.hilast)
+      read min max < "$D/clamp"
+      if [ "$val" -lt "$min" ]; then val=$min; elif [ "$val" -gt "$max" ]; then val=$max; fi ;;
+  esac
+  awk -v n="$name" -v v="$val" '$1 == n { $2 = v } { print }' "$D/values" > "$D/values.new" && mv "$D/values.new" "$D/values"
+  echo "$name: $cur -> $val"
+done
 `;
 
 export interface FakeSysctl {
@@ -78,28 +92,40 @@ export interface FakeSysctl {
 
 export function createFakeSysctl(os: BsdOs): FakeSysctl {
   const dir = mkdtempSync(join(tmpdir(), `fake-sysctl-${os}-`));
-  const stateFile = join(dir, 'state.json');
   const path = join(dir, 'sysctl');
-  const initial: FakeSysctlState = {
-    os,
-    values: initialValues(os),
-    root: true,
-    failWriteAt: 0,
-    clampMin: 1024,
-    clampMax: 65535,
-    calls: [],
+  const file = (name: string) => join(dir, name);
+  const write = (s: FakeSysctlState) => {
+    writeFileSync(file('os'), s.os);
+    writeFileSync(file('root'), s.root ? '1' : '0');
+    writeFileSync(file('fail_at'), String(s.failWriteAt));
+    writeFileSync(file('clamp'), `${s.clampMin} ${s.clampMax}\n`);
+    writeFileSync(file('values'), Object.entries(s.values).map(([n, v]) => `${n} ${v}\n`).join(''));
+    writeFileSync(file('calls'), s.calls.map((c) => `${c.join(' ')}\n`).join(''));
   };
-  writeFileSync(stateFile, JSON.stringify(initial));
-  writeFileSync(path, `#!${process.execPath}\n${PROGRAM.replace('__STATE__', JSON.stringify(stateFile))}`);
+  const state = (): FakeSysctlState => {
+    const [clampMin, clampMax] = readFileSync(file('clamp'), 'utf8').trim().split(' ').map(Number);
+    const lines = (name: string) => readFileSync(file(name), 'utf8').split('\n').filter((l) => l !== '');
+    return {
+      os,
+      values: Object.fromEntries(lines('values').map((l) => [l.split(' ')[0]!, Number(l.split(' ')[1])])),
+      root: readFileSync(file('root'), 'utf8') === '1',
+      failWriteAt: Number(readFileSync(file('fail_at'), 'utf8')),
+      clampMin: clampMin!,
+      clampMax: clampMax!,
+      calls: lines('calls').map((l) => l.split(' ')),
+    };
+  };
+  write({ os, values: initialValues(os), root: true, failWriteAt: 0, clampMin: 1024, clampMax: 65535, calls: [] });
+  // String.raw keeps the backslashes that stop ${...} from interpolating; the shell needs them gone.
+  writeFileSync(path, PROGRAM.replaceAll('\\${', '${').replace('__DIR__', `'${dir}'`));
   chmodSync(path, 0o755);
-  const state = (): FakeSysctlState => JSON.parse(readFileSync(stateFile, 'utf8')) as FakeSysctlState;
   return {
     path,
     state,
     update(change) {
       const s = state();
       change(s);
-      writeFileSync(stateFile, JSON.stringify(s));
+      write(s);
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -55,14 +55,17 @@ describe.each(OSES)('%s sysctl(8) fallback: set, read-back, rollback (emulated)'
   });
 
   it(`writes with ${os === 'darwin' ? '`sysctl -w name=value`' : '`sysctl name=value`'}, ordered and read back`, async () => {
-    await backend.setRange({ low: 60000, high: 61000 });
+    await backend.setRange({ low: 20000, high: 30000 });
+    await backend.setRange({ low: 40000, high: 41000 }); // first must wait: 40000 > old last 30000
     const writes = fake.state().calls.filter((c) => c.some((a) => a.includes('=')));
     const prefix = os === 'darwin' ? ['-w'] : [];
     expect(writes).toEqual([
-      [...prefix, `${LAST}=61000`],
-      [...prefix, `${FIRST}=60000`],
+      [...prefix, `${FIRST}=20000`],
+      [...prefix, `${LAST}=30000`],
+      [...prefix, `${LAST}=41000`],
+      [...prefix, `${FIRST}=40000`],
     ]);
-    expect(pair()).toEqual([60000, 61000]);
+    expect(pair()).toEqual([40000, 41000]);
   });
 
   it('injected failure on the second write: restored, ERR_ROLLED_BACK caused by EIO', async () => {
@@ -112,5 +115,23 @@ describe.each(OSES)('%s sysctl(8) fallback: set, read-back, rollback (emulated)'
     expect(() => CREATE[os]({ addon: null, sysctlPath: 'sysctl' })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
     );
+  });
+});
+
+describe.runIf(process.platform === 'linux')('BSD addon loader on Linux (this machine has no BSD addon)', () => {
+  it.each(OSES)('%s: no addon loads, so the default backend is the sysctl(8) fallback and says why', (os) => {
+    const backend = CREATE[os]();
+    expect(backend.info().implementation).toBe('js-fallback');
+    expect(backend.info().fallbackReason).toMatch(/^native addon not loaded: /);
+  });
+
+  it('EPHEMERAL_PORTS_FORCE_JS=1 forces the fallback before any load attempt', async () => {
+    const { loadBsdAddon, FORCE_JS_ENV } = await import('@ephemeral-ports/freebsd');
+    process.env[FORCE_JS_ENV] = '1';
+    try {
+      expect(loadBsdAddon()).toEqual({ fallbackReason: `${FORCE_JS_ENV}=1 is set` });
+    } finally {
+      delete process.env[FORCE_JS_ENV];
+    }
   });
 });

@@ -13,7 +13,18 @@ export { getBackend, useBackend } from './backend.js';
 export { PLATFORM_PACKAGES, BACKEND_ENV, backendPackageFor, isSupportedPlatform, loadBackend } from './platforms.js';
 export type { Family, RangeQueryOptions } from './options.js';
 export { type RangeReport, getEphemeralRange, getEphemeralRangeSync } from './range-report.js';
-export * from './free-port/index.js';
+// Free-port: types from the module, values through lazy wrappers (cold start; see free-port-lazy.ts).
+export type * from './free-port/index.js';
+export {
+  getFreePort,
+  getFreePortDetailed,
+  reservePorts,
+  checkPort,
+  releasePort,
+  clearLockedPorts,
+  heldPorts,
+} from './free-port-lazy.js';
+export { portNumbers } from './free-port/port-numbers.js';
 export * from './diagnostics/index.js';
 export { type SetRangeOptions, type RangeChangeReport, type PersistReport, setEphemeralRange } from './set-range.js';
 export {

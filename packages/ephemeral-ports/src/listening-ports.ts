@@ -3,7 +3,6 @@
  * when it has one; on Linux otherwise from /proc/<pid>/net/{tcp,tcp6,udp,udp6} (only the state and local-port
  * columns are read, so no address decoding is needed).
  */
-import { readFile } from 'node:fs/promises';
 import { type EphemeralPortsBackend, PortSet } from '@ephemeral-ports/core';
 
 export interface ListeningPorts {
@@ -58,6 +57,7 @@ export async function readProcNet(dir: string): Promise<PortSet> {
     ['udp', UDP_UNCONNECTED],
     ['udp6', UDP_UNCONNECTED],
   ];
+  const { readFile } = await import('node:fs/promises'); // loaded on use: keeps the facade's cold start small
   const ports: number[] = [];
   for (const [name, state] of tables) {
     let text: string;

@@ -146,6 +146,8 @@ export async function setEphemeralRange(range: PortRange, options: SetRangeOptio
     return { ...base, dryRun: true, current: previous, changed: !rangeEquals(previous, requested), persisted };
   }
 
+  // Catch what persisting would refuse (a namespace, an unparsable existing file) before the live change.
+  if (flags.persist) await backend.persistRange(requested, { ...persistOptions, dryRun: true });
   const change = await backend.setRange(requested, scope);
   for (const w of change.warnings) if (!warnings.some((x) => x.code === w.code)) warnings.push(w);
   let persisted: PersistReport | null = null;

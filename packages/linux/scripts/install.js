@@ -11,11 +11,16 @@ const pkg = path.resolve(__dirname, '..');
 let bin;
 try {
   bin = require.resolve('node-gyp-build/bin.js', { paths: [pkg] });
-} catch {
-  console.warn('@ephemeral-ports/linux: node-gyp-build is missing; the JS fallback will be used');
+  // The common case: the bundled prebuild (or an earlier build) loads, and there is nothing to do.
+  require(require.resolve('node-gyp-build', { paths: [pkg] }))(pkg);
   process.exit(0);
+} catch {
+  if (!bin) {
+    console.warn('@ephemeral-ports/linux: node-gyp-build is missing; the JS fallback will be used');
+    process.exit(0);
+  }
 }
-// node-gyp-build's bin loads a prebuild, or runs `node-gyp rebuild` when none fits.
+// node-gyp-build's bin runs `node-gyp rebuild` when no prebuild fits.
 const result = spawnSync(process.execPath, [bin], { cwd: pkg, stdio: 'inherit', env: buildEnv() });
 if (result.status !== 0) {
   console.warn('@ephemeral-ports/linux: no native addon (no prebuild fits and the build failed); ' +

@@ -87,6 +87,15 @@ function checkNetns(value: unknown): string | undefined {
 export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBackend {
   const defaultNetns = checkNetns(options.netns);
   const { io, fallbackReason } = selectIo(options.implementation ?? 'auto');
+  return createProcfsBackend(io, defaultNetns, fallbackReason);
+}
+
+/** The backend over any {@link ProcfsIo}; `createLinuxBackend` picks the I/O, unit tests pass a stub. */
+export function createProcfsBackend(
+  io: ProcfsIo,
+  defaultNetns: string | undefined,
+  fallbackReason: string | undefined,
+): LinuxBackend {
 
   const scope = (o: ScopeOptions = {}): Scope => {
     const protocol = o.protocol ?? 'tcp';

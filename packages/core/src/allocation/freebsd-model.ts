@@ -12,7 +12,7 @@
  * no SO_REUSEADDR/SO_REUSEPORT sharing, the IP_PORTRANGE_HIGH/LOW ranges are not modelled.
  */
 import { type PortRange, assertPort } from '../range.js';
-import type { ConnectionKey } from './hashing.js';
+import { type ConnectionKey, keyId } from './hashing.js';
 import { PortTable } from './port-table.js';
 import { Xoshiro128, randomSeed } from './prng.js';
 import { type PortSelector, checkSelectorOptions } from './selector.js';
@@ -53,7 +53,8 @@ export class FreeBsdPortModel {
 
   /** connect() on an unbound socket: the chosen port, or null for EADDRNOTAVAIL. */
   connect(key: ConnectionKey = noKey): number | null {
-    const port = this.scan((p) => !this.table.isBound(p) && !this.table.hasConnection(p, key));
+    const id = keyId(key);
+    const port = this.scan((p) => !this.table.isBound(p) && !this.table.hasConnectionId(p, id));
     if (port !== null) this.table.addConnection(port, key);
     return port;
   }

@@ -22,7 +22,7 @@
  */
 import { EphemeralPortsError, ErrorCodes } from '../errors.js';
 import { type PortRange, PortSet, assertPort, describe, portRange } from '../range.js';
-import { type ConnectionKey, type KeyedHash, defaultKeyedHash } from './hashing.js';
+import { type ConnectionKey, type KeyedHash, defaultKeyedHash, keyId } from './hashing.js';
 import { PortTable } from './port-table.js';
 import { Xoshiro128, randomSeed } from './prng.js';
 import { type PortSelector, checkSelectorOptions } from './selector.js';
@@ -107,6 +107,7 @@ export class LinuxPortModel {
     let remaining = high - low;
     if (!localPorts && remaining > 1) remaining &= ~1;
 
+    const id = keyId(key);
     const slot = this.hash(key, this.secretLow) & (this.perturb.length - 1);
     let offset = ((this.perturb[slot]! + (this.hash(key, this.secretHigh) >>> 0)) >>> 0) % remaining;
     if (!localPorts) offset &= ~1;
@@ -117,7 +118,7 @@ export class LinuxPortModel {
         if (port >= high) port -= remaining;
         if (this.isReserved(port)) continue;
         if (this.table.isBound(port)) continue; // a bind() user owns it
-        if (this.table.hasConnection(port, key)) continue; // check_established(): 4-tuple taken
+        if (this.table.hasConnectionId(port, id)) continue; // check_established(): 4-tuple taken
         const bump = Math.max(i, (this.rng.next() % 8) * step);
         this.perturb[slot] = this.perturb[slot]! + bump + step;
         this.table.addConnection(port, key);

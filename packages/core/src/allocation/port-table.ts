@@ -29,7 +29,13 @@ export class PortTable {
 
   /** True when a connection with this key already uses `port` (the 4-tuple is taken). */
   hasConnection(port: number, key: ConnectionKey): boolean {
-    return this.buckets.get(port)?.tuples.has(keyId(key)) ?? false;
+    return this.hasConnectionId(port, keyId(key));
+  }
+
+  /** Like hasConnection() with a precomputed {@link keyId}, for scans that test many ports for one key. */
+  hasConnectionId(port: number, id: string): boolean {
+    const b = this.buckets.get(port);
+    return b !== undefined && b.tuples.size > 0 && b.tuples.has(id);
   }
 
   addBinding(port: number): void {

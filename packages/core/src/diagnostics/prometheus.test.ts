@@ -7,7 +7,7 @@ import { clients, tcp } from './fixtures.test-helpers.js';
 const range = { low: 40000, high: 40999 };
 
 function metrics(maxDestinations?: number) {
-  const sockets = [tcp('LISTEN', '0.0.0.0', 40500), ...clients(950, 40000, '10.0.0.2', 443), ...clients(3, 40000, '10.0.0.2', 80, 'TIME_WAIT')];
+  const sockets = [tcp('LISTEN', '0.0.0.0', 40990), ...clients(950, 40000, '10.0.0.2', 443), ...clients(3, 40000, '10.0.0.2', 80, 'TIME_WAIT')];
   const usage = analyzeUsage({ census: { sockets, source: 'netlink:sock_diag' }, range });
   return formatPrometheus(usage, diagnose(usage, { os: 'linux' }), maxDestinations === undefined ? {} : { maxDestinations });
 }

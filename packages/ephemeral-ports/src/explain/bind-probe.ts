@@ -2,9 +2,9 @@
  * A real bind probe: the only reliable answer to "can I bind this port" (it sees sockets of every process,
  * address-specific binds, and permissions). The socket is closed straight away.
  */
-import { createServer } from 'node:net';
-import { createSocket } from 'node:dgram';
 import type { Protocol } from '@ephemeral-ports/core';
+
+// node:net and node:dgram load on first probe, not when the facade is required (cold start).
 
 export interface ProbeResult {
   address: string;
@@ -15,11 +15,12 @@ export interface ProbeResult {
   message?: string;
 }
 
-export function probeBind(protocol: Protocol, port: number, address: string): Promise<ProbeResult> {
+export async function probeBind(protocol: Protocol, port: number, address: string): Promise<ProbeResult> {
   return protocol === 'tcp' ? probeTcp(port, address) : probeUdp(port, address);
 }
 
-function probeTcp(port: number, address: string): Promise<ProbeResult> {
+async function probeTcp(port: number, address: string): Promise<ProbeResult> {
+  const { createServer } = await import('node:net');
   return new Promise((resolve) => {
     const server = createServer();
     server.unref();
@@ -33,7 +34,8 @@ function probeTcp(port: number, address: string): Promise<ProbeResult> {
   });
 }
 
-function probeUdp(port: number, address: string): Promise<ProbeResult> {
+async function probeUdp(port: number, address: string): Promise<ProbeResult> {
+  const { createSocket } = await import('node:dgram');
   return new Promise((resolve) => {
     const v6 = address.includes(':');
     let socket: ReturnType<typeof createSocket>;

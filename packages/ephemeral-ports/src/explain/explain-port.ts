@@ -3,7 +3,6 @@
  * range, reserved/excluded ports and the unprivileged-port start from the backend, a real bind probe, and the
  * socket census when the backend has one (it names the sockets — and, when permitted, the processes — involved).
  */
-import { isIP } from 'node:net';
 import {
   type EphemeralPortsBackend,
   EphemeralPortsError,
@@ -75,7 +74,7 @@ const ADDRESS_UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOS
 export async function explainPort(port: number, options: ExplainOptions = {}): Promise<PortExplanation> {
   assertPort(port);
   const protocol = checkProtocol(options.protocol);
-  const hosts = checkHosts(options.host);
+  const hosts = await checkHosts(options.host);
   const backend = getBackend();
   const scope = { protocol };
   const findings: PortFinding[] = [];
@@ -147,8 +146,9 @@ export async function explainPort(port: number, options: ExplainOptions = {}): P
   };
 }
 
-function checkHosts(host: ExplainOptions['host']): string[] {
+async function checkHosts(host: ExplainOptions['host']): Promise<string[]> {
   if (host === undefined) return [...DEFAULT_HOSTS];
+  const { isIP } = await import('node:net');
   const list = typeof host === 'string' ? [host] : [...host];
   if (list.length === 0 || list.some((h) => typeof h !== 'string' || isIP(h) === 0)) {
     throw new EphemeralPortsError(

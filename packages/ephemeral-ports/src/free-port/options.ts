@@ -164,6 +164,12 @@ function checkPreferred(value: unknown): Iterable<number> | undefined {
     assertPort(value, 'port');
     return [value];
   }
+  if (Array.isArray(value) || value instanceof Set) {
+    // A finite collection is checked whole, up front: a bad entry is refused before anything is locked.
+    const list = [...(value as Iterable<unknown>)];
+    for (const item of list) assertPort(item, 'each preferred port');
+    return (list as number[]).filter((p) => p !== 0);
+  }
   if (isIterable(value) && typeof value !== 'string') {
     // Lazy, like get-port: a generator of 60 000 ports is never materialized. Entries are checked as they come.
     return (function* () {

@@ -12,6 +12,7 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   doctor: () => import('./doctor.js'),
   emit: () => import('./emit.js'),
   explain: () => import('./explain.js'),
+  'free-port': () => import('./free-port.js'),
   get: () => import('./get.js'),
   map: () => import('./map.js'),
   metrics: () => import('./metrics.js'),

@@ -1,0 +1,233 @@
+/**
+ * Socket census at scale (issue 5): ≥ 30,000 TCP sockets in a private network namespace — one listener process
+ * holding the accepted ends and three client processes holding 5,000 connections each (every process stays
+ * below the 20,000 open-file cap) — then, measured from a process inside that namespace:
+ *   - the census (NETLINK_SOCK_DIAG through the addon, decoded to SocketEntry objects), TCP only so it lists
+ *     exactly what the anchors list, and also TCP+UDP for reference;
+ *   - anchor 1: spawning `ss -tanH` from Node and counting its lines (goal: census ≤ 0.5× its time);
+ *   - anchor 2: reading and parsing /proc/net/tcp + tcp6 in JS (goal: census ≥ 10× faster);
+ *   - extra RSS while the census runs (goal ≤ 64 MB).
+ * Medians of interleaved runs. Every process is killed and the namespace released at the end.
+ *
+ * The same file is the measuring child: started with CHILD_FLAG inside the namespace, it prints one JSON line.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { NSENTER, ROOT_DIR, canUseNetns, createNetns, NETNS_UNAVAILABLE, type Netns } from '../../test/helpers/netns.js';
+import { percentile } from '../measure.js';
+import type { BenchRow, BenchSuite } from '../types.js';
+
+const CHILD_FLAG = '--census-bench-child';
+const SS = '/usr/bin/ss';
+const CLIENT_PROCESSES = 3;
+const CONNECTIONS_PER_CLIENT = 5_000;
+const LISTEN_PORT = 7000;
+const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_CENSUS_RUNS ?? 21);
+const RSS_GOAL_MB = 64;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Workload processes (plain JS, run with `node -e` inside the namespace).
+
+const LISTENER_JS = `
+const net = require('node:net');
+const held = [];
+const server = net.createServer((s) => { held.push(s); s.on('error', () => {}); });
+server.maxConnections = 100000;
+server.listen({ port: ${LISTEN_PORT}, host: '127.0.0.1', backlog: 4096 }, () => process.stdout.write('ready\\n'));
+setInterval(() => process.stdout.write('accepted ' + held.length + '\\n'), 250);
+`;
+
+const CLIENT_JS = `
+const net = require('node:net');
+const total = Number(process.argv[1]);
+const held = [];
+let pending = 0, opened = 0;
+function more() {
+  while (pending < 256 && opened + pending < total) {
+    pending++;
+    const s = net.connect({ port: ${LISTEN_PORT}, host: '127.0.0.1' });
+    s.on('connect', () => { pending--; opened++; held.push(s); if (opened === total) process.stdout.write('ready ' + opened + '\\n'); else more(); });
+    s.on('error', (e) => { process.stderr.write('connect failed: ' + e.code + '\\n'); process.exit(1); });
+  }
+}
+more();
+`;
+
+function startInNs(ns: Netns, code: string, args: string[] = []): ChildProcess {
+  return spawn(NSENTER, [`--net=${ns.path}`, '--', process.execPath, '-e', code, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`workload not ready after ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    child.stderr?.on('data', (d: Buffer) => (stderr += String(d)));
+    child.stdout?.on('data', (d: Buffer) => {
+      buffer += String(d);
+      const line = buffer.split('\n').find((l) => pattern.test(l));
+      if (line) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+      if (buffer.length > 4096) buffer = buffer.slice(-1024);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`workload exited (${code}): ${stderr}`));
+    });
+  });
+}
+
+async function kill(children: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(async (c) => {
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGKILL');
+      await exited;
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The measuring child (inside the namespace).
+
+interface ChildResult {
+  sockets: { tcp: number; all: number; ss: number; proc: number };
+  source: string;
+  censusTcpMs: number;
+  censusAllMs: number;
+  ssMs: number;
+  procMs: number;
+  extraRssMb: number;
+}
+
+function ssLineCount(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    execFile(SS, ['-tanH'], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout) => {
+      if (error) reject(error);
+      else {
+        let n = 0;
+        for (let i = stdout.indexOf('\n'); i !== -1; i = stdout.indexOf('\n', i + 1)) n++;
+        resolve(n);
+      }
+    });
+  });
+}
+
+async function childMain(): Promise<void> {
+  const { createLinuxCensus, hasCensus, parseProcNetTable } = await import('../../packages/linux/src/census/index.js');
+  const { loadNativeBinding } = await import('../../packages/linux/src/native.js');
+  const loaded = loadNativeBinding();
+  if (!loaded.binding || !hasCensus(loaded.binding)) throw new Error(`addon without census: ${loaded.fallbackReason ?? 'no sockDiagCensus'}`);
+  const census = createLinuxCensus(loaded.binding);
+  const procTcp = async () => {
+    const [v4, v6] = await Promise.all([readFile('/proc/net/tcp', 'latin1'), readFile('/proc/net/tcp6', 'latin1')]);
+    return parseProcNetTable(v4, 'tcp', 4).length + parseProcNetTable(v6, 'tcp', 6).length;
+  };
+
+  // Extra RSS first, in a fresh process: the high-water mark before and after one full census, with the result
+  // kept alive while measuring.
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const maxBefore = process.resourceUsage().maxRSS * 1024;
+  const kept = await census();
+  const extra = Math.max(process.memoryUsage().rss - rssBefore, process.resourceUsage().maxRSS * 1024 - Math.max(maxBefore, rssBefore));
+  const all = kept.sockets.length;
+
+  const time = async (fn: () => Promise<unknown>) => {
+    const start = process.hrtime.bigint();
+    await fn();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  const samples = { censusTcp: [] as number[], censusAll: [] as number[], ss: [] as number[], proc: [] as number[] };
+  let counts = { tcp: 0, ss: 0, proc: 0 };
+  for (let i = 0; i < 3; i++) {
+    counts = {
+      tcp: (await census({ protocols: ['tcp'] })).sockets.length,
+      ss: await ssLineCount(),
+      proc: await procTcp(),
+    };
+  }
+  for (let i = 0; i < RUNS; i++) {
+    samples.censusTcp.push(await time(() => census({ protocols: ['tcp'] })));
+    samples.ss.push(await time(ssLineCount));
+    samples.proc.push(await time(procTcp));
+    samples.censusAll.push(await time(() => census()));
+  }
+  const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
+  const result: ChildResult = {
+    sockets: { tcp: counts.tcp, all, ss: counts.ss, proc: counts.proc },
+    source: kept.source,
+    censusTcpMs: median(samples.censusTcp),
+    censusAllMs: median(samples.censusAll),
+    ssMs: median(samples.ss),
+    procMs: median(samples.proc),
+    extraRssMb: extra / 2 ** 20,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The suite (outside the namespace): build the workload, run the child, clean up.
+
+function runChild(ns: Netns): Promise<ChildResult> {
+  const self = fileURLToPath(import.meta.url);
+  return new Promise((resolve, reject) => {
+    execFile(
+      NSENTER,
+      [`--net=${ns.path}`, '--', process.execPath, '--expose-gc', '--import', 'tsx', self, CHILD_FLAG],
+      { cwd: ROOT_DIR, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`census bench child failed: ${String(stderr).trim() || error.message}`));
+        else resolve(JSON.parse(String(stdout).trim().split('\n').pop()!) as ChildResult);
+      },
+    );
+  });
+}
+
+const suite: BenchSuite = {
+  name: 'census',
+  async run(): Promise<BenchRow[]> {
+    if (!canUseNetns) throw new Error(`the census bench needs a private network namespace: ${NETNS_UNAVAILABLE}`);
+    const ns = await createNetns();
+    const children: ChildProcess[] = [];
+    try {
+      const listener = startInNs(ns, LISTENER_JS);
+      children.push(listener);
+      await waitForLine(listener, /^ready$/, 20_000);
+      const clients = Array.from({ length: CLIENT_PROCESSES }, () => startInNs(ns, CLIENT_JS, [String(CONNECTIONS_PER_CLIENT)]));
+      children.push(...clients);
+      await Promise.all(clients.map((c) => waitForLine(c, /^ready \d+$/, 120_000)));
+      const expected = CLIENT_PROCESSES * CONNECTIONS_PER_CLIENT;
+      await waitForLine(listener, new RegExp(`^accepted ${expected}$`), 60_000);
+
+      const r = await runChild(ns);
+      const sockets = r.sockets.tcp;
+      if (r.source !== 'netlink:sock_diag') throw new Error(`census used ${r.source}, not sock_diag`);
+      if (sockets < 2 * expected) throw new Error(`census saw ${sockets} TCP sockets, expected ≥ ${2 * expected}`);
+      const ssRatio = r.censusTcpMs / r.ssMs;
+      const procRatio = r.procMs / r.censusTcpMs;
+      return [
+        { name: `TCP sockets in the namespace (census / ss / /proc)`, value: sockets, unit: 'sockets', anchor: 'ss -tanH lines', anchorValue: r.sockets.ss, goal: '≥ 30000', pass: sockets >= 30_000 && r.sockets.ss === sockets && r.sockets.proc === sockets },
+        { name: 'census TCP (sock_diag → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'spawn ss -tanH + count lines', anchorValue: r.ssMs, ratio: ssRatio, goal: 'ratio ≤ 0.5 (census/ss)', pass: ssRatio <= 0.5 },
+        { name: 'census TCP (sock_diag → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: r.procMs, ratio: procRatio, goal: 'ratio ≥ 10 (proc/census)', pass: procRatio >= 10 },
+        { name: `census TCP+UDP, all families (${r.sockets.all} sockets)`, value: r.censusAllMs, unit: 'ms' },
+        { name: 'extra RSS during one census', value: r.extraRssMb, unit: 'MB', goal: `≤ ${RSS_GOAL_MB} MB`, pass: r.extraRssMb <= RSS_GOAL_MB },
+      ];
+    } finally {
+      await kill(children);
+      await ns.close();
+    }
+  },
+};
+export default suite;
+
+if (process.argv.includes(CHILD_FLAG)) {
+  childMain().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

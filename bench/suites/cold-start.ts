@@ -1,0 +1,80 @@
+/**
+ * Cold start of the facade and the CLI, each against a bare `node -e 0` (the anchor), as median wall times of
+ * many fresh processes. Runs interleave subject and anchor so that load changes on the machine hit both alike.
+ * Goals (issue 4): `require('ephemeral-ports').getEphemeralRange()` ≤ 1.25× and `ephemeral-ports get --json`
+ * ≤ 1.5× the anchor. Needs the built packages (`npm run build`).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT_DIR } from '../../test/helpers/netns.js';
+import { percentile } from '../measure.js';
+import type { BenchRow, BenchSuite } from '../types.js';
+
+const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_COLD_RUNS ?? 41);
+const BIN = join(ROOT_DIR, 'packages/ephemeral-ports/bin/ephemeral-ports.js');
+
+interface Subject {
+  name: string;
+  args: string[];
+  goal: number;
+}
+
+const ANCHOR = ['-e', '0'];
+const SUBJECTS: Subject[] = [
+  {
+    name: `node -e "require('ephemeral-ports').getEphemeralRange()"`,
+    args: ['-e', "require('ephemeral-ports').getEphemeralRange().then((r) => { if (!r.range) process.exit(1); })"],
+    goal: 1.25,
+  },
+  { name: 'ephemeral-ports get --json', args: [BIN, 'get', '--json'], goal: 1.5 },
+];
+
+/** Wall time of one fresh `node <args>` process, in ms; fails on a non-zero exit (a broken build is no result). */
+function timeOnce(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    execFile(process.execPath, args, { cwd: ROOT_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME } }, (error, _out, stderr) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (error) reject(new Error(`node ${args.join(' ')} failed: ${String(stderr).trim() || error.message}`));
+      else resolve(ms);
+    });
+  });
+}
+
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
+
+async function run(): Promise<BenchRow[]> {
+  for (const built of ['packages/ephemeral-ports/dist/index.js', 'packages/ephemeral-ports/dist/cli.js']) {
+    if (!existsSync(join(ROOT_DIR, built))) throw new Error(`${built} is missing: run npm run build first`);
+  }
+  const rows: BenchRow[] = [];
+  for (const subject of SUBJECTS) {
+    // Warm the OS file cache for both, then alternate anchor and subject.
+    await timeOnce(ANCHOR);
+    await timeOnce(subject.args);
+    const anchor: number[] = [];
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      anchor.push(await timeOnce(ANCHOR));
+      times.push(await timeOnce(subject.args));
+    }
+    const value = median(times);
+    const anchorValue = median(anchor);
+    const ratio = value / anchorValue;
+    rows.push({
+      name: `${subject.name} (median of ${RUNS})`,
+      value,
+      unit: 'ms',
+      anchor: 'node -e 0',
+      anchorValue,
+      ratio,
+      goal: `ratio ≤ ${subject.goal}× (lower is better)`,
+      pass: ratio <= subject.goal,
+    });
+  }
+  return rows;
+}
+
+const suite: BenchSuite = { name: 'cold start (facade, CLI)', run };
+export default suite;

@@ -1,0 +1,76 @@
+/**
+ * Free-port allocation: 1000 sequential `getFreePort()` calls with our default checks (live ephemeral range and
+ * reserved ports avoided, dual-stack bind probe, machine-wide lock) against 1000 `getPort()` calls of get-port with
+ * its defaults. Goal: ours ≤ 1.0× get-port's time.
+ *
+ * The machine is shared, so the two run interleaved in rounds of 100 (alternating which goes first) and each total
+ * is the sum over its rounds: background load hits both alike. A second row, informational, binds each of the four
+ * addresses explicitly (`addresses: 'all'`, the plan used on BSD/macOS/Windows).
+ */
+import getPort from 'get-port';
+import { clearLockedPorts, getFreePort } from 'ephemeral-ports';
+import type { BenchRow, BenchSuite } from '../types.js';
+
+const CALLS = 1000;
+const ROUND = 100;
+
+type Call = () => Promise<number>;
+
+async function timeRound(call: Call): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < ROUND; i++) await call();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Total ms for CALLS calls of each, measured in interleaved rounds. */
+async function sideBySide(ours: Call, theirs: Call): Promise<{ ours: number; theirs: number }> {
+  for (let i = 0; i < ROUND; i++) {
+    await ours();
+    await theirs();
+  }
+  clearLockedPorts();
+  let a = 0;
+  let b = 0;
+  for (let round = 0; round < CALLS / ROUND; round++) {
+    if (round % 2 === 0) {
+      a += await timeRound(ours);
+      b += await timeRound(theirs);
+    } else {
+      b += await timeRound(theirs);
+      a += await timeRound(ours);
+    }
+  }
+  clearLockedPorts();
+  return { ours: a, theirs: b };
+}
+
+function row(name: string, t: { ours: number; theirs: number }, goal: boolean): BenchRow {
+  const ratio = t.ours / t.theirs;
+  const out: BenchRow = {
+    name,
+    value: t.ours,
+    unit: `ms / ${CALLS} calls`,
+    anchor: `get-port getPort() × ${CALLS}`,
+    anchorValue: t.theirs,
+    ratio,
+  };
+  if (goal) {
+    out.goal = 'ratio ≤ 1.0 (time, lower is better)';
+    out.pass = ratio <= 1.0;
+  }
+  return out;
+}
+
+const suite: BenchSuite = {
+  name: 'free-port',
+  async run() {
+    const byDefault = await sideBySide(() => getFreePort(), () => getPort());
+    const allAddresses = await sideBySide(() => getFreePort({ addresses: 'all' }), () => getPort());
+    return [
+      row('getFreePort() default checks', byDefault, true),
+      row("getFreePort({ addresses: 'all' }) (info)", allAddresses, false),
+    ];
+  },
+};
+
+export default suite;

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { createLinuxCensus, NETLINK_SOURCE, PROCFS_SOURCE, validateCensusOptions } from './census.js';
+import { decodeRecords } from './decode.js';
+import { hasCensus, RECORD, type CensusNative, type SockDiagRequest } from './native-census.js';
+
+/** Builds addon records by hand, as native/linux/sock_diag.cc lays them out. */
+function records(rows: Array<{ protocol: 6 | 17; family: 4 | 6; state: number; lport: number; rport: number; local: number[]; remote: number[]; inode?: number; uid?: number }>): ArrayBuffer {
+  const buf = new ArrayBuffer(rows.length * RECORD.size);
+  const view = new DataView(buf);
+  const bytes = new Uint8Array(buf);
+  rows.forEach((r, i) => {
+    const o = i * RECORD.size;
+    bytes[o + RECORD.protocol] = r.protocol;
+    bytes[o + RECORD.family] = r.family;
+    bytes[o + RECORD.state] = r.state;
+    view.setUint16(o + RECORD.localPort, r.lport, true);
+    view.setUint16(o + RECORD.remotePort, r.rport, true);
+    view.setUint32(o + RECORD.inode, r.inode ?? 0, true);
+    view.setUint32(o + RECORD.uid, r.uid ?? 0, true);
+    bytes.set(r.local, o + RECORD.localAddress);
+    bytes.set(r.remote, o + RECORD.remoteAddress);
+  });
+  return buf;
+}
+
+const LO6 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+
+function fakeNative(result: ArrayBuffer | Error, seen: SockDiagRequest[] = []): CensusNative {
+  return {
+    censusRecordSize: RECORD.size,
+    sockDiagCensus: async (request) => {
+      seen.push(request);
+      if (result instanceof Error) throw result;
+      return result;
+    },
+  };
+}
+
+const osError = (code: string, errno: number, syscall: string, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error(`${syscall} failed (${code})`), { code, errno, syscall, ...extra });
+
+describe('census record decoding', () => {
+  it('decodes protocol, family, state names, ports, addresses, inode and uid', () => {
+    const sockets = decodeRecords(
+      records([
+        { protocol: 6, family: 4, state: 10, lport: 8080, rport: 0, local: [127, 0, 0, 1], remote: [0, 0, 0, 0], inode: 42, uid: 1000 },
+        { protocol: 6, family: 6, state: 6, lport: 40000, rport: 8080, local: LO6, remote: LO6 },
+        { protocol: 6, family: 4, state: 7, lport: 50000, rport: 0, local: [10, 1, 2, 3], remote: [0, 0, 0, 0], inode: 7 },
+        { protocol: 17, family: 4, state: 7, lport: 53, rport: 0, local: [0, 0, 0, 0], remote: [0, 0, 0, 0] },
+        { protocol: 17, family: 6, state: 1, lport: 50001, rport: 53, local: LO6, remote: LO6 },
+        { protocol: 6, family: 4, state: 12, lport: 8080, rport: 41000, local: [127, 0, 0, 1], remote: [127, 0, 0, 1] },
+      ]),
+    );
+    expect(sockets).toEqual([
+      { protocol: 'tcp', family: 4, state: 'LISTEN', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, inode: 42, uid: 1000 },
+      { protocol: 'tcp', family: 6, state: 'TIME_WAIT', localAddress: '::1', localPort: 40000, remoteAddress: '::1', remotePort: 8080, inode: 0, uid: 0 },
+      { protocol: 'tcp', family: 4, state: 'CLOSE', localAddress: '10.1.2.3', localPort: 50000, remoteAddress: '0.0.0.0', remotePort: 0, inode: 7, uid: 0 },
+      { protocol: 'udp', family: 4, state: 'UNCONN', localAddress: '0.0.0.0', localPort: 53, remoteAddress: '0.0.0.0', remotePort: 0, inode: 0, uid: 0 },
+      { protocol: 'udp', family: 6, state: 'ESTABLISHED', localAddress: '::1', localPort: 50001, remoteAddress: '::1', remotePort: 53, inode: 0, uid: 0 },
+      { protocol: 'tcp', family: 4, state: 'NEW_SYN_RECV', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '127.0.0.1', remotePort: 41000, inode: 0, uid: 0 },
+    ]);
+  });
+
+  it('recognises an addon with the census of this layout only', () => {
+    expect(hasCensus(fakeNative(new ArrayBuffer(0)))).toBe(true);
+    expect(hasCensus({ sockDiagCensus: () => undefined, censusRecordSize: 40 })).toBe(false);
+    expect(hasCensus({ readPortRange: () => 0 })).toBe(false);
+    expect(hasCensus(null)).toBe(false);
+  });
+});
+
+describe('createLinuxCensus', () => {
+  it('uses sock_diag and passes protocols, families and the namespace', async () => {
+    const seen: SockDiagRequest[] = [];
+    const census = createLinuxCensus(fakeNative(records([{ protocol: 6, family: 4, state: 10, lport: 1, rport: 0, local: [0, 0, 0, 0], remote: [0, 0, 0, 0] }]), seen));
+    const result = await census({ protocols: ['udp'], families: [6], netns: '/proc/1/ns/net' });
+    expect(result.source).toBe(NETLINK_SOURCE);
+    expect(result.fallbackReason).toBeUndefined();
+    expect(result.sockets).toHaveLength(1);
+    expect(seen).toEqual([{ netns: '/proc/1/ns/net', tcp: false, udp: true, v4: false, v6: true }]);
+  });
+
+  it('falls back to /proc/net, saying why, when the kernel has no usable sock_diag', async () => {
+    const census = createLinuxCensus(fakeNative(osError('EPROTONOSUPPORT', 93, 'socket')));
+    const result = await census({ protocols: ['tcp'] });
+    expect(result.source).toBe(PROCFS_SOURCE);
+    expect(result.fallbackReason).toBe('sock_diag unavailable: EPROTONOSUPPORT from socket');
+    expect(Array.isArray(result.sockets)).toBe(true);
+  });
+
+  it('falls back when no addon is loaded, with the loader reason', async () => {
+    const result = await createLinuxCensus(null, 'native addon not loaded: no prebuild')();
+    expect(result).toMatchObject({ source: PROCFS_SOURCE, fallbackReason: 'native addon not loaded: no prebuild' });
+  });
+
+  it('throws namespace errors as coded OS errors instead of silently listing the wrong namespace', async () => {
+    const census = createLinuxCensus(fakeNative(osError('EPERM', 1, 'setns', { path: '/run/netns/x', remedy: 'needs root' })));
+    await expect(census({ netns: '/run/netns/x' })).rejects.toMatchObject({ code: 'EPERM', errno: 1, syscall: 'setns', path: '/run/netns/x', remedy: 'needs root' });
+  });
+
+  it('rejects bad options with ERR_INVALID_ARGUMENT before touching the kernel', async () => {
+    const seen: SockDiagRequest[] = [];
+    const census = createLinuxCensus(fakeNative(new ArrayBuffer(0), seen));
+    for (const bad of [{ protocols: ['sctp'] }, { families: [5] }, { netns: 'relative/path' }, { processes: 'yes' }, 42]) {
+      await expect(census(bad as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    }
+    expect(seen).toEqual([]);
+    expect(validateCensusOptions(undefined)).toEqual({});
+  });
+});

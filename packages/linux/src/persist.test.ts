@@ -1,0 +1,73 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLinuxBackend } from './backend.js';
+import { SYSCTL_DIR_ENV, SYSCTL_D_FILE, parseSysctlConf, renderSysctlConf } from './persist.js';
+
+describe('sysctl.d persistence', () => {
+  let dir: string;
+  let file: string;
+  // The JS implementation: persistence needs no addon, and reads only ip_unprivileged_port_start here.
+  const backend = () => createLinuxBackend({ implementation: 'js' });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ephports-persist-'));
+    file = join(dir, SYSCTL_D_FILE);
+    process.env[SYSCTL_DIR_ENV] = dir;
+  });
+  afterEach(() => {
+    delete process.env[SYSCTL_DIR_ENV];
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the file with a header, atomically, and reads it back', async () => {
+    const result = await backend().persistRange({ low: 49152, high: 65535 });
+    expect(result).toMatchObject({ target: file, before: '', written: true });
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^# Written by ephemeral-ports/);
+    expect(text).toContain(`sysctl -p ${file}`);
+    expect(text.endsWith('net.ipv4.ip_local_port_range = 49152 65535\n')).toBe(true);
+    expect(result.diff).toContain('+net.ipv4.ip_local_port_range = 49152 65535');
+    expect(readdirSync(dir)).toEqual([SYSCTL_D_FILE]); // no temp file left behind
+    expect(await backend().getPersisted()).toEqual({ range: { low: 49152, high: 65535 }, target: file });
+  });
+
+  it('replaces our line, keeps other lines, and writes nothing when unchanged', async () => {
+    writeFileSync(file, '# mine\nnet.core.somaxconn = 4096\nnet/ipv4/ip_local_port_range=1025 2000\n');
+    const result = await backend().persistRange({ low: 40000, high: 50001 });
+    expect(readFileSync(file, 'utf8')).toBe(
+      '# mine\nnet.core.somaxconn = 4096\nnet.ipv4.ip_local_port_range = 40000 50001\n',
+    );
+    expect(result.diff).toContain('-net/ipv4/ip_local_port_range=1025 2000');
+    const again = await backend().persistRange({ low: 40000, high: 50001 });
+    expect(again).toMatchObject({ written: false, diff: '' });
+  });
+
+  it('dry run computes the change and writes nothing; options.file overrides the path', async () => {
+    const other = join(dir, 'custom.conf');
+    const result = await backend().persistRange({ low: 40000, high: 50001 }, { file: other, dryRun: true });
+    expect(result).toMatchObject({ target: other, written: false });
+    expect(result.after).toContain('40000 50001');
+    expect(readdirSync(dir)).toEqual([]);
+    expect(await backend().getPersisted({ file: other })).toEqual({ range: null, target: other });
+  });
+
+  it('refuses a netns (sysctl.d applies to the initial namespace) and invalid ranges', async () => {
+    await expect(backend().persistRange({ low: 40000, high: 50001 }, { netns: '/run/netns/x' })).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED_OPERATION',
+    });
+    await expect(backend().persistRange({ low: 9, high: 3 })).rejects.toMatchObject({ code: 'ERR_INVALID_RANGE' });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('parses the last assignment, ignores comments, and reports unparsable values', () => {
+    expect(parseSysctlConf('# net.ipv4.ip_local_port_range = 1 2\n', 'f')).toBeNull();
+    expect(
+      parseSysctlConf('net.ipv4.ip_local_port_range = 1025 2000\n-net.ipv4.ip_local_port_range=3000\t4001\n', 'f'),
+    ).toEqual({ low: 3000, high: 4001 });
+    expect(() => parseSysctlConf('net.ipv4.ip_local_port_range = lots\n', 'f')).toThrow(
+      expect.objectContaining({ code: 'ERR_PARSE', path: 'f' }),
+    );
+    expect(renderSysctlConf('x = 1', { low: 2, high: 3 }, 'f')).toBe('x = 1\nnet.ipv4.ip_local_port_range = 2 3\n');
+  });
+});

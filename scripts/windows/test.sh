@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The Windows test step (`npm run test:windows`): prepares Wine (setup.sh), cross-builds the addon and the netsh
+# double with mingw, builds the dist of core, win32 and the facade, then runs test/windows/wine/*.test.mjs with
+# `node --test` inside the pinned Windows node.exe. Exit code = the tests'.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/env.sh"
+cd "$REPO_ROOT"
+t0=$(date +%s)
+stamp() { printf '[windows +%ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
+
+"$here/setup.sh"
+stamp "setup done"
+
+# Rebuild the addon only when a source is newer than the prebuild (CI always starts without one).
+prebuild=packages/win32/prebuilds/win32-x64/ephemeral_ports_win32.napi.node
+if [[ ! -f $prebuild ]] || [[ -n $(find native/win32 -newer "$prebuild" -print -quit) ]]; then
+  "$here/cross-build.sh"
+fi
+double_src=test/windows/doubles/netsh-double.cc
+double_exe="$EP_WINE_CACHE/bin/netsh-double.exe"
+if [[ ! -f $double_exe || $double_src -nt $double_exe ]]; then
+  mkdir -p "$EP_WINE_CACHE/bin"
+  x86_64-w64-mingw32-g++-posix -O2 -std=c++17 -static -s -o "$double_exe.part" "$double_src"
+  mv "$double_exe.part" "$double_exe"
+fi
+stamp "native builds done"
+
+# The tests load the built dist; rebuild a package only when its sources are newer (npm test builds them all).
+for pkg in core win32 ephemeral-ports; do
+  dist="packages/$pkg/dist/index.mjs"
+  if [[ ! -f $dist ]] || [[ -n $(find "packages/$pkg/src" -newer "$dist" -print -quit) ]]; then
+    (cd "packages/$pkg" && npx --no-install tsup --silent >/dev/null 2>&1) || { echo "build of packages/$pkg failed" >&2; exit 1; }
+  fi
+done
+stamp "dist builds done"
+
+export EP_NETSH_DOUBLE="Z:${double_exe//\//\\}"
+mapfile -t files < <(find test/windows/wine -name '*.test.mjs' | sort)
+set +e
+"$here/wine-node.sh" --test --test-reporter=spec --test-concurrency=1 "${files[@]}"
+rc=$?
+set -e
+stamp "wine tests exit code $rc"
+exit "$rc"

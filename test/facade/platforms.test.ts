@@ -1,0 +1,100 @@
+/** The platform table drives package.json optionalDependencies and each OS package's "os" field; loading rules. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { TARGET_OSES, createMemoryBackend } from '@ephemeral-ports/core';
+import { BACKEND_ENV, PLATFORM_PACKAGES, backendPackageFor, loadBackend } from 'ephemeral-ports';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const readJson = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8'));
+
+describe('platform table', () => {
+  it('covers exactly the OSes core has backends for', () => {
+    expect(Object.keys(PLATFORM_PACKAGES).sort()).toEqual([...TARGET_OSES].sort());
+  });
+
+  it('equals the facade package.json optionalDependencies, pinned to the facade version', () => {
+    const pkg = readJson('packages/ephemeral-ports/package.json');
+    expect(Object.keys(pkg.optionalDependencies).sort()).toEqual(Object.values(PLATFORM_PACKAGES).sort());
+    for (const v of Object.values(pkg.optionalDependencies)) expect(v).toBe(pkg.version);
+  });
+
+  for (const [os, name] of Object.entries(PLATFORM_PACKAGES)) {
+    it(`packages/${os}/package.json is ${name} with "os": ["${os}"]`, () => {
+      const pkg = readJson(`packages/${os}/package.json`);
+      expect(pkg.name).toBe(name);
+      expect(pkg.os).toEqual([os]);
+    });
+  }
+});
+
+describe('backend loading', () => {
+  it('an unsupported OS is ERR_UNSUPPORTED_PLATFORM naming it and the supported list', () => {
+    const error = (() => {
+      try {
+        backendPackageFor('sunos', 'sparc');
+      } catch (e) {
+        return e as { code: string; message: string };
+      }
+      throw new Error('no error');
+    })();
+    expect(error.code).toBe('ERR_UNSUPPORTED_PLATFORM');
+    expect(error.message).toContain('"sunos" (sparc)');
+    expect(error.message).toContain('linux, freebsd, darwin, aix, win32');
+    expect(() => loadBackend('openbsd', {}, () => ({}))).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_PLATFORM' }));
+  });
+
+  it('a known backend that fails to load is ERR_BACKEND_LOAD_FAILED with the load error as cause', () => {
+    const cause = Object.assign(new Error('dlopen failed: bad ELF'), { code: 'ERR_DLOPEN_FAILED' });
+    let caught: { code?: string; cause?: unknown; remedy?: string; message?: string } = {};
+    try {
+      loadBackend('linux', {}, (id) => {
+        expect(id).toBe('@ephemeral-ports/linux');
+        throw cause;
+      });
+    } catch (e) {
+      caught = e as typeof caught;
+    }
+    expect(caught.code).toBe('ERR_BACKEND_LOAD_FAILED');
+    expect(caught.cause).toBe(cause);
+    expect(caught.message).toContain('dlopen failed');
+    expect(caught.remedy).toContain('failed to load');
+  });
+
+  it('a missing package says to install optional dependencies', () => {
+    const missing = Object.assign(new Error("Cannot find module '@ephemeral-ports/aix'"), { code: 'MODULE_NOT_FOUND' });
+    expect(() =>
+      loadBackend('aix', {}, () => {
+        throw missing;
+      }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_BACKEND_LOAD_FAILED', remedy: expect.stringContaining('--omit=optional') }));
+  });
+
+  it('never falls through to another OS: a package whose backend is for another OS is refused', () => {
+    const mod = { createBackend: () => createMemoryBackend({ os: 'freebsd' }) };
+    expect(() => loadBackend('linux', {}, () => mod)).toThrow(
+      expect.objectContaining({ code: 'ERR_BACKEND_LOAD_FAILED', message: expect.stringContaining('implements freebsd, not linux') }),
+    );
+  });
+
+  it('accepts createBackend or the OS-named factory, and refuses a module with neither', () => {
+    const linux = () => createMemoryBackend({ os: 'linux' });
+    expect(loadBackend('linux', {}, () => ({ createBackend: linux })).os).toBe('linux');
+    expect(loadBackend('linux', {}, () => ({ createLinuxBackend: linux })).os).toBe('linux');
+    expect(loadBackend('linux', {}, () => ({ default: { createBackend: linux } })).os).toBe('linux');
+    expect(() => loadBackend('linux', {}, () => ({ somethingElse: linux }))).toThrow(
+      expect.objectContaining({ code: 'ERR_BACKEND_LOAD_FAILED', message: expect.stringContaining('createBackend()') }),
+    );
+  });
+
+  it(`${BACKEND_ENV} loads the named module instead, on any platform`, () => {
+    const seen: string[] = [];
+    const backend = loadBackend('plan9', { [BACKEND_ENV]: '/opt/double.js' }, (id) => {
+      seen.push(id);
+      return { createBackend: () => createMemoryBackend({ os: 'aix' }) };
+    });
+    expect(seen).toEqual(['/opt/double.js']);
+    expect(backend.os).toBe('aix');
+  });
+});

@@ -1,0 +1,143 @@
+// netsh double for the Wine tests (EMULATED Windows), cross-compiled with mingw: a native console program starts
+// in ~0.3 s under Wine where a node.exe script needs ~3 s. It follows the same documented rules as
+// netsh-double.mjs (the double of the Linux tests) for the commands the Windows backend runs:
+//   netsh-double.exe --state <file> int ipv4|ipv6 show dynamicport tcp|udp [store=active|persistent]
+//   netsh-double.exe --state <file> int ipv4|ipv6 set dynamicport tcp|udp start=N num=M [store=…]
+//   netsh-double.exe --state <file> int ipv4|ipv6 show excludedportrange protocol=tcp|udp
+// start >= 1025, num >= 255, start + num - 1 <= 65535, else "The parameter is incorrect." and exit 1; `set`
+// needs elevation (state `elevated=0` refuses it); store=persistent (the default) changes the boot value and the
+// live one, store=active only the live one; `silent=1` behaves like Wine's stub netsh (nothing printed, exit 0).
+// State file: `key=value` lines (elevated, silent, tcp.active, tcp.persistent, udp.active, udp.persistent as
+// "start count", tcp.excluded / udp.excluded as "low-high[*],…"); every call is appended as a `call=` line.
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using State = std::vector<std::pair<std::string, std::string>>;
+
+State Load(const std::string& file) {
+  State s;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto eq = line.find('=');
+    if (eq != std::string::npos) s.emplace_back(line.substr(0, eq), line.substr(eq + 1));
+  }
+  return s;
+}
+
+void Save(const std::string& file, const State& s) {
+  std::ofstream out(file, std::ios::trunc);
+  for (const auto& [k, v] : s) out << k << '=' << v << '\n';
+}
+
+std::string Get(const State& s, const std::string& key, const std::string& fallback) {
+  for (const auto& [k, v] : s)
+    if (k == key) return v;
+  return fallback;
+}
+
+void Put(State& s, const std::string& key, const std::string& value) {
+  for (auto& [k, v] : s)
+    if (k == key) {
+      v = value;
+      return;
+    }
+  s.emplace_back(key, value);
+}
+
+bool ToInt(const std::string& text, long* out) {
+  if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  *out = std::strtol(text.c_str(), nullptr, 10);
+  return true;
+}
+
+std::string Lower(std::string v) {
+  for (auto& c : v) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return v;
+}
+
+int Fail(const char* message) {
+  std::printf("%s\r\n\r\n", message);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3 || std::string(argv[1]) != "--state") {
+    std::fprintf(stderr, "usage: netsh-double.exe --state <file> <netsh args>\n");
+    return 2;
+  }
+  const std::string file = argv[2];
+  State state = Load(file);
+  std::vector<std::string> words;
+  std::map<std::string, std::string> kv;
+  std::string call;
+  for (int i = 3; i < argc; ++i) {
+    const std::string a = Lower(argv[i]);
+    call += (call.empty() ? "" : " ") + a;
+    const auto eq = a.find('=');
+    if (eq == std::string::npos) words.push_back(a);
+    else kv[a.substr(0, eq)] = a.substr(eq + 1);
+  }
+  state.emplace_back("call", call);
+  Save(file, state);
+  if (Get(state, "silent", "0") == "1") return 0;
+
+  const auto word = [&](size_t i) { return i < words.size() ? words[i] : std::string(); };
+  if ((word(0) != "int" && word(0) != "interface") || (word(1) != "ipv4" && word(1) != "ipv6"))
+    return Fail("The following command was not found.");
+  const std::string verb = word(2), object = word(3);
+  const std::string protocol = kv.count("protocol") ? kv["protocol"] : word(4);
+  if (protocol != "tcp" && protocol != "udp") return Fail("The parameter is incorrect.");
+  const std::string store = kv.count("store") ? kv["store"] : (verb == "show" ? "active" : "persistent");
+  if (store != "active" && store != "persistent") return Fail("The parameter is incorrect.");
+
+  if (object == "dynamicport" || object == "dynamicportrange") {
+    if (verb == "show") {
+      std::istringstream r(Get(state, protocol + "." + store, "49152 16384"));
+      long start = 0, count = 0;
+      r >> start >> count;
+      std::printf("\r\nProtocol %s Dynamic Port Range\r\n---------------------------------\r\n", protocol.c_str());
+      std::printf("Start Port      : %ld\r\nNumber of Ports : %ld\r\n\r\n", start, count);
+      return 0;
+    }
+    if (verb == "set") {
+      if (Get(state, "elevated", "1") != "1")
+        return Fail("The requested operation requires elevation (Run as administrator).");
+      long start = 0, count = 0;
+      if (!ToInt(kv["start"], &start) || !ToInt(kv["num"], &count) || start < 1025 || count < 255 ||
+          start + count - 1 > 65535)
+        return Fail("The parameter is incorrect.");
+      const std::string value = std::to_string(start) + " " + std::to_string(count);
+      Put(state, protocol + ".active", value);
+      if (store == "persistent") Put(state, protocol + ".persistent", value);
+      Save(file, state);
+      std::printf("Ok.\r\n\r\n");
+      return 0;
+    }
+  }
+  if (object == "excludedportrange" && verb == "show") {
+    std::printf("\r\nProtocol %s Port Exclusion Ranges\r\n\r\nStart Port    End Port\r\n----------    --------\r\n",
+                protocol.c_str());
+    std::istringstream list(Get(state, protocol + ".excluded", ""));
+    std::string item;
+    while (std::getline(list, item, ',')) {
+      long low = 0, high = 0;
+      const bool admin = !item.empty() && item.back() == '*';
+      if (std::sscanf(item.c_str(), "%ld-%ld", &low, &high) == 2)
+        std::printf("%10ld  %10ld%s\r\n", low, high, admin ? "     *" : "");
+    }
+    std::printf("\r\n* - Administered port exclusions.\r\n\r\n");
+    return 0;
+  }
+  return Fail("The following command was not found.");
+}

@@ -1,0 +1,50 @@
+// The range and exclusion routes on real Wine, which implements neither WMI MSFT_NetTCPSetting nor netsh
+// `show dynamicport` (a stub printing nothing) nor the persistent reservation calls: every failure must be
+// reported honestly, with the chain of what was tried.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rejectionOf, win32 } from './helpers.mjs';
+
+const backend = win32.createWin32Backend();
+
+for (const protocol of ['tcp', 'udp']) {
+  test(`getRange(${protocol}) reports the whole fallback chain: WMI, then netsh`, async () => {
+    const error = await rejectionOf(backend.getRange({ protocol }));
+    assert.ok(error instanceof win32.RangeReadError, String(error));
+    const klass = protocol === 'tcp' ? 'MSFT_NetTCPSetting' : 'MSFT_NetUDPSetting';
+    assert.deepEqual(
+      error.attempts.map((a) => [a.source, a.code]),
+      [
+        [`wmi:root/StandardCimv2/${klass}`, 'WBEM_E_INVALID_NAMESPACE'],
+        ['spawn:netsh', 'ERR_PARSE'],
+      ],
+    );
+    assert.equal(error.code, 'ERR_PARSE');
+    assert.match(error.message, /printed nothing/);
+    assert.match(error.remedy, /Wine/);
+  });
+}
+
+test('getReserved: netsh show excludedportrange prints nothing under Wine → ERR_PARSE', async () => {
+  const error = await rejectionOf(backend.getReserved());
+  assert.equal(error.code, 'ERR_PARSE');
+  assert.match(error.message, /printed nothing/);
+});
+
+test('reservation calls missing from Wine iphlpapi → ERROR_PROC_NOT_FOUND (127), addon still loaded', async () => {
+  const error = await rejectionOf(backend.addExclusion({ low: 50000, high: 50009 }));
+  assert.equal(error.code, 'ERROR_PROC_NOT_FOUND');
+  assert.equal(error.errno, 127);
+  assert.equal(error.syscall, 'CreatePersistentTcpPortReservation');
+  assert.match(error.remedy, /excludedportrange/);
+  const lookup = await rejectionOf(backend.lookupExclusion({ low: 50000, high: 50009 }, { protocol: 'udp' }));
+  assert.equal(lookup.syscall, 'LookupPersistentUdpPortReservation');
+});
+
+test('a WMI failure carries the HRESULT as errno and the failing call as syscall', async () => {
+  const { binding } = win32.loadNativeBinding();
+  const error = await rejectionOf(binding.queryDynamicPortRange('tcp'));
+  assert.equal(error.code, 'WBEM_E_INVALID_NAMESPACE');
+  assert.equal(error.errno, 0x8004100e);
+  assert.match(error.syscall, /ConnectServer/);
+});
