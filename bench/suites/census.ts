@@ -12,6 +12,7 @@
  * The same file is the measuring child: started with CHILD_FLAG inside the namespace, it prints one JSON line.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { NSENTER, ROOT_DIR, canUseNetns, createNetns, NETNS_UNAVAILABLE, type Netns } from '../../test/helpers/netns.js';
@@ -25,6 +26,8 @@ const CONNECTIONS_PER_CLIENT = 5_000;
 const LISTEN_PORT = 7000;
 const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_CENSUS_RUNS ?? 21);
 const RSS_GOAL_MB = 64;
+/** USER_HZ: /proc reports CPU times in these ticks; 100 on every mainstream Linux. */
+const CLOCK_TICKS = 100;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Workload processes (plain JS, run with `node -e` inside the namespace).
@@ -101,7 +104,21 @@ interface ChildResult {
   censusAllMs: number;
   ssMs: number;
   procMs: number;
+  /** Mean CPU ms per run (user + system; for ss including the ss process): robust against a busy host. */
+  cpu: { census: number; ss: number; proc: number; dump: number; decode: number };
+  /** Of the census: the addon's dump alone and the JS decoding alone (median wall ms). */
+  dumpMs: number;
+  decodeMs: number;
   extraRssMb: number;
+}
+
+/** CPU ms of this process plus its reaped children (utime, stime, cutime, cstime of /proc/self/stat). */
+function cpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'latin1');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command: state is field 3, so utime..cstime (fields 14-17) are at indices 11-14.
+  const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  return (ticks * 1000) / CLOCK_TICKS;
 }
 
 function ssLineCount(): Promise<number> {
@@ -118,11 +135,12 @@ function ssLineCount(): Promise<number> {
 }
 
 async function childMain(): Promise<void> {
-  const { createLinuxCensus, hasCensus, parseProcNetTable } = await import('../../packages/linux/src/census/index.js');
+  const { createLinuxCensus, decodeRecords, hasCensus, parseProcNetTable } = await import('../../packages/linux/src/census/index.js');
   const { loadNativeBinding } = await import('../../packages/linux/src/native.js');
   const loaded = loadNativeBinding();
   if (!loaded.binding || !hasCensus(loaded.binding)) throw new Error(`addon without census: ${loaded.fallbackReason ?? 'no sockDiagCensus'}`);
-  const census = createLinuxCensus(loaded.binding);
+  const binding = loaded.binding;
+  const census = createLinuxCensus(binding);
   const procTcp = async () => {
     const [v4, v6] = await Promise.all([readFile('/proc/net/tcp', 'latin1'), readFile('/proc/net/tcp6', 'latin1')]);
     return parseProcNetTable(v4, 'tcp', 4).length + parseProcNetTable(v6, 'tcp', 6).length;
@@ -142,7 +160,13 @@ async function childMain(): Promise<void> {
     await fn();
     return Number(process.hrtime.bigint() - start) / 1e6;
   };
-  const samples = { censusTcp: [] as number[], censusAll: [] as number[], ss: [] as number[], proc: [] as number[] };
+  const samples = { censusTcp: [] as number[], censusAll: [] as number[], ss: [] as number[], proc: [] as number[], dump: [] as number[], decode: [] as number[] };
+  const cpu = { census: 0, ss: 0, proc: 0, dump: 0, decode: 0 };
+  const timed = async (name: keyof typeof cpu, list: number[], fn: () => Promise<unknown>) => {
+    const c = cpuMs();
+    list.push(await time(fn));
+    cpu[name] += cpuMs() - c;
+  };
   let counts = { tcp: 0, ss: 0, proc: 0 };
   for (let i = 0; i < 3; i++) {
     counts = {
@@ -151,13 +175,19 @@ async function childMain(): Promise<void> {
       proc: await procTcp(),
     };
   }
+  const tcpOnly = { tcp: true, udp: false, v4: true, v6: true };
+  let raw = await binding.sockDiagCensus(tcpOnly);
   for (let i = 0; i < RUNS; i++) {
-    samples.censusTcp.push(await time(() => census({ protocols: ['tcp'] })));
-    samples.ss.push(await time(ssLineCount));
-    samples.proc.push(await time(procTcp));
+    // Interleaved, so a load change on the machine hits subject and anchors alike.
+    await timed('census', samples.censusTcp, () => census({ protocols: ['tcp'] }));
+    await timed('ss', samples.ss, ssLineCount);
+    await timed('proc', samples.proc, procTcp);
+    await timed('dump', samples.dump, async () => (raw = await binding.sockDiagCensus(tcpOnly)));
+    await timed('decode', samples.decode, async () => decodeRecords(raw));
     samples.censusAll.push(await time(() => census()));
   }
   const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
+  const perRun = (ms: number) => ms / RUNS;
   const result: ChildResult = {
     sockets: { tcp: counts.tcp, all, ss: counts.ss, proc: counts.proc },
     source: kept.source,
@@ -165,6 +195,9 @@ async function childMain(): Promise<void> {
     censusAllMs: median(samples.censusAll),
     ssMs: median(samples.ss),
     procMs: median(samples.proc),
+    cpu: { census: perRun(cpu.census), ss: perRun(cpu.ss), proc: perRun(cpu.proc), dump: perRun(cpu.dump), decode: perRun(cpu.decode) },
+    dumpMs: median(samples.dump),
+    decodeMs: median(samples.decode),
     extraRssMb: extra / 2 ** 20,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -215,6 +248,10 @@ const suite: BenchSuite = {
         { name: 'census TCP (sock_diag → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'spawn ss -tanH + count lines', anchorValue: r.ssMs, ratio: ssRatio, goal: 'ratio ≤ 0.5 (census/ss)', pass: ssRatio <= 0.5 },
         { name: 'census TCP (sock_diag → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: r.procMs, ratio: procRatio, goal: 'ratio ≥ 10 (proc/census)', pass: procRatio >= 10 },
         { name: `census TCP+UDP, all families (${r.sockets.all} sockets)`, value: r.censusAllMs, unit: 'ms' },
+        { name: '  of census TCP: addon dump (kernel walk + copy)', value: r.dumpMs, unit: 'ms' },
+        { name: '  of census TCP: JS decode to SocketEntry[]', value: r.decodeMs, unit: 'ms' },
+        { name: 'CPU per census TCP (user+sys)', value: r.cpu.census, unit: 'ms', anchor: 'CPU per ss -tanH (node + ss)', anchorValue: r.cpu.ss, ratio: r.cpu.census / r.cpu.ss, goal: 'info: ratio census/ss' },
+        { name: 'CPU per census TCP (user+sys)', value: r.cpu.census, unit: 'ms', anchor: 'CPU per /proc/net/tcp* parse', anchorValue: r.cpu.proc, ratio: r.cpu.proc / r.cpu.census, goal: 'info: ratio proc/census' },
         { name: 'extra RSS during one census', value: r.extraRssMb, unit: 'MB', goal: `≤ ${RSS_GOAL_MB} MB`, pass: r.extraRssMb <= RSS_GOAL_MB },
       ];
     } finally {

@@ -1,8 +1,9 @@
 // Socket census over NETLINK_SOCK_DIAG: one SOCK_DIAG_BY_FAMILY dump per (protocol, family), all states.
 //
 // Why a dedicated thread for namespaces: a netlink socket belongs to the network namespace of the thread that
-// created it. We create it on a short-lived thread that setns()s first (RunInNetns, netns_thread.h), so neither the
-// Node main thread nor a libuv pool thread ever changes namespace. The dump then runs on the libuv pool.
+// created it. We create the sockets on a short-lived thread that setns()s first (RunInNetns, netns_thread.h), so
+// neither the Node main thread nor a libuv pool thread ever changes namespace. The dumps then run from the libuv
+// pool (AsyncWorker) and come back to JS as one buffer of fixed records.
 #include "sock_diag.h"
 
 #include "netns_thread.h"
@@ -33,18 +34,17 @@ int OpenDiagSocket(OsFailure* failure) {
   return fd;
 }
 
-// Opens the diag socket inside the namespace at `path` (see file comment), or in ours when `path` is empty.
-int OpenDiagSocketIn(const std::string& path, OsFailure* failure) {
-  if (path.empty()) return OpenDiagSocket(failure);
-  int fd = -1;
-  RunInNetns(
-      path,
-      [&fd](OsFailure* f) {
-        fd = OpenDiagSocket(f);
-        return fd >= 0;
-      },
-      failure);
-  return fd;
+// Opens `count` diag sockets inside the namespace at `path` (see file comment), or in ours when `path` is empty.
+bool OpenDiagSockets(const std::string& path, std::vector<int>* fds, size_t count, OsFailure* failure) {
+  auto open_all = [fds, count](OsFailure* f) {
+    while (fds->size() < count) {
+      int fd = OpenDiagSocket(f);
+      if (fd < 0) return false;
+      fds->push_back(fd);
+    }
+    return true;
+  };
+  return path.empty() ? open_all(failure) : RunInNetns(path, open_all, failure);
 }
 
 void AppendRecord(std::vector<uint8_t>* out, uint8_t protocol, const inet_diag_msg* msg) {
@@ -131,23 +131,23 @@ class CensusWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
-    int fd = OpenDiagSocketIn(request_.netns, &failure_);
-    if (fd < 0) return;
-    // 64 KiB holds a full kernel dump batch; records grow by ~48 bytes per socket.
+    std::vector<int> fds;
+    if (!OpenDiagSockets(request_.netns, &fds, 1, &failure_)) return;
+    // 64 KiB receive buffer: the kernel fills up to 32 KiB per batch (~370 sockets). The dumps run one after the
+    // other: each walks the kernel's whole (namespace-shared) hash tables, and measured on a busy 2-core host,
+    // running them in parallel threads was no faster.
     std::vector<uint8_t> buf(64 * 1024);
     records_.reserve(4096 * kCensusRecordSize);
     const uint8_t protocols[] = {IPPROTO_TCP, IPPROTO_UDP};
-    const bool wantProtocol[] = {request_.tcp, request_.udp};
+    const bool want_protocol[] = {request_.tcp, request_.udp};
     const uint8_t families[] = {AF_INET, AF_INET6};
-    const bool wantFamily[] = {request_.v4, request_.v6};
+    const bool want_family[] = {request_.v4, request_.v6};
     for (int p = 0; p < 2 && !failure_.failed(); p++) {
-      if (!wantProtocol[p]) continue;
-      for (int f = 0; f < 2; f++) {
-        if (!wantFamily[f]) continue;
-        if (!Dump(fd, families[f], protocols[p], &records_, &buf, &failure_)) break;
+      for (int f = 0; f < 2 && !failure_.failed(); f++) {
+        if (want_protocol[p] && want_family[f]) Dump(fds[0], families[f], protocols[p], &records_, &buf, &failure_);
       }
     }
-    close(fd);
+    close(fds[0]);
   }
 
   void OnOK() override {

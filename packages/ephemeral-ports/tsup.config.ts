@@ -1,27 +1,14 @@
 import { defineConfig } from 'tsup';
 
+// Three builds write into dist/ (package.json "build" empties it first). Core and the OS backends stay external.
+const common = { target: 'node20', shims: true, sourcemap: false, clean: false } as const;
+
 export default defineConfig([
-  // The library: ESM + CJS with types. Core and the OS backends stay external (dependencies). Split so that
-  // lazily imported parts (free-port) live in their own files and cost nothing until used.
-  {
-    entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
-    splitting: true,
-    dts: true,
-    clean: false, // both configs write into dist; package.json "build" empties it first
-    target: 'node20',
-    shims: true,
-    sourcemap: false,
-  },
+  // The library, ESM: split so that lazily imported parts (free-port) sit in their own files until used.
+  { ...common, entry: { index: 'src/index.ts' }, format: ['esm'], splitting: true, dts: true },
+  // The library, CJS: one file; esbuild wraps lazily imported modules in on-demand initializers. (tsup's split
+  // CJS would turn `export *` from core plus our own `explainPort` into a getter clash.)
+  { ...common, entry: { index: 'src/index.ts' }, format: ['cjs'], splitting: false, dts: true },
   // The CLI: CommonJS for bin/ephemeral-ports.js, one chunk per command so a run loads only its own.
-  {
-    entry: { cli: 'src/cli/main.ts' },
-    format: ['cjs'],
-    splitting: true,
-    dts: false,
-    clean: false,
-    target: 'node20',
-    shims: true,
-    sourcemap: false,
-  },
+  { ...common, entry: { cli: 'src/cli/main.ts' }, format: ['cjs'], splitting: true, dts: false },
 ]);

@@ -46,7 +46,8 @@ describe.runIf(process.platform === 'linux')('BSD binding.gyp (on Linux, this ma
     }
   }, 120_000);
 
-  it.each(PACKAGES)('packages/$pkg: configured for gyp OS=$gypOs, the target compiles native/bsd', async ({ pkg, gypOs }) => {
+  it.each(PACKAGES)('packages/$pkg: configured for gyp OS=$gypOs, the target compiles native/bsd', async (p) => {
+    const { pkg, gypOs } = p;
     const dir = join(ROOT, 'packages', pkg);
     try {
       const r = await nodeGyp(dir, ['configure', '--', `-DOS=${gypOs}`]);
@@ -63,7 +64,8 @@ describe.runIf(process.platform === 'linux')('BSD binding.gyp (on Linux, this ma
   }, 120_000);
 
   it('native/bsd itself refuses to compile on Linux without the test double', async () => {
-    const err = await run('/usr/bin/g++', ['-std=c++17', '-fsyntax-only', join(ROOT, 'native', 'bsd', 'sysctl_int.cc')]).then(
+    const source = join(ROOT, 'native', 'bsd', 'sysctl_int.cc');
+    const err = await run('/usr/bin/g++', ['-std=c++17', '-fsyntax-only', source]).then(
       () => null,
       (e: { stderr?: string }) => e,
     );

@@ -77,7 +77,8 @@ for arg in "$@"; do
       read min max < "$D/clamp"
       if [ "$val" -lt "$min" ]; then val=$min; elif [ "$val" -gt "$max" ]; then val=$max; fi ;;
   esac
-  awk -v n="$name" -v v="$val" '$1 == n { $2 = v } { print }' "$D/values" > "$D/values.new" && mv "$D/values.new" "$D/values"
+  awk -v n="$name" -v v="$val" '$1 == n { $2 = v } { print }' "$D/values" > "$D/values.new"
+  mv "$D/values.new" "$D/values"
   echo "$name: $cur -> $val"
 done
 `;

@@ -35,7 +35,11 @@ describe.each(['freebsd', 'darwin'] as const)('%s set and rollback (emulated)', 
     expect(r.source).toBe('native:sysctlbyname');
     expect(backend.info().implementation).toBe('native');
     expect(r.range).toEqual(os === 'freebsd' ? { low: 10000, high: 65535 } : { low: 49152, high: 65535 });
-    expect(r.details).toMatchObject({ high: { low: 49152, high: 65535 }, low: { low: 600, high: 1023 }, swapped: false });
+    expect(r.details).toMatchObject({
+      high: { low: 49152, high: 65535 },
+      low: { low: 600, high: 1023 },
+      swapped: false,
+    });
     if (os === 'freebsd') expect(r.details).toMatchObject({ reservedLow: 0, reservedHigh: 1023, randomized: true });
     else expect(r.details).not.toHaveProperty('reservedLow');
     expect(backend.getRangeSync!().range).toEqual(r.range);
@@ -72,7 +76,7 @@ describe.each(['freebsd', 'darwin'] as const)('%s set and rollback (emulated)', 
     expect(addon.double.writeLog()).toEqual([]);
   });
 
-  it('detects a clamp on read-back and restores the previous pair (ERR_ROLLED_BACK, cause ERR_RANGE_CLAMPED)', async () => {
+  it('detects a clamp on read-back and restores the pair (ERR_ROLLED_BACK, cause ERR_RANGE_CLAMPED)', async () => {
     const before = pair();
     addon.double.clampRange(5000, 65535); // a kernel with stricter bounds than documented
     const e = await failure(backend.setRange({ low: 3000, high: 46000 }));

@@ -2,13 +2,18 @@
  * Persistence of the BSD backends against real files in a temporary directory: FreeBSD /etc/sysctl.conf lines,
  * macOS LaunchDaemon plist. The kernel side is the emulated addon (no BSD machine is available here).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDarwinBackend } from '@ephemeral-ports/darwin';
 import { createFreeBSDBackend } from '@ephemeral-ports/freebsd';
-import { DARWIN_LAUNCHD_PLIST, type EphemeralPortsBackend } from '@ephemeral-ports/core';
+import {
+  DARWIN_LAUNCHD_PLIST,
+  type EphemeralPortsBackend,
+  parseLaunchdPlist,
+  renderLaunchdPlist,
+} from '@ephemeral-ports/core';
 import { FIRST, LAST, loadEmulatedAddon } from './emulated-addon.js';
 
 let dir: string;
@@ -78,9 +83,8 @@ describe('macOS LaunchDaemon persistence (emulated)', () => {
     addon.double.reset('darwin');
     const file = join(dir, 'org.ephemeral-ports.portrange.plist');
     const backend = createDarwinBackend({ addon, persistFile: file });
-    expect((await createDarwinBackend({ addon }).persistRange({ low: 20000, high: 30000 }, { dryRun: true })).target).toBe(
-      DARWIN_LAUNCHD_PLIST,
-    );
+    const byDefault = await createDarwinBackend({ addon }).persistRange({ low: 20000, high: 30000 }, { dryRun: true });
+    expect(byDefault.target).toBe(DARWIN_LAUNCHD_PLIST);
     const dry = await backend.persistRange({ low: 20000, high: 30000 }, { dryRun: true });
     expect(dry.written).toBe(false);
     expect(dry.diff).toContain(`+\t\t<string>${FIRST}=20000</string>`);
@@ -90,5 +94,25 @@ describe('macOS LaunchDaemon persistence (emulated)', () => {
     expect(statSync(file).mode & 0o777).toBe(0o644);
     expect(readFileSync(file, 'utf8')).toBe(dry.after);
     expect(await backend.getPersisted()).toEqual({ range: { low: 20000, high: 30000 }, target: file });
+  });
+});
+
+describe('macOS LaunchDaemon: an existing plist (emulated)', () => {
+  it('keeps other sysctl settings of the job and refuses to overwrite a plist that is not a sysctl job', async () => {
+    const addon = loadEmulatedAddon();
+    addon.double.reset('darwin');
+    const file = join(dir, 'job.plist');
+    const backend = createDarwinBackend({ addon, persistFile: file });
+    writeFileSync(file, renderLaunchdPlist([['kern.maxfiles', '65536'], [FIRST, '1']]));
+    await backend.persistRange({ low: 20000, high: 30000 });
+    expect([...parseLaunchdPlist(readFileSync(file, 'utf8'))]).toEqual([
+      ['kern.maxfiles', '65536'],
+      [FIRST, '20000'],
+      [LAST, '30000'],
+    ]);
+    const foreign = readFileSync(file, 'utf8').replace('/usr/sbin/sysctl', '/usr/local/bin/backup');
+    writeFileSync(file, foreign);
+    await expect(backend.persistRange({ low: 20000, high: 30000 })).rejects.toMatchObject({ code: 'ERR_PARSE' });
+    expect(readFileSync(file, 'utf8')).toBe(foreign);
   });
 });

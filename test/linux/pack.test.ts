@@ -1,13 +1,23 @@
 /**
  * The published shape: `npm pack` core and linux (linux's prepack copies the top-level native/ into the package
- * and builds the linux-x64 prebuild), install both tarballs in a fresh directory outside the repo, then load
+ * and builds the linux-x64 prebuild; run in a copy of the repo layout), install both tarballs in a fresh directory outside the repo, then load
  * the package with require() and import and read the range through the prebuilt addon. Finally build the addon
  * from the tarball's own C++ sources, as a consumer without a fitting prebuild would.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../helpers/netns.js';
 
@@ -46,7 +56,19 @@ describe.runIf(process.platform === 'linux')('linux package from its npm pack ta
     work = mkdtempSync(join(tmpdir(), 'ephports-pack-'));
     if (!existsSync(join(ROOT_DIR, 'packages/core/dist/index.js'))) await npm(['run', 'build'], join(ROOT_DIR, 'packages/core'));
     await npm(['pack', '--pack-destination', work], join(ROOT_DIR, 'packages/core'));
-    await npm(['pack', '--pack-destination', work], join(ROOT_DIR, 'packages/linux'));
+    // Pack from a copy of the repo's layout, so prepack's build (dist/, prebuilds/) never races with other
+    // tests that load this package from the working tree.
+    const repo = join(work, 'repo');
+    const skip = new Set(['node_modules', 'build', 'prebuilds', 'dist', 'native']);
+    cpSync(join(ROOT_DIR, 'packages/linux'), join(repo, 'packages/linux'), {
+      recursive: true,
+      filter: (src) => !skip.has(basename(src)) || dirname(src) !== join(ROOT_DIR, 'packages/linux'),
+    });
+    for (const dir of ['common', 'linux']) cpSync(join(ROOT_DIR, 'native', dir), join(repo, 'native', dir), { recursive: true });
+    cpSync(join(ROOT_DIR, 'tsconfig.base.json'), join(repo, 'tsconfig.base.json'));
+    symlinkSync(join(ROOT_DIR, 'node_modules'), join(repo, 'node_modules'));
+    await npm(['pack', '--pack-destination', work], join(repo, 'packages/linux'));
+    expect(existsSync(join(repo, 'packages/linux/native'))).toBe(false); // postpack removed the copy
     app = join(work, 'app');
     await run('/usr/bin/mkdir', [app], work);
     writeFileSync(
@@ -67,12 +89,11 @@ describe.runIf(process.platform === 'linux')('linux package from its npm pack ta
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('ships dist, the prebuild and the C++ sources, and leaves the repo without the native/ copy', () => {
+  it('ships dist, the prebuild and the C++ sources', () => {
     expect(readdirSync(join(installed, 'prebuilds/linux-x64')).some((f) => f.endsWith('.node'))).toBe(true);
     expect(existsSync(join(installed, 'native/linux/addon.cc'))).toBe(true);
     expect(existsSync(join(installed, 'native/common/system_error.h'))).toBe(true);
     expect(existsSync(join(installed, 'dist/index.js')) && existsSync(join(installed, 'dist/index.mjs'))).toBe(true);
-    expect(existsSync(join(ROOT_DIR, 'packages/linux/native'))).toBe(false);
   });
 
   it('require() and import read the live range through the prebuilt addon', async () => {

@@ -46,6 +46,8 @@ describe.runIf(canUseNetns)(`linux: not permitted → EACCES/EPERM, unchanged (s
   let ns: Netns;
   beforeAll(async () => {
     ns = await createNetns();
+    // A value unlike any default, so the unprivileged read (the addon's fast path) must really read this netns.
+    await ns.writeRange(41234, 51235);
   });
   afterAll(() => ns?.close());
 
@@ -57,7 +59,8 @@ describe.runIf(canUseNetns)(`linux: not permitted → EACCES/EPERM, unchanged (s
     const report = parseReport(run.stdout, run.stderr);
     expect(report.uid).toBe(65534);
     expect(report.implementation).toBe(expected);
-    expect(report.read).toEqual(before);
+    expect(report.read).toEqual({ low: 41234, high: 51235 });
+    expect(before).toEqual({ low: 41234, high: 51235 });
     for (const attempt of [report.setRange, report.setReserved]) {
       expect(['EACCES', 'EPERM']).toContain(attempt.code);
       expect(attempt).toMatchObject({ syscall: 'open', remedy: expect.stringContaining('CAP_NET_ADMIN') });

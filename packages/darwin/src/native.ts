@@ -40,9 +40,14 @@ export function loadBsdAddon(): AddonLoadResult {
   try {
     const load = createRequire(import.meta.url)('node-gyp-build') as (dir: string) => unknown;
     const addon = load(PACKAGE_ROOT);
-    cached = isBsdSysctlAddon(addon)
-      ? { addon }
-      : { fallbackReason: `the addon in ${PACKAGE_ROOT} lacks the expected functions` };
+    if (!isBsdSysctlAddon(addon)) {
+      cached = { fallbackReason: `the addon in ${PACKAGE_ROOT} lacks the expected functions` };
+    } else if (addon.kernel !== 'darwin') {
+      // Never call another OS's (or the test double's) build against this kernel.
+      cached = { fallbackReason: `the addon in ${PACKAGE_ROOT} was built for ${addon.kernel}, not darwin` };
+    } else {
+      cached = { addon };
+    }
   } catch (error) {
     cached = { fallbackReason: `native addon not loaded: ${String((error as Error).message).split('\n')[0]}` };
   }

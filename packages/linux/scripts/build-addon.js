@@ -25,5 +25,9 @@ if (existsSync(addon) && statSync(addon).mtimeMs >= newest) {
   console.log('@ephemeral-ports/linux: addon up to date');
   process.exit(0);
 }
+// `build` (make) replaces only the changed objects and the .node itself, so processes loading the addon
+// meanwhile keep finding it; `rebuild` wipes build/ first and is needed only when binding.gyp changed.
+const makefile = path.join(pkg, 'build', 'Makefile');
+const configured = existsSync(makefile) && statSync(makefile).mtimeMs >= statSync(path.join(pkg, 'binding.gyp')).mtimeMs;
 const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
-execFileSync(process.execPath, [nodeGyp, 'rebuild'], { cwd: pkg, stdio: 'inherit', env: buildEnv() });
+execFileSync(process.execPath, [nodeGyp, configured ? 'build' : 'rebuild'], { cwd: pkg, stdio: 'inherit', env: buildEnv() });

@@ -24,7 +24,7 @@ function racingIo(): ProcfsIo {
 
 describe('linux backend logic (stubbed procfs)', () => {
   it('a kernel EINVAL carries the reason core finds against the live limits', async () => {
-    const backend = createProcfsBackend(racingIo(), undefined, undefined);
+    const backend = createProcfsBackend(racingIo(), {});
     await expect(backend.setRange({ low: 1500, high: 50001 })).rejects.toMatchObject({
       code: 'EINVAL',
       errno: 22,
@@ -40,7 +40,7 @@ describe('linux backend logic (stubbed procfs)', () => {
       read: () => '1024\n',
       exchange: () => ({ previous: '32768\t60999\n', current: '40000\t40001\n' }),
     };
-    await expect(createProcfsBackend(io, undefined, undefined).setRange({ low: 40000, high: 50001 })).rejects.toMatchObject({
+    await expect(createProcfsBackend(io, {}).setRange({ low: 40000, high: 50001 })).rejects.toMatchObject({
       code: 'ERR_READBACK_MISMATCH',
     });
   });
@@ -56,6 +56,6 @@ describe('linux backend logic (stubbed procfs)', () => {
         });
       },
     };
-    expect(await createProcfsBackend(io, undefined, undefined).getConstraints()).toEqual({});
+    expect(await createProcfsBackend(io, {}).getConstraints()).toEqual({});
   });
 });

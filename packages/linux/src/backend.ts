@@ -85,17 +85,26 @@ function checkNetns(value: unknown): string | undefined {
 }
 
 export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBackend {
-  const defaultNetns = checkNetns(options.netns);
+  const netns = checkNetns(options.netns);
   const { io, fallbackReason } = selectIo(options.implementation ?? 'auto');
-  return createProcfsBackend(io, defaultNetns, fallbackReason);
+  const census = createBackendCensus(options.implementation ?? 'auto', netns);
+  return createProcfsBackend(io, { netns, fallbackReason, census });
 }
 
+export interface ProcfsBackendParts {
+  /** Default namespace of every call. */
+  netns?: string;
+  /** Set when `io` is the JS fallback. */
+  fallbackReason?: string;
+  /** The socket census (src/census); absent in unit tests with a stubbed procfs. */
+  census?: CensusFunction;
+}
+
+type CensusFunction = NonNullable<EphemeralPortsBackend['census']>;
+
 /** The backend over any {@link ProcfsIo}; `createLinuxBackend` picks the I/O, unit tests pass a stub. */
-export function createProcfsBackend(
-  io: ProcfsIo,
-  defaultNetns: string | undefined,
-  fallbackReason: string | undefined,
-): LinuxBackend {
+export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}): LinuxBackend {
+  const { netns: defaultNetns, fallbackReason, census } = parts;
 
   const scope = (o: ScopeOptions = {}): Scope => {
     const protocol = o.protocol ?? 'tcp';
@@ -224,7 +233,7 @@ export function createProcfsBackend(
         separateProtocolRanges: false,
         supportsNetns: fallbackReason === undefined,
         supportsReserved: true,
-        supportsCensus: true,
+        supportsCensus: census !== undefined,
       };
     },
     getRangeSync,
@@ -242,6 +251,6 @@ export function createProcfsBackend(
       refusePersistNetns(o);
       return readPersistedRange(o);
     }),
-    census: createBackendCensus(options.implementation ?? 'auto', defaultNetns),
+    ...(census !== undefined && { census }),
   };
 }

@@ -29,7 +29,9 @@ Napi::Object Controls(Napi::Env env) {
   Napi::Object c = Napi::Object::New(env);
   c.Set("reset", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
           std::string os = Str(info, 0);
-          if (os != "freebsd" && os != "darwin") throw Napi::Error::New(info.Env(), "double: os must be freebsd|darwin");
+          if (os != "freebsd" && os != "darwin") {
+            throw Napi::Error::New(info.Env(), "double: os must be freebsd|darwin");
+          }
           sysctl_double::Reset(os == "freebsd" ? Os::kFreeBSD : Os::kDarwin);
         }));
   c.Set("get", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
@@ -38,7 +40,9 @@ Napi::Object Controls(Napi::Env env) {
           return Napi::Number::New(info.Env(), v);
         }));
   c.Set("poke", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
-          if (!sysctl_double::Poke(Str(info, 0), Int(info, 1))) throw Napi::Error::New(info.Env(), "double: no such OID");
+          if (!sysctl_double::Poke(Str(info, 0), Int(info, 1))) {
+            throw Napi::Error::New(info.Env(), "double: no such OID");
+          }
         }));
   c.Set("remove", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
           if (!sysctl_double::Remove(Str(info, 0))) throw Napi::Error::New(info.Env(), "double: no such OID");

@@ -54,8 +54,9 @@ export class FreeBsdPortModel {
   /** connect() on an unbound socket: the chosen port, or null for EADDRNOTAVAIL. */
   connect(key: ConnectionKey = noKey): number | null {
     const id = keyId(key);
-    const port = this.scan((p) => !this.table.isBound(p) && !this.table.hasConnectionId(p, id));
-    if (port !== null) this.table.addConnection(port, key);
+    const taken = this.table.portsOf(id);
+    const port = this.scan((p) => !this.table.isBound(p) && !taken?.has(p));
+    if (port !== null) this.table.addConnectionId(port, id);
     return port;
   }
 

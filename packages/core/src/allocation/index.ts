@@ -3,7 +3,7 @@ export * from './prng.js';
 export * from './permutation.js';
 export * from './planning.js';
 export * from './hashing.js';
-export * from './selector.js';
+export type { InUsePredicate, PortSelector, SelectorOptions } from './selector.js';
 export * from './rfc6056.js';
 export * from './port-table.js';
 export * from './linux-model.js';

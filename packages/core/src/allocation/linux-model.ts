@@ -63,11 +63,14 @@ export class LinuxPortModel {
   private readonly secretLow: number;
   private readonly secretHigh: number;
   private readonly perturb: Uint32Array;
+  /** ip_local_reserved_ports as the kernel keeps it: a 65536-bit map (one byte per port here). */
+  private readonly reservedMap = new Uint8Array(65_536);
 
   constructor(options: LinuxModelOptions) {
     const checked = checkSelectorOptions(options);
     this.range = checked.range;
     this.reserved = checked.reserved;
+    for (const r of this.reserved) this.reservedMap.fill(1, r.low, r.high + 1);
     const order = options.tablePerturbOrder ?? 16;
     assertPerturbOrder(order);
     this.rng = new Xoshiro128(checked.seed ?? randomSeed());
@@ -80,7 +83,7 @@ export class LinuxPortModel {
   }
 
   private isReserved(port: number): boolean {
-    return !this.reserved.isEmpty && this.reserved.has(port);
+    return this.reservedMap[port] === 1;
   }
 
   /** Explicit bind(port) or listen on `port`: false (EADDRINUSE) when any socket already uses it. */
@@ -108,6 +111,7 @@ export class LinuxPortModel {
     if (!localPorts && remaining > 1) remaining &= ~1;
 
     const id = keyId(key);
+    const taken = this.table.portsOf(id);
     const slot = this.hash(key, this.secretLow) & (this.perturb.length - 1);
     let offset = ((this.perturb[slot]! + (this.hash(key, this.secretHigh) >>> 0)) >>> 0) % remaining;
     if (!localPorts) offset &= ~1;
@@ -118,10 +122,10 @@ export class LinuxPortModel {
         if (port >= high) port -= remaining;
         if (this.isReserved(port)) continue;
         if (this.table.isBound(port)) continue; // a bind() user owns it
-        if (this.table.hasConnectionId(port, id)) continue; // check_established(): 4-tuple taken
+        if (taken?.has(port)) continue; // check_established(): 4-tuple taken
         const bump = Math.max(i, (this.rng.next() % 8) * step);
         this.perturb[slot] = this.perturb[slot]! + bump + step;
-        this.table.addConnection(port, key);
+        this.table.addConnectionId(port, id);
         return port;
       }
       if (localPorts) return null;

@@ -82,3 +82,18 @@ describe('IndexPermutation', () => {
     expect(() => new IndexPermutation(1.5, 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });
+
+describe('defaultKeyedHash', () => {
+  it('is deterministic, keyed by the secret, and separates the fields', async () => {
+    const { defaultKeyedHash } = await import('./hashing.js');
+    const key = { localAddress: '10.0.0.1', remoteAddress: '192.0.2.1', remotePort: 443 };
+    expect(defaultKeyedHash(key, 1)).toBe(defaultKeyedHash({ ...key }, 1));
+    expect(defaultKeyedHash(key, 1)).not.toBe(defaultKeyedHash(key, 2));
+    expect(defaultKeyedHash(key, 1)).not.toBe(defaultKeyedHash({ ...key, remotePort: 444 }, 1));
+    expect(defaultKeyedHash({ localAddress: 'ab', remoteAddress: 'c' }, 1)).not.toBe(
+      defaultKeyedHash({ localAddress: 'a', remoteAddress: 'bc' }, 1),
+    );
+    const h = defaultKeyedHash(key, 1);
+    expect(Number.isInteger(h) && h >= 0 && h < 2 ** 32).toBe(true);
+  });
+});

@@ -88,6 +88,17 @@ function persistValues(os: BsdOs, range: PortRange): Array<[string, string]> {
   return ends.map((end) => [PAIR[end], String(target[end])]);
 }
 
+/**
+ * The LaunchDaemon plist after setting `values`: other sysctl settings already in the file are kept (first, in
+ * their order); a file at that path that is not a sysctl job is refused (`ERR_PARSE`), never overwritten.
+ */
+function launchdPlistAfter(before: string, values: Array<[string, string]>): string {
+  if (before.trim() === '') return renderLaunchdPlist(values);
+  const ours = new Set(values.map(([name]) => name));
+  const kept = [...parseLaunchdPlist(before)].filter(([name]) => !ours.has(name));
+  return renderLaunchdPlist([...kept, ...values]);
+}
+
 export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBackend {
   const { os, port, files } = options;
   const keys = BSD_READ_KEYS[os];
@@ -183,7 +194,7 @@ export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBack
       const target = o.file ?? defaultTarget;
       const before = (await files.read(target)) ?? '';
       const values = persistValues(os, range);
-      const after = os === 'freebsd' ? updateSysctlConf(before, values) : renderLaunchdPlist(values);
+      const after = os === 'freebsd' ? updateSysctlConf(before, values) : launchdPlistAfter(before, values);
       const written = !o.dryRun && after !== before;
       if (written) await files.writeAtomic(target, after, 0o644);
       return { target, before, after, diff: unifiedDiff(before, after, target), written };

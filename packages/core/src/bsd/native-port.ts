@@ -7,7 +7,7 @@ import type { BsdOs } from './sysctl-names.js';
 import { sysctlOsError } from './sysctl-errors.js';
 import type { SysctlPort } from './sysctl-port.js';
 
-/** Exports of the BSD addon. Every function throws an Error with `code` (errno name or ERR_*), `errno`, `syscall`, `path`. */
+/** Exports of the BSD addon. Functions throw Errors with `code` (errno name or ERR_*), `errno`, `syscall`, `path`. */
 export interface BsdSysctlAddon {
   /** `freebsd`, `darwin`, or `emulated` for the test build. */
   readonly kernel: string;

@@ -56,7 +56,9 @@ describe('FreeBSD sysctl.conf', () => {
 
   it('refuses values that would inject another line or a comment', () => {
     for (const value of ['1\nkern.securelevel=-1', '1 #', '', 'a b']) {
-      expect(() => updateSysctlConf('', [[F, value]])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+      expect(() => updateSysctlConf('', [[F, value]])).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      );
     }
   });
 });

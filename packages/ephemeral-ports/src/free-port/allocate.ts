@@ -50,22 +50,36 @@ export interface Plan {
   facts: KernelAvoidFacts;
   /** Everything the pool leaves out (besides privileged ports). */
   avoidSet: PortSet;
+  /** The ports the search may return: core's candidatePool of range, avoidSet and privilegedBelow. */
+  pool: PortSet;
   privilegedBelow: number;
   summary: AvoidSummary;
+}
+
+/** Plans per kernel reading, for the common options (no exclude, no avoid.ports): a burst of calls builds one. */
+const planCache = new WeakMap<KernelAvoidFacts, Map<string, Omit<Plan, 'n'>>>();
+
+function planKey(n: NormalizedOptions): string | undefined {
+  if (!n.exclude.isEmpty || !n.avoid.ports.isEmpty) return undefined;
+  const r = n.range;
+  return `${+n.avoid.ephemeral}${+n.avoid.reserved}${+n.avoid.privileged}${r ? `${r.low}-${r.high}` : ''}`;
 }
 
 /** Reads the kernel facts (cached) and combines them with the caller's options. */
 export async function makePlan(n: NormalizedOptions): Promise<Plan> {
   const facts = await readKernelAvoid(n.protocols);
+  const key = planKey(n);
+  const cached = key === undefined ? undefined : planCache.get(facts)?.get(key);
+  if (cached) return { ...cached, n };
   let avoidSet = n.exclude.union(n.avoid.ports);
   if (n.avoid.ephemeral) for (const e of facts.ephemeral) avoidSet = avoidSet.union(e.range);
   if (n.avoid.reserved) avoidSet = avoidSet.union(facts.reserved);
   const privilegedBelow = n.avoid.privileged ? facts.privilegedBelow : 0;
-  return {
-    n,
+  const plan: Omit<Plan, 'n'> = {
     facts,
     avoidSet,
     privilegedBelow,
+    pool: candidatePool({ ...(n.range === undefined ? {} : { within: n.range }), avoid: avoidSet, privilegedBelow }),
     summary: {
       ephemeral: n.avoid.ephemeral ? facts.ephemeral : [],
       reserved: n.avoid.reserved ? facts.reserved.toString() : '',
@@ -73,6 +87,12 @@ export async function makePlan(n: NormalizedOptions): Promise<Plan> {
       privilegedBelow,
     },
   };
+  if (key !== undefined) {
+    let byKey = planCache.get(facts);
+    if (!byKey) planCache.set(facts, (byKey = new Map()));
+    byKey.set(key, plan);
+  }
+  return { ...plan, n };
 }
 
 /** The reason a port is refused without touching a socket, or null. */
@@ -138,8 +158,23 @@ export async function tryCandidate(
   return { lock, probes: report.outcomes };
 }
 
+/** A uniformly random port of `pool` (which must not be empty). */
+function randomPortOf(pool: PortSet): number {
+  let i = Math.floor(Math.random() * pool.size);
+  for (const r of pool.ranges) {
+    const size = r.high - r.low + 1;
+    if (i < size) return r.low + i;
+    i -= size;
+  }
+  /* c8 ignore next */
+  return pool.ranges[0]!.low;
+}
+
+/** Random picks tried before building core's full permutation: the first pick is almost always free. */
+const QUICK_PICKS = 3;
+
 function* candidates(plan: Plan, tried: Set<number>): Generator<{ port: number; preferred: boolean }> {
-  const { n } = plan;
+  const { n, pool } = plan;
   if (n.preferred) {
     for (const port of n.preferred) {
       if (tried.has(port)) continue;
@@ -147,7 +182,16 @@ function* candidates(plan: Plan, tried: Set<number>): Generator<{ port: number; 
       yield { port, preferred: true };
     }
   }
-  const pool = candidatePorts({
+  if (n.order === 'random' && n.seed === undefined && pool.size > 0) {
+    for (let i = 0; i < QUICK_PICKS; i++) {
+      const port = randomPortOf(pool);
+      if (tried.has(port)) continue;
+      tried.add(port);
+      yield { port, preferred: false };
+    }
+  }
+  // Every pool port exactly once (core's seeded permutation, or ascending), minus those already tried.
+  const all = candidatePorts({
     ...(n.range === undefined ? {} : { within: n.range }),
     avoid: plan.avoidSet,
     privilegedBelow: plan.privilegedBelow,
@@ -155,7 +199,7 @@ function* candidates(plan: Plan, tried: Set<number>): Generator<{ port: number; 
     // Math.random is plenty for spreading processes over the pool, and much cheaper than core's crypto seed.
     seed: n.seed ?? (Math.random() * 0x1_0000_0000) >>> 0,
   });
-  for (const port of pool) if (!tried.has(port)) yield { port, preferred: false };
+  for (const port of all) if (!tried.has(port)) yield { port, preferred: false };
 }
 
 /**
@@ -205,15 +249,12 @@ export async function allocate(n: NormalizedOptions, count: number): Promise<Fre
 }
 
 function noFreePort(plan: Plan, count: number, found: number, tally: Map<RejectReason, number>): EphemeralPortsError {
-  const pool = candidatePool({
-    ...(plan.n.range === undefined ? {} : { within: plan.n.range }),
-    avoid: plan.avoidSet,
-    privilegedBelow: plan.privilegedBelow,
-  });
   const why = [...tally].map(([reason, k]) => `${k} ${reason}`).join(', ') || 'no candidates';
+  const text = plan.pool.toString();
+  const shown = text.length > 120 ? `${text.slice(0, 120)}…` : text || 'empty';
   return new EphemeralPortsError(
     ErrorCodes.NO_FREE_PORT,
-    `found ${found} of ${count} free port(s): the search pool had ${pool.size} port(s) (${pool.toString() || 'empty'}), refused: ${why}`,
+    `found ${found} of ${count} free port(s): the search pool had ${plan.pool.size} port(s) (${shown}), refused: ${why}`,
     {
       remedy:
         'widen `range`, shorten `exclude`/`avoid.ports`, release held ports, or move the ephemeral range ' +

@@ -13,7 +13,7 @@ import {
   describe,
   portRange,
 } from '@ephemeral-ports/core';
-import { ALL_ADDRESSES, type ProbePlan, defaultProbePlan } from './probe.js';
+import { ALL_ADDRESSES_PLAN, type ProbePlan, defaultProbePlan } from './probe.js';
 
 /** Which transports must be free: `both` asks for a port free for TCP and UDP at once (portpicker's rule). */
 export type FreePortProtocol = 'tcp' | 'udp' | 'both';
@@ -199,7 +199,7 @@ function checkPlan(host: unknown, addresses: unknown): ProbePlan {
     }
     return { addresses: [host], firstBoundSuffices: false };
   }
-  return addresses === 'all' ? { addresses: ALL_ADDRESSES, firstBoundSuffices: false } : defaultProbePlan();
+  return addresses === 'all' ? ALL_ADDRESSES_PLAN : defaultProbePlan();
 }
 
 function checkRange(value: unknown): PortRange | undefined {

@@ -71,22 +71,35 @@ function bindTcp(port: number, host: string): Promise<BindResult> {
 }
 
 /**
+ * One server reused by every dual-stack probe: a closed net.Server can listen again, and the whole probe
+ * (listen → check → close) runs synchronously, so concurrent callers never see it mid-use. Saves building a server
+ * per probe. Its late `error`/`listening`/`close` events are ignored.
+ */
+let shared: net.Server | undefined;
+function sharedServer(): net.Server {
+  if (!shared) {
+    shared = net.createServer();
+    shared.on('error', () => undefined);
+    shared.unref();
+  }
+  return shared;
+}
+
+/**
  * TCP on `::` dual-stack without a lookup: `listen({port})` with no host binds synchronously, on `::` (IPV6_V6ONLY
- * off) or, when that bind fails for any reason, on `0.0.0.0`. Landing on 0.0.0.0 is ambiguous (IPv6 absent, or
- * `::` taken), so that case is settled by an explicit `::` bind.
+ * off) or, when that bind fails for any reason, on `0.0.0.0`. Only the clean case — bound on `::` — is decided
+ * here. Anything else (both binds failed, or it fell back to 0.0.0.0 because IPv6 is absent or `::` is taken) is
+ * settled by an explicit `::` bind, which reports the errno; without IPv6 that bind reports `::` as skipped and the
+ * plan goes on to bind 0.0.0.0 explicitly.
  */
 function bindTcpDualStack(port: number): BindResult | Promise<BindResult> {
-  const server = net.createServer();
-  let failure: string | undefined;
-  server.on('error', (error) => {
-    failure = codeOf(error);
-  });
+  const server = sharedServer();
   server.listen({ port, exclusive: true, backlog: 1 });
-  if (!server.listening) return settleLater(server, () => failure);
-  const address = server.address();
-  server.close();
-  if (typeof address === 'object' && address !== null && address.family === 'IPv6') return { ok: true };
-  // Without IPv6 this reports `::` as skipped and the plan goes on to bind 0.0.0.0 explicitly.
+  if (server.listening) {
+    const address = server.address();
+    server.close();
+    if (typeof address === 'object' && address !== null && address.family === 'IPv6') return { ok: true };
+  }
   return bindTcp(port, '::');
 }
 
@@ -150,6 +163,10 @@ export async function probePort(port: number, protocols: readonly Protocol[], pl
   return { port, free: true, outcomes };
 }
 
+/** Bind each of {@link ALL_ADDRESSES} in turn (`addresses: 'all'`, and the default off Linux). */
+export const ALL_ADDRESSES_PLAN: ProbePlan = Object.freeze({ addresses: ALL_ADDRESSES, firstBoundSuffices: false });
+const LINUX_PLAN: ProbePlan = Object.freeze({ addresses: Object.freeze(['::', '0.0.0.0']), firstBoundSuffices: true });
+
 /**
  * The default plan for this OS when no `host` is given.
  *
@@ -163,9 +180,7 @@ export async function probePort(port: number, protocols: readonly Protocol[], pl
  * address of {@link ALL_ADDRESSES} is bound in turn.
  */
 export function defaultProbePlan(platform: NodeJS.Platform = process.platform): ProbePlan {
-  return platform === 'linux'
-    ? { addresses: ['::', '0.0.0.0'], firstBoundSuffices: true }
-    : { addresses: ALL_ADDRESSES, firstBoundSuffices: false };
+  return platform === 'linux' ? LINUX_PLAN : ALL_ADDRESSES_PLAN;
 }
 
 /** True when the outcome is a refusal we recognise (in use or forbidden), as opposed to an unexpected error. */

@@ -37,32 +37,40 @@ export function formatIPv6(bytes: Uint8Array, offset: number): string {
 
 /**
  * Memoizes address strings: a census of tens of thousands of sockets usually holds a handful of distinct
- * addresses, so formatting each once keeps decoding cheap.
+ * addresses, so each is formatted once. Keys are numbers (IPv4: the 32-bit value; IPv6: the last word, with the
+ * other three compared on a hit), so a lookup allocates nothing.
  */
 export class AddressCache {
   private readonly v4 = new Map<number, string>();
-  private readonly v6 = new Map<string, string>();
+  private readonly v6 = new Map<number, Array<{ a: number; b: number; c: number; text: string }>>();
 
   constructor(private readonly bytes: Uint8Array) {}
 
-  ipv4(offset: number): string {
+  private word(offset: number): number {
     const b = this.bytes;
-    const key = ((b[offset]! << 24) | (b[offset + 1]! << 16) | (b[offset + 2]! << 8) | b[offset + 3]!) >>> 0;
+    return ((b[offset]! << 24) | (b[offset + 1]! << 16) | (b[offset + 2]! << 8) | b[offset + 3]!) >>> 0;
+  }
+
+  ipv4(offset: number): string {
+    const key = this.word(offset);
     let text = this.v4.get(key);
     if (text === undefined) {
-      text = formatIPv4(b, offset);
+      text = formatIPv4(this.bytes, offset);
       this.v4.set(key, text);
     }
     return text;
   }
 
-  ipv6(offset: number, view: DataView): string {
-    const key = `${view.getUint32(offset)}:${view.getUint32(offset + 4)}:${view.getUint32(offset + 8)}:${view.getUint32(offset + 12)}`;
-    let text = this.v6.get(key);
-    if (text === undefined) {
-      text = formatIPv6(this.bytes, offset);
-      this.v6.set(key, text);
-    }
+  ipv6(offset: number): string {
+    const a = this.word(offset);
+    const b = this.word(offset + 4);
+    const c = this.word(offset + 8);
+    const d = this.word(offset + 12);
+    let bucket = this.v6.get(d);
+    if (bucket === undefined) this.v6.set(d, (bucket = []));
+    for (const e of bucket) if (e.a === a && e.b === b && e.c === c) return e.text;
+    const text = formatIPv6(this.bytes, offset);
+    bucket.push({ a, b, c, text });
     return text;
   }
 }
