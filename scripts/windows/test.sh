@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Windows test step (`npm run test:windows`): prepares Wine (setup.sh), cross-builds the addon and the netsh
 # double with mingw, builds the dist of core, win32 and the facade, then runs test/windows/wine/*.test.mjs with
-# `node --test` inside the pinned Windows node.exe. Exit code = the tests'.
+# node:test inside the pinned Windows node.exe (one process, see test/windows/wine/run-all.mjs). Exit code = the
+# tests'; a run that hangs is killed after EP_WINE_TEST_TIMEOUT seconds (default 300) and fails.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/env.sh"
@@ -36,9 +37,9 @@ done
 stamp "dist builds done"
 
 export EP_NETSH_DOUBLE="Z:${double_exe//\//\\}"
-mapfile -t files < <(find test/windows/wine -name '*.test.mjs' | sort)
 set +e
-"$here/wine-node.sh" --test --test-reporter=spec --test-concurrency=1 "${files[@]}"
+timeout --kill-after=10 "${EP_WINE_TEST_TIMEOUT:-300}" \
+  "$here/wine-node.sh" --test-reporter=spec test/windows/wine/run-all.mjs "$@"
 rc=$?
 set -e
 stamp "wine tests exit code $rc"

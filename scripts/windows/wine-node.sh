@@ -11,6 +11,8 @@ trap 'rm -f "$log"' EXIT
 pid=$!
 tail -n +1 -f --pid="$pid" "$log" &
 tailpid=$!
+# A timeout or Ctrl-C stops node.exe too, not just this script.
+trap 'kill "$pid" "$tailpid" 2>/dev/null; exit 143' TERM INT
 set +e
 wait "$pid"
 rc=$?

@@ -117,5 +117,5 @@ describe.runIf(process.platform === 'linux')('linux package from its npm pack ta
     const cjs = JSON.parse(await node(['-e', READ_CJS], app)) as { info: { implementation: string }; reading: unknown };
     expect(cjs.info.implementation).toBe('native');
     expect(cjs.reading).toMatchObject({ range: expectedRange() });
-  }, 180_000);
+  }, 300_000);
 });

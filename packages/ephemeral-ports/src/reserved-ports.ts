@@ -7,15 +7,18 @@ import {
   ErrorCodes,
   type PortRange,
   PortSet,
+  type Protocol,
   type TargetOs,
   assertValidPortList,
   describe,
   portRange,
 } from '@ephemeral-ports/core';
 import { getBackend } from './backend.js';
-import { checkNetns } from './options.js';
+import { checkNetns, checkProtocol, scopeOf } from './options.js';
 
 export interface ReservedQueryOptions {
+  /** Windows keeps excluded ranges per protocol (default tcp); Linux has one list for all protocols. */
+  protocol?: Protocol;
   /** Linux: network namespace path. */
   netns?: string;
 }
@@ -64,7 +67,7 @@ export type PortListInput = PortSet | ReadonlyArray<number | PortRange> | string
 export async function getReservedPorts(options: ReservedQueryOptions = {}): Promise<ReservedPortsReport> {
   const netns = checkNetns(options.netns);
   const backend = getBackend();
-  const reading = await backend.getReserved(netns === undefined ? {} : { netns });
+  const reading = await backend.getReserved(scopeOf(checkProtocol(options.protocol), netns));
   return {
     platform: backend.os,
     kind: reading.kind,
@@ -96,7 +99,7 @@ export async function setReservedPorts(
   }
   const requested = toPortSet(ports);
   const backend = getBackend();
-  const scope = netns === undefined ? {} : { netns };
+  const scope = scopeOf(checkProtocol(options.protocol), netns);
   const previous = (await backend.getReserved(scope)).ports;
   const current = options.dryRun ? previous : (await backend.setReserved(requested, scope)).current;
   return {

@@ -81,7 +81,7 @@ export async function explainPort(port: number, options: ExplainOptions = {}): P
 
   const reading = await backend.getRange(scope);
   const constraints = await backend.getConstraints(scope).catch(() => ({}) as { unprivilegedPortStart?: number });
-  const list = await readList(backend);
+  const list = await readList(backend, protocol);
 
   if (port === 0) {
     findings.push(info('PORT_ZERO', 'port 0 asks the kernel to pick a free port from the ephemeral range', {}));
@@ -159,10 +159,10 @@ async function checkHosts(host: ExplainOptions['host']): Promise<string[]> {
   return list;
 }
 
-async function readList(backend: EphemeralPortsBackend) {
+async function readList(backend: EphemeralPortsBackend, protocol: Protocol) {
   if (!backend.info().supportsReserved) return null;
   try {
-    return await backend.getReserved();
+    return await backend.getReserved({ protocol });
   } catch {
     return null;
   }

@@ -1,7 +1,7 @@
 /** `ephemeral-ports reserved [set|add|remove <ports>]`: Linux reserved ports / Windows excluded port ranges. */
 import type { PortSet } from '@ephemeral-ports/core';
 import type { Command } from '../command.js';
-import { parseArgs, usageError } from '../args.js';
+import { parseArgs, protocolOption, usageError } from '../args.js';
 import { writeJson } from '../output.js';
 
 const ACTIONS = ['set', 'add', 'remove'] as const;
@@ -23,6 +23,7 @@ clears it. <ports> are PORT or LOW-HIGH entries separated by commas or spaces.
 Options:
   --dry-run          Show what would change; change nothing
   --netns <path>     Linux: inside this network namespace
+  --protocol <p>     Windows: excluded ranges of tcp (default) or udp
   --json             Print {platform, kind, ports, count, source} or, for changes,
                      {platform, dryRun, previous, current, requested, added, removed}
   -h, --help         Show this help
@@ -34,9 +35,10 @@ Examples:
   sudo ephemeral-ports reserved set none
 `,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { booleans: ['dry-run'], strings: ['netns'] });
+    const args = parseArgs(argv, { booleans: ['dry-run'], strings: ['netns', 'protocol'] });
     const netns = args.values.get('netns');
-    const scope = netns ? { netns } : {};
+    const protocol = protocolOption(args);
+    const scope = { ...(netns ? { netns } : {}), ...(protocol ? { protocol } : {}) };
     const [first, ...rest] = args.positionals;
     const api = await import('../../reserved-ports.js');
     if (first === undefined) {
