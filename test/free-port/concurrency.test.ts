@@ -58,6 +58,27 @@ describe.runIf(canUseNetns)(`free-port across processes ${NETNS_REQUIREMENT}`, (
     }
   }, 120_000);
 
+  it('a port from plain getFreePort() (a lease, not a hold) is refused to other processes until the lease ends', async () => {
+    const leaser = await startChild<Allocated>(ns, { mode: 'allocate', count: 3, options: { range: SEARCH, hold: false, leaseMs: 1500 } });
+    try {
+      const { results } = await leaser.answer;
+      expect(results.every((r) => !r.held)).toBe(true);
+      const ports = results.map((r) => r.port);
+      const during = await runChild<Checked>(ns, { mode: 'check', ports });
+      expect(during.results.map((r) => r.rejection?.reason)).toEqual(ports.map(() => 'locked'));
+      // The leaser is still alive: only the lease's end frees them.
+      const watcher = await startChild<{ ready: boolean }>(ns, { mode: 'wait-free', ports, options: { range: SEARCH } });
+      await watcher.answer;
+      watcher.child.stdin?.write('go\n');
+      const { pending } = await watcher.line<{ elapsedMs: number; pending: number[] }>(1);
+      expect(pending).toEqual([]);
+      expect(leaser.child.exitCode).toBe(null);
+      await watcher.stop();
+    } finally {
+      await leaser.stop();
+    }
+  }, 60_000);
+
   it('a holder killed with SIGKILL: its ports are available again at once (documented: when the kernel reaps it)', async () => {
     const holder = await startChild<Allocated>(ns, { mode: 'allocate', count: 5, options: { range: SEARCH } });
     const ports = (await holder.answer).results.map((r) => r.port);

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import getPort, { clearLockedPorts as clearGetPort, portNumbers as gpPortNumbers } from 'get-port';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearLockedPorts, getEphemeralRange, getFreePort, portNumbers } from 'ephemeral-ports';
+import { clearLockedPorts, getEphemeralRange, getFreePort, heldPorts, portNumbers } from 'ephemeral-ports';
 
 async function listen(port: number, host: string): Promise<() => Promise<void>> {
   const server = net.createServer();
@@ -88,6 +88,15 @@ describe.runIf(process.platform === 'linux')('get-port compatible options behave
     clearLockedPorts();
     expect(await getPort({ port: p })).toBe(p);
     expect(await getFreePort({ port: p })).toBe(p);
+  });
+
+  it('reserve: true (get-port) holds the port for the life of the process, like hold', async () => {
+    const [p] = await freePorts(1);
+    expect(await getPort({ port: p, reserve: true })).toBe(p);
+    expect(await getPort({ port: p })).not.toBe(p);
+    expect(await getFreePort({ port: p, reserve: true })).toBe(p);
+    expect(await getFreePort({ port: p })).not.toBe(p);
+    expect(heldPorts()).toContainEqual({ port: p, kind: 'hold' });
   });
 
   it('on purpose unlike get-port: when no preferred port is free, the fallback is outside the ephemeral range', async () => {

@@ -17,6 +17,16 @@ export interface ListeningPorts {
 const TCP_LISTEN = '0A';
 const UDP_UNCONNECTED = '07';
 
+/**
+ * Ports with a listening TCP socket or a bound, unconnected UDP socket — in the caller's namespace or `netns`.
+ *
+ * @example
+ * ```ts
+ * import { getBackend, listeningPorts } from 'ephemeral-ports';
+ * const { ports, source } = await listeningPorts(getBackend());
+ * ports.has(22); // true when sshd listens
+ * ```
+ */
 export async function listeningPorts(backend: EphemeralPortsBackend, netns?: string): Promise<ListeningPorts> {
   if (typeof backend.census === 'function' && backend.info().supportsCensus) {
     try {
@@ -30,6 +40,10 @@ export async function listeningPorts(backend: EphemeralPortsBackend, netns?: str
     }
   }
   if (backend.os !== 'linux') return unavailable(`the ${backend.os} backend has no socket census`);
+  // A simulated machine (core's memory backend) has no sockets: this host's /proc would describe another one.
+  if (process.platform !== 'linux' || backend.info().implementation === 'memory') {
+    return unavailable(`the ${backend.info().implementation} backend is not this machine's kernel`);
+  }
   const dir = procNetDir(netns);
   if (dir === null) return unavailable(`cannot read /proc/net tables of ${netns} without the census`);
   try {

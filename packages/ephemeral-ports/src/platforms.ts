@@ -12,6 +12,15 @@ import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { type EphemeralPortsBackend, EphemeralPortsError, ErrorCodes, type TargetOs } from '@ephemeral-ports/core';
 
+/**
+ * `process.platform` → backend package.
+ *
+ * @example
+ * ```ts
+ * import { PLATFORM_PACKAGES } from 'ephemeral-ports';
+ * PLATFORM_PACKAGES.linux; // '@ephemeral-ports/linux'
+ * ```
+ */
 export const PLATFORM_PACKAGES: Readonly<Record<TargetOs, string>> = Object.freeze({
   linux: '@ephemeral-ports/linux',
   freebsd: '@ephemeral-ports/freebsd',
@@ -32,11 +41,29 @@ export const FACTORY_NAMES: Readonly<Record<TargetOs, string>> = Object.freeze({
 /** Environment variable naming a module to load instead of the platform's backend package. */
 export const BACKEND_ENV = 'EPHEMERAL_PORTS_BACKEND';
 
+/**
+ * True when `platform` has a backend.
+ *
+ * @example
+ * ```ts
+ * import { isSupportedPlatform } from 'ephemeral-ports';
+ * isSupportedPlatform(process.platform); // true on Linux, FreeBSD, macOS, AIX, Windows
+ * ```
+ */
 export function isSupportedPlatform(platform: string): platform is TargetOs {
   return Object.hasOwn(PLATFORM_PACKAGES, platform);
 }
 
-/** The backend package for `platform`, or `ERR_UNSUPPORTED_PLATFORM` naming it and the supported list. */
+/**
+ * The backend package for `platform`, or `ERR_UNSUPPORTED_PLATFORM` naming it and the supported list.
+ *
+ * @example
+ * ```ts
+ * import { backendPackageFor } from 'ephemeral-ports';
+ * backendPackageFor('win32'); // '@ephemeral-ports/win32'
+ * backendPackageFor('openbsd'); // throws ERR_UNSUPPORTED_PLATFORM
+ * ```
+ */
 export function backendPackageFor(platform: string, arch: string = process.arch): string {
   if (!isSupportedPlatform(platform)) {
     throw new EphemeralPortsError(
@@ -53,8 +80,16 @@ type BackendModule = Record<string, unknown> & { default?: Record<string, unknow
 type Loader = (id: string) => unknown;
 
 /**
- * Loads the backend for `platform` (or the module named by `EPHEMERAL_PORTS_BACKEND` in `env`).
+ * Loads the backend for `platform` (or the module named by `EPHEMERAL_PORTS_BACKEND` in `env`). The facade calls
+ * it once, lazily; call it yourself to hold a backend directly.
  * Errors: `ERR_UNSUPPORTED_PLATFORM`; `ERR_BACKEND_LOAD_FAILED` with the load error as `cause`.
+ *
+ * @example
+ * ```ts
+ * import { loadBackend } from 'ephemeral-ports';
+ * const backend = loadBackend();
+ * console.log(backend.info().implementation, (await backend.getRange()).range);
+ * ```
  */
 export function loadBackend(
   platform: string = process.platform,

@@ -114,7 +114,16 @@ export async function setReservedPorts(
   };
 }
 
-/** Parses a port list; text accepts `,` or whitespace between entries and `-` in ranges (`none` or `` = empty). */
+/**
+ * Parses a port list; text accepts `,` or whitespace between entries and `-` in ranges (`none` or `` = empty).
+ * Throws `ERR_INVALID_PORT_LIST`.
+ *
+ * @example
+ * ```ts
+ * import { toPortSet } from 'ephemeral-ports';
+ * toPortSet('8080, 9000-9100').size; // 102
+ * ```
+ */
 export function toPortSet(input: PortListInput): PortSet {
   if (typeof input !== 'string') return assertValidPortList(input);
   const text = input.trim();

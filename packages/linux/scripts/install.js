@@ -11,9 +11,12 @@ const pkg = path.resolve(__dirname, '..');
 let bin;
 try {
   bin = require.resolve('node-gyp-build/bin.js', { paths: [pkg] });
-  // The common case: the bundled prebuild (or an earlier build) loads, and there is nothing to do.
-  require(require.resolve('node-gyp-build', { paths: [pkg] }))(pkg);
-  process.exit(0);
+  // The common case: the bundled prebuild (or an earlier build) loads, and there is nothing to do — unless
+  // npm_config_build_from_source=true asks for a compile anyway (node-gyp-build's bin honours the same flag).
+  if (process.env.npm_config_build_from_source !== 'true') {
+    require(require.resolve('node-gyp-build', { paths: [pkg] }))(pkg);
+    process.exit(0);
+  }
 } catch {
   if (!bin) {
     console.warn('@ephemeral-ports/linux: node-gyp-build is missing; the JS fallback will be used');

@@ -69,3 +69,22 @@ test('(emulated) excluded ranges and explainPort through the double', async () =
   assert.equal(sys.inDynamicRange, true);
   assert.equal((await backend.explainPort(50001)).madeBy, 'administrator');
 });
+
+test('(emulated) the double itself enforces the documented limits, as netsh does', async () => {
+  const { execFile } = await import('node:child_process');
+  const state = doubleState(['elevated=1']);
+  const run = (...args) =>
+    new Promise((resolve) =>
+      execFile(netshDouble(), ['--state', state.file, ...args], (error, stdout) =>
+        resolve({ code: error ? error.code : 0, stdout }),
+      ),
+    );
+  for (const [start, num] of [[1024, 1000], [40000, 254], [65000, 537]]) {
+    const r = await run('int', 'ipv4', 'set', 'dynamicport', 'tcp', `start=${start}`, `num=${num}`);
+    assert.equal(r.code, 1, `start=${start} num=${num}`);
+    assert.match(r.stdout, /The parameter is incorrect/);
+  }
+  const ok = await run('int', 'ipv6', 'set', 'dynamicport', 'tcp', 'start=1025', 'num=255');
+  assert.equal(ok.code, 0);
+  assert.equal(state.read()['tcp.persistent'], '1025 255'); // store=persistent is the default
+});

@@ -7,7 +7,7 @@
  */
 import { EphemeralPortsError, ErrorCodes } from '../errors.js';
 import type { Protocol } from '../backend.js';
-import { PortSet, rangeContains, rangeSize, type PortRange } from '../range.js';
+import { PortSet, rangeSize, type PortRange } from '../range.js';
 import type { SocketCensus, SocketEntry, SocketState } from '../sockets.js';
 import { connectionCapacity } from '../allocation/capacity.js';
 
@@ -113,9 +113,11 @@ export function analyzeUsage(input: UsageInput): UsageReport {
     }
   }
 
+  // An accepted connection has the local port of a listener on its own address or a wildcard; a dual-stack `::`
+  // listener's IPv4 clients appear as IPv6 sockets with `::ffff:` addresses, so both wildcards are checked.
   const isServerSide = (s: SocketEntry) =>
     listenKeys.has(`${s.localAddress} ${s.localPort}`) ||
-    listenKeys.has(`${s.family === 6 ? '::' : '0.0.0.0'} ${s.localPort}`) ||
+    listenKeys.has(`0.0.0.0 ${s.localPort}`) ||
     listenKeys.has(`:: ${s.localPort}`);
 
   const groups = new Map<string, { sample: SocketEntry; used: number; timeWait: number }>();
@@ -160,6 +162,3 @@ export function analyzeUsage(input: UsageInput): UsageReport {
   if (census.fallbackReason !== undefined) report.fallbackReason = census.fallbackReason;
   return report;
 }
-
-/** True when `port` lies inside the range (re-exported for renderers). */
-export const inEphemeralRange = (range: PortRange, port: number): boolean => rangeContains(range, port);

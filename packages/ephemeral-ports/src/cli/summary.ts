@@ -56,11 +56,15 @@ Examples:
     let out = `${p.bold('ephemeral-ports')} — ports the kernel hands out to outgoing connections and bind(0)\n\n`;
     out += table(rows);
     for (const w of report.warnings) out += `${p.yellow('warning')}: ${w.message}\n`;
+    const steps: Array<[string, string]> = [
+      ['explain <port>', "will my service's port collide with this range?"],
+      ['set <low>-<high> --dry-run', 'preview a change (add --persist to keep it)'],
+      ['emit kubernetes', 'configuration for fleet tools'],
+      ['--help', `all commands: ${commands.join(', ')}`],
+    ];
+    const width = Math.max(...steps.map(([c]) => c.length));
     out += `\nNext steps:\n`;
-    out += `  ${ctx.program} explain <port>          will my service's port collide with this range?\n`;
-    out += `  ${ctx.program} set <low>-<high> --dry-run   preview a change (add --persist to keep it)\n`;
-    out += `  ${ctx.program} emit kubernetes          config for fleet tools\n`;
-    out += `  ${ctx.program} --help                    all commands: ${commands.join(', ')}\n`;
+    for (const [cmd, why] of steps) out += `  ${ctx.program} ${cmd.padEnd(width)}  ${why}\n`;
     ctx.stdout.write(out);
     return 0;
   },

@@ -5,7 +5,8 @@
  *
  * Readings are cached for {@link AVOID_TTL_MS} so a burst of calls costs one kernel read; a range changed by an
  * administrator is seen within that time. When the live range cannot be read, core's documented default for the
- * OS is used instead and a `RANGE_NOT_READ` warning says so; never silently.
+ * OS is used instead and a `RANGE_NOT_READ` warning says so (in the result, and once per process through
+ * `process.emitWarning`); never silently.
  */
 import {
   type DefaultsSubject,
@@ -76,6 +77,20 @@ function fallbackRange(os: string, protocol: Protocol, release: string | undefin
   }
 }
 
+const warned = new Set<string>();
+
+/**
+ * Fallbacks are also reported once per process through `process.emitWarning`, so that plain `getFreePort()` callers
+ * (who never see `warnings`) learn that a default, not the live value, was avoided.
+ */
+function announce(warnings: readonly Diagnostic[]): void {
+  for (const w of warnings) {
+    if (warned.has(w.code)) continue;
+    warned.add(w.code);
+    process.emitWarning(w.message, { code: `EPHEMERAL_PORTS_${w.code}` });
+  }
+}
+
 async function readFresh(protocols: readonly Protocol[]): Promise<KernelAvoidFacts> {
   const warnings: Diagnostic[] = [];
   let backend: EphemeralPortsBackend | undefined;
@@ -137,5 +152,6 @@ async function readFresh(protocols: readonly Protocol[]): Promise<KernelAvoidFac
       // Kernels before 4.11 have no ip_unprivileged_port_start: 1024 is then the fixed boundary.
     }
   }
+  announce(warnings);
   return { ephemeral, reserved, reservedKind, privilegedBelow, warnings };
 }

@@ -27,7 +27,7 @@ export interface PortCheck {
  * // e.g. "forbidden", "tcp bind on 127.0.0.1:5173 failed with EACCES"
  * ```
  */
-export async function checkPort(port: number, options?: Omit<FreePortOptions, 'port' | 'hold'>): Promise<PortCheck> {
+export async function checkPort(port: number, options?: Omit<FreePortOptions, 'port' | 'hold' | 'reserve'>): Promise<PortCheck> {
   assertPort(port);
   const plan = await makePlan(normalizeOptions({ ...options, port }));
   const why = staticReason(plan, port);

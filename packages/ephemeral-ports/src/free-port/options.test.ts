@@ -24,6 +24,7 @@ describe('free-port options', () => {
     ['avoid.ephemeral not boolean', { avoid: { ephemeral: 'no' } }],
     ['avoid.ports with a bad range', { avoid: { ports: [{ low: 9, high: 1 }] } }],
     ['hold not boolean', { hold: 1 }],
+    ['reserve not boolean', { reserve: 'yes' }],
     ['leaseMs negative', { leaseMs: -1 }],
     ['order unknown', { order: 'sideways' }],
     ['seed not an integer', { seed: 0.5 }],

@@ -89,7 +89,12 @@ export interface FreePortOptions {
    * the short lease of `leaseMs`. Other processes' {@link getFreePort} never return a held port.
    */
   hold?: boolean;
-  /** How long a port not held stays locked against other callers, in ms. Default 15 000 (get-port: 15–30 s). */
+  /** get-port's name for `hold` (`reserve: true` locks the port for the life of the process). */
+  reserve?: boolean;
+  /**
+   * How long a port not held stays locked against other callers, in ms (the lease ends in the next 100 ms sweep
+   * after that). Default 15 000 (get-port locks in-process for 15–30 s).
+   */
   leaseMs?: number;
   /**
    * Addresses to bind when no `host` is given. `auto` (default): Linux binds `::` dual-stack, which the kernel
@@ -242,7 +247,7 @@ export function normalizeOptions(options: FreePortOptions | undefined): Normaliz
       ports: toPortSet(a.ports, 'avoid.ports'),
     },
     range: checkRange(o.range),
-    hold: checkBoolean(o.hold, 'hold') ?? false,
+    hold: (checkBoolean(o.hold, 'hold') ?? false) || (checkBoolean(o.reserve, 'reserve') ?? false),
     leaseMs,
     order,
     seed: o.seed,

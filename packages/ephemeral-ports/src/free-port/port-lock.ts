@@ -67,28 +67,25 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' ? code : 'UNKNOWN';
 }
 
+/** Nobody talks to a lock; a liveness check (file naming) only needs the connection to be accepted. */
+const hangUp = (socket: net.Socket): void => {
+  socket.destroy();
+};
+
 function listenOn(name: string): ListenResult | Promise<ListenResult> {
-  // Nobody talks to a lock; a liveness check (file naming) only needs the connection to be accepted.
-  const server = net.createServer((socket) => socket.destroy());
-  let failure: string | undefined;
-  server.on('error', (error) => {
-    failure = codeOf(error);
-  });
+  const server = net.createServer(hangUp);
   server.listen({ path: name, exclusive: true, backlog: 8 });
   if (server.listening) {
     server.unref();
     return { server };
   }
+  // The bind failed: Node emits the error on the next tick, so a listener attached now still receives it.
   return new Promise((resolve) => {
-    const settle = () => {
-      if (server.listening) {
-        server.unref();
-        resolve({ server });
-      } else resolve({ code: failure ?? 'UNKNOWN' });
-    };
-    if (failure !== undefined) return settle();
-    server.once('error', settle);
-    server.once('listening', settle);
+    server.once('error', (error) => resolve({ code: codeOf(error) }));
+    server.once('listening', () => {
+      server.unref();
+      resolve({ server });
+    });
   });
 }
 

@@ -7,9 +7,9 @@
  * no `::1` in this netns): that address is skipped, not failed. Every outcome is reported, so callers can tell why a
  * port was refused.
  *
- * Why this is fast: Node binds synchronously inside `listen()` for an IP-literal host (no DNS lookup), so a
- * successful bind is visible as `server.listening` right away and the fd is closed synchronously by `close()`.
- * Only a failed bind waits, for the error Node emits on the next tick. No probe ever waits for an event-loop turn.
+ * Why this is fast: without a host, Node binds synchronously inside `listen()` (with a host it first resolves it, a
+ * tick later even for IP literals), so a successful bind is visible as `server.listening` right away, and `close()`
+ * closes the fd synchronously. Failures settle on the next tick. No probe ever waits for an event-loop turn.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -25,7 +25,10 @@ export const ALL_ADDRESSES: readonly ProbeAddress[] = Object.freeze(['::', '0.0.
 export interface ProbeOutcome {
   protocol: Protocol;
   address: string;
-  /** `bound`: the address accepted the port; `taken`: EADDRINUSE/EACCES; `skipped`: address/family absent here. */
+  /**
+   * `bound`: accepted. `taken`: refused (EADDRINUSE, EACCES, or an unexpected error such as EMFILE).
+   * `skipped`: the address or family is absent here.
+   */
   result: 'bound' | 'taken' | 'skipped';
   code?: string;
 }
@@ -37,7 +40,6 @@ export interface ProbeReport {
 }
 
 const SKIP_CODES: ReadonlySet<string> = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT', 'EINVAL']);
-const TAKEN_CODES: ReadonlySet<string> = new Set(['EADDRINUSE', 'EACCES', 'EPERM']);
 
 type BindResult = { ok: true } | { ok: false; code: string };
 
@@ -181,9 +183,4 @@ const LINUX_PLAN: ProbePlan = Object.freeze({ addresses: Object.freeze(['::', '0
  */
 export function defaultProbePlan(platform: NodeJS.Platform = process.platform): ProbePlan {
   return platform === 'linux' ? LINUX_PLAN : ALL_ADDRESSES_PLAN;
-}
-
-/** True when the outcome is a refusal we recognise (in use or forbidden), as opposed to an unexpected error. */
-export function isRefusal(outcome: ProbeOutcome): boolean {
-  return outcome.result === 'taken' && TAKEN_CODES.has(outcome.code ?? '');
 }

@@ -8,26 +8,55 @@ import type { HeldLock } from './port-lock.js';
 /** Most leases kept at once per process; beyond it the oldest lease ends early (each lease costs one fd). */
 export const MAX_LEASES = 4096;
 
+/** Leases end in sweeps at most this far apart (one timer for all leases, not one per lease). */
+export const LEASE_SWEEP_MS = 100;
+
 interface Entry {
   lock: HeldLock;
   kind: 'hold' | 'lease';
-  timer?: NodeJS.Timeout;
+  /** Lease end, ms since the epoch. */
+  until?: number;
 }
 
 const entries = new Map<number, Entry>();
 let leases = 0;
+let sweeper: NodeJS.Timeout | undefined;
+let sweepAt = Infinity;
+
+/** Arms the single sweep timer for `until` (rounded up to the sweep granularity), unless one fires sooner. */
+function armSweep(until: number): void {
+  const at = Math.ceil(until / LEASE_SWEEP_MS) * LEASE_SWEEP_MS;
+  if (sweeper !== undefined && sweepAt <= at) return;
+  if (sweeper !== undefined) clearTimeout(sweeper);
+  sweepAt = at;
+  sweeper = setTimeout(sweep, Math.max(0, at - Date.now()));
+  sweeper.unref();
+}
+
+function sweep(): void {
+  sweeper = undefined;
+  sweepAt = Infinity;
+  const now = Date.now();
+  let next = Infinity;
+  for (const [port, entry] of entries) {
+    if (entry.until === undefined) continue;
+    if (entry.until <= now) release(port);
+    else next = Math.min(next, entry.until);
+  }
+  if (next !== Infinity) armSweep(next);
+}
 
 export function isOwned(port: number): boolean {
   return entries.has(port);
 }
 
-/** Records a lock taken by this process: held until released, or leased for `leaseMs`. */
+/** Records a lock taken by this process: held until released, or leased for `leaseMs` (ending in the next sweep). */
 export function own(lock: HeldLock, kind: 'hold' | 'lease', leaseMs: number): void {
   const entry: Entry = { lock, kind };
   if (kind === 'lease') {
     if (leases >= MAX_LEASES) endOldestLease();
-    entry.timer = setTimeout(() => release(lock.port), leaseMs);
-    entry.timer.unref();
+    entry.until = Date.now() + leaseMs;
+    armSweep(entry.until);
     leases++;
   }
   entries.set(lock.port, entry);
@@ -48,7 +77,6 @@ export function release(port: number): boolean {
   const entry = entries.get(port);
   if (!entry) return false;
   entries.delete(port);
-  if (entry.timer) clearTimeout(entry.timer);
   if (entry.kind === 'lease') leases--;
   entry.lock.release();
   return true;

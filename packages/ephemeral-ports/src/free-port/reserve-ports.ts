@@ -12,8 +12,8 @@ export interface PortReservation {
   release(): void;
 }
 
-/** Options of {@link reservePorts}: those of getFreePort without `hold` (a reservation always holds). */
-export type ReservePortsOptions = Omit<FreePortOptions, 'hold' | 'leaseMs'>;
+/** Options of {@link reservePorts}: those of getFreePort without `hold`/`reserve` (a reservation always holds). */
+export type ReservePortsOptions = Omit<FreePortOptions, 'hold' | 'reserve' | 'leaseMs'>;
 
 /**
  * Finds and holds `count` distinct free ports (same rules as getFreePort). They stay locked against every other

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+/**
+ * Packs every published package exactly as `npm publish` would, and prints (or returns) where the tarballs are.
+ *
+ *   node scripts/packaging/pack-all.mjs [--out <dir>] [--json]
+ *
+ * Packing runs each package's prepack (tsup + the addon's native/ copy and prebuild), which rewrites dist/,
+ * native/ and prebuilds/. Other processes (tests, the dev build) load those folders from the working tree, so
+ * the packs run in a staging copy of the repo's layout instead; its node_modules is a link to the real one.
+ * Packages without a prepack are built in the staging copy first, so a stale dist/ is never published.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// The npm CLI that belongs to this node (not whatever `npm` is first on PATH).
+export const NPM_CLI = resolveNpmCli();
+
+/** Publish order: core first, because everything else depends on it; the facade last. */
+export const PACKAGE_DIRS = ['core', 'linux', 'freebsd', 'darwin', 'aix', 'win32', 'ephemeral-ports'];
+
+// Generated or local-only content that must not leak into the staging copy (prepack/build recreate what ships).
+const SKIP = new Set(['node_modules', 'build', 'prebuilds', 'dist', 'native', 'docs']);
+
+function resolveNpmCli() {
+  for (const candidate of [
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+    '/usr/lib/node_modules/npm/bin/npm-cli.js',
+    '/usr/local/lib/node_modules/npm/bin/npm-cli.js',
+  ]) {
+    if (existsSync(candidate)) return realpathSync(candidate);
+  }
+  throw new Error(`npm-cli.js not found next to ${process.execPath}`);
+}
+
+async function npm(args, cwd, env = process.env) {
+  try {
+    const { stdout } = await run(process.execPath, [NPM_CLI, ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+  }
+}
+
+/** `npm pack --json` prints the prepack scripts' output first; the report is the last top-level array. */
+function lastJsonArray(stdout) {
+  const starts = [...stdout.matchAll(/^\[$/gm)];
+  if (!starts.length) throw new Error(`no JSON report in npm pack output:\n${stdout}`);
+  return JSON.parse(stdout.slice(starts.at(-1).index));
+}
+
+/** Copies what packing needs: the package sources, the shared C++, the Windows cross-build scripts. */
+function stageRepo(stage) {
+  for (const dir of PACKAGE_DIRS) {
+    const from = join(ROOT, 'packages', dir);
+    cpSync(from, join(stage, 'packages', dir), {
+      recursive: true,
+      filter: (src) => !(SKIP.has(basename(src)) && dirname(src) === from),
+    });
+  }
+  cpSync(join(ROOT, 'native'), join(stage, 'native'), { recursive: true });
+  cpSync(join(ROOT, 'scripts', 'windows'), join(stage, 'scripts', 'windows'), { recursive: true });
+  cpSync(join(ROOT, 'tsconfig.base.json'), join(stage, 'tsconfig.base.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'));
+}
+
+/**
+ * @param {string} out folder for the tarballs (created)
+ * @returns {Promise<Array<{ dir: string, name: string, version: string, tarball: string, size: number,
+ *   unpackedSize: number, entryCount: number, files: string[] }>>}
+ */
+export async function packAll(out) {
+  mkdirSync(out, { recursive: true });
+  const stage = mkdtempSync(join(tmpdir(), 'ephports-stage-'));
+  try {
+    stageRepo(stage);
+    const packed = [];
+    for (const dir of PACKAGE_DIRS) {
+      const cwd = join(stage, 'packages', dir);
+      const manifest = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
+      if (!manifest.scripts?.prepack && manifest.scripts?.build) await npm(['run', 'build', '--silent'], cwd);
+      const [report] = lastJsonArray(await npm(['pack', '--json', '--pack-destination', out], cwd));
+      packed.push({
+        dir,
+        name: report.name,
+        version: report.version,
+        tarball: join(out, report.filename),
+        size: report.size,
+        unpackedSize: report.unpackedSize,
+        entryCount: report.entryCount,
+        files: report.files.map((f) => f.path),
+      });
+    }
+    return packed;
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--out');
+  const out = at >= 0 ? resolve(args[at + 1]) : mkdtempSync(join(tmpdir(), 'ephports-packs-'));
+  const packed = await packAll(out);
+  if (args.includes('--json')) {
+    console.log(JSON.stringify(packed.map(({ files, ...rest }) => rest), null, 2));
+  } else {
+    for (const p of packed) {
+      console.log(`${p.name}@${p.version}  ${(p.size / 1024).toFixed(1)} kB packed, ${(p.unpackedSize / 1024).toFixed(1)} kB unpacked, ${p.entryCount} files  ${p.tarball}`);
+    }
+  }
+}
