@@ -10,7 +10,7 @@
  * Packages without a prepack are built in the staging copy first, so a stale dist/ is never published.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,21 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // The npm CLI that belongs to this node (not whatever `npm` is first on PATH).
 export const NPM_CLI = resolveNpmCli();
 
-/** Publish order: core first, because everything else depends on it; the facade last. */
-export const PACKAGE_DIRS = ['core', 'linux', 'freebsd', 'darwin', 'aix', 'win32', 'ephemeral-ports'];
+/**
+ * Every published package under packages/ (a package.json that is not private), in publish order: core first,
+ * because everything depends on it, the facade last, the OS packages between them in alphabetical order.
+ */
+export const PACKAGE_DIRS = listPackages();
+
+function listPackages() {
+  const rank = (dir) => (dir === 'core' ? 0 : dir === 'ephemeral-ports' ? 2 : 1);
+  return readdirSync(join(ROOT, 'packages'))
+    .filter((dir) => {
+      const manifest = join(ROOT, 'packages', dir, 'package.json');
+      return existsSync(manifest) && !JSON.parse(readFileSync(manifest, 'utf8')).private;
+    })
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
 
 // Generated or local-only content that must not leak into the staging copy (prepack/build recreate what ships).
 const SKIP = new Set(['node_modules', 'build', 'prebuilds', 'dist', 'native', 'docs']);

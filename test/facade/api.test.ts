@@ -255,6 +255,30 @@ describe('explainPort', () => {
     expect(reserved.verdict).toBe('ok');
   });
 
+  it('on Windows names the excluded range, who made it and the remedies (memory backend with win32 rules)', async () => {
+    const win = createMemoryBackend({ os: 'win32', range: { low: 49152, high: 65535 } });
+    const rows = [
+      { low: 50000, high: 50059, administered: true },
+      { low: 49700, high: 49799, administered: false },
+    ];
+    useBackend({
+      ...win,
+      getReserved: async () => ({
+        ports: PortSet.fromRanges(rows),
+        kind: 'excluded' as const,
+        source: 'netsh (double)',
+        details: { protocol: 'tcp', ranges: rows },
+      }),
+    });
+    const e = await explainPort(49750, { probe: false });
+    expect(e.verdict).toBe('blocked');
+    const finding = e.findings.find((f) => f.code === 'PORT_EXCLUDED')!;
+    expect(finding.evidence).toMatchObject({ range: { low: 49700, high: 49799 }, madeBy: 'system' });
+    expect((finding.evidence.remedies as string[]).join(' ')).toMatch(/winnat/i);
+    const admin = await explainPort(50001, { probe: false });
+    expect(admin.findings.find((f) => f.code === 'PORT_EXCLUDED')!.evidence).toMatchObject({ madeBy: 'administrator' });
+  });
+
   it('names the listening process from the census', async () => {
     useBackend(withListeners(createMemoryBackend({ os: 'linux' }), [8443]));
     const e = await explainPort(8443, { probe: false });

@@ -78,12 +78,11 @@ describe('backend loading', () => {
     );
   });
 
-  it('accepts createBackend or the OS-named factory, and refuses a module with neither', () => {
+  it('calls createBackend (named or on the default export) and refuses a module without it', () => {
     const linux = () => createMemoryBackend({ os: 'linux' });
     expect(loadBackend('linux', {}, () => ({ createBackend: linux })).os).toBe('linux');
-    expect(loadBackend('linux', {}, () => ({ createLinuxBackend: linux })).os).toBe('linux');
     expect(loadBackend('linux', {}, () => ({ default: { createBackend: linux } })).os).toBe('linux');
-    expect(() => loadBackend('linux', {}, () => ({ somethingElse: linux }))).toThrow(
+    expect(() => loadBackend('linux', {}, () => ({ createLinuxBackend: linux }))).toThrow(
       expect.objectContaining({ code: 'ERR_BACKEND_LOAD_FAILED', message: expect.stringContaining('createBackend()') }),
     );
   });

@@ -95,6 +95,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
 
     describe('tarballs', () => {
       it('one per package, each with dist (ESM, CJS, both .d.ts) and its README', () => {
+        expect(PACKAGE_DIRS).toEqual(expect.arrayContaining(['core', 'ephemeral-ports', 'linux', ...FOREIGN]));
         expect(packed.map((p) => p.dir)).toEqual([...PACKAGE_DIRS]);
         for (const p of packed) {
           expect(p.files, p.name).toEqual(

@@ -170,7 +170,7 @@ export interface WindowsDynamicPortRange {
 export function fromWindowsStartCount(value: WindowsDynamicPortRange): PortRange {
   const what = 'a Windows start/number of ports';
   const { start, count } = value ?? ({} as Partial<WindowsDynamicPortRange>);
-  if (!isPort(start)) throw parseError(what, value, `start is ${describe(start)}, not a port number`);
+  if (!isPort(start) || start === 0) throw parseError(what, value, `start is ${describe(start)}, not a port from 1 to 65535`);
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
     throw parseError(what, value, `number of ports is ${describe(count)}, not a positive integer`);
   }
@@ -184,6 +184,7 @@ export function fromWindowsStartCount(value: WindowsDynamicPortRange): PortRange
 /** Converts an inclusive range to start + count (`count = high - low + 1`). */
 export function toWindowsStartCount(range: PortRange): WindowsDynamicPortRange {
   const r = portRange(range.low, range.high);
+  if (r.low === 0) throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'a Windows range cannot start at port 0');
   return Object.freeze({ start: r.low, count: rangeSize(r) });
 }
 

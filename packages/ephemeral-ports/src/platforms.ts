@@ -3,8 +3,7 @@
  * truth for the facade's `optionalDependencies` and for each OS package's `"os"` field (test/facade keeps them
  * in step). Backends load lazily, on first use, and never fall through to another OS's implementation.
  *
- * A backend module exports `createBackend(): EphemeralPortsBackend` (CommonJS, or ESM with that named export);
- * the OS packages may instead name it after their OS (`createLinuxBackend`, see {@link FACTORY_NAMES}).
+ * A backend module exports `createBackend(): EphemeralPortsBackend` (CommonJS, or ESM with that named export).
  * `EPHEMERAL_PORTS_BACKEND=<module path or package name>` loads another module of that shape instead — tests use
  * it to inject core's memory backend or an OS double; ops can use it to debug a broken install.
  */
@@ -27,15 +26,6 @@ export const PLATFORM_PACKAGES: Readonly<Record<TargetOs, string>> = Object.free
   darwin: '@ephemeral-ports/darwin',
   aix: '@ephemeral-ports/aix',
   win32: '@ephemeral-ports/win32',
-});
-
-/** The OS-named factory each backend package may export instead of `createBackend`. */
-export const FACTORY_NAMES: Readonly<Record<TargetOs, string>> = Object.freeze({
-  linux: 'createLinuxBackend',
-  freebsd: 'createFreeBSDBackend',
-  darwin: 'createDarwinBackend',
-  aix: 'createAixBackend',
-  win32: 'createWin32Backend',
 });
 
 /** Environment variable naming a module to load instead of the platform's backend package. */
@@ -94,7 +84,7 @@ type Loader = (id: string) => unknown;
 export function loadBackend(
   platform: string = process.platform,
   env: NodeJS.ProcessEnv = process.env,
-  load: Loader = createRequire(import.meta.url),
+  load: Loader = defaultLoader(),
 ): EphemeralPortsBackend {
   const override = env[BACKEND_ENV];
   const id = override ? resolveOverride(override) : backendPackageFor(platform);
@@ -114,8 +104,7 @@ export function loadBackend(
       },
     );
   }
-  const names = ['createBackend', ...(!override && isSupportedPlatform(platform) ? [FACTORY_NAMES[platform]] : [])];
-  const create = names.map((n) => mod[n] ?? mod.default?.[n]).find((f) => typeof f === 'function');
+  const create = mod.createBackend ?? mod.default?.createBackend;
   if (typeof create !== 'function') {
     throw new EphemeralPortsError(ErrorCodes.BACKEND_LOAD_FAILED, `${id} does not export createBackend()`, {
       remedy: 'a backend module must export createBackend(): EphemeralPortsBackend',
@@ -130,6 +119,14 @@ export function loadBackend(
     );
   }
   return backend;
+}
+
+/**
+ * A `require` for this file. The CommonJS library build has `__filename` natively and no import.meta shim (the
+ * shim's URL work costs cold start); the ESM and CLI builds go through import.meta.url (shimmed in the CLI).
+ */
+function defaultLoader(): Loader {
+  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
 }
 
 function resolveOverride(value: string): string {

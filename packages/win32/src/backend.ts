@@ -31,9 +31,9 @@ import {
   assertValidPortList,
   assertValidRange,
   excludedPortSet,
-  explainPort,
+  explainExcludedPort,
   rangeEquals,
-  startCountFromRange,
+  toWindowsStartCount,
 } from '@ephemeral-ports/core';
 import { takeCensus } from './census.js';
 import { NETSH_SOURCE, type NetshStore, readDynamicRange, readNetshDynamicPort } from './dynamic-range.js';
@@ -89,7 +89,7 @@ const protocolOf = (options?: ScopeOptions): Protocol => {
 };
 
 const setDynamicPortArgs = (protocol: Protocol, range: PortRange, store: NetshStore): string[] => {
-  const { start, count } = startCountFromRange(range);
+  const { start, count } = toWindowsStartCount(range);
   return ['int', 'ipv4', 'set', 'dynamicport', protocol, `start=${start}`, `num=${count}`, `store=${store}`];
 };
 
@@ -250,7 +250,7 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
       } catch {
         dynamic = undefined; // the explanation stands without it; inDynamicRange is then left out
       }
-      return explainPort(port, dynamic ? { protocol, excluded, dynamic } : { protocol, excluded });
+      return explainExcludedPort(port, dynamic ? { protocol, excluded, dynamic } : { protocol, excluded });
     },
 
     async addExclusion(range: PortRange, o?: ScopeOptions): Promise<bigint> {

@@ -13,7 +13,7 @@ import {
   type Protocol,
   type RangeReading,
   parseDynamicPortOutput,
-  rangeFromStartCount,
+  fromWindowsStartCount,
 } from '@ephemeral-ports/core';
 import type { Win32NativeBinding } from './native.js';
 import { type NetshRunner, commandFailed } from './netsh.js';
@@ -97,7 +97,7 @@ export async function readDynamicRange(
     try {
       const instances = await native.queryDynamicPortRange(protocol);
       const first = instances[0]!; // the addon rejects with WBEM_E_NOT_FOUND when there is no instance
-      const range = rangeFromStartCount(first.start, first.count);
+      const range = fromWindowsStartCount(first);
       // All templates (Internet, Datacenter, ...) are documented to report the same global range; say so if not.
       const disagree = instances.filter((i) => i.start !== first.start || i.count !== first.count);
       return {

@@ -34,7 +34,7 @@ export interface PortExplanation {
   remedies: string[];
 }
 
-export function explainPort(port: number, input: ExplainPortInput): PortExplanation {
+export function explainExcludedPort(port: number, input: ExplainPortInput): PortExplanation {
   if (!isPort(port) || port === 0) {
     throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `port must be an integer from 1 to 65535`);
   }

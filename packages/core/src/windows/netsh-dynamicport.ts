@@ -10,9 +10,9 @@
  */
 import { EphemeralPortsError, ErrorCodes } from '../errors.js';
 import type { PortRange } from '../range.js';
-import { type StartCount, rangeFromStartCount } from './start-count.js';
+import { type WindowsDynamicPortRange, fromWindowsStartCount } from '../notation.js';
 
-export interface DynamicPortReading extends StartCount {
+export interface DynamicPortReading extends WindowsDynamicPortRange {
   /** The same range in core's inclusive form. */
   readonly range: PortRange;
 }
@@ -40,7 +40,7 @@ export function parseDynamicPortOutput(text: string): DynamicPortReading {
   }
   const [start, count] = values as [number, number];
   try {
-    return Object.freeze({ start, count, range: rangeFromStartCount(start, count) });
+    return Object.freeze({ start, count, range: fromWindowsStartCount({ start, count }) });
   } catch (cause) {
     throw parseError(`start ${start} with ${count} ports is not a valid range`, text, cause);
   }

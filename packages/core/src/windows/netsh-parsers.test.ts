@@ -4,7 +4,6 @@ import { EphemeralPortsError } from '../errors.js';
 import { parseDynamicPortOutput } from './netsh-dynamicport.js';
 import { excludedPortSet, parseExcludedPortRanges } from './netsh-excluded.js';
 import { DYNAMICPORT_SAMPLES, EXCLUDED_SAMPLES, withCrlf } from './netsh-samples.fixture.js';
-import { rangeFromStartCount, startCountFromRange } from './start-count.js';
 
 const expectParseError = (fn: () => unknown) => {
   let caught: unknown;
@@ -16,25 +15,6 @@ const expectParseError = (fn: () => unknown) => {
   expect(caught).toBeInstanceOf(EphemeralPortsError);
   expect((caught as EphemeralPortsError).code).toBe('ERR_PARSE');
 };
-
-describe('start + count ↔ inclusive range', () => {
-  it('converts both ways', () => {
-    expect(rangeFromStartCount(49152, 16384)).toEqual({ low: 49152, high: 65535 });
-    expect(startCountFromRange({ low: 1024, high: 65534 })).toEqual({ start: 1024, count: 64511 });
-  });
-  it('refuses ranges past 65535 or empty', () => {
-    expect(() => rangeFromStartCount(65000, 537)).toThrow(/not a range/);
-    expect(() => rangeFromStartCount(1000, 0)).toThrow(/not a range/);
-  });
-  it('round-trips every valid pair (fuzzed)', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 1, max: 65535 }), (start, n) => {
-        const count = Math.min(n, 65536 - start);
-        expect(startCountFromRange(rangeFromStartCount(start, count))).toEqual({ start, count });
-      }),
-    );
-  });
-});
 
 describe('parseDynamicPortOutput (recorded netsh outputs)', () => {
   for (const sample of DYNAMICPORT_SAMPLES) {

@@ -4,6 +4,8 @@
  * socket census when the backend has one (it names the sockets — and, when permitted, the processes — involved).
  */
 import {
+  type ExcludedPortRange,
+  explainExcludedPort,
   type EphemeralPortsBackend,
   EphemeralPortsError,
   ErrorCodes,
@@ -89,11 +91,22 @@ export async function explainPort(port: number, options: ExplainOptions = {}): P
   const inRange = rangeContains(reading.range, port);
   const listed = list?.ports.has(port) ?? false;
   if (list && listed && list.kind === 'excluded') {
+    // The Windows backend passes the netsh rows, which say who made the exclusion and lead to the remedies.
+    const rows = list.details?.ranges as ExcludedPortRange[] | undefined;
+    const why = Array.isArray(rows)
+      ? explainExcludedPort(port, { protocol, excluded: rows, dynamic: reading.range })
+      : undefined;
     findings.push({
       code: 'PORT_EXCLUDED',
       severity: 'error',
-      message: `${port} is in a Windows excluded port range (Hyper-V, WinNAT, Docker, WSL reserve these); bind() fails with EACCES`,
-      evidence: { excluded: list.ports.intersect({ low: port, high: port }).toJSON(), source: list.source },
+      message:
+        why?.summary ??
+        `${port} is in a Windows excluded port range (Hyper-V, WinNAT, Docker, WSL reserve these); bind() fails with EACCES`,
+      evidence: {
+        excluded: list.ports.intersect({ low: port, high: port }).toJSON(),
+        source: list.source,
+        ...(why ? { range: why.range, madeBy: why.madeBy, remedies: why.remedies } : {}),
+      },
     });
   } else if (listed) {
     findings.push(
