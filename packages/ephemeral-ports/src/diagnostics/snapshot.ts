@@ -3,7 +3,6 @@
  * judged against, all from the same backend and namespace. usage(), doctor(), the port map and the metrics all
  * start from here, so they never disagree about what they saw.
  */
-import { readFile } from 'node:fs/promises';
 import {
   type DoctorFacts,
   type EphemeralPortsBackend,
@@ -52,6 +51,8 @@ export function checkDiagnosticsOptions(options: unknown): DiagnosticsOptions {
 async function readTcpTwReuse(os: TargetOs, netns: string | undefined): Promise<number | undefined> {
   if (os !== 'linux' || netns !== undefined) return undefined;
   try {
+    // Imported here, not at the top: node:fs/promises costs milliseconds of cold start for every facade user.
+    const { readFile } = await import('node:fs/promises');
     const value = Number((await readFile('/proc/sys/net/ipv4/tcp_tw_reuse', 'utf8')).trim());
     return Number.isInteger(value) ? value : undefined;
   } catch {

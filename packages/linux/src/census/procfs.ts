@@ -4,7 +4,6 @@
  *
  * For another namespace it reads /proc/<pid>/net/*, which only works for `/proc/<pid>/ns/net` paths.
  */
-import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { EphemeralPortsError, ErrorCodes, type CensusOptions, type Protocol, type SocketEntry } from '@ephemeral-ports/core';
 import { formatIPv4, formatIPv6 } from './address.js';
@@ -71,6 +70,8 @@ export async function procfsCensus(options: CensusOptions): Promise<SocketEntry[
   const protocols = options.protocols ?? ['tcp', 'udp'];
   const families = options.families ?? [4, 6];
   const out: SocketEntry[] = [];
+  // Loaded on use: node:fs/promises at module load would cost every backend user cold-start time.
+  const { readFile } = await import('node:fs/promises');
   for (const protocol of protocols) {
     for (const family of families) {
       const path = `${dir}/${protocol}${family === 6 ? '6' : ''}`;
