@@ -1,9 +1,9 @@
 # The FreeBSD addon (sysctlbyname for net.inet.ip.portrange.*). Sources live in the repo's top-level native/bsd
 # (shared with the other BSD package) and native/common; `npm pack` copies them into ./native
-# (scripts/prepack.js) and scripts/native-root.js picks whichever layout is present.
+# (prepack: scripts/packaging/native-sources.js) and ./native is used when present (a tarball), else the repo's ../../native.
 {
   "variables": {
-    "native_root": "<!(node scripts/native-root.js)"
+    "native_root": "<!(node -p \"require('fs').existsSync('native') ? 'native' : '../../native'\")"
   },
   "targets": [
     {

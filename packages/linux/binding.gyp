@@ -1,8 +1,8 @@
 # The Linux addon. Sources live in the repo's top-level native/ (shared with the other OS packages); `npm pack`
-# copies them into ./native/ (scripts/prepack.js), and scripts/native-root.js picks whichever layout is present.
+# copies them into ./native/ (scripts/prepack.js), and ./native is used when present (a tarball), else the repo's ../../native.
 {
   "variables": {
-    "native_root": "<!(node scripts/native-root.js)"
+    "native_root": "<!(node -p \"require('fs').existsSync('native') ? 'native' : '../../native'\")"
   },
   "targets": [
     {

@@ -67,7 +67,7 @@ function lastJsonArray(stdout) {
   return JSON.parse(stdout.slice(starts.at(-1).index));
 }
 
-/** Copies what packing needs: the package sources, the shared C++, the Windows cross-build scripts. */
+/** Copies what packing needs: the package sources, the shared C++, the cross-build and native-copy scripts. */
 function stageRepo(stage) {
   for (const dir of PACKAGE_DIRS) {
     const from = join(ROOT, 'packages', dir);
@@ -77,7 +77,9 @@ function stageRepo(stage) {
     });
   }
   cpSync(join(ROOT, 'native'), join(stage, 'native'), { recursive: true });
-  cpSync(join(ROOT, 'scripts', 'windows'), join(stage, 'scripts', 'windows'), { recursive: true });
+  for (const dir of ['windows', 'packaging']) {
+    cpSync(join(ROOT, 'scripts', dir), join(stage, 'scripts', dir), { recursive: true });
+  }
   cpSync(join(ROOT, 'tsconfig.base.json'), join(stage, 'tsconfig.base.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'));
 }

@@ -114,6 +114,14 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
         expect(packed.find((p) => p.dir === 'ephemeral-ports')!.files).toContain('bin/ephemeral-ports.js');
       });
 
+      it('every addon package ships the C++ its binding.gyp builds from (native/ copied at prepack)', () => {
+        const expected: Record<string, string> = { freebsd: 'native/bsd/addon.cc', darwin: 'native/bsd/addon.cc', win32: 'native/win32/addon.cc' };
+        for (const [dir, source] of Object.entries(expected)) {
+          expect(packed.find((p) => p.dir === dir)!.files, dir).toEqual(expect.arrayContaining(['binding.gyp', source]));
+        }
+        expect(packed.find((p) => p.dir === 'win32')!.files.some((f) => /^prebuilds\/win32-x64\/.+\.node$/.test(f))).toBe(true);
+      });
+
       it('publint and attw find no error or warning in any tarball', async () => {
         const results = await checkTarballs(packed.map((p) => p.tarball));
         expect(results).toHaveLength(PACKAGE_DIRS.length);

@@ -15,7 +15,8 @@ if (process.platform !== 'linux') {
   process.exit(0);
 }
 
-const nativeRoot = path.resolve(pkg, execFileSync(process.execPath, [path.join(__dirname, 'native-root.js')], { encoding: 'utf8' }));
+// The same rule as binding.gyp: ./native when present (a tarball), else the repo's top-level native/.
+const nativeRoot = existsSync(path.join(pkg, 'native')) ? path.join(pkg, 'native') : path.resolve(pkg, '..', '..', 'native');
 const sources = [path.join(pkg, 'binding.gyp')];
 for (const dir of ['common', 'linux']) {
   for (const name of readdirSync(path.join(nativeRoot, dir))) sources.push(path.join(nativeRoot, dir, name));

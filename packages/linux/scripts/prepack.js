@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm pack`/`npm publish`: npm packs only files inside the package folder, but the C++ lives in the repo's
-// top-level native/. Copy it into ./native (binding.gyp finds it there via native-root.js), then build the
+// top-level native/. Copy it into ./native (binding.gyp uses it when present), then build the
 // linux-x64 prebuild that ships in the tarball. The prebuild is compiled in a staging copy that has only the
 // tarball's layout, which proves that layout builds and leaves this folder's build/ (used by running tests)
 // alone. postpack removes the native/ copy.
@@ -11,20 +11,15 @@ const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { buildEnv } = require('./node-headers.js');
 
-const pkg = path.resolve(__dirname, '..');
-const repoNative = path.resolve(pkg, '..', '..', 'native');
-const copy = path.join(pkg, 'native');
+const { copyNativeSources } = require('../../../scripts/packaging/native-sources.js');
 
-rmSync(copy, { recursive: true, force: true });
-for (const dir of ['common', 'linux']) {
-  cpSync(path.join(repoNative, dir), path.join(copy, dir), { recursive: true });
-}
+const pkg = path.resolve(__dirname, '..');
+const copy = copyNativeSources(pkg, ['common', 'linux']);
 
 const stage = mkdtemp();
 try {
   cpSync(copy, path.join(stage, 'native'), { recursive: true });
   cpSync(path.join(pkg, 'binding.gyp'), path.join(stage, 'binding.gyp'));
-  cpSync(path.join(__dirname, 'native-root.js'), path.join(stage, 'scripts', 'native-root.js'));
   const manifest = require(path.join(pkg, 'package.json'));
   writeFileSync(path.join(stage, 'package.json'), JSON.stringify({ name: manifest.name, version: manifest.version }));
   // binding.gyp asks node for require('node-addon-api').targets; let the staging copy resolve it.
