@@ -7,6 +7,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   sourcemap: false,
-  // native.ts finds the package root from import.meta.url, which the CJS build must shim.
+  // index.ts finds the package root from import.meta.url, which the CJS build must shim.
   shims: true,
 });

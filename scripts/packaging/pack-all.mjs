@@ -69,7 +69,8 @@ function lastJsonArray(stdout) {
 
 /** Copies what packing needs: the package sources, the shared C++, the cross-build and native-copy scripts. */
 function stageRepo(stage) {
-  for (const dir of PACKAGE_DIRS) {
+  // bsd-runtime is private (never packed) but freebsd and darwin bundle its sources.
+  for (const dir of [...PACKAGE_DIRS, 'bsd-runtime']) {
     const from = join(ROOT, 'packages', dir);
     cpSync(from, join(stage, 'packages', dir), {
       recursive: true,
