@@ -146,6 +146,10 @@ describe('aix backend (emulated: no double)', () => {
     await expect(backend.getRange()).rejects.toMatchObject({ code: 'ENOENT', syscall: 'spawn', path: '/nonexistent/no' });
   });
 
+  it('refuses a relative path for the no command (no PATH lookup)', () => {
+    expect(() => createAixBackend({ noPath: 'no' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+
   it('refuses netns and reserved ports with coded errors', async () => {
     const { backend } = setup();
     await expect(backend.getRange({ netns: '/proc/1/ns/net' })).rejects.toMatchObject({

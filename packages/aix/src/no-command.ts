@@ -5,6 +5,7 @@
  */
 import { type ExecFileException, execFile } from 'node:child_process';
 import { constants } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { EphemeralPortsError, ErrorCodes } from '@ephemeral-ports/core';
 
 export const DEFAULT_NO_PATH = '/usr/sbin/no';
@@ -17,6 +18,10 @@ export interface NoRunner {
 const PERMISSION = /permission|not authori[sz]ed|must be root|privilege/i;
 
 export function createNoRunner(path = DEFAULT_NO_PATH, timeoutMs = 15_000): NoRunner {
+  // An absolute path only: a bare name would be looked up on PATH, which an attacker may control.
+  if (!isAbsolute(path)) {
+    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `the no command must be an absolute path, got ${path}`);
+  }
   return {
     path,
     run(args) {
