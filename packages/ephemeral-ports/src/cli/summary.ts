@@ -29,7 +29,7 @@ Exit codes: 0 ok, 1 OS error, 2 usage error (nothing changed), 3 unsafe change r
 
 Examples:
   npx ephemeral-ports
-  ephemeral-ports set 20000-60999 --dry-run
+  ephemeral-ports set 49152-65535 --dry-run
   ephemeral-ports explain 8080 5432
 `,
   async run(argv, ctx) {

@@ -32,7 +32,7 @@ Exit codes: 0 done (or dry run), 2 invalid range/usage (nothing changed), 3 refu
 
 Examples:
   ephemeral-ports set 49152 65535 --dry-run
-  sudo ephemeral-ports set 20000-60999 --persist
+  sudo ephemeral-ports set 20000-60999 --persist --node-port-range none   # a host without Kubernetes
   sudo ephemeral-ports set 10000 65535 --node-port-range none --force
   ephemeral-ports set 40000 50001 --netns /proc/1234/ns/net --json
 `,
