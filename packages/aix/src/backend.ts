@@ -23,6 +23,7 @@ import {
   formatRange,
   parseNoX,
   rangeEquals,
+  scopeProtocol,
   validateRange,
 } from '@ephemeral-ports/core';
 import { type NoRunner, createNoRunner } from './no-command.js';
@@ -48,16 +49,7 @@ const NEXTBOOT = '/etc/tunables/nextboot';
 export function createAixBackend(options: AixBackendOptions = {}): AixBackend {
   const no: NoRunner = createNoRunner(options.noPath, options.timeoutMs);
 
-  const protocolOf = (o?: ScopeOptions): Protocol => {
-    if (o?.netns !== undefined) {
-      throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, 'AIX has no network namespaces (netns)');
-    }
-    const protocol = o?.protocol ?? 'tcp';
-    if (protocol !== 'tcp' && protocol !== 'udp') {
-      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `protocol must be tcp or udp, got ${String(protocol)}`);
-    }
-    return protocol;
-  };
+  const protocolOf = (o?: ScopeOptions): Protocol => scopeProtocol(o, 'AIX');
 
   async function readPair(protocol: Protocol): Promise<PairState> {
     const names = AIX_EPHEMERAL_TUNABLES[protocol];

@@ -10,8 +10,8 @@
  * - OS errors are `EphemeralPortsError`s with `code` = errno name, `errno`, `syscall`, `path` and a `remedy`.
  * - `source` always says how a value was obtained; a backend never returns a guess.
  */
-import type { Diagnostic } from './errors.js';
-import type { PortRange, PortSet } from './range.js';
+import { type Diagnostic, EphemeralPortsError, ErrorCodes } from './errors.js';
+import { type PortRange, type PortSet, describe } from './range.js';
 import type { CensusOptions, SocketCensus } from './sockets.js';
 
 /** The platforms that have a backend; the values are `process.platform` names. */
@@ -126,4 +126,19 @@ export interface EphemeralPortsBackend {
   getPersisted(options?: PersistOptions): Promise<PersistedReading>;
   /** Socket census; present when `info().supportsCensus`. */
   census?(options?: CensusOptions): Promise<SocketCensus>;
+}
+
+/**
+ * The checked protocol of a backend call (default `tcp`). `withoutNetns` names an OS that has no network
+ * namespaces: a `netns` option is then refused with `ERR_UNSUPPORTED_OPERATION` rather than silently ignored.
+ */
+export function scopeProtocol(options: ScopeOptions | undefined, withoutNetns?: string): Protocol {
+  if (withoutNetns !== undefined && options?.netns !== undefined) {
+    throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, `${withoutNetns} has no network namespaces (netns)`);
+  }
+  const protocol = options?.protocol ?? 'tcp';
+  if (protocol !== 'tcp' && protocol !== 'udp') {
+    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `protocol must be tcp or udp, got ${describe(protocol)}`);
+  }
+  return protocol;
 }

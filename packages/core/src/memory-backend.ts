@@ -17,6 +17,7 @@ import type {
   ScopeOptions,
   TargetOs,
 } from './backend.js';
+import { scopeProtocol } from './backend.js';
 import { EphemeralPortsError, ErrorCodes } from './errors.js';
 import { type PortRange, PortSet, rangeEquals } from './range.js';
 import { assertValidPortList, assertValidRange, validateRange } from './validate.js';
@@ -47,13 +48,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Ephemer
   const constraints: KernelConstraints = { ...options.constraints };
 
   const key = (o?: ScopeOptions): Protocol => {
-    if (o?.netns !== undefined) {
-      throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, 'the memory backend has no network namespaces');
-    }
-    const protocol = o?.protocol ?? 'tcp';
-    if (protocol !== 'tcp' && protocol !== 'udp') {
-      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `protocol must be tcp or udp, got ${String(protocol)}`);
-    }
+    const protocol = scopeProtocol(o, 'the memory backend');
     return separate ? protocol : 'tcp';
   };
   const requireReserved = () => {

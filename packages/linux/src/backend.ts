@@ -23,6 +23,7 @@ import {
   assertValidRange,
   describe,
   rangeEquals,
+  scopeProtocol,
   validateRange,
 } from '@ephemeral-ports/core';
 import {
@@ -107,10 +108,7 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
   const { netns: defaultNetns, fallbackReason, census } = parts;
 
   const scope = (o: ScopeOptions = {}): Scope => {
-    const protocol = o.protocol ?? 'tcp';
-    if (protocol !== 'tcp' && protocol !== 'udp') {
-      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `protocol must be tcp or udp, got ${describe(protocol)}`);
-    }
+    const protocol = scopeProtocol(o);
     return { protocol, netns: o.netns === undefined ? defaultNetns : checkNetns(o.netns) };
   };
   const details = (s: Scope) => (s.netns === undefined ? {} : { details: { netns: s.netns } });

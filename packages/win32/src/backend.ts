@@ -33,6 +33,7 @@ import {
   excludedPortSet,
   explainExcludedPort,
   rangeEquals,
+  scopeProtocol,
   toWindowsStartCount,
 } from '@ephemeral-ports/core';
 import { takeCensus } from './census.js';
@@ -77,16 +78,7 @@ export interface Win32Backend extends EphemeralPortsBackend {
   removeExclusion(range: PortRange, options?: ScopeOptions): Promise<void>;
 }
 
-const protocolOf = (options?: ScopeOptions): Protocol => {
-  if (options?.netns !== undefined) {
-    throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, 'Windows has no network namespaces (netns)');
-  }
-  const protocol = options?.protocol ?? 'tcp';
-  if (protocol !== 'tcp' && protocol !== 'udp') {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `protocol must be tcp or udp, got ${String(protocol)}`);
-  }
-  return protocol;
-};
+const protocolOf = (options?: ScopeOptions): Protocol => scopeProtocol(options, 'Windows');
 
 const setDynamicPortArgs = (protocol: Protocol, range: PortRange, store: NetshStore): string[] => {
   const { start, count } = toWindowsStartCount(range);

@@ -14,6 +14,7 @@ import type {
   RangeReading,
   ScopeOptions,
 } from '../backend.js';
+import { scopeProtocol } from '../backend.js';
 import { EphemeralPortsError, ErrorCodes } from '../errors.js';
 import { type PortRange, isPort } from '../range.js';
 import { unifiedDiff } from '../text-diff.js';
@@ -54,17 +55,7 @@ export const BSD_PERSIST_FILE: Readonly<Record<BsdOs, string>> = Object.freeze({
 const PAIR = { first: BSD_OIDS.first, last: BSD_OIDS.last };
 
 function checkScope(os: BsdOs, o?: ScopeOptions): Protocol {
-  if (o?.netns !== undefined) {
-    throw new EphemeralPortsError(
-      ErrorCodes.UNSUPPORTED_OPERATION,
-      `${BSD_OS_LABEL[os]} has no network namespaces${os === 'freebsd' ? ' (VNET jails have their own values)' : ''}`,
-    );
-  }
-  const protocol = o?.protocol ?? 'tcp';
-  if (protocol !== 'tcp' && protocol !== 'udp') {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `protocol must be tcp or udp, got ${String(protocol)}`);
-  }
-  return protocol;
+  return scopeProtocol(o, BSD_OS_LABEL[os]);
 }
 
 function toDetails(r: BsdPortRanges): Record<string, unknown> {
