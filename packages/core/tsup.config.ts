@@ -1,10 +1,13 @@
 import { defineConfig } from 'tsup';
+import { lazyUnitEntries } from '../../scripts/bundle/lazy-entry.mjs';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  target: 'node20',
-  sourcemap: false,
-});
+// package.json "build" empties dist/, runs these builds, then writes dist/index.js (scripts/bundle/lazy-entry.mjs).
+const common = { target: 'node20', sourcemap: false, clean: false } as const;
+
+export default defineConfig([
+  // ESM: one file. Types for both formats come from here (index.d.mts) and the dts-only build below (index.d.ts).
+  { ...common, entry: ['src/index.ts'], format: ['esm'], dts: true },
+  { ...common, entry: ['src/index.ts'], format: ['cjs'], dts: { only: true } },
+  // CommonJS: one unit per module that index.ts re-exports, shared code in chunks; the lazy index loads them.
+  { ...common, entry: lazyUnitEntries(), format: ['cjs'], splitting: true, dts: false },
+]);

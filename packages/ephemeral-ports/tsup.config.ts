@@ -1,24 +1,27 @@
 import { defineConfig } from 'tsup';
+import { lazyUnitEntries } from '../../scripts/bundle/lazy-entry.mjs';
 
-// Three builds write into dist/ (package.json "build" empties it first). Core and the OS backends stay external.
+// Four builds write into dist/; package.json "build" empties it first, and then writes dist/index.js, the lazy
+// CommonJS entry (scripts/bundle/lazy-entry.mjs). Core and the OS backends stay external.
 const common = { target: 'node20', shims: true, sourcemap: false, clean: false } as const;
 
 export default defineConfig([
   // The library, ESM: split so that lazily imported parts (free-port) sit in their own files until used.
   { ...common, entry: { index: 'src/index.ts' }, format: ['esm'], splitting: true, dts: true },
-  // The library, CJS: one file; esbuild wraps lazily imported modules in on-demand initializers. (tsup's split
-  // CJS would turn `export *` from core plus our own `explainPort` into a getter clash.)
-  // No shims here: platforms.ts uses __filename in CommonJS, and the import.meta shim's URL work costs cold start.
+  { ...common, entry: { index: 'src/index.ts' }, format: ['cjs'], dts: { only: true } },
+  // The library, CommonJS: one unit per module that index.ts re-exports, loaded by the lazy entry on first use.
+  // No shims: platforms.ts uses __filename in CommonJS, and the import.meta shim's URL work costs cold start.
   {
     ...common,
-    entry: { index: 'src/index.ts' },
+    entry: lazyUnitEntries(),
     format: ['cjs'],
-    splitting: false,
-    dts: true,
+    splitting: true,
+    dts: false,
     shims: false,
-    // The import.meta branch in platforms.ts is dead in CommonJS (it is taken only when __filename is missing).
+    // The import.meta branch in platforms.ts is dead in CommonJS (taken only when __filename is missing), and
+    // split CommonJS would keep it verbatim, which does not parse.
     esbuildOptions(options) {
-      options.logOverride = { 'empty-import-meta': 'silent' };
+      options.define = { ...options.define, 'import.meta.url': 'undefined' };
     },
   },
   // The CLI: CommonJS for bin/ephemeral-ports.js, one chunk per command so a run loads only its own.

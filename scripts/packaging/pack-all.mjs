@@ -67,7 +67,7 @@ function lastJsonArray(stdout) {
   return JSON.parse(stdout.slice(starts.at(-1).index));
 }
 
-/** Copies what packing needs: the package sources, the shared C++, the cross-build and native-copy scripts. */
+/** Copies what packing needs: the package sources, the shared C++, the bundle, cross-build and native-copy scripts. */
 function stageRepo(stage) {
   // bsd-runtime is private (never packed) but freebsd and darwin bundle its sources.
   for (const dir of [...PACKAGE_DIRS, 'bsd-runtime']) {
@@ -78,7 +78,7 @@ function stageRepo(stage) {
     });
   }
   cpSync(join(ROOT, 'native'), join(stage, 'native'), { recursive: true });
-  for (const dir of ['windows', 'packaging']) {
+  for (const dir of ['bundle', 'windows', 'packaging']) {
     cpSync(join(ROOT, 'scripts', dir), join(stage, 'scripts', dir), { recursive: true });
   }
   cpSync(join(ROOT, 'tsconfig.base.json'), join(stage, 'tsconfig.base.json'));

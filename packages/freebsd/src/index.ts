@@ -6,11 +6,13 @@
  * that tsup bundles it (code and types) into each package; it is never published on its own.
  */
 import { fileURLToPath } from 'node:url';
-import type { EphemeralPortsBackend } from '@ephemeral-ports/core';
+import type { BsdSysctlAddon as CoreBsdSysctlAddon, EphemeralPortsBackend } from '@ephemeral-ports/core';
 import { type BsdPackageOptions, createBsdPackageBackend } from '../../bsd-runtime/src/index.js';
 
 export { type AddonLoadResult, FORCE_JS_ENV, isBsdSysctlAddon } from '../../bsd-runtime/src/index.js';
-export type { BsdSysctlAddon } from '@ephemeral-ports/core';
+// An alias, not `export type { … } from`: the bundled .d.ts would drop the `type` and then claim a value export
+// that Node's CommonJS lexer cannot find for ESM importers (attw NamedExports).
+export type BsdSysctlAddon = CoreBsdSysctlAddon;
 
 /** Options; defaults: sysctl(8) at `/sbin/sysctl`, persistence in /etc/sysctl.conf. */
 export type FreeBSDBackendOptions = BsdPackageOptions;

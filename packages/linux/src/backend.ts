@@ -34,7 +34,6 @@ import {
   parseReservedText,
   parseUnprivilegedStartText,
 } from './knobs.js';
-import { createBackendCensus } from './census/index.js';
 import { loadNativeBinding } from './native.js';
 import { persistRangeToFile, readPersistedRange, refusePersistNetns } from './persist.js';
 import { type ProcfsIo, createJsIo, createNativeIo } from './procfs-io.js';
@@ -88,7 +87,13 @@ function checkNetns(value: unknown): string | undefined {
 export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBackend {
   const netns = checkNetns(options.netns);
   const { io, fallbackReason } = selectIo(options.implementation ?? 'auto');
-  const census = createBackendCensus(options.implementation ?? 'auto', netns);
+  const implementation = options.implementation ?? 'auto';
+  // The census code loads on its first use: most programs never take one (cold start, bench/suites/cold-start.ts).
+  let loaded: CensusFunction | undefined;
+  const census: CensusFunction = async (o) => {
+    loaded ??= (await import('./census/backend-census.js')).createBackendCensus(implementation, netns);
+    return loaded(o);
+  };
   return createProcfsBackend(io, { netns, fallbackReason, census });
 }
 

@@ -1,9 +1,14 @@
 /**
- * The addon's typed surface and its loader. The addon is found with node-gyp-build (a prebuild in
- * `prebuilds/linux-x64/`, else `build/Release`); when none loads, the backend uses the JS procfs fallback and
- * says why in `info().fallbackReason`. `EPHEMERAL_PORTS_FORCE_JS=1` forces the fallback (tests, debugging).
+ * The addon's typed surface and its loader. The addon is `build/Release` (built from source) or the prebuild
+ * in `prebuilds/<platform>-<arch>/`, tried in that order (node-gyp-build's order) by their known paths; only
+ * when neither exists does node-gyp-build search (other libc or arch tags). Loading node-gyp-build and letting it
+ * list directories costs a few ms of every cold start (bench/suites/cold-start.ts), the direct path almost none.
+ * When no addon loads, the backend uses the JS procfs fallback and says why in `info().fallbackReason`.
+ * `EPHEMERAL_PORTS_FORCE_JS=1` forces the fallback (tests, debugging).
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KnobName } from './knobs.js';
 
@@ -26,6 +31,12 @@ export const FORCE_JS_ENV = 'EPHEMERAL_PORTS_FORCE_JS';
 /** Both `src/` and `dist/` sit directly under the package root, where binding.gyp and prebuilds/ are. */
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** Where `node-gyp build` and prebuildify (`--napi --tag-libc`, package name in the file) put the addon. */
+export const ADDON_PATHS: readonly string[] = [
+  join(PACKAGE_ROOT, 'build', 'Release', 'ephemeral_ports_linux.node'),
+  join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, '@ephemeral-ports+linux.glibc.node'),
+];
+
 type NodeGypBuild = (dir: string) => unknown;
 
 let cached: NativeLoadResult | undefined;
@@ -46,8 +57,9 @@ export function loadNativeBinding(): NativeLoadResult {
   if (process.env[FORCE_JS_ENV] === '1') return { fallbackReason: `${FORCE_JS_ENV}=1 is set` };
   if (cached) return cached;
   try {
-    const load = createRequire(import.meta.url)('node-gyp-build') as NodeGypBuild;
-    const binding = load(PACKAGE_ROOT);
+    const require = createRequire(import.meta.url);
+    const known = ADDON_PATHS.find((path) => existsSync(path));
+    const binding = known ? require(known) : (require('node-gyp-build') as NodeGypBuild)(PACKAGE_ROOT);
     cached = isBinding(binding)
       ? { binding }
       : { fallbackReason: `the addon in ${PACKAGE_ROOT} lacks the expected functions` };

@@ -1,0 +1,137 @@
+/**
+ * The built CommonJS entries of core and the facade are lazy (scripts/bundle/lazy-entry.mjs, issue 4 cold start):
+ * they export exactly the ESM build's names, every name resolves to the one shared value, ESM `import { name }`
+ * still works through Node's CommonJS lexer, and a require() loads only what the program then touches.
+ * Runs against dist/ (npm test builds first), in fresh Node processes so that require.cache starts empty.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { assignNames, renderEntry } from '../../scripts/bundle/lazy-entry.mjs';
+import { ROOT_DIR } from '../helpers/netns.js';
+
+const PACKAGES = { core: '@ephemeral-ports/core', 'ephemeral-ports': 'ephemeral-ports' } as const;
+
+function node(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: ROOT_DIR, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+}
+const json = <T>(script: string, type: 'commonjs' | 'module' = 'commonjs'): T =>
+  JSON.parse(node(type === 'module' ? ['--input-type=module', '-e', script] : ['-e', script])) as T;
+
+/** Files under packages/ that this process has loaded, relative to packages/. */
+const LOADED = `Object.keys(require.cache).filter((f) => f.includes('/packages/')).map((f) => f.slice(f.indexOf('/packages/') + 10))`;
+
+describe.each(Object.entries(PACKAGES))('lazy CommonJS entry of %s', (dir, name) => {
+  it('exports exactly the names of the ESM build, each defined', () => {
+    const esm = json<string[]>(
+      `const ns = await import(${JSON.stringify(join(ROOT_DIR, 'packages', dir, 'dist/index.mjs'))});` +
+        `console.log(JSON.stringify(Object.keys(ns).filter((k) => k !== 'default' && k !== '__esModule').sort()))`,
+      'module',
+    );
+    const cjs = json<{ names: string[]; undefinedNames: string[] }>(
+      `const m = require(${JSON.stringify(name)}); const names = Object.keys(m).sort();` +
+        `console.log(JSON.stringify({ names, undefinedNames: names.filter((k) => m[k] === undefined) }))`,
+    );
+    expect(esm.length).toBeGreaterThan(20);
+    expect(cjs.names).toEqual(esm);
+    expect(cjs.undefinedNames).toEqual([]);
+  });
+
+  it('gives ESM importers every name as a named export (cjs-module-lexer reads the annotation)', () => {
+    const out = json<{ named: string[]; all: string[] }>(
+      `import * as ns from ${JSON.stringify(name)}; import { createRequire } from 'node:module';` +
+        `const all = Object.keys(createRequire(process.cwd() + '/')(${JSON.stringify(name)})).sort();` +
+        `console.log(JSON.stringify({ named: Object.keys(ns).filter((k) => k !== 'default' && k !== '__esModule').sort(), all }))`,
+      'module',
+    );
+    expect(out.named).toEqual(out.all);
+  });
+
+  it('loads nothing but the entry file on require()', () => {
+    expect(json<string[]>(`require(${JSON.stringify(name)}); console.log(JSON.stringify(${LOADED}))`)).toEqual([
+      `${dir}/dist/index.js`,
+    ]);
+  });
+});
+
+describe('what a program loads (facade)', () => {
+  it.runIf(process.platform === 'linux')(
+    'getEphemeralRange() loads the Linux backend and its addon, never free-port, diagnostics, explain or the census (Linux only)',
+    () => {
+      const loaded = json<string[]>(
+        `require('ephemeral-ports').getEphemeralRange().then(() => console.log(JSON.stringify(${LOADED})))`,
+      );
+      expect(loaded).toContain('linux/dist/index.js');
+      expect(loaded.some((f) => f.endsWith('.node'))).toBe(true);
+      expect(loaded.filter((f) => /free-port|diagnostics|explain|census|set-range|emit/.test(f))).toEqual([]);
+    },
+  );
+
+  it('every unit shares one copy of core: errors thrown anywhere are instances of the exported class', () => {
+    const out = json<{ same: boolean; instance: boolean; code: string }>(`
+      const ep = require('ephemeral-ports');
+      const core = require('@ephemeral-ports/core');
+      const backend = core.createMemoryBackend({ os: 'linux' });
+      ep.useBackend(backend);
+      ep.setEphemeralRange({ low: 5, high: 1 }).catch((error) => console.log(JSON.stringify({
+        same: ep.EphemeralPortsError === core.EphemeralPortsError && ep.PortSet === core.PortSet,
+        instance: error instanceof ep.EphemeralPortsError,
+        code: error.code,
+      })));`);
+    expect(out).toEqual({ same: true, instance: true, code: 'ERR_INVALID_RANGE' });
+  });
+});
+
+describe('the generator refuses an ambiguous or incomplete entry', () => {
+  const root = mkdtempSync(join(tmpdir(), 'lazy-entry-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  function fakePackage(files: Record<string, string>): string {
+    const dir = mkdtempSync(join(root, 'pkg-'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+  const index = "export * from './a.js';\nexport { y } from './b.js';\nexport type { T } from './types.js';\n";
+
+  it('maps each name to its unit and renders an entry that loads it on first access', async () => {
+    const dir = fakePackage({
+      'src/index.ts': index,
+      'dist/index.mjs': 'export const x = 1, y = 2;',
+      'dist/a.js': 'exports.x = 1;',
+      'dist/b.js': 'exports.y = 2; exports.internal = 3;',
+    });
+    const owners = await assignNames(dir);
+    expect([...owners]).toEqual([
+      ['./a.js', ['x']],
+      ['./b.js', ['y']],
+    ]);
+    writeFileSync(join(dir, 'dist/index.js'), renderEntry(owners));
+    writeFileSync(join(dir, 'dist/b.js'), 'globalThis.loadedB = true; exports.y = 2;');
+    const out = json<{ before: boolean; y: number; after: boolean; keys: string[] }>(`
+      const m = require(${JSON.stringify(join(dir, 'dist/index.js'))});
+      const before = globalThis.loadedB === true;
+      const y = m.y;
+      console.log(JSON.stringify({ before, y, after: globalThis.loadedB === true, keys: Object.keys(m) }));`);
+    expect(out).toEqual({ before: false, y: 2, after: true, keys: ['x', 'y'] });
+  });
+
+  it('fails when two local units export different values under one name', async () => {
+    const dir = fakePackage({
+      'src/index.ts': "export * from './a.js';\nexport * from './b.js';\n",
+      'dist/index.mjs': 'export const x = 1;',
+      'dist/a.js': 'exports.x = 1;',
+      'dist/b.js': 'exports.x = 2;',
+    });
+    await expect(assignNames(dir)).rejects.toThrow('x is exported with different values by ./a.js and ./b.js');
+  });
+
+  it('fails when a public name has no unit', async () => {
+    const dir = fakePackage({ 'src/index.ts': index, 'dist/index.mjs': 'export const x = 1, z = 3;', 'dist/a.js': 'exports.x = 1;', 'dist/b.js': 'exports.y = 2;' });
+    await expect(assignNames(dir)).rejects.toThrow('no unit of src/index.ts exports z');
+  });
+});
