@@ -5,7 +5,9 @@
  * EPHEMERAL_PORTS_BENCH_SET_CHILD=1), and through the netns option (setns thread) from here.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLinuxBackend, loadNativeBinding } from '@ephemeral-ports/linux';
 import { NETNS_UNAVAILABLE, NSENTER, ROOT_DIR, createNetns } from '../../test/helpers/netns.js';
@@ -15,7 +17,24 @@ import type { BenchRow, BenchSuite } from '../types.js';
 const RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
 const SYSCTL = '/usr/sbin/sysctl';
 const CHILD_ENV = 'EPHEMERAL_PORTS_BENCH_SET_CHILD';
+const CC = '/usr/bin/cc';
 const us = (ns: number) => ns / 1000;
+
+/**
+ * The machine's floor in plain C (bench/native/pread-floor.c): one pread of the same file on a cached fd, and a
+ * bare syscall. Null without a C compiler (then the suite says so on stderr and leaves the rows out).
+ */
+function cFloor(): { preadNs: number; syscallNs: number } | null {
+  if (!existsSync(CC)) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'pread-floor-'));
+  try {
+    const exe = join(dir, 'pread-floor');
+    execFileSync(CC, ['-O2', '-o', exe, join(ROOT_DIR, 'bench/native/pread-floor.c')]);
+    return JSON.parse(execFileSync(exe, { encoding: 'utf8' })) as { preadNs: number; syscallNs: number };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const A = { low: 40000, high: 50001 };
 const B = { low: 40002, high: 50003 };
 
@@ -47,6 +66,8 @@ async function run(): Promise<BenchRow[]> {
   const readFile = us((await measure(() => readFileSync(RANGE_FILE, 'latin1'), { batch: 200, iterations: 40 })).medianNs);
   // The floor for anything that enters the kernel: process.ppid makes one getppid() syscall per access.
   const syscallFloor = us((await measure(() => process.ppid, { batch: 2000, iterations: 60, warmup: 10 })).medianNs);
+  const floor = cFloor();
+  if (!floor) console.error(`linux-read: no C floor rows (${CC} is missing)`);
   const spawn = us(
     (await measure(() => execFileSync(SYSCTL, ['-n', 'net.ipv4.ip_local_port_range']), { warmup: 2, iterations: 20 }))
       .medianNs,
@@ -81,6 +102,19 @@ async function run(): Promise<BenchRow[]> {
       anchorValue: syscallFloor,
       ratio: addon / syscallFloor,
     },
+    ...(floor
+      ? [
+          {
+            name: 'C floor: pread(2) of the same file on a cached fd, no Node (bench/native/pread-floor.c)',
+            value: us(floor.preadNs),
+            unit: 'µs/call',
+            anchor: 'addon readPortRange() warm',
+            anchorValue: addon,
+            ratio: addon / us(floor.preadNs),
+          },
+          { name: 'C floor: one bare syscall (getppid), no Node', value: us(floor.syscallNs), unit: 'µs/call' },
+        ]
+      : []),
     { name: 'backend.getRangeSync() warm (object result)', value: viaBackend, unit: 'µs/call', anchor: 'fs.readFileSync', anchorValue: readFile, ratio: viaBackend / readFile },
     { name: 'JS fallback getRangeSync()', value: viaJs, unit: 'µs/call', anchor: 'fs.readFileSync', anchorValue: readFile, ratio: viaJs / readFile },
   ];
