@@ -4,7 +4,7 @@
  * still works through Node's CommonJS lexer, and a require() loads only what the program then touches.
  * Runs against dist/ (npm test builds first), in fresh Node processes so that require.cache starts empty.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,29 @@ describe('what a program loads (facade)', () => {
         code: error.code,
       })));`);
     expect(out).toEqual({ same: true, instance: true, code: 'ERR_INVALID_RANGE' });
+  });
+});
+
+describe('what the CLI loads', () => {
+  // Prints, at exit, the builtin modules Node loaded that a short command does not need.
+  const preload = join(mkdtempSync(join(tmpdir(), 'cli-modules-')), 'modules.cjs');
+  writeFileSync(
+    preload,
+    "process.on('exit', () => require('node:fs').writeSync(2, '\\nMODULES ' + JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (net|stream|tty|internal\\/streams\\/(readable|writable|duplex))$/.test(m)))));",
+  );
+  afterAll(() => rmSync(join(preload, '..'), { recursive: true, force: true }));
+
+  it.each([['get', '--json'], ['get']])('`ephemeral-ports %s %s` into a pipe writes through fd 1, no stream or net module', (...args) => {
+    const env = { PATH: process.env.PATH, EPHEMERAL_PORTS_BACKEND: join(ROOT_DIR, 'test/cli/fixtures/memory-backend.cjs') };
+    const result = spawnSync(process.execPath, ['-r', preload, join(ROOT_DIR, 'packages/ephemeral-ports/bin/ephemeral-ports.js'), ...args], {
+      cwd: ROOT_DIR,
+      env,
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/\d+/);
+    if (args.includes('--json')) expect(JSON.parse(result.stdout)).toHaveProperty('range');
+    expect(JSON.parse(/MODULES (.*)$/.exec(result.stderr)![1]!)).toEqual([]);
   });
 });
 

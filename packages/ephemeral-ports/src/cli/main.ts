@@ -7,20 +7,29 @@ import type { CliContext } from './command.js';
 import { ALIASES, COMMANDS } from './commands/index.js';
 import { usageError } from './args.js';
 import { reportError } from './exit.js';
+import { fdWriter, stdoutIsTTY } from './fd-writer.js';
 
 export { ExitCode } from './command.js';
 
-/** Builds the context from the process: colour only on a TTY without `NO_COLOR` (https://no-color.org). */
+/**
+ * Builds the context from the process: colour only on a TTY without `NO_COLOR` (https://no-color.org). Output
+ * goes straight to fds 1 and 2, and the TTY question is asked only when needed (never for `--json`): both keep
+ * Node's stream modules out of a short command (see fd-writer.ts).
+ */
 export function processContext(argv: readonly string[]): CliContext {
   const json = argv.includes('--json');
-  const isTTY = Boolean(process.stdout.isTTY);
   const noColor = (process.env.NO_COLOR ?? '') !== '';
+  let isTTY: boolean | undefined;
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: fdWriter(1),
+    stderr: fdWriter(2),
     json,
-    isTTY,
-    color: isTTY && !noColor && !json && process.env.TERM !== 'dumb',
+    get isTTY() {
+      return (isTTY ??= stdoutIsTTY());
+    },
+    get color() {
+      return !json && !noColor && process.env.TERM !== 'dumb' && this.isTTY;
+    },
     env: process.env,
     program: programName(process.argv[1]),
   };
@@ -81,7 +90,7 @@ async function version(ctx: CliContext): Promise<number> {
   return 0;
 }
 
-/** Sets the exit code once stdout has drained (no process.exit: that could cut a piped JSON document short). */
+/** Sets the exit code and lets the process end by itself (no process.exit: a stream fallback may still drain). */
 export function run(): void {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
