@@ -6,20 +6,26 @@
  *     exactly what the anchors list, and also TCP+UDP for reference;
  *   - anchor 1: spawning `ss -tanH` from Node and counting its lines (goal: census ≤ 0.5× its time);
  *   - anchor 2: reading and parsing /proc/net/tcp + tcp6 in JS (goal: census ≥ 10× faster);
- *   - extra RSS while the census runs (goal ≤ 64 MB).
+ *   - extra RSS while the census runs (goal ≤ 64 MB);
+ *   - for context, the same kernel dump in plain C (bench/native/sock-diag-floor.c): the floor under any census.
  * Medians of interleaved runs. Every process is killed and the namespace released at the end.
  *
  * The same file is the measuring child: started with CHILD_FLAG inside the namespace, it prints one JSON line.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NSENTER, ROOT_DIR, canUseNetns, createNetns, NETNS_UNAVAILABLE, type Netns } from '../../test/helpers/netns.js';
 import { percentile } from '../measure.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
 const CHILD_FLAG = '--census-bench-child';
+/** The compiled bench/native/sock-diag-floor.c, passed to the child; unset without a C compiler. */
+const FLOOR_ENV = 'EPHEMERAL_PORTS_BENCH_DIAG_FLOOR';
+const CC = '/usr/bin/cc';
 const SS = '/usr/bin/ss';
 const CLIENT_PROCESSES = 3;
 const CONNECTIONS_PER_CLIENT = 5_000;
@@ -108,6 +114,8 @@ interface ChildResult {
   cpu: { census: number; ss: number; proc: number; dump: number; decode: number };
   /** Of the census: the addon's dump alone and the JS decoding alone (median wall ms). */
   dumpMs: number;
+  /** The same dump in plain C, replies only counted (median wall ms); null without a compiler. */
+  floorMs: number | null;
   decodeMs: number;
   extraRssMb: number;
 }
@@ -160,7 +168,8 @@ async function childMain(): Promise<void> {
     await fn();
     return Number(process.hrtime.bigint() - start) / 1e6;
   };
-  const samples = { censusTcp: [] as number[], censusAll: [] as number[], ss: [] as number[], proc: [] as number[], dump: [] as number[], decode: [] as number[] };
+  const samples = { censusTcp: [] as number[], censusAll: [] as number[], ss: [] as number[], proc: [] as number[], dump: [] as number[], decode: [] as number[], floor: [] as number[] };
+  const floorExe = process.env[FLOOR_ENV];
   const cpu = { census: 0, ss: 0, proc: 0, dump: 0, decode: 0 };
   const timed = async (name: keyof typeof cpu, list: number[], fn: () => Promise<unknown>) => {
     const c = cpuMs();
@@ -185,6 +194,7 @@ async function childMain(): Promise<void> {
     await timed('dump', samples.dump, async () => (raw = await binding.sockDiagCensus(tcpOnly)));
     await timed('decode', samples.decode, async () => decodeRecords(raw));
     samples.censusAll.push(await time(() => census()));
+    if (floorExe) samples.floor.push((JSON.parse(execFileSync(floorExe, { encoding: 'utf8' })) as { ms: number }).ms);
   }
   const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
   const perRun = (ms: number) => ms / RUNS;
@@ -198,6 +208,7 @@ async function childMain(): Promise<void> {
     cpu: { census: perRun(cpu.census), ss: perRun(cpu.ss), proc: perRun(cpu.proc), dump: perRun(cpu.dump), decode: perRun(cpu.decode) },
     dumpMs: median(samples.dump),
     decodeMs: median(samples.decode),
+    floorMs: floorExe ? median(samples.floor) : null,
     extraRssMb: extra / 2 ** 20,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -206,13 +217,24 @@ async function childMain(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // The suite (outside the namespace): build the workload, run the child, clean up.
 
-function runChild(ns: Netns): Promise<ChildResult> {
+/** Compiles bench/native/sock-diag-floor.c into `dir`; null (and a note) without a C compiler. */
+function compileFloor(dir: string): string | null {
+  if (!existsSync(CC)) {
+    console.error(`census: no C floor row (${CC} is missing)`);
+    return null;
+  }
+  const exe = join(dir, 'sock-diag-floor');
+  execFileSync(CC, ['-O2', '-o', exe, join(ROOT_DIR, 'bench/native/sock-diag-floor.c')]);
+  return exe;
+}
+
+function runChild(ns: Netns, floorExe: string | null): Promise<ChildResult> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
     execFile(
       NSENTER,
       [`--net=${ns.path}`, '--', process.execPath, '--expose-gc', '--import', 'tsx', self, CHILD_FLAG],
-      { cwd: ROOT_DIR, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: ROOT_DIR, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...(floorExe && { [FLOOR_ENV]: floorExe }) } },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`census bench child failed: ${String(stderr).trim() || error.message}`));
         else resolve(JSON.parse(String(stdout).trim().split('\n').pop()!) as ChildResult);
@@ -227,6 +249,7 @@ const suite: BenchSuite = {
     if (!canUseNetns) throw new Error(`the census bench needs a private network namespace: ${NETNS_UNAVAILABLE}`);
     const ns = await createNetns();
     const children: ChildProcess[] = [];
+    const tmp = mkdtempSync(join(tmpdir(), 'census-bench-'));
     try {
       const listener = startInNs(ns, LISTENER_JS);
       children.push(listener);
@@ -237,7 +260,7 @@ const suite: BenchSuite = {
       const expected = CLIENT_PROCESSES * CONNECTIONS_PER_CLIENT;
       await waitForLine(listener, new RegExp(`^accepted ${expected}$`), 60_000);
 
-      const r = await runChild(ns);
+      const r = await runChild(ns, compileFloor(tmp));
       const sockets = r.sockets.tcp;
       if (r.source !== 'netlink:sock_diag') throw new Error(`census used ${r.source}, not sock_diag`);
       if (sockets < 2 * expected) throw new Error(`census saw ${sockets} TCP sockets, expected ≥ ${2 * expected}`);
@@ -250,6 +273,19 @@ const suite: BenchSuite = {
         { name: `census TCP+UDP, all families (${r.sockets.all} sockets)`, value: r.censusAllMs, unit: 'ms' },
         { name: '  of census TCP: addon dump (kernel walk + records)', value: r.dumpMs, unit: 'ms' },
         { name: '  of census TCP: JS decode to SocketEntry[]', value: r.decodeMs, unit: 'ms' },
+        ...(r.floorMs === null
+          ? []
+          : [
+              {
+                name: 'C floor: the same sock_diag dump, no Node (bench/native/sock-diag-floor.c)',
+                value: r.floorMs,
+                unit: 'ms',
+                anchor: 'read+parse /proc/net/tcp+tcp6 in JS',
+                anchorValue: r.procMs,
+                ratio: r.procMs / r.floorMs,
+                goal: 'info: the best proc/census ratio any implementation can reach here',
+              },
+            ]),
         { name: 'CPU per census TCP (user+sys)', value: r.cpu.census, unit: 'ms', anchor: 'CPU per ss -tanH (node + ss)', anchorValue: r.cpu.ss, ratio: r.cpu.census / r.cpu.ss, goal: 'info: ratio census/ss' },
         { name: 'CPU per census TCP (user+sys)', value: r.cpu.census, unit: 'ms', anchor: 'CPU per /proc/net/tcp* parse', anchorValue: r.cpu.proc, ratio: r.cpu.proc / r.cpu.census, goal: 'info: ratio proc/census' },
         { name: 'extra RSS during one census', value: r.extraRssMb, unit: 'MB', goal: `≤ ${RSS_GOAL_MB} MB`, pass: r.extraRssMb <= RSS_GOAL_MB },
@@ -257,6 +293,7 @@ const suite: BenchSuite = {
     } finally {
       await kill(children);
       await ns.close();
+      rmSync(tmp, { recursive: true, force: true });
     }
   },
 };
