@@ -8,6 +8,12 @@ export default defineConfig([
   // ESM: one file. Types for both formats come from here (index.d.mts) and the dts-only build below (index.d.ts).
   { ...common, entry: ['src/index.ts'], format: ['esm'], dts: true },
   { ...common, entry: ['src/index.ts'], format: ['cjs'], dts: { only: true } },
-  // CommonJS: one unit per module that index.ts re-exports, shared code in chunks; the lazy index loads them.
-  { ...common, entry: lazyUnitEntries(), format: ['cjs'], splitting: true, dts: false },
+  // CommonJS: the modules a backend or a range report needs (hot) and the rest, loaded by the lazy index.
+  {
+    ...common,
+    entry: lazyUnitEntries(['./errors.js', './range.js', './backend.js', './validate.js', './defaults.js']),
+    format: ['cjs'],
+    splitting: true,
+    dts: false,
+  },
 ]);

@@ -9,11 +9,11 @@ export default defineConfig([
   // The library, ESM: split so that lazily imported parts (free-port) sit in their own files until used.
   { ...common, entry: { index: 'src/index.ts' }, format: ['esm'], splitting: true, dts: true },
   { ...common, entry: { index: 'src/index.ts' }, format: ['cjs'], dts: { only: true } },
-  // The library, CommonJS: one unit per module that index.ts re-exports, loaded by the lazy entry on first use.
+  // The library, CommonJS: what reading the range needs (hot) and the rest, loaded by the lazy entry on first use.
   // No shims: platforms.ts uses __filename in CommonJS, and the import.meta shim's URL work costs cold start.
   {
     ...common,
-    entry: lazyUnitEntries(),
+    entry: lazyUnitEntries(['./backend.js', './platforms.js', './range-report.js', './is-ephemeral.js']),
     format: ['cjs'],
     splitting: true,
     dts: false,

@@ -1,5 +1,6 @@
 /** Types for lazy-entry.mjs (imported by the packages' tsup configs and test/bundle). */
-export function reExportedSpecifiers(indexTs: string): string[];
-export function lazyUnitEntries(indexTs?: string): Record<string, string>;
+export const UNITS: readonly ['hot', 'rest'];
+export function reExports(indexTs: string): { statement: string; spec: string }[];
+export function lazyUnitEntries(hot: readonly string[], indexTs?: string): Record<'hot' | 'rest', string>;
 export function assignNames(packageDir: string): Promise<Map<string, string[]>>;
 export function renderEntry(owners: Map<string, string[]>): string;

@@ -1,39 +1,54 @@
 /**
- * A CommonJS entry whose exports load their module on first access (issue 4: cold start).
+ * A CommonJS entry whose exports load their code on first access (issue 4: cold start).
  *
- * A package's `src/index.ts` only re-exports (`export … from './x.js'`). Each module it re-exports from is a
- * "unit": tsup builds the units as split CommonJS into `dist/` (shared code in chunks, so every class exists
- * once; one directory, so a package required by several units is resolved once), and this script then writes
- * `dist/index.js`, which maps every public value name to its unit
- * and `require()`s that unit the first time the name is read. `require('<package>')` itself then costs a few
- * hundred bytes, and a program pays only for the modules it touches.
+ * A package's `src/index.ts` only re-exports (`export … from './x.js'`). Its local modules form two units: `hot`,
+ * the few modules nearly every program uses (named in the package's tsup config), and `rest`. tsup builds the two
+ * as split CommonJS into `dist/` (`hot.js`, `rest.js`, and one chunk with the code both use, so every class exists
+ * once), and this script then writes `dist/index.js`, which maps every public value name to its unit and
+ * `require()`s the unit the first time the name is read. Why only two units: Node's loader costs ~0.3 ms per file
+ * on top of compiling it, and every extra unit would split the shared code into more chunks.
  *
  * The public names are those of the ESM build (`dist/index.mjs`), so both formats export exactly the same set;
- * the build fails if a name has no unit, or two local units export different values under one name. Explicit
- * local modules win over a re-exported package, as in ES module semantics.
+ * the build fails if a name has no unit, or both units export different values under one name. Local modules win
+ * over a re-exported package (`export * from '@scope/pkg'`), as in ES module semantics.
  *
  *   import { lazyUnitEntries } from '../../scripts/bundle/lazy-entry.mjs';   // in tsup.config.ts
  *   node ../../scripts/bundle/lazy-entry.mjs                                  // in the package, after tsup
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** Module specifiers that `index.ts` re-exports values from (`export type …` statements carry none). */
-export function reExportedSpecifiers(indexTs) {
+export const UNITS = ['hot', 'rest'];
+
+/** `export … from '…'` statements of `index.ts` that carry values (`export type …` carries none), with specifiers. */
+export function reExports(indexTs) {
   const source = readFileSync(indexTs, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
-  const specs = [...source.matchAll(/^export\s+(?!type\b)[^;]*?\bfrom\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
-  return [...new Set(specs)];
+  return [...source.matchAll(/^export\s+(?!type\b)[^;]*?\bfrom\s+['"]([^'"]+)['"];?/gm)].map((m) => ({
+    statement: m[0],
+    spec: m[1],
+  }));
 }
 
-const unitName = (spec) => spec.replace(/^\.\//, '').replace(/\.js$/, '');
-
-/** tsup `entry` for the units: `{ range: 'src/range.ts', … }` (bare package specifiers stay external). */
-export function lazyUnitEntries(indexTs = 'src/index.ts') {
+/**
+ * tsup `entry` for the units: `{ hot, rest }`, two generated files (in a temporary folder) that repeat index.ts's
+ * re-exports of local modules with absolute paths, split by `hot` (specifiers as written in index.ts).
+ */
+export function lazyUnitEntries(hot, indexTs = 'src/index.ts') {
+  const local = reExports(indexTs).filter((e) => e.spec.startsWith('.'));
+  const unknown = hot.filter((spec) => !local.some((e) => e.spec === spec));
+  if (unknown.length > 0) throw new Error(`${indexTs} re-exports nothing from ${unknown.join(', ')}`);
+  const dir = mkdtempSync(join(tmpdir(), 'lazy-entry-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const entries = {};
-  for (const spec of reExportedSpecifiers(indexTs)) {
-    if (spec.startsWith('.')) entries[unitName(spec)] = join('src', `${unitName(spec)}.ts`);
+  for (const unit of UNITS) {
+    const lines = local
+      .filter((e) => hot.includes(e.spec) === (unit === 'hot'))
+      .map((e) => e.statement.replace(e.spec, resolve(indexTs, '..', e.spec.replace(/\.js$/, '.ts'))));
+    entries[unit] = join(dir, `${unit}.ts`);
+    writeFileSync(entries[unit], `${lines.join('\n')}\nexport {};\n`);
   }
   return entries;
 }
@@ -45,10 +60,11 @@ export async function assignNames(packageDir) {
     (name) => name !== 'default' && name !== '__esModule',
   );
   const require = createRequire(join(packageDir, 'dist/index.js'));
-  const units = reExportedSpecifiers(join(packageDir, 'src/index.ts')).map((spec) => {
-    const path = spec.startsWith('.') ? `./${unitName(spec)}.js` : spec;
-    return { path, local: spec.startsWith('.'), exports: require(path) };
-  });
+  const external = reExports(join(packageDir, 'src/index.ts')).filter((e) => !e.spec.startsWith('.'));
+  const units = [
+    ...UNITS.map((unit) => ({ path: `./${unit}.js`, local: true })),
+    ...[...new Set(external.map((e) => e.spec))].map((spec) => ({ path: spec, local: false })),
+  ].map((u) => ({ ...u, exports: require(u.path) }));
   const owners = new Map(units.map((u) => [u.path, []]));
   for (const name of publicNames) {
     const local = units.filter((u) => u.local && Object.hasOwn(u.exports, name));

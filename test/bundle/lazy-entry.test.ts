@@ -5,11 +5,11 @@
  * Runs against dist/ (npm test builds first), in fresh Node processes so that require.cache starts empty.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assignNames, renderEntry } from '../../scripts/bundle/lazy-entry.mjs';
+import { assignNames, lazyUnitEntries, renderEntry } from '../../scripts/bundle/lazy-entry.mjs';
 import { ROOT_DIR } from '../helpers/netns.js';
 
 const PACKAGES = { core: '@ephemeral-ports/core', 'ephemeral-ports': 'ephemeral-ports' } as const;
@@ -58,14 +58,15 @@ describe.each(Object.entries(PACKAGES))('lazy CommonJS entry of %s', (dir, name)
 
 describe('what a program loads (facade)', () => {
   it.runIf(process.platform === 'linux')(
-    'getEphemeralRange() loads the Linux backend and its addon, never free-port, diagnostics, explain or the census (Linux only)',
+    'getEphemeralRange() loads the Linux backend and its addon and the hot units, never the rest (Linux only)',
     () => {
       const loaded = json<string[]>(
         `require('ephemeral-ports').getEphemeralRange().then(() => console.log(JSON.stringify(${LOADED})))`,
       );
       expect(loaded).toContain('linux/dist/index.js');
       expect(loaded.some((f) => f.endsWith('.node'))).toBe(true);
-      expect(loaded.filter((f) => /free-port|diagnostics|explain|census|set-range|emit/.test(f))).toEqual([]);
+      expect(loaded).toEqual(expect.arrayContaining(['core/dist/hot.js', 'ephemeral-ports/dist/hot.js']));
+      expect(loaded.filter((f) => f.endsWith('/rest.js'))).toEqual([]);
     },
   );
 
@@ -121,40 +122,49 @@ describe('the generator refuses an ambiguous or incomplete entry', () => {
   }
   const index = "export * from './a.js';\nexport { y } from './b.js';\nexport type { T } from './types.js';\n";
 
+  it('splits index.ts re-exports into hot and rest entries with absolute paths', () => {
+    const dir = fakePackage({ 'src/index.ts': index });
+    const entries = lazyUnitEntries(['./b.js'], join(dir, 'src/index.ts'));
+    expect(readFileSync(entries.hot, 'utf8')).toContain(`export { y } from '${join(dir, 'src/b.ts')}'`);
+    expect(readFileSync(entries.rest, 'utf8')).toContain(`export * from '${join(dir, 'src/a.ts')}'`);
+    expect(readFileSync(entries.rest, 'utf8')).not.toContain('types');
+    expect(() => lazyUnitEntries(['./c.js'], join(dir, 'src/index.ts'))).toThrow('re-exports nothing from ./c.js');
+  });
+
   it('maps each name to its unit and renders an entry that loads it on first access', async () => {
     const dir = fakePackage({
       'src/index.ts': index,
       'dist/index.mjs': 'export const x = 1, y = 2;',
-      'dist/a.js': 'exports.x = 1;',
-      'dist/b.js': 'exports.y = 2; exports.internal = 3;',
+      'dist/hot.js': 'exports.y = 2;',
+      'dist/rest.js': 'exports.x = 1; exports.internal = 3;',
     });
     const owners = await assignNames(dir);
     expect([...owners]).toEqual([
-      ['./a.js', ['x']],
-      ['./b.js', ['y']],
+      ['./hot.js', ['y']],
+      ['./rest.js', ['x']],
     ]);
     writeFileSync(join(dir, 'dist/index.js'), renderEntry(owners));
-    writeFileSync(join(dir, 'dist/b.js'), 'globalThis.loadedB = true; exports.y = 2;');
-    const out = json<{ before: boolean; y: number; after: boolean; keys: string[] }>(`
+    writeFileSync(join(dir, 'dist/rest.js'), 'globalThis.loadedRest = true; exports.x = 1;');
+    const out = json<{ before: boolean; x: number; after: boolean; keys: string[] }>(`
       const m = require(${JSON.stringify(join(dir, 'dist/index.js'))});
-      const before = globalThis.loadedB === true;
-      const y = m.y;
-      console.log(JSON.stringify({ before, y, after: globalThis.loadedB === true, keys: Object.keys(m) }));`);
-    expect(out).toEqual({ before: false, y: 2, after: true, keys: ['x', 'y'] });
+      const before = globalThis.loadedRest === true;
+      const x = m.x;
+      console.log(JSON.stringify({ before, x, after: globalThis.loadedRest === true, keys: Object.keys(m) }));`);
+    expect(out).toEqual({ before: false, x: 1, after: true, keys: ['y', 'x'] });
   });
 
-  it('fails when two local units export different values under one name', async () => {
+  it('fails when both units export different values under one name', async () => {
     const dir = fakePackage({
-      'src/index.ts': "export * from './a.js';\nexport * from './b.js';\n",
+      'src/index.ts': index,
       'dist/index.mjs': 'export const x = 1;',
-      'dist/a.js': 'exports.x = 1;',
-      'dist/b.js': 'exports.x = 2;',
+      'dist/hot.js': 'exports.x = 1;',
+      'dist/rest.js': 'exports.x = 2;',
     });
-    await expect(assignNames(dir)).rejects.toThrow('x is exported with different values by ./a.js and ./b.js');
+    await expect(assignNames(dir)).rejects.toThrow('x is exported with different values by ./hot.js and ./rest.js');
   });
 
   it('fails when a public name has no unit', async () => {
-    const dir = fakePackage({ 'src/index.ts': index, 'dist/index.mjs': 'export const x = 1, z = 3;', 'dist/a.js': 'exports.x = 1;', 'dist/b.js': 'exports.y = 2;' });
+    const dir = fakePackage({ 'src/index.ts': index, 'dist/index.mjs': 'export const x = 1, z = 3;', 'dist/hot.js': 'exports.y = 2;', 'dist/rest.js': 'exports.x = 1;' });
     await expect(assignNames(dir)).rejects.toThrow('no unit of src/index.ts exports z');
   });
 });

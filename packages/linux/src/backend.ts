@@ -3,7 +3,6 @@
  * namespace or another one given by path. Every change is validated by core first (with the live
  * `ip_unprivileged_port_start`), written in one write(), read back and compared; a refused change changes nothing.
  */
-import { release } from 'node:os';
 import {
   type BackendInfo,
   EphemeralPortsError,
@@ -34,6 +33,7 @@ import {
   parseReservedText,
   parseUnprivilegedStartText,
 } from './knobs.js';
+import { kernelRelease } from './kernel-release.js';
 import { loadNativeBinding } from './native.js';
 import { persistRangeToFile, readPersistedRange, refusePersistNetns } from './persist.js';
 import { type ProcfsIo, createJsIo, createNativeIo } from './procfs-io.js';
@@ -230,7 +230,7 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
     info(): BackendInfo {
       return {
         os: 'linux',
-        release: release(),
+        release: kernelRelease(),
         implementation: fallbackReason === undefined ? 'native' : 'js-fallback',
         ...(fallbackReason !== undefined && { fallbackReason }),
         separateProtocolRanges: false,

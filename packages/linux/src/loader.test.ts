@@ -50,6 +50,11 @@ describe('OS error conversion', () => {
     });
   });
 
+  it('names the errno from the code when an error carries none', () => {
+    const bare = Object.assign(new Error('read-only'), { code: 'EROFS', syscall: 'open' });
+    expect(toOsError(bare)).toMatchObject({ code: 'EROFS', errno: 30, syscall: 'open' });
+  });
+
   it('passes through errors without a code', () => {
     const plain = new Error('boom');
     expect(toOsError(plain)).toBe(plain);

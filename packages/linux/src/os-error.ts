@@ -1,5 +1,5 @@
 /** Turns an error from the addon or from `node:fs` into an {@link EphemeralPortsError} with the errno fields. */
-import { constants } from 'node:os';
+import { createRequire } from 'node:module';
 import { EphemeralPortsError } from '@ephemeral-ports/core';
 import { knobRemedy } from './remedy.js';
 
@@ -22,10 +22,9 @@ export function toOsError(error: unknown): unknown {
   if (code === undefined) return error;
   const syscall = str(e.syscall);
   const path = str(e.path);
-  // The addon reports positive errnos; Node's fs reports negative ones. Use the positive POSIX number.
-  const errno =
-    (constants.errno as Record<string, number | undefined>)[code] ??
-    (typeof e.errno === 'number' ? Math.abs(e.errno) : undefined);
+  // The addon reports positive errnos; Node's fs reports negative ones (libuv's -errno on Linux). Use the
+  // positive POSIX number; node:os (not loaded at startup) only names the number when an error came without one.
+  const errno = typeof e.errno === 'number' ? Math.abs(e.errno) : errnoOf(code);
   const remedy = str(e.remedy) ?? knobRemedy(code, syscall);
   const base = str(e.message) ?? code;
   const message = str(e.remedy) !== undefined || remedy === undefined ? base : `${base}; ${remedy}`;
@@ -45,4 +44,9 @@ export function withOsErrors<T>(fn: () => T): T {
   } catch (error) {
     throw toOsError(error);
   }
+}
+
+function errnoOf(code: string): number | undefined {
+  const { constants } = createRequire(import.meta.url)('node:os') as typeof import('node:os');
+  return (constants.errno as Record<string, number | undefined>)[code];
 }
