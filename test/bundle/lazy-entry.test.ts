@@ -121,6 +121,9 @@ describe('the generator refuses an ambiguous or incomplete entry', () => {
     return dir;
   }
   const index = "export * from './a.js';\nexport { y } from './b.js';\nexport type { T } from './types.js';\n";
+  /** A package after tsup: index.ts above, the ESM build's names, and the two CommonJS units. */
+  const built = (mjs: string, hot: string, rest: string) =>
+    fakePackage({ 'src/index.ts': index, 'dist/index.mjs': mjs, 'dist/hot.js': hot, 'dist/rest.js': rest });
 
   it('splits index.ts re-exports into hot and rest entries with absolute paths', () => {
     const dir = fakePackage({ 'src/index.ts': index });
@@ -132,12 +135,7 @@ describe('the generator refuses an ambiguous or incomplete entry', () => {
   });
 
   it('maps each name to its unit and renders an entry that loads it on first access', async () => {
-    const dir = fakePackage({
-      'src/index.ts': index,
-      'dist/index.mjs': 'export const x = 1, y = 2;',
-      'dist/hot.js': 'exports.y = 2;',
-      'dist/rest.js': 'exports.x = 1; exports.internal = 3;',
-    });
+    const dir = built('export const x = 1, y = 2;', 'exports.y = 2;', 'exports.x = 1; exports.internal = 3;');
     const owners = await assignNames(dir);
     expect([...owners]).toEqual([
       ['./hot.js', ['y']],
@@ -154,17 +152,12 @@ describe('the generator refuses an ambiguous or incomplete entry', () => {
   });
 
   it('fails when both units export different values under one name', async () => {
-    const dir = fakePackage({
-      'src/index.ts': index,
-      'dist/index.mjs': 'export const x = 1;',
-      'dist/hot.js': 'exports.x = 1;',
-      'dist/rest.js': 'exports.x = 2;',
-    });
+    const dir = built('export const x = 1;', 'exports.x = 1;', 'exports.x = 2;');
     await expect(assignNames(dir)).rejects.toThrow('x is exported with different values by ./hot.js and ./rest.js');
   });
 
   it('fails when a public name has no unit', async () => {
-    const dir = fakePackage({ 'src/index.ts': index, 'dist/index.mjs': 'export const x = 1, z = 3;', 'dist/hot.js': 'exports.y = 2;', 'dist/rest.js': 'exports.x = 1;' });
+    const dir = built('export const x = 1, z = 3;', 'exports.y = 2;', 'exports.x = 1;');
     await expect(assignNames(dir)).rejects.toThrow('no unit of src/index.ts exports z');
   });
 });
