@@ -1,5 +1,6 @@
 /** Types for lazy-entry.mjs (imported by the packages' tsup configs and test/bundle). */
 export const UNITS: readonly ['hot', 'rest'];
+export const INTEROP_NAMES: ReadonlySet<string>;
 export function reExports(indexTs: string): { statement: string; spec: string }[];
 export function lazyUnitEntries(hot: readonly string[], indexTs?: string): Record<'hot' | 'rest', string>;
 export function assignNames(packageDir: string): Promise<Map<string, string[]>>;

@@ -23,6 +23,12 @@ import { pathToFileURL } from 'node:url';
 
 export const UNITS = ['hot', 'rest'];
 
+/**
+ * Names Node adds to the ESM namespace of a CommonJS module (`default`, `__esModule`, and since Node 23
+ * `module.exports`); the ESM build re-exports core's CommonJS entry, so they show up there, but they are not ours.
+ */
+export const INTEROP_NAMES = new Set(['default', '__esModule', 'module.exports']);
+
 /** `export … from '…'` statements of `index.ts` that carry values (`export type …` carries none), with specifiers. */
 export function reExports(indexTs) {
   const source = readFileSync(indexTs, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
@@ -55,9 +61,8 @@ export function lazyUnitEntries(hot, indexTs = 'src/index.ts') {
 
 /** The owning unit of every public name: `Map<requirePath, names[]>`, in index.ts order. */
 export async function assignNames(packageDir) {
-  // (Node gives an ESM namespace that re-exports CommonJS `default` and `__esModule` too: not names of ours.)
   const publicNames = Object.keys(await import(pathToFileURL(join(packageDir, 'dist/index.mjs')).href)).filter(
-    (name) => name !== 'default' && name !== '__esModule',
+    (name) => !INTEROP_NAMES.has(name),
   );
   const require = createRequire(join(packageDir, 'dist/index.js'));
   const external = reExports(join(packageDir, 'src/index.ts')).filter((e) => !e.spec.startsWith('.'));

@@ -9,9 +9,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assignNames, lazyUnitEntries, renderEntry } from '../../scripts/bundle/lazy-entry.mjs';
+import { INTEROP_NAMES, assignNames, lazyUnitEntries, renderEntry } from '../../scripts/bundle/lazy-entry.mjs';
 import { ROOT_DIR } from '../helpers/netns.js';
 
+const JSON_INTEROP = JSON.stringify([...INTEROP_NAMES]);
 const PACKAGES = { core: '@ephemeral-ports/core', 'ephemeral-ports': 'ephemeral-ports' } as const;
 
 function node(args: string[]): string {
@@ -27,7 +28,7 @@ describe.each(Object.entries(PACKAGES))('lazy CommonJS entry of %s', (dir, name)
   it('exports exactly the names of the ESM build, each defined', () => {
     const esm = json<string[]>(
       `const ns = await import(${JSON.stringify(join(ROOT_DIR, 'packages', dir, 'dist/index.mjs'))});` +
-        `console.log(JSON.stringify(Object.keys(ns).filter((k) => k !== 'default' && k !== '__esModule').sort()))`,
+        `console.log(JSON.stringify(Object.keys(ns).filter((k) => !${JSON_INTEROP}.includes(k)).sort()))`,
       'module',
     );
     const cjs = json<{ names: string[]; undefinedNames: string[] }>(
@@ -43,7 +44,7 @@ describe.each(Object.entries(PACKAGES))('lazy CommonJS entry of %s', (dir, name)
     const out = json<{ named: string[]; all: string[] }>(
       `import * as ns from ${JSON.stringify(name)}; import { createRequire } from 'node:module';` +
         `const all = Object.keys(createRequire(process.cwd() + '/')(${JSON.stringify(name)})).sort();` +
-        `console.log(JSON.stringify({ named: Object.keys(ns).filter((k) => k !== 'default' && k !== '__esModule').sort(), all }))`,
+        `console.log(JSON.stringify({ named: Object.keys(ns).filter((k) => !${JSON_INTEROP}.includes(k)).sort(), all }))`,
       'module',
     );
     expect(out.named).toEqual(out.all);
