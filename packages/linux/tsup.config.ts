@@ -1,15 +1,19 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  target: 'node20',
-  sourcemap: false,
-  // native.ts finds the package root from import.meta.url, which the CJS build must shim (every output file sits
-  // directly in dist/, so the shim's URL is right wherever the code lands).
-  shims: true,
-  // Split CommonJS too: the census (about half the code, imported on first use) stays out of dist/index.js.
-  splitting: true,
-});
+// package.json empties dist/ before these two builds run side by side.
+const common = { entry: ['src/index.ts'], dts: true, clean: false, target: 'node20', sourcemap: false } as const;
+
+export default defineConfig([
+  { ...common, format: ['esm'] },
+  {
+    ...common,
+    format: ['cjs'],
+    // Split CommonJS too: the census (about half the code, imported on first use) stays out of dist/index.js.
+    splitting: true,
+    // native.ts takes __filename in CommonJS; its import.meta branch is dead there, and split CommonJS would keep
+    // it verbatim, which does not parse.
+    esbuildOptions(options) {
+      options.define = { ...options.define, 'import.meta.url': 'undefined' };
+    },
+  },
+]);

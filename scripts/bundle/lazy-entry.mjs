@@ -1,16 +1,17 @@
 /**
- * A CommonJS entry whose exports load their code on first access (issue 4: cold start).
+ * A CommonJS entry that loads only what a program uses (issue 4: cold start).
  *
- * A package's `src/index.ts` only re-exports (`export … from './x.js'`). Its local modules form two units: `hot`,
- * the few modules nearly every program uses (named in the package's tsup config), and `rest`. tsup builds the two
- * as split CommonJS into `dist/` (`hot.js`, `rest.js`, and one chunk with the code both use, so every class exists
- * once), and this script then writes `dist/index.js`, which maps every public value name to its unit and
- * `require()`s the unit the first time the name is read. Why only two units: Node's loader costs ~0.3 ms per file
- * on top of compiling it, and every extra unit would split the shared code into more chunks.
+ * A package's `src/index.ts` only re-exports (`export … from './x.js'`). Its local modules form two units: the
+ * few that nearly every program uses (named in the package's tsup config) and the rest. tsup builds them as split
+ * CommonJS: the first becomes `dist/index.js` itself, the others `dist/rest.js`, with the code both use in one
+ * chunk (so every class exists once). This script then appends to `dist/index.js` a getter for every name of
+ * `rest.js`, which requires it on first read, and the names of re-exported packages (`export * from '@scope/x'`),
+ * copied as that package's own (lazy) property descriptors. Why so few files: Node's loader costs ~0.3 ms per
+ * file here, and every extra unit would split the shared code into more chunks.
  *
  * The public names are those of the ESM build (`dist/index.mjs`), so both formats export exactly the same set;
- * the build fails if a name has no unit, or both units export different values under one name. Local modules win
- * over a re-exported package (`export * from '@scope/pkg'`), as in ES module semantics.
+ * the build fails if a name has no unit, or two units export different values under one name. Local modules win
+ * over a re-exported package, as in ES module semantics.
  *
  *   import { lazyUnitEntries } from '../../scripts/bundle/lazy-entry.mjs';   // in tsup.config.ts
  *   node ../../scripts/bundle/lazy-entry.mjs                                  // in the package, after tsup
@@ -21,7 +22,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const UNITS = ['hot', 'rest'];
+/** The two units' output names: `index` (hot) and `rest`. */
+export const UNITS = ['index', 'rest'];
+/** Where the appended part of dist/index.js starts (a rerun replaces it). */
+const MARK = '// --- lazy-entry.mjs: the rest and re-exported packages, loaded on first use ---';
 
 /**
  * Names Node adds to the ESM namespace of a CommonJS module (`default`, `__esModule`, and since Node 23
@@ -39,7 +43,7 @@ export function reExports(indexTs) {
 }
 
 /**
- * tsup `entry` for the units: `{ hot, rest }`, two generated files (in a temporary folder) that repeat index.ts's
+ * tsup `entry` for the units: `{ index, rest }`, two generated files (in a temporary folder) that repeat index.ts's
  * re-exports of local modules with absolute paths, split by `hot` (specifiers as written in index.ts).
  */
 export function lazyUnitEntries(hot, indexTs = 'src/index.ts') {
@@ -51,7 +55,7 @@ export function lazyUnitEntries(hot, indexTs = 'src/index.ts') {
   const entries = {};
   for (const unit of UNITS) {
     const lines = local
-      .filter((e) => hot.includes(e.spec) === (unit === 'hot'))
+      .filter((e) => hot.includes(e.spec) === (unit === 'index'))
       .map((e) => e.statement.replace(e.spec, resolve(indexTs, '..', e.spec.replace(/\.js$/, '.ts'))));
     entries[unit] = join(dir, `${unit}.ts`);
     writeFileSync(entries[unit], `${lines.join('\n')}\nexport {};\n`);
@@ -59,7 +63,10 @@ export function lazyUnitEntries(hot, indexTs = 'src/index.ts') {
   return entries;
 }
 
-/** The owning unit of every public name: `Map<requirePath, names[]>`, in index.ts order. */
+/**
+ * The owning unit of every public name: `Map<requirePath, names[]>` with `./index.js` (the hot unit, before
+ * anything is appended), `./rest.js`, then each re-exported package.
+ */
 export async function assignNames(packageDir) {
   const publicNames = Object.keys(await import(pathToFileURL(join(packageDir, 'dist/index.mjs')).href)).filter(
     (name) => !INTEROP_NAMES.has(name),
@@ -80,15 +87,20 @@ export async function assignNames(packageDir) {
     if (!owner) throw new Error(`no unit of src/index.ts exports ${name}`);
     owners.get(owner.path).push(name);
   }
+  // A re-exported package's names are copied wholesale at run time: it must have no public name we lack.
+  for (const u of units.filter((unit) => !unit.local)) {
+    const extra = Object.keys(u.exports).filter((k) => !INTEROP_NAMES.has(k) && !publicNames.includes(k));
+    if (extra.length > 0) throw new Error(`${u.path} exports ${extra.join(', ')}, which the ESM build does not`);
+  }
   return owners;
 }
 
-export function renderEntry(owners) {
+/** What is appended to the hot unit's dist/index.js. */
+export function renderAppendix(owners) {
   const lines = [
-    "'use strict';",
-    '// Generated by scripts/bundle/lazy-entry.mjs from src/index.ts; do not edit. Each export loads its module',
-    '// on first access and then becomes a plain value, so require() of this package costs only what is used.',
-    "Object.defineProperty(exports, '__esModule', { value: true });",
+    MARK,
+    '// Generated by scripts/bundle/lazy-entry.mjs; do not edit. A getter replaces itself by the plain value on',
+    '// first read (on `this`, so that a package re-exporting ours by descriptor gets the value too).',
     'function lazy(path, names) {',
     '  let mod;',
     '  for (const name of names) {',
@@ -97,22 +109,36 @@ export function renderEntry(owners) {
     '      configurable: true,',
     '      get() {',
     '        const value = (mod ??= require(path))[name];',
-    '        Object.defineProperty(exports, name, { value, enumerable: true });',
+    '        Object.defineProperty(this, name, { value, enumerable: true });',
     '        return value;',
     '      },',
     '    });',
     '  }',
     '}',
+    '// A re-exported package: its properties (lazy getters or values) minus the names defined here.',
+    'function reExport(mod) {',
+    '  const descriptors = Object.getOwnPropertyDescriptors(mod);',
+    '  for (const name of Object.keys(descriptors)) if (Object.hasOwn(exports, name)) delete descriptors[name];',
+    '  Object.defineProperties(exports, descriptors);',
+    '}',
   ];
   for (const [path, names] of owners) {
-    if (names.length > 0) lines.push(`lazy(${JSON.stringify(path)}, ${JSON.stringify(names)});`);
+    if (path === './index.js' || names.length === 0) continue;
+    lines.push(path.startsWith('.') ? `lazy(${JSON.stringify(path)}, ${JSON.stringify(names)});` : `reExport(require(${JSON.stringify(path)}));`);
   }
   // Never runs; Node's cjs-module-lexer reads the names from it, so `import { name } from` works in ESM.
   lines.push(`0 && (module.exports = { ${[...owners.values()].flat().join(', ')} });`);
   return `${lines.join('\n')}\n`;
 }
 
+/** Appends the lazy part to the hot unit's `dist/index.js` (replacing one appended before). */
+export async function writeEntry(packageDir) {
+  const file = join(packageDir, 'dist/index.js');
+  const owners = await assignNames(packageDir);
+  const hot = readFileSync(file, 'utf8').split(MARK)[0].trimEnd();
+  writeFileSync(file, `${hot}\n\n${renderAppendix(owners)}`);
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const packageDir = process.cwd();
-  writeFileSync(join(packageDir, 'dist/index.js'), renderEntry(await assignNames(packageDir)));
+  await writeEntry(process.cwd());
 }

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { INTEROP_NAMES, assignNames, lazyUnitEntries, renderEntry } from '../../scripts/bundle/lazy-entry.mjs';
+import { INTEROP_NAMES, assignNames, lazyUnitEntries, writeEntry } from '../../scripts/bundle/lazy-entry.mjs';
 import { ROOT_DIR } from '../helpers/netns.js';
 
 const JSON_INTEROP = JSON.stringify([...INTEROP_NAMES]);
@@ -50,23 +50,23 @@ describe.each(Object.entries(PACKAGES))('lazy CommonJS entry of %s', (dir, name)
     expect(out.named).toEqual(out.all);
   });
 
-  it('loads nothing but the entry file on require()', () => {
-    expect(json<string[]>(`require(${JSON.stringify(name)}); console.log(JSON.stringify(${LOADED}))`)).toEqual([
-      `${dir}/dist/index.js`,
-    ]);
+  it('require() loads the entry (the hot unit) and code it shares, never the rest unit or a backend', () => {
+    const loaded = json<string[]>(`require(${JSON.stringify(name)}); console.log(JSON.stringify(${LOADED}))`);
+    expect(loaded[0]).toBe(`${dir}/dist/index.js`);
+    expect(loaded.filter((f) => !/^(core|ephemeral-ports)\/dist\/(index|chunk-\w+)\.js$/.test(f))).toEqual([]);
   });
 });
 
 describe('what a program loads (facade)', () => {
   it.runIf(process.platform === 'linux')(
-    'getEphemeralRange() loads the Linux backend and its addon and the hot units, never the rest (Linux only)',
+    'getEphemeralRange() loads the Linux backend, its addon and the entries, never a rest unit (Linux only)',
     () => {
       const loaded = json<string[]>(
         `require('ephemeral-ports').getEphemeralRange().then(() => console.log(JSON.stringify(${LOADED})))`,
       );
       expect(loaded).toContain('linux/dist/index.js');
       expect(loaded.some((f) => f.endsWith('.node'))).toBe(true);
-      expect(loaded).toEqual(expect.arrayContaining(['core/dist/hot.js', 'ephemeral-ports/dist/hot.js']));
+      expect(loaded).toEqual(expect.arrayContaining(['core/dist/index.js', 'ephemeral-ports/dist/index.js']));
       expect(loaded.filter((f) => f.endsWith('/rest.js'))).toEqual([]);
     },
   );
@@ -75,10 +75,13 @@ describe('what a program loads (facade)', () => {
     const out = json<{ same: boolean; instance: boolean; code: string }>(`
       const ep = require('ephemeral-ports');
       const core = require('@ephemeral-ports/core');
-      const backend = core.createMemoryBackend({ os: 'linux' });
+      const backend = ep.createMemoryBackend({ os: 'linux' });
       ep.useBackend(backend);
       ep.setEphemeralRange({ low: 5, high: 1 }).catch((error) => console.log(JSON.stringify({
-        same: ep.EphemeralPortsError === core.EphemeralPortsError && ep.PortSet === core.PortSet,
+        // a hot name of core, and rest names read first through the facade, then through core
+        same: ep.EphemeralPortsError === core.EphemeralPortsError && ep.Rfc6056Algorithm1 === core.Rfc6056Algorithm1
+          && ep.createMemoryBackend === core.createMemoryBackend && Object.getOwnPropertyDescriptor(ep, 'PortTable').get !== undefined
+          && ep.PortTable === core.PortTable && Object.getOwnPropertyDescriptor(ep, 'PortTable').value === core.PortTable,
         instance: error instanceof ep.EphemeralPortsError,
         code: error.code,
       })));`);
@@ -121,44 +124,57 @@ describe('the generator refuses an ambiguous or incomplete entry', () => {
     }
     return dir;
   }
-  const index = "export * from './a.js';\nexport { y } from './b.js';\nexport type { T } from './types.js';\n";
-  /** A package after tsup: index.ts above, the ESM build's names, and the two CommonJS units. */
-  const built = (mjs: string, hot: string, rest: string) =>
-    fakePackage({ 'src/index.ts': index, 'dist/index.mjs': mjs, 'dist/hot.js': hot, 'dist/rest.js': rest });
+  const index = "export * from './a.js';\nexport { y } from './b.js';\nexport type { T } from './types.js';\nexport * from 'ext';\n";
+  /** A package after tsup: index.ts above, the ESM build's names, the two CommonJS units, a re-exported package. */
+  const built = (mjs: string, hot: string, rest: string, ext = 'exports.y = "shadowed"; exports.z = 3;') =>
+    fakePackage({
+      'src/index.ts': index,
+      'dist/index.mjs': mjs,
+      'dist/index.js': hot,
+      'dist/rest.js': rest,
+      'node_modules/ext/index.js': ext,
+    });
 
-  it('splits index.ts re-exports into hot and rest entries with absolute paths', () => {
+  it('splits index.ts re-exports of local modules into the two units, with absolute paths', () => {
     const dir = fakePackage({ 'src/index.ts': index });
     const entries = lazyUnitEntries(['./b.js'], join(dir, 'src/index.ts'));
-    expect(readFileSync(entries.hot, 'utf8')).toContain(`export { y } from '${join(dir, 'src/b.ts')}'`);
+    expect(readFileSync(entries.index, 'utf8')).toContain(`export { y } from '${join(dir, 'src/b.ts')}'`);
     expect(readFileSync(entries.rest, 'utf8')).toContain(`export * from '${join(dir, 'src/a.ts')}'`);
-    expect(readFileSync(entries.rest, 'utf8')).not.toContain('types');
+    expect(readFileSync(entries.rest, 'utf8')).not.toMatch(/types|ext/);
     expect(() => lazyUnitEntries(['./c.js'], join(dir, 'src/index.ts'))).toThrow('re-exports nothing from ./c.js');
   });
 
-  it('maps each name to its unit and renders an entry that loads it on first access', async () => {
-    const dir = built('export const x = 1, y = 2;', 'exports.y = 2;', 'exports.x = 1; exports.internal = 3;');
-    const owners = await assignNames(dir);
-    expect([...owners]).toEqual([
-      ['./hot.js', ['y']],
+  it('appends to the hot unit: the rest on first access, the re-exported package minus local names', async () => {
+    const dir = built('export const x = 1, y = 2, z = 3;', 'exports.y = 2;', 'exports.x = 1; exports.internal = 3;');
+    expect([...(await assignNames(dir))]).toEqual([
+      ['./index.js', ['y']],
       ['./rest.js', ['x']],
+      ['ext', ['z']],
     ]);
-    writeFileSync(join(dir, 'dist/index.js'), renderEntry(owners));
+    await writeEntry(dir);
+    await writeEntry(dir); // a rerun replaces what it appended
     writeFileSync(join(dir, 'dist/rest.js'), 'globalThis.loadedRest = true; exports.x = 1;');
-    const out = json<{ before: boolean; x: number; after: boolean; keys: string[] }>(`
+    const out = json<{ before: boolean; values: number[]; after: boolean; keys: string[] }>(`
       const m = require(${JSON.stringify(join(dir, 'dist/index.js'))});
       const before = globalThis.loadedRest === true;
-      const x = m.x;
-      console.log(JSON.stringify({ before, x, after: globalThis.loadedRest === true, keys: Object.keys(m) }));`);
-    expect(out).toEqual({ before: false, x: 1, after: true, keys: ['y', 'x'] });
+      const values = [m.x, m.y, m.z];
+      console.log(JSON.stringify({ before, values, after: globalThis.loadedRest === true, keys: Object.keys(m) }));`);
+    expect(out).toEqual({ before: false, values: [1, 2, 3], after: true, keys: ['y', 'x', 'z'] });
+    expect(readFileSync(join(dir, 'dist/index.js'), 'utf8').match(/lazy-entry\.mjs: the rest/g)).toHaveLength(1);
   });
 
-  it('fails when both units export different values under one name', async () => {
-    const dir = built('export const x = 1;', 'exports.x = 1;', 'exports.x = 2;');
-    await expect(assignNames(dir)).rejects.toThrow('x is exported with different values by ./hot.js and ./rest.js');
+  it('fails when two units export different values under one name', async () => {
+    const dir = built('export const x = 1, z = 3;', 'exports.x = 1;', 'exports.x = 2;');
+    await expect(assignNames(dir)).rejects.toThrow('x is exported with different values by ./index.js and ./rest.js');
   });
 
   it('fails when a public name has no unit', async () => {
-    const dir = built('export const x = 1, z = 3;', 'exports.y = 2;', 'exports.x = 1;');
-    await expect(assignNames(dir)).rejects.toThrow('no unit of src/index.ts exports z');
+    const dir = built('export const x = 1, y = 2, w = 3;', 'exports.y = 2;', 'exports.x = 1;', 'exports.z = 3;');
+    await expect(assignNames(dir)).rejects.toThrow('no unit of src/index.ts exports w');
+  });
+
+  it('fails when the re-exported package has a name the ESM build lacks', async () => {
+    const dir = built('export const x = 1, y = 2;', 'exports.y = 2;', 'exports.x = 1;', 'exports.z = 3;');
+    await expect(assignNames(dir)).rejects.toThrow('ext exports z, which the ESM build does not');
   });
 });

@@ -91,7 +91,7 @@ export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBack
   // The census code loads on its first use: most programs never take one (cold start, bench/suites/cold-start.ts).
   let loaded: CensusFunction | undefined;
   const census: CensusFunction = async (o) => {
-    loaded ??= (await import('./census/backend-census.js')).createBackendCensus(implementation, netns);
+    loaded ??= (await import('./census/backend-census.js')).createBackendCensus(implementation, netns, loadNativeBinding());
     return loaded(o);
   };
   return createProcfsBackend(io, { netns, fallbackReason, census });

@@ -14,7 +14,7 @@ export function kernelRelease(): string {
     cached = readFileSync('/proc/sys/kernel/osrelease', 'latin1').trim();
   } catch {
     // No procfs here (then little else works either): ask uname(2) through node:os.
-    cached = (createRequire(import.meta.url)('node:os') as typeof import('node:os')).release();
+    cached = (createRequire('/')('node:os') as typeof import('node:os')).release();
   }
   return cached;
 }

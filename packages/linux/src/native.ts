@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KnobName } from './knobs.js';
 
@@ -28,8 +28,13 @@ export type NativeLoadResult =
 
 export const FORCE_JS_ENV = 'EPHEMERAL_PORTS_FORCE_JS';
 
-/** Both `src/` and `dist/` sit directly under the package root, where binding.gyp and prebuilds/ are. */
-const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * This file: `__filename` in the CommonJS build (no import.meta shim, whose shared chunk every output file would
+ * load), `import.meta.url` in ESM and under vitest. Both `src/` and `dist/` sit directly under the package root,
+ * where binding.gyp and prebuilds/ are.
+ */
+const HERE = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+const PACKAGE_ROOT = dirname(dirname(HERE));
 
 /** Where `node-gyp build` and prebuildify (`--napi --tag-libc`, package name in the file) put the addon. */
 export const ADDON_PATHS: readonly string[] = [
@@ -57,7 +62,7 @@ export function loadNativeBinding(): NativeLoadResult {
   if (process.env[FORCE_JS_ENV] === '1') return { fallbackReason: `${FORCE_JS_ENV}=1 is set` };
   if (cached) return cached;
   try {
-    const require = createRequire(import.meta.url);
+    const require = createRequire(HERE);
     const known = ADDON_PATHS.find((path) => existsSync(path));
     const binding = known ? require(known) : (require('node-gyp-build') as NodeGypBuild)(PACKAGE_ROOT);
     cached = isBinding(binding)

@@ -46,7 +46,8 @@ export function withOsErrors<T>(fn: () => T): T {
   }
 }
 
+// (A builtin resolves from any path; not import.meta.url, whose CommonJS shim would be shared code in a chunk.)
 function errnoOf(code: string): number | undefined {
-  const { constants } = createRequire(import.meta.url)('node:os') as typeof import('node:os');
+  const { constants } = createRequire('/')('node:os') as typeof import('node:os');
   return (constants.errno as Record<string, number | undefined>)[code];
 }

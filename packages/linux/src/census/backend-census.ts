@@ -3,16 +3,20 @@
  * /proc/net reader with the reason; a backend-wide default namespace applies unless a call names another.
  */
 import type { CensusOptions, SocketCensus } from '@ephemeral-ports/core';
-import { loadNativeBinding } from '../native.js';
+import type { NativeLoadResult } from '../native.js';
 import { createLinuxCensus, type CensusFunction } from './census.js';
 import { hasCensus } from './native-census.js';
 
-export function createBackendCensus(implementation: 'auto' | 'native' | 'js', defaultNetns: string | undefined): CensusFunction {
+/** `loaded` is the backend's addon (loadNativeBinding()), passed in so that this chunk never loads native.ts twice. */
+export function createBackendCensus(
+  implementation: 'auto' | 'native' | 'js',
+  defaultNetns: string | undefined,
+  loaded: NativeLoadResult,
+): CensusFunction {
   let census: CensusFunction;
   if (implementation === 'js') {
     census = createLinuxCensus(null, 'implementation "js" was requested');
   } else {
-    const loaded = loadNativeBinding();
     if (loaded.binding && hasCensus(loaded.binding)) census = createLinuxCensus(loaded.binding);
     else census = createLinuxCensus(null, loaded.fallbackReason ?? 'the loaded addon has no sockDiagCensus export');
   }
