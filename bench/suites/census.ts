@@ -13,19 +13,17 @@
  * The same file is the measuring child: started with CHILD_FLAG inside the namespace, it prints one JSON line.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NSENTER, ROOT_DIR, canUseNetns, createNetns, NETNS_UNAVAILABLE, type Netns } from '../../test/helpers/netns.js';
 import { percentile } from '../measure.js';
+import { compileFloor } from '../native/compile.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
 const CHILD_FLAG = '--census-bench-child';
 /** The compiled bench/native/sock-diag-floor.c, passed to the child; unset without a C compiler. */
 const FLOOR_ENV = 'EPHEMERAL_PORTS_BENCH_DIAG_FLOOR';
-const CC = '/usr/bin/cc';
 const SS = '/usr/bin/ss';
 const CLIENT_PROCESSES = 3;
 const CONNECTIONS_PER_CLIENT = 5_000;
@@ -217,17 +215,6 @@ async function childMain(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // The suite (outside the namespace): build the workload, run the child, clean up.
 
-/** Compiles bench/native/sock-diag-floor.c into `dir`; null (and a note) without a C compiler. */
-function compileFloor(dir: string): string | null {
-  if (!existsSync(CC)) {
-    console.error(`census: no C floor row (${CC} is missing)`);
-    return null;
-  }
-  const exe = join(dir, 'sock-diag-floor');
-  execFileSync(CC, ['-O2', '-o', exe, join(ROOT_DIR, 'bench/native/sock-diag-floor.c')]);
-  return exe;
-}
-
 function runChild(ns: Netns, floorExe: string | null): Promise<ChildResult> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
@@ -247,9 +234,9 @@ const suite: BenchSuite = {
   name: 'census',
   async run(): Promise<BenchRow[]> {
     if (!canUseNetns) throw new Error(`the census bench needs a private network namespace: ${NETNS_UNAVAILABLE}`);
+    const floor = compileFloor('sock-diag-floor', 'census');
     const ns = await createNetns();
     const children: ChildProcess[] = [];
-    const tmp = mkdtempSync(join(tmpdir(), 'census-bench-'));
     try {
       const listener = startInNs(ns, LISTENER_JS);
       children.push(listener);
@@ -260,7 +247,7 @@ const suite: BenchSuite = {
       const expected = CLIENT_PROCESSES * CONNECTIONS_PER_CLIENT;
       await waitForLine(listener, new RegExp(`^accepted ${expected}$`), 60_000);
 
-      const r = await runChild(ns, compileFloor(tmp));
+      const r = await runChild(ns, floor?.exe ?? null);
       const sockets = r.sockets.tcp;
       if (r.source !== 'netlink:sock_diag') throw new Error(`census used ${r.source}, not sock_diag`);
       if (sockets < 2 * expected) throw new Error(`census saw ${sockets} TCP sockets, expected ≥ ${2 * expected}`);
@@ -293,7 +280,7 @@ const suite: BenchSuite = {
     } finally {
       await kill(children);
       await ns.close();
-      rmSync(tmp, { recursive: true, force: true });
+      floor?.dispose();
     }
   },
 };

@@ -5,36 +5,30 @@
  * EPHEMERAL_PORTS_BENCH_SET_CHILD=1), and through the netns option (setns thread) from here.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLinuxBackend, loadNativeBinding } from '@ephemeral-ports/linux';
 import { NETNS_UNAVAILABLE, NSENTER, ROOT_DIR, createNetns } from '../../test/helpers/netns.js';
+import { compileFloor } from '../native/compile.js';
 import { measure } from '../measure.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
 const RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
 const SYSCTL = '/usr/sbin/sysctl';
 const CHILD_ENV = 'EPHEMERAL_PORTS_BENCH_SET_CHILD';
-const CC = '/usr/bin/cc';
 const us = (ns: number) => ns / 1000;
 
-/**
- * The machine's floor in plain C (bench/native/pread-floor.c): one pread of the same file on a cached fd, and a
- * bare syscall. Null without a C compiler (then the suite says so on stderr and leaves the rows out).
- */
+/** The machine's floor in plain C (bench/native/pread-floor.c): one pread of the same file, and a bare syscall. */
 function cFloor(): { preadNs: number; syscallNs: number } | null {
-  if (!existsSync(CC)) return null;
-  const dir = mkdtempSync(join(tmpdir(), 'pread-floor-'));
+  const floor = compileFloor('pread-floor', 'linux-read');
+  if (!floor) return null;
   try {
-    const exe = join(dir, 'pread-floor');
-    execFileSync(CC, ['-O2', '-o', exe, join(ROOT_DIR, 'bench/native/pread-floor.c')]);
-    return JSON.parse(execFileSync(exe, { encoding: 'utf8' })) as { preadNs: number; syscallNs: number };
+    return JSON.parse(execFileSync(floor.exe, { encoding: 'utf8' })) as { preadNs: number; syscallNs: number };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    floor.dispose();
   }
 }
+
 const A = { low: 40000, high: 50001 };
 const B = { low: 40002, high: 50003 };
 
@@ -67,7 +61,6 @@ async function run(): Promise<BenchRow[]> {
   // The floor for anything that enters the kernel: process.ppid makes one getppid() syscall per access.
   const syscallFloor = us((await measure(() => process.ppid, { batch: 2000, iterations: 60, warmup: 10 })).medianNs);
   const floor = cFloor();
-  if (!floor) console.error(`linux-read: no C floor rows (${CC} is missing)`);
   const spawn = us(
     (await measure(() => execFileSync(SYSCTL, ['-n', 'net.ipv4.ip_local_port_range']), { warmup: 2, iterations: 20 }))
       .medianNs,

@@ -92,13 +92,11 @@ class RecordBuffer {
     if (status == napi_no_external_buffers_allowed) {
       Napi::ArrayBuffer copy = Napi::ArrayBuffer::New(env, size);
       memcpy(copy.Data(), block->data, size);
-      Free(block->data, block->capacity);
-      delete block;
+      Destroy(block);
       return copy;
     }
     if (status != napi_ok) {
-      Free(block->data, block->capacity);
-      delete block;
+      Destroy(block);
       NAPI_THROW(Napi::Error::New(env), Napi::ArrayBuffer());
     }
     // Tell V8 how much memory hides behind the small ArrayBuffer object, so the GC weighs it correctly.
@@ -112,11 +110,15 @@ class RecordBuffer {
     size_t capacity;
   };
 
+  static void Destroy(Block* block) {
+    Free(block->data, block->capacity);
+    delete block;
+  }
+
   static void FinalizeBlock(napi_env env, void*, void* hint) {
     auto* block = static_cast<Block*>(hint);
     Napi::MemoryManagement::AdjustExternalMemory(Napi::Env(env), -static_cast<int64_t>(block->capacity));
-    Free(block->data, block->capacity);
-    delete block;
+    Destroy(block);
   }
   static constexpr size_t kSmall = 64 * 1024;    // a few hundred sockets: plain heap memory
   static constexpr size_t kHuge = 2 * 1024 * 1024;  // the huge page size with 4 KiB pages (x86-64, most arm64)

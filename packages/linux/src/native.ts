@@ -37,7 +37,7 @@ const HERE = typeof __filename === 'string' ? __filename : fileURLToPath(import.
 const PACKAGE_ROOT = dirname(dirname(HERE));
 
 /** Where `node-gyp build` and prebuildify (`--napi --tag-libc`, package name in the file) put the addon. */
-export const ADDON_PATHS: readonly string[] = [
+const ADDON_PATHS: readonly string[] = [
   join(PACKAGE_ROOT, 'build', 'Release', 'ephemeral_ports_linux.node'),
   join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, '@ephemeral-ports+linux.glibc.node'),
 ];
