@@ -6,7 +6,7 @@
 
 #include "netns_thread.h"
 #include "procfs.h"
-#include "sock_diag.h"
+#include "census.h"
 #include "system_error.h"
 
 namespace ephemeral_ports {

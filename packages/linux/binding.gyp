@@ -13,7 +13,10 @@
             "<(native_root)/common/system_error.cc",
             "<(native_root)/linux/procfs.cc",
             "<(native_root)/linux/netns_thread.cc",
+            "<(native_root)/linux/btf.cc",
+            "<(native_root)/linux/bpf_iter.cc",
             "<(native_root)/linux/sock_diag.cc",
+            "<(native_root)/linux/census.cc",
             "<(native_root)/linux/addon.cc"
           ],
           "include_dirs": ["<(native_root)/common", "<(native_root)/linux"],

@@ -1,17 +1,20 @@
 /**
- * The census against ground truth: a known workload in a private namespace, listed by our census (sock_diag and
- * the /proc/net fallback) and by `ss -tanuH` inside the same namespace, compared socket by socket.
+ * The census against ground truth: a known workload in a private namespace, listed by our census (each addon
+ * method — BPF iterators and sock_diag — and the /proc/net fallback) and by `ss -tanuH` inside the same
+ * namespace, compared socket by socket. The two addon methods must also agree field by field (uid, inode).
  *
  * One documented difference: TCP sockets that are bound but neither listening nor connected are dumped by
  * sock_diag on kernels ≥ 6.7 (state CLOSE), while ss from iproute2 6.1 (Debian 12) cannot list them; they are
  * checked against the workload's own list instead.
  */
+import { existsSync } from 'node:fs';
 import { release } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SocketCensus } from '@ephemeral-ports/core';
+import type { SocketCensus, SocketEntry } from '@ephemeral-ports/core';
 import { createLinuxBackend } from '@ephemeral-ports/linux';
 import { createLinuxCensus } from '../../packages/linux/src/census/index.js';
-import { canUseNetns, createNetns, NETNS_REQUIREMENT, type Netns } from '../helpers/netns.js';
+import { canUseNetns, createNetns, NETNS_REQUIREMENT, SETPRIV, type Netns } from '../helpers/netns.js';
 import { censusKey, SS, ssKeys, stateCounts } from './fixtures/ss.js';
 import { startWorkload, type Workload } from './fixtures/workload.js';
 
@@ -19,58 +22,134 @@ const WORKLOAD = 'test/census/fixtures/ground-truth-workload.mjs';
 /** sock_diag dumps bound-only TCP sockets (TCP_BOUND_INACTIVE) since Linux 6.7. */
 const [major = 0, minor = 0] = release().split('.').map((n) => Number.parseInt(n, 10));
 const DUMPS_BOUND_INACTIVE = major > 6 || (major === 6 && minor >= 7);
+/** The BPF census needs kernel BTF (and root, which the namespace already needs). */
+const HAS_BTF = existsSync('/sys/kernel/btf/vmlinux');
+const METHODS = [
+  { method: 'bpf', source: 'bpf:iter' },
+  { method: 'netlink', source: 'netlink:sock_diag' },
+] as const;
+type Method = (typeof METHODS)[number]['method'];
+const AS_CALLER = fileURLToPath(new URL('fixtures/census-as-caller.mts', import.meta.url));
 
-describe.runIf(canUseNetns)(`census equals ss -tanu in a namespace with a known workload ${NETNS_REQUIREMENT}`, () => {
+/** Every field but the owner, in a stable order, for comparing two listings entry by entry. */
+const fields = (list: readonly SocketEntry[]) =>
+  list.map((s) => JSON.stringify([censusKey(s), s.family, s.uid, s.inode])).sort();
+
+describe.runIf(canUseNetns && HAS_BTF)(`census equals ss -tanu in a namespace with a known workload ${NETNS_REQUIREMENT}; kernel BTF for the BPF method`, () => {
   let ns: Netns;
   let workload: Workload<{ ready: boolean; boundOnly: number[]; pid?: number }>;
-  let census: SocketCensus;
+  const listings = {} as Record<Method | 'auto', SocketCensus>;
   let ss: string[];
 
   beforeAll(async () => {
     ns = await createNetns();
     workload = await startWorkload(ns, WORKLOAD);
     const backend = createLinuxBackend();
-    census = await backend.census!({ netns: ns.path });
+    listings.auto = await backend.census!({ netns: ns.path });
+    for (const { method } of METHODS) listings[method] = await backend.census!({ netns: ns.path, method });
     const out = await ns.exec(SS, ['-tanuH']);
     expect(out.code).toBe(0);
     ss = ssKeys(out.stdout);
-    // Nothing may have changed between the two listings, or the comparison would prove nothing.
-    expect((await backend.census!({ netns: ns.path })).sockets.map(censusKey).sort()).toEqual(census.sockets.map(censusKey).sort());
+    // Nothing may have changed between the listings, or the comparison would prove nothing.
+    const again = await backend.census!({ netns: ns.path, method: 'netlink' });
+    expect(again.sockets.map(censusKey).sort()).toEqual(listings.netlink.sockets.map(censusKey).sort());
   });
   afterAll(async () => {
     await workload?.stop();
     await ns?.close();
   });
 
-  it('used NETLINK_SOCK_DIAG', () => {
-    expect(census.source).toBe('netlink:sock_diag');
-    expect(census.fallbackReason).toBeUndefined();
+  it('auto takes the BPF iterators when running as root', () => {
+    expect(listings.auto.source).toBe('bpf:iter');
+    expect(listings.auto.fallbackReason).toBeUndefined();
   });
 
-  it('lists the same sockets as ss, state by state and socket by socket', () => {
-    const ours = census.sockets.filter((s) => !(s.protocol === 'tcp' && s.state === 'CLOSE')).map(censusKey);
-    expect(stateCounts(ours)).toEqual(stateCounts(ss));
-    expect([...ours].sort()).toEqual([...ss].sort());
+  describe.each(METHODS)('method $method', ({ method, source }) => {
+    it(`reports source ${source}, no fallback`, () => {
+      expect(listings[method].source).toBe(source);
+      expect(listings[method].fallbackReason).toBeUndefined();
+    });
+
+    it('lists the same sockets as ss, state by state and socket by socket', () => {
+      const ours = listings[method].sockets.filter((s) => !(s.protocol === 'tcp' && s.state === 'CLOSE')).map(censusKey);
+      expect(stateCounts(ours)).toEqual(stateCounts(ss));
+      expect([...ours].sort()).toEqual([...ss].sort());
+    });
+
+    it('covers the workload: listeners, established v4/v6/v4-mapped, TIME_WAIT on purpose, UDP bound and connected', () => {
+      const census = listings[method];
+      const counts = stateCounts(census.sockets.map(censusKey));
+      // 4 listeners; 35 connections = 70 established sockets; 11 client-side TIME_WAIT; 4 UDP.
+      expect(counts['tcp LISTEN']).toBe(4);
+      expect(counts['tcp ESTAB']).toBe(70);
+      expect(counts['tcp TIME-WAIT']).toBe(11);
+      expect(counts['udp UNCONN']).toBe(2);
+      expect(counts['udp ESTAB']).toBe(2);
+      const has = (pred: (s: SocketEntry) => boolean) => census.sockets.some(pred);
+      expect(has((s) => s.family === 6 && s.state === 'LISTEN' && s.localAddress === '::1' && s.localPort === 7002)).toBe(true);
+      expect(has((s) => s.family === 6 && s.localAddress === '::ffff:127.0.0.1' && s.localPort === 7003)).toBe(true);
+      expect(has((s) => s.protocol === 'udp' && s.family === 6 && s.state === 'ESTABLISHED' && s.remotePort === 7101)).toBe(true);
+      expect(has((s) => s.state === 'TIME_WAIT' && s.family === 6 && s.remotePort === 7002)).toBe(true);
+    });
+
+    it.runIf(DUMPS_BOUND_INACTIVE)(`lists bound-only TCP sockets exactly as the workload bound them (needs kernel ≥ 6.7; running ${release()})`, () => {
+      const bound = listings[method].sockets.filter((s) => s.protocol === 'tcp' && s.state === 'CLOSE').map((s) => s.localPort).sort();
+      expect(bound).toEqual([...workload.info.boundOnly].sort());
+    });
+
+    it('names owning processes when asked', async () => {
+      const withOwners = await createLinuxBackend().census!({ netns: ns.path, processes: true, method });
+      expect(withOwners.source).toBe(source);
+      const listener = withOwners.sockets.find((s) => s.state === 'LISTEN' && s.localPort === 7001)!;
+      expect(listener.pid).toBe(workload.info.pid ?? workload.child.pid);
+      expect(listener.command).toBe('node');
+      const bound = withOwners.sockets.find((s) => s.state === 'CLOSE');
+      if (DUMPS_BOUND_INACTIVE) expect(bound!.command).toMatch(/^python3/);
+      // TIME_WAIT sockets belong to no process any more
+      expect(withOwners.sockets.filter((s) => s.state === 'TIME_WAIT').every((s) => s.pid === undefined)).toBe(true);
+    });
+
+    it('protocol and family filters return exactly the matching subset', async () => {
+      const backend = createLinuxBackend();
+      const all = listings[method].sockets;
+      const keys = (list: readonly SocketEntry[]) => list.map(censusKey).sort();
+      const v6 = await backend.census!({ netns: ns.path, families: [6], method });
+      expect(keys(v6.sockets)).toEqual(keys(all.filter((s) => s.family === 6)));
+      const tcp4 = await backend.census!({ netns: ns.path, protocols: ['tcp'], families: [4], method });
+      expect(keys(tcp4.sockets)).toEqual(keys(all.filter((s) => s.protocol === 'tcp' && s.family === 4)));
+      const udp = await backend.census!({ netns: ns.path, protocols: ['udp'], method });
+      expect(keys(udp.sockets)).toEqual(keys(all.filter((s) => s.protocol === 'udp')));
+      expect(v6.sockets.length).toBeGreaterThan(0);
+      expect(tcp4.sockets.length).toBeGreaterThan(0);
+    });
+
+    it('reports an unknown namespace path as a coded OS error', async () => {
+      await expect(createLinuxBackend().census!({ netns: '/proc/999999999/ns/net', method })).rejects.toMatchObject({ code: 'ENOENT', syscall: 'open' });
+    });
   });
 
-  it('covers the workload: listeners, established v4/v6/v4-mapped, TIME_WAIT on purpose, UDP bound and connected', () => {
-    const counts = stateCounts(census.sockets.map(censusKey));
-    // 4 listeners; 35 connections = 70 established sockets; 11 client-side TIME_WAIT; 4 UDP.
-    expect(counts['tcp LISTEN']).toBe(4);
-    expect(counts['tcp ESTAB']).toBe(70);
-    expect(counts['tcp TIME-WAIT']).toBe(11);
-    expect(counts['udp UNCONN']).toBe(2);
-    expect(counts['udp ESTAB']).toBe(2);
-    const has = (pred: (s: SocketCensus['sockets'][number]) => boolean) => census.sockets.some(pred);
-    expect(has((s) => s.family === 6 && s.state === 'LISTEN' && s.localAddress === '::1' && s.localPort === 7002)).toBe(true);
-    expect(has((s) => s.family === 6 && s.localAddress === '::ffff:127.0.0.1' && s.localPort === 7003)).toBe(true);
-    expect(has((s) => s.protocol === 'udp' && s.family === 6 && s.state === 'ESTABLISHED' && s.remotePort === 7101)).toBe(true);
-    expect(has((s) => s.state === 'TIME_WAIT' && s.family === 6 && s.remotePort === 7002)).toBe(true);
+  it('both methods agree field by field: uids always, inodes when owners are asked for', async () => {
+    const backend = createLinuxBackend();
+    expect(fields(listings.bpf.sockets.map((s) => ({ ...s, inode: undefined })))).toEqual(
+      fields(listings.netlink.sockets.map((s) => ({ ...s, inode: undefined }))),
+    );
+    // Without owners the BPF census skips the inode walk, so its entries have none; sock_diag always has them.
+    expect(listings.bpf.sockets.every((s) => s.inode === undefined)).toBe(true);
+    const [bpf, netlink] = await Promise.all([
+      backend.census!({ netns: ns.path, method: 'bpf', processes: true }),
+      backend.census!({ netns: ns.path, method: 'netlink', processes: true }),
+    ]);
+    expect(fields(bpf.sockets)).toEqual(fields(netlink.sockets));
+    expect(bpf.sockets.filter((s) => s.state === 'ESTABLISHED').every((s) => (s.inode ?? 0) > 0)).toBe(true);
   });
 
-  it.runIf(DUMPS_BOUND_INACTIVE)(`lists bound-only TCP sockets exactly as the workload bound them (needs kernel ≥ 6.7; running ${release()})`, () => {
-    const bound = census.sockets.filter((s) => s.protocol === 'tcp' && s.state === 'CLOSE').map((s) => s.localPort).sort();
-    expect(bound).toEqual([...workload.info.boundOnly].sort());
+  it('as nobody: auto quietly uses sock_diag; method "bpf" fails with EPERM from bpf() and a remedy', async () => {
+    const run = await ns.exec(SETPRIV, ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, '--import', 'tsx', AS_CALLER]);
+    const report = JSON.parse(run.stdout) as Record<string, Record<string, unknown>> & { uid: number };
+    expect(report.uid).toBe(65534);
+    expect(report.auto).toEqual({ source: 'netlink:sock_diag', sockets: listings.netlink.sockets.length });
+    expect(report.netlink).toEqual(report.auto);
+    expect(report.bpf).toMatchObject({ code: 'EPERM', errno: 1, syscall: 'bpf', remedy: expect.stringContaining('CAP_BPF') });
   });
 
   it('the /proc/net fallback agrees with ss too (it cannot see bound-only sockets)', async () => {
@@ -78,33 +157,5 @@ describe.runIf(canUseNetns)(`census equals ss -tanu in a namespace with a known 
     expect(fallback.source).toBe('procfs:/proc/net');
     expect(fallback.fallbackReason).toBe('test: forced');
     expect(fallback.sockets.map(censusKey).sort()).toEqual([...ss].sort());
-  });
-
-  it('names owning processes when asked', async () => {
-    const withOwners = await createLinuxBackend().census!({ netns: ns.path, processes: true });
-    const listener = withOwners.sockets.find((s) => s.state === 'LISTEN' && s.localPort === 7001)!;
-    expect(listener.pid).toBe(workload.info.pid ?? workload.child.pid);
-    expect(listener.command).toBe('node');
-    const bound = withOwners.sockets.find((s) => s.state === 'CLOSE');
-    if (DUMPS_BOUND_INACTIVE) expect(bound!.command).toMatch(/^python3/);
-    // TIME_WAIT sockets belong to no process any more
-    expect(withOwners.sockets.filter((s) => s.state === 'TIME_WAIT').every((s) => s.pid === undefined)).toBe(true);
-  });
-
-  it('protocol and family filters return exactly the matching subset (one-family TCP uses inet_diag_req_v2)', async () => {
-    const backend = createLinuxBackend();
-    const keys = (list: SocketCensus['sockets']) => list.map(censusKey).sort();
-    const v6 = await backend.census!({ netns: ns.path, families: [6] });
-    expect(keys(v6.sockets)).toEqual(keys(census.sockets.filter((s) => s.family === 6)));
-    const tcp4 = await backend.census!({ netns: ns.path, protocols: ['tcp'], families: [4] });
-    expect(keys(tcp4.sockets)).toEqual(keys(census.sockets.filter((s) => s.protocol === 'tcp' && s.family === 4)));
-    const udp = await backend.census!({ netns: ns.path, protocols: ['udp'] });
-    expect(keys(udp.sockets)).toEqual(keys(census.sockets.filter((s) => s.protocol === 'udp')));
-    expect(v6.sockets.length).toBeGreaterThan(0);
-    expect(tcp4.sockets.length).toBeGreaterThan(0);
-  });
-
-  it('reports an unknown namespace path as a coded OS error', async () => {
-    await expect(createLinuxBackend().census!({ netns: '/proc/999999999/ns/net' })).rejects.toMatchObject({ code: 'ENOENT', syscall: 'open' });
   });
 });

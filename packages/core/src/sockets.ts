@@ -34,6 +34,14 @@ export interface SocketEntry {
   command?: string;
 }
 
+/**
+ * How a Linux census lists sockets. `auto` (the default): BPF socket iterators when permitted (root), else
+ * NETLINK_SOCK_DIAG, else /proc/net. The others insist on one and fail with its error instead of falling back.
+ */
+export type CensusMethod = 'auto' | 'bpf' | 'netlink' | 'procfs';
+
+export const CENSUS_METHODS: readonly CensusMethod[] = ['auto', 'bpf', 'netlink', 'procfs'];
+
 export interface CensusOptions {
   protocols?: readonly Protocol[];
   families?: readonly (4 | 6)[];
@@ -41,11 +49,13 @@ export interface CensusOptions {
   processes?: boolean;
   /** Linux: network namespace path. */
   netns?: string;
+  /** Linux: which kernel interface lists the sockets (see {@link CensusMethod}); other platforms ignore it. */
+  method?: CensusMethod;
 }
 
 export interface SocketCensus {
   sockets: SocketEntry[];
-  /** How the sockets were listed, e.g. `netlink:sock_diag`, `procfs:/proc/net`, `iphlpapi`. */
+  /** How the sockets were listed, e.g. `bpf:iter`, `netlink:sock_diag`, `procfs:/proc/net`, `iphlpapi`. */
   source: string;
   /** Why a fallback was used, when it was. */
   fallbackReason?: string;

@@ -1,8 +1,11 @@
 /**
- * The Linux socket census: NETLINK_SOCK_DIAG through the addon, or /proc/net/* when the addon or the netlink
- * family is unavailable — `source` and `fallbackReason` say which, so a caller never mistakes one for the other.
+ * The Linux socket census, through the addon: BPF socket iterators where permitted (about twice as fast as
+ * netlink at scale), else NETLINK_SOCK_DIAG; /proc/net/* when the addon or the netlink family is unavailable.
+ * `source` says which, and `fallbackReason` marks the incomplete /proc listing, so a caller never mistakes one
+ * for the other. Both addon methods list the same sockets (test/census checks each against `ss`).
  */
 import {
+  CENSUS_METHODS,
   EphemeralPortsError,
   ErrorCodes,
   PROTOCOLS,
@@ -15,6 +18,7 @@ import type { CensusNative } from './native-census.js';
 import { attachOwners } from './processes.js';
 import { procfsCensus } from './procfs.js';
 
+export const BPF_SOURCE = 'bpf:iter';
 export const NETLINK_SOURCE = 'netlink:sock_diag';
 export const PROCFS_SOURCE = 'procfs:/proc/net';
 
@@ -40,6 +44,7 @@ export function validateCensusOptions(options: unknown): CensusOptions {
     throw bad('netns must be an absolute path such as /proc/<pid>/ns/net or /run/netns/<name>');
   }
   if (o.processes !== undefined && typeof o.processes !== 'boolean') throw bad('processes must be a boolean');
+  if (o.method !== undefined && !CENSUS_METHODS.includes(o.method as 'auto')) throw bad(`method must be one of ${CENSUS_METHODS.join(', ')}`);
   return o as CensusOptions;
 }
 
@@ -63,32 +68,78 @@ export function censusOsError(error: unknown, netns: string | undefined): Epheme
   });
 }
 
+/** True when the failure is about the namespace the caller named, which every method would hit alike. */
+function isNamespaceFailure(failure: EphemeralPortsError, netns: string | undefined): boolean {
+  return netns !== undefined && failure.path === netns && (failure.syscall === 'open' || failure.syscall === 'setns');
+}
+
+interface Listing {
+  sockets: SocketEntry[];
+  source: string;
+  fallbackReason?: string;
+}
+
 /**
  * Builds the census. `native` is the loaded addon (or null, with `unavailableReason`, when it could not be
  * loaded); the procfs reader covers that case.
  */
 export function createLinuxCensus(native: CensusNative | null, unavailableReason = 'native addon not loaded'): CensusFunction {
+  const procfs = async (options: CensusOptions, fallbackReason: string): Promise<Listing> => ({
+    sockets: await procfsCensus(options),
+    source: PROCFS_SOURCE,
+    fallbackReason,
+  });
+  const unsupported = (method: string, why: string) =>
+    new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, `census method "${method}" is unavailable: ${why}`, {
+      remedy: 'Use method "auto" to take the best available one.',
+    });
+
+  const viaNetlink = async (addon: CensusNative, options: CensusOptions): Promise<Listing> => {
+    try {
+      return { sockets: decodeRecords(await addon.sockDiagCensus(nativeRequest(options))), source: NETLINK_SOURCE };
+    } catch (error) {
+      const failure = censusOsError(error, options.netns);
+      const unavailable = (failure.syscall === 'sock_diag' || failure.syscall === 'socket') && NETLINK_UNAVAILABLE.has(failure.code);
+      if (options.method === 'netlink' || !unavailable) throw failure;
+      return procfs(options, `sock_diag unavailable: ${failure.code} from ${failure.syscall}`);
+    }
+  };
+
+  // The BPF iterators, or null when they cannot run here (no privilege, no BTF, old kernel): then netlink, which
+  // lists the same sockets, so that is no fallback a caller needs to hear about.
+  const viaBpf = async (addon: CensusNative, options: CensusOptions): Promise<Listing | null> => {
+    if (!addon.bpfIterCensus) {
+      if (options.method === 'bpf') throw unsupported('bpf', 'the loaded addon predates the BPF census');
+      return null;
+    }
+    const inodes = options.processes === true;  // owners are found by socket inode
+    try {
+      const records = await addon.bpfIterCensus({ ...nativeRequest(options), inodes });
+      return { sockets: decodeRecords(records, { inodes }), source: BPF_SOURCE };
+    } catch (error) {
+      const failure = censusOsError(error, options.netns);
+      if (options.method === 'bpf' || isNamespaceFailure(failure, options.netns)) throw failure;
+      return null;
+    }
+  };
+
+  const list = async (options: CensusOptions): Promise<Listing> => {
+    const method = options.method ?? 'auto';
+    if (method === 'procfs') return procfs(options, 'method "procfs" was requested');
+    if (!native) {
+      if (method !== 'auto') throw unsupported(method, unavailableReason);
+      return procfs(options, unavailableReason);
+    }
+    if (method !== 'netlink') {
+      const listed = await viaBpf(native, options);
+      if (listed) return listed;
+    }
+    return viaNetlink(native, options);
+  };
+
   return async (input?: CensusOptions): Promise<SocketCensus> => {
     const options = validateCensusOptions(input);
-    let sockets: SocketEntry[];
-    let source = NETLINK_SOURCE;
-    let fallbackReason: string | undefined;
-    if (native) {
-      try {
-        sockets = decodeRecords(await native.sockDiagCensus(nativeRequest(options)));
-      } catch (error) {
-        const failure = censusOsError(error, options.netns);
-        if (failure.syscall !== 'sock_diag' && failure.syscall !== 'socket') throw failure;
-        if (!NETLINK_UNAVAILABLE.has(failure.code)) throw failure;
-        source = PROCFS_SOURCE;
-        fallbackReason = `sock_diag unavailable: ${failure.code} from ${failure.syscall}`;
-        sockets = await procfsCensus(options);
-      }
-    } else {
-      source = PROCFS_SOURCE;
-      fallbackReason = unavailableReason;
-      sockets = await procfsCensus(options);
-    }
+    const { sockets, source, fallbackReason } = await list(options);
     if (options.processes) attachOwners(sockets);
     return fallbackReason === undefined ? { sockets, source } : { sockets, source, fallbackReason };
   };

@@ -1,6 +1,6 @@
 /**
- * The census part of the Linux addon's exports (native/linux/sock_diag.cc). The record layout mirrors
- * `sock_diag.h`; keep both in step.
+ * The census part of the Linux addon's exports (native/linux/census.cc). The record layout mirrors
+ * `native/linux/census_records.h`; keep both in step.
  */
 export interface SockDiagRequest {
   /** Network namespace path; omitted = the caller's namespace. */
@@ -11,9 +11,19 @@ export interface SockDiagRequest {
   v6: boolean;
 }
 
+export interface BpfIterRequest extends SockDiagRequest {
+  /** Follow each socket to its inode (slower; needed to find owning processes). Without it, records carry 0. */
+  inodes: boolean;
+}
+
 export interface CensusNative {
   /** Resolves with fixed-size records (see {@link RECORD}); rejects with an Error carrying code/errno/syscall/path. */
   sockDiagCensus(request: SockDiagRequest): Promise<ArrayBuffer>;
+  /**
+   * The same records from BPF socket iterators (needs CAP_BPF + CAP_PERFMON, kernel BTF); bound-only TCP sockets
+   * still come from sock_diag. Absent from addons built before it existed.
+   */
+  bpfIterCensus?(request: BpfIterRequest): Promise<ArrayBuffer>;
   censusRecordSize: number;
 }
 

@@ -1,0 +1,366 @@
+// See bpf_iter.h. The programs are assembled here, per kernel: member offsets come from the kernel's BTF
+// (btf.h), so one addon binary fits every kernel layout. Loads through BTF-typed pointers are checked by the
+// verifier and become fault-safe probe loads, so a program can never crash the kernel or read out of bounds.
+#include "bpf_iter.h"
+
+#include <errno.h>
+#include <linux/bpf.h>
+#include <linux/btf.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "btf.h"
+
+namespace ephemeral_ports {
+namespace {
+
+constexpr const char* kBtfPath = "/sys/kernel/btf/vmlinux";
+constexpr const char* kPrivilegeRemedy =
+    "BPF iterators need root (CAP_BPF and CAP_PERFMON); without them the census uses NETLINK_SOCK_DIAG";
+
+long Bpf(int cmd, bpf_attr* attr) { return syscall(__NR_bpf, cmd, attr, sizeof(*attr)); }
+
+// Where the programs read, for this kernel. -1 = not found.
+struct KernelLayout {
+  int32_t target[2] = {-1, -1};  // FUNC ids of bpf_iter_tcp, bpf_iter_udp: what a program attaches to
+  long ctx_meta = -1, ctx_sock[2] = {-1, -1}, ctx_uid[2] = {-1, -1};  // in struct bpf_iter__tcp / __udp
+  long meta_seq = -1;
+  // In struct sock_common (TCP hands the program a sock_common; UDP a udp_sock, which starts with one).
+  long family = -1, state = -1, num = -1, dport = -1, daddr = -1, rcv_saddr = -1, v6_daddr = -1, v6_rcv_saddr = -1;
+  long udp_common = -1;                          // sock_common inside udp_sock
+  long sk_socket[2] = {-1, -1};                  // sock.sk_socket inside tcp_sock / udp_sock
+  long socket_file = -1, file_inode = -1, inode_ino = -1;
+  long tw_substate = -1;                         // inside tcp_timewait_sock
+
+  bool Complete() const {
+    const long all[] = {target[0], target[1], ctx_meta, ctx_sock[0], ctx_sock[1], ctx_uid[0], ctx_uid[1], meta_seq,
+                        family, state, num, dport, daddr, rcv_saddr, v6_daddr, v6_rcv_saddr, udp_common,
+                        sk_socket[0], sk_socket[1], socket_file, file_inode, inode_ino, tw_substate};
+    for (long v : all) {
+      if (v < 0) return false;
+    }
+    return true;
+  }
+};
+
+bool ReadLayout(KernelLayout* layout, OsFailure* failure) {
+  KernelBtf btf;
+  if (!btf.Open(failure, kBtfPath)) return false;
+  enum { kTcpFn, kUdpFn, kTcpCtx, kUdpCtx, kMeta, kCommon, kSock, kInetSock, kIcsk, kTcpSock, kUdpSock, kSocket,
+         kFile, kInode, kTcpTw, kInetTw, kCount };
+  KernelBtf::Query q[kCount] = {
+      {"bpf_iter_tcp", BTF_KIND_FUNC}, {"bpf_iter_udp", BTF_KIND_FUNC}, {"bpf_iter__tcp", BTF_KIND_STRUCT},
+      {"bpf_iter__udp", BTF_KIND_STRUCT}, {"bpf_iter_meta", BTF_KIND_STRUCT}, {"sock_common", BTF_KIND_STRUCT},
+      {"sock", BTF_KIND_STRUCT}, {"inet_sock", BTF_KIND_STRUCT}, {"inet_connection_sock", BTF_KIND_STRUCT},
+      {"tcp_sock", BTF_KIND_STRUCT}, {"udp_sock", BTF_KIND_STRUCT}, {"socket", BTF_KIND_STRUCT},
+      {"file", BTF_KIND_STRUCT}, {"inode", BTF_KIND_STRUCT}, {"tcp_timewait_sock", BTF_KIND_STRUCT},
+      {"inet_timewait_sock", BTF_KIND_STRUCT}};
+  btf.Find(q, kCount);
+  auto at = [&](int type, const char* member) { return btf.MemberOffset(q[type].id, member); };
+  // -1 if any part is missing, else the sum: the offset of a member reached through nested members.
+  auto path = [](std::initializer_list<long> parts) {
+    long sum = 0;
+    for (long p : parts) {
+      if (p < 0) return -1L;
+      sum += p;
+    }
+    return sum;
+  };
+  KernelLayout& l = *layout;
+  l.target[0] = q[kTcpFn].id;
+  l.target[1] = q[kUdpFn].id;
+  l.ctx_meta = at(kTcpCtx, "meta") == at(kUdpCtx, "meta") ? at(kTcpCtx, "meta") : -1;
+  l.ctx_sock[0] = at(kTcpCtx, "sk_common");
+  l.ctx_sock[1] = at(kUdpCtx, "udp_sk");
+  l.ctx_uid[0] = at(kTcpCtx, "uid");
+  l.ctx_uid[1] = at(kUdpCtx, "uid");
+  l.meta_seq = at(kMeta, "seq");
+  l.family = at(kCommon, "skc_family");
+  l.state = at(kCommon, "skc_state");
+  l.num = at(kCommon, "skc_num");
+  l.dport = at(kCommon, "skc_dport");
+  l.daddr = at(kCommon, "skc_daddr");
+  l.rcv_saddr = at(kCommon, "skc_rcv_saddr");
+  l.v6_daddr = at(kCommon, "skc_v6_daddr");
+  l.v6_rcv_saddr = at(kCommon, "skc_v6_rcv_saddr");
+  const long inet_sk = at(kInetSock, "sk");
+  l.udp_common = path({at(kUdpSock, "inet"), inet_sk, at(kSock, "__sk_common")});
+  l.sk_socket[0] = path({at(kTcpSock, "inet_conn"), at(kIcsk, "icsk_inet"), inet_sk, at(kSock, "sk_socket")});
+  l.sk_socket[1] = path({at(kUdpSock, "inet"), inet_sk, at(kSock, "sk_socket")});
+  l.socket_file = at(kSocket, "file");
+  l.file_inode = at(kFile, "f_inode");
+  l.inode_ino = at(kInode, "i_ino");
+  l.tw_substate = path({at(kTcpTw, "tw_sk"), at(kInetTw, "tw_substate")});
+  if (!l.Complete()) {
+    failure->Set(ENOENT, "btf", kBtfPath);
+    failure->remedy = "this kernel lacks the BPF socket iterators (Linux >= 5.9) or the types they need";
+    return false;
+  }
+  return true;
+}
+
+// A few dozen instructions with forward jumps to labels, patched when the program is finished.
+class Assembler {
+ public:
+  void Emit(uint8_t code, uint8_t dst, uint8_t src, long off, int32_t imm) {
+    bpf_insn insn;
+    memset(&insn, 0, sizeof(insn));
+    insn.code = code;
+    insn.dst_reg = dst & 0xf;
+    insn.src_reg = src & 0xf;
+    insn.off = static_cast<int16_t>(off);
+    insn.imm = imm;
+    code_.push_back(insn);
+  }
+  void Load(uint8_t size, uint8_t dst, uint8_t src, long off) { Emit(BPF_LDX | BPF_MEM | size, dst, src, off, 0); }
+  void Store(uint8_t size, uint8_t dst, long off, uint8_t src) { Emit(BPF_STX | BPF_MEM | size, dst, src, off, 0); }
+  void StoreImm(uint8_t size, uint8_t dst, long off, int32_t imm) { Emit(BPF_ST | BPF_MEM | size, dst, 0, off, imm); }
+  void MovImm(uint8_t dst, int32_t imm) { Emit(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm); }
+  void Mov(uint8_t dst, uint8_t src) { Emit(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0); }
+  void Call(int32_t helper) { Emit(BPF_JMP | BPF_CALL, 0, 0, 0, helper); }
+
+  int NewLabel() {
+    labels_.push_back(-1);
+    return static_cast<int>(labels_.size()) - 1;
+  }
+  void Bind(int label) { labels_[label] = static_cast<long>(code_.size()); }
+  // Jumps to `label` if `reg <op> imm` (op: BPF_JEQ, BPF_JNE); BPF_JA jumps always.
+  void Jump(uint8_t op, uint8_t reg, int32_t imm, int label) {
+    fixups_.push_back({code_.size(), label});
+    Emit(BPF_JMP | op | BPF_K, op == BPF_JA ? 0 : reg, 0, 0, op == BPF_JA ? 0 : imm);
+  }
+
+  const std::vector<bpf_insn>& Finish() {
+    for (const Fixup& f : fixups_) code_[f.at].off = static_cast<int16_t>(labels_[f.label] - static_cast<long>(f.at) - 1);
+    return code_;
+  }
+
+ private:
+  struct Fixup {
+    size_t at;
+    int label;
+  };
+  std::vector<bpf_insn> code_;
+  std::vector<long> labels_;
+  std::vector<Fixup> fixups_;
+};
+
+constexpr uint8_t kTcpNewSynRecv = 12, kTcpSynRecv = 3, kTcpTimeWait = 6;
+
+// One record per socket (census_records.h), written with bpf_seq_write. In C:
+//   sk = ctx->sk; if (!sk) return 0;  rec = {0};  rec.protocol = P;  rec.uid = ctx->uid;
+//   rec.state = sk->state == NEW_SYN_RECV ? SYN_RECV : sk->state;       // as sock_diag reports request sockets
+//   TCP TIME_WAIT: rec.state = tw->tw_substate (FIN_WAIT2 or TIME_WAIT, as sock_diag and /proc report)
+//   rec.lport = sk->num; rec.rport = ntohs(sk->dport);
+//   inodes: rec.inode = full socket ? sk->sk_socket->file->f_inode->i_ino : 0
+//   rec.family, rec addresses from skc_rcv_saddr/skc_daddr (IPv4) or the v6 pair;  seq_write(seq, &rec, 48)
+std::vector<bpf_insn> BuildProgram(const KernelLayout& l, IterProtocol protocol, bool inodes) {
+  const bool udp = protocol == IterProtocol::kUdp;
+  const int p = static_cast<int>(protocol);
+  const long base = udp ? l.udp_common : 0;  // sock_common inside the object the program is handed
+  const long rec = -static_cast<long>(kCensusRecordSize);  // the record, on the stack
+  enum : uint8_t { r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10 };
+  Assembler a;
+  const int done = a.NewLabel();
+  a.Load(BPF_DW, r6, r1, l.ctx_sock[p]);
+  a.Jump(BPF_JEQ, r6, 0, done);
+  a.Load(BPF_DW, r7, r1, l.ctx_meta);
+  a.Load(BPF_DW, r7, r7, l.meta_seq);
+  a.Load(BPF_W, r2, r1, l.ctx_uid[p]);
+  for (long o = 0; o < static_cast<long>(kCensusRecordSize); o += 8) a.StoreImm(BPF_DW, r10, rec + o, 0);
+  a.Store(BPF_W, r10, rec + kRecUid, r2);
+  a.StoreImm(BPF_B, r10, rec + kRecProtocol, udp ? IPPROTO_UDP : IPPROTO_TCP);
+  a.Load(BPF_B, r3, r6, base + l.state);
+  if (!udp) {
+    const int not_request = a.NewLabel();
+    a.Jump(BPF_JNE, r3, kTcpNewSynRecv, not_request);
+    a.MovImm(r3, kTcpSynRecv);
+    a.Bind(not_request);
+  }
+  a.Store(BPF_B, r10, rec + kRecState, r3);
+  if (!udp) {
+    const int not_tw = a.NewLabel();
+    a.Jump(BPF_JNE, r3, kTcpTimeWait, not_tw);
+    a.Mov(r1, r6);
+    a.Call(BPF_FUNC_skc_to_tcp_timewait_sock);
+    a.Jump(BPF_JEQ, r0, 0, not_tw);
+    a.Load(BPF_B, r3, r0, l.tw_substate);
+    a.Store(BPF_B, r10, rec + kRecState, r3);
+    a.Bind(not_tw);
+  }
+  a.Load(BPF_H, r3, r6, base + l.num);
+  a.Store(BPF_H, r10, rec + kRecLocalPort, r3);
+  a.Load(BPF_H, r3, r6, base + l.dport);
+  a.Emit(BPF_ALU | BPF_END | BPF_TO_BE, r3, 0, 0, 16);  // network to host order (the records are little-endian)
+  a.Store(BPF_H, r10, rec + kRecRemotePort, r3);
+  if (inodes) {
+    const int no_inode = a.NewLabel();
+    if (udp) {
+      a.Load(BPF_DW, r1, r6, l.sk_socket[p]);
+    } else {  // only full sockets have one: not TIME_WAIT, not request sockets
+      a.Mov(r1, r6);
+      a.Call(BPF_FUNC_skc_to_tcp_sock);
+      a.Jump(BPF_JEQ, r0, 0, no_inode);
+      a.Load(BPF_DW, r1, r0, l.sk_socket[p]);
+    }
+    a.Jump(BPF_JEQ, r1, 0, no_inode);  // orphaned: closed by its owner, still in the tables
+    a.Load(BPF_DW, r1, r1, l.socket_file);
+    a.Jump(BPF_JEQ, r1, 0, no_inode);  // a kernel socket
+    a.Load(BPF_DW, r1, r1, l.file_inode);
+    a.Jump(BPF_JEQ, r1, 0, no_inode);
+    a.Load(BPF_W, r1, r1, l.inode_ino);
+    a.Store(BPF_W, r10, rec + kRecInode, r1);
+    a.Bind(no_inode);
+  }
+  const int v6 = a.NewLabel(), write = a.NewLabel();
+  a.Load(BPF_H, r3, r6, base + l.family);
+  a.Jump(BPF_JEQ, r3, AF_INET6, v6);
+  a.StoreImm(BPF_B, r10, rec + kRecFamily, 4);
+  a.Load(BPF_W, r3, r6, base + l.rcv_saddr);
+  a.Store(BPF_W, r10, rec + kRecLocalAddr, r3);
+  a.Load(BPF_W, r3, r6, base + l.daddr);
+  a.Store(BPF_W, r10, rec + kRecRemoteAddr, r3);
+  a.Jump(BPF_JA, 0, 0, write);
+  a.Bind(v6);
+  a.StoreImm(BPF_B, r10, rec + kRecFamily, 6);
+  for (long half = 0; half < 16; half += 8) {
+    a.Load(BPF_DW, r3, r6, base + l.v6_rcv_saddr + half);
+    a.Store(BPF_DW, r10, rec + kRecLocalAddr + half, r3);
+    a.Load(BPF_DW, r3, r6, base + l.v6_daddr + half);
+    a.Store(BPF_DW, r10, rec + kRecRemoteAddr + half, r3);
+  }
+  a.Bind(write);
+  a.Mov(r1, r7);
+  a.Mov(r2, r10);
+  a.Emit(BPF_ALU64 | BPF_ADD | BPF_K, r2, 0, 0, static_cast<int32_t>(rec));
+  a.MovImm(r3, static_cast<int32_t>(kCensusRecordSize));
+  a.Call(BPF_FUNC_seq_write);
+  a.Bind(done);
+  a.MovImm(r0, 0);
+  a.Emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+  return a.Finish();
+}
+
+// The last line of the verifier's log: why the kernel refused a program.
+std::string VerifierReason(const std::vector<bpf_insn>& code, const bpf_attr& refused) {
+  std::vector<char> log(64 * 1024);
+  bpf_attr attr = refused;
+  attr.log_buf = reinterpret_cast<uintptr_t>(log.data());
+  attr.log_size = static_cast<uint32_t>(log.size());
+  attr.log_level = 1;
+  attr.insns = reinterpret_cast<uintptr_t>(code.data());
+  int fd = static_cast<int>(Bpf(BPF_PROG_LOAD, &attr));
+  if (fd >= 0) close(fd);
+  std::string text(log.data(), strnlen(log.data(), log.size()));
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  size_t line = text.rfind('\n');
+  return line == std::string::npos ? text : text.substr(line + 1);
+}
+
+// Loads one program and attaches it as an iterator; returns the link's fd (which keeps the program alive).
+int LoadIterator(const KernelLayout& l, IterProtocol protocol, bool inodes, OsFailure* failure) {
+  const std::vector<bpf_insn> code = BuildProgram(l, protocol, inodes);
+  bpf_attr attr;
+  memset(&attr, 0, sizeof(attr));
+  attr.prog_type = BPF_PROG_TYPE_TRACING;
+  attr.expected_attach_type = BPF_TRACE_ITER;
+  attr.attach_btf_id = static_cast<uint32_t>(l.target[static_cast<int>(protocol)]);
+  attr.insns = reinterpret_cast<uintptr_t>(code.data());
+  attr.insn_cnt = static_cast<uint32_t>(code.size());
+  // GPL-compatible, as bpf_seq_write requires; the program is our own code, offered under MIT or GPL.
+  attr.license = reinterpret_cast<uintptr_t>("Dual MIT/GPL");
+  strncpy(attr.prog_name, protocol == IterProtocol::kTcp ? "ep_census_tcp" : "ep_census_udp", sizeof(attr.prog_name) - 1);
+  int prog = static_cast<int>(Bpf(BPF_PROG_LOAD, &attr));
+  if (prog < 0) {
+    failure->Set(errno, "bpf", "");
+    if (errno == EPERM || errno == EACCES) failure->remedy = kPrivilegeRemedy;
+    else failure->remedy = "the kernel refused the census program: " + VerifierReason(code, attr);
+    return -1;
+  }
+  memset(&attr, 0, sizeof(attr));
+  attr.link_create.prog_fd = static_cast<uint32_t>(prog);
+  attr.link_create.attach_type = BPF_TRACE_ITER;
+  int link = static_cast<int>(Bpf(BPF_LINK_CREATE, &attr));
+  if (link < 0) {
+    failure->Set(errno, "bpf", "");
+    failure->remedy = errno == EPERM ? kPrivilegeRemedy : "the kernel refused to attach the census iterator";
+  }
+  close(prog);
+  return link;
+}
+
+// Process-wide: the layout (read once) and one link per (protocol, inodes), kept open for the process's life.
+struct Iterators {
+  std::mutex mutex;
+  bool layout_read = false;
+  OsFailure layout_failure;
+  KernelLayout layout;
+  int link[2][2] = {{-1, -1}, {-1, -1}};
+  OsFailure link_failure[2][2];
+};
+
+Iterators& State() {
+  static Iterators* state = new Iterators();  // never destroyed: worker threads may still use it at exit
+  return *state;
+}
+
+}  // namespace
+
+bool PrepareBpfIterator(IterProtocol protocol, bool inodes, OsFailure* failure) {
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+  // The programs store ports in host order, and the records are little-endian.
+  failure->Set(ENOTSUP, "bpf", "");
+  failure->remedy = "the BPF census is built for little-endian hosts; the census uses NETLINK_SOCK_DIAG";
+  return false;
+#endif
+  Iterators& s = State();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  if (!s.layout_read) {
+    s.layout_read = true;
+    ReadLayout(&s.layout, &s.layout_failure);
+  }
+  if (s.layout_failure.failed()) {
+    *failure = s.layout_failure;
+    return false;
+  }
+  const int p = static_cast<int>(protocol), v = inodes ? 1 : 0;
+  if (s.link[p][v] < 0 && !s.link_failure[p][v].failed()) s.link[p][v] = LoadIterator(s.layout, protocol, inodes, &s.link_failure[p][v]);
+  if (s.link[p][v] >= 0) return true;
+  *failure = s.link_failure[p][v];
+  return false;
+}
+
+int CreateBpfIterator(IterProtocol protocol, bool inodes, OsFailure* failure) {
+  Iterators& s = State();
+  int link;
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    link = s.link[static_cast<int>(protocol)][inodes ? 1 : 0];
+  }
+  bpf_attr attr;
+  memset(&attr, 0, sizeof(attr));
+  attr.iter_create.link_fd = static_cast<uint32_t>(link);
+  int fd = static_cast<int>(Bpf(BPF_ITER_CREATE, &attr));
+  if (fd < 0) failure->Set(errno, "bpf", "");
+  return fd;
+}
+
+bool ReadBpfIterator(int iter_fd, RecordBuffer* out, OsFailure* failure) {
+  const size_t before = out->size();
+  bool ok = out->ReadAll(iter_fd, failure);
+  close(iter_fd);
+  if (ok && (out->size() - before) % kCensusRecordSize != 0) {  // cannot happen: every write is one whole record
+    failure->Set(EPROTO, "read", "");
+    ok = false;
+  }
+  return ok;
+}
+
+}  // namespace ephemeral_ports

@@ -1,0 +1,51 @@
+// The running kernel's type information (/sys/kernel/btf/vmlinux), read just far enough to assemble the census's
+// BPF programs for this kernel: the type id a BPF iterator attaches to, and where struct members lie. This is what
+// libbpf's CO-RE relocations do for compiled programs; our programs are a few dozen instructions built at run time
+// (bpf_iter.cc), so a small reader replaces the library.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "system_error.h"
+
+namespace ephemeral_ports {
+
+class KernelBtf {
+ public:
+  KernelBtf() = default;
+  KernelBtf(const KernelBtf&) = delete;
+  KernelBtf& operator=(const KernelBtf&) = delete;
+  ~KernelBtf();
+
+  // Maps (or, where the kernel cannot map it, reads) the file and indexes its types.
+  bool Open(OsFailure* failure, const char* path = "/sys/kernel/btf/vmlinux");
+
+  // A type looked up by name and BTF kind (BTF_KIND_*); `id` is -1 until found.
+  struct Query {
+    const char* name;
+    uint32_t kind;
+    int32_t id = -1;
+  };
+
+  // Resolves every query in one pass over the types (a pass costs ~0.3 ms on a distribution kernel).
+  void Find(Query* queries, size_t count) const;
+
+  // Byte offset of `member` inside struct/union `type_id`, looking through anonymous structs and unions; -1 when
+  // absent or a bitfield.
+  long MemberOffset(int32_t type_id, const char* member) const;
+
+ private:
+  const char* Name(uint32_t offset) const;
+  uint32_t SkipQualifiers(uint32_t id) const;
+
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  bool mapped_ = false;
+  std::vector<uint8_t> copy_;  // the file's bytes when it could not be mapped
+  const char* strings_ = nullptr;
+  uint32_t strings_size_ = 0;
+  std::vector<const uint8_t*> types_;  // by type id; id 0 is void
+};
+
+}  // namespace ephemeral_ports

@@ -1,0 +1,15 @@
+// The socket census on the Linux addon's exports (census.cc).
+//
+// JS surface (typed in packages/linux/src/census/native-census.ts):
+//   sockDiagCensus({ netns?, tcp, udp, v4, v6 }) -> Promise<ArrayBuffer>           NETLINK_SOCK_DIAG
+//   bpfIterCensus({ netns?, tcp, udp, v4, v6, inodes }) -> Promise<ArrayBuffer>    BPF socket iterators
+// The buffer holds fixed-size little-endian records (census_records.h), so tens of thousands of sockets cross
+// into JS as one allocation instead of one object per socket.
+#pragma once
+#include <napi.h>
+
+namespace ephemeral_ports {
+
+void RegisterCensus(Napi::Env env, Napi::Object exports);
+
+}  // namespace ephemeral_ports
