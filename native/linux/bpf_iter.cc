@@ -156,7 +156,7 @@ constexpr uint8_t kTcpNewSynRecv = 12, kTcpSynRecv = 3, kTcpTimeWait = 6;
 
 // One record per socket (census_records.h), written with bpf_seq_write. In C:
 //   sk = ctx->sk; if (!sk) return 0;  rec = {0};  rec.protocol = P;  rec.uid = ctx->uid;
-//   rec.state = sk->state == NEW_SYN_RECV ? SYN_RECV : sk->state;       // as sock_diag reports request sockets
+//   request sockets (NEW_SYN_RECV): rec.state = SYN_RECV, rec.uid = 0, as sock_diag reports them
 //   TCP TIME_WAIT: rec.state = tw->tw_substate (FIN_WAIT2 or TIME_WAIT, as sock_diag and /proc report)
 //   rec.lport = sk->num; rec.rport = ntohs(sk->dport);
 //   inodes: rec.inode = full socket ? sk->sk_socket->file->f_inode->i_ino : 0
@@ -178,10 +178,11 @@ std::vector<bpf_insn> BuildProgram(const KernelLayout& l, IterProtocol protocol,
   a.Store(BPF_W, r10, rec + kRecUid, r2);
   a.StoreImm(BPF_B, r10, rec + kRecProtocol, udp ? IPPROTO_UDP : IPPROTO_TCP);
   a.Load(BPF_B, r3, r6, base + l.state);
-  if (!udp) {
+  if (!udp) {  // request sockets: reported as SYN_RECV with uid 0, as sock_diag does (the iterator gives the listener's)
     const int not_request = a.NewLabel();
     a.Jump(BPF_JNE, r3, kTcpNewSynRecv, not_request);
     a.MovImm(r3, kTcpSynRecv);
+    a.StoreImm(BPF_W, r10, rec + kRecUid, 0);
     a.Bind(not_request);
   }
   a.Store(BPF_B, r10, rec + kRecState, r3);

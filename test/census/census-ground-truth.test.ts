@@ -76,13 +76,17 @@ describe.runIf(canUseNetns && HAS_BTF)(`census equals ss -tanu in a namespace wi
       expect([...ours].sort()).toEqual([...ss].sort());
     });
 
-    it('covers the workload: listeners, established v4/v6/v4-mapped, TIME_WAIT on purpose, UDP bound and connected', () => {
+    it('covers the workload: listeners, established v4/v6/v4-mapped, TIME_WAIT, FIN_WAIT2, CLOSE_WAIT, SYN_RECV, UDP', () => {
       const census = listings[method];
       const counts = stateCounts(census.sockets.map(censusKey));
-      // 4 listeners; 35 connections = 70 established sockets; 11 client-side TIME_WAIT; 4 UDP.
-      expect(counts['tcp LISTEN']).toBe(4);
-      expect(counts['tcp ESTAB']).toBe(70);
+      // 6 listeners; 35 connections = 70 established sockets, plus 3 clients whose handshake the deferred listener
+      // holds in SYN_RECV; 11 client-side TIME_WAIT; 2 orphaned FIN_WAIT2 facing 2 CLOSE_WAIT; 4 UDP.
+      expect(counts['tcp LISTEN']).toBe(6);
+      expect(counts['tcp ESTAB']).toBe(73);
+      expect(counts['tcp SYN-RECV']).toBe(3);
       expect(counts['tcp TIME-WAIT']).toBe(11);
+      expect(counts['tcp FIN-WAIT-2']).toBe(2);
+      expect(counts['tcp CLOSE-WAIT']).toBe(2);
       expect(counts['udp UNCONN']).toBe(2);
       expect(counts['udp ESTAB']).toBe(2);
       const has = (pred: (s: SocketEntry) => boolean) => census.sockets.some(pred);
@@ -90,6 +94,9 @@ describe.runIf(canUseNetns && HAS_BTF)(`census equals ss -tanu in a namespace wi
       expect(has((s) => s.family === 6 && s.localAddress === '::ffff:127.0.0.1' && s.localPort === 7003)).toBe(true);
       expect(has((s) => s.protocol === 'udp' && s.family === 6 && s.state === 'ESTABLISHED' && s.remotePort === 7101)).toBe(true);
       expect(has((s) => s.state === 'TIME_WAIT' && s.family === 6 && s.remotePort === 7002)).toBe(true);
+      // the clients Python made as uid 65534; request sockets report uid 0, as sock_diag does
+      expect(census.sockets.filter((s) => s.remotePort === 7004 && s.state === 'ESTABLISHED').map((s) => s.uid)).toEqual([65534, 65534, 65534]);
+      expect(census.sockets.filter((s) => s.state === 'SYN_RECV').map((s) => s.uid)).toEqual([0, 0, 0]);
     });
 
     it.runIf(DUMPS_BOUND_INACTIVE)(`lists bound-only TCP sockets exactly as the workload bound them (needs kernel ≥ 6.7; running ${release()})`, () => {
