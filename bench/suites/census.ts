@@ -146,7 +146,7 @@ async function childMain(): Promise<void> {
   const { createLinuxCensus, decodeRecords, hasCensus, parseProcNetTable } = await import('../../packages/linux/src/census/index.js');
   const { loadNativeBinding } = await import('../../packages/linux/src/native.js');
   const loaded = loadNativeBinding();
-  if (!loaded.binding || !hasCensus(loaded.binding)) throw new Error(`addon without census: ${loaded.fallbackReason ?? 'no sockDiagCensus'}`);
+  if (!loaded.binding || !hasCensus(loaded.binding)) throw new Error(`addon without census: ${loaded.fallbackReason ?? 'no census export'}`);
   const binding = loaded.binding;
   const census = createLinuxCensus(binding);
   const procTcp = async () => {
@@ -184,16 +184,14 @@ async function childMain(): Promise<void> {
       proc: await procTcp(),
     };
   }
-  if (!binding.bpfIterCensus) throw new Error('addon without bpfIterCensus');
-  const bpfIterCensus = binding.bpfIterCensus.bind(binding);
-  const tcpOnly = { tcp: true, udp: false, v4: true, v6: true, inodes: false };
-  let raw = await bpfIterCensus(tcpOnly);
+  const bpfTcp = { method: 'bpf', tcp: true, udp: false, v4: true, v6: true, inodes: false, bpfMinSockets: 0 } as const;
+  let raw = (await binding.census(bpfTcp)).records;
   for (let i = 0; i < RUNS; i++) {
     // Interleaved, so a load change on the machine hits subject and anchors alike.
     await timed('census', samples.censusTcp, () => census({ protocols: ['tcp'] }));
     await timed('ss', samples.ss, ssLineCount);
     await timed('proc', samples.proc, procTcp);
-    await timed('dump', samples.dump, async () => (raw = await bpfIterCensus(tcpOnly)));
+    await timed('dump', samples.dump, async () => (raw = (await binding.census(bpfTcp)).records));
     await timed('decode', samples.decode, async () => decodeRecords(raw, { inodes: false }));
     samples.netlinkTcp.push(await time(() => census({ protocols: ['tcp'], method: 'netlink' })));
     samples.censusAll.push(await time(() => census()));

@@ -356,7 +356,6 @@ int CreateBpfIterator(IterProtocol protocol, bool inodes, OsFailure* failure) {
 bool ReadBpfIterator(int iter_fd, RecordBuffer* out, OsFailure* failure) {
   const size_t before = out->size();
   bool ok = out->ReadAll(iter_fd, failure);
-  close(iter_fd);
   if (ok && (out->size() - before) % kCensusRecordSize != 0) {  // cannot happen: every write is one whole record
     failure->Set(EPROTO, "read", "");
     ok = false;

@@ -23,7 +23,7 @@ bool PrepareBpfIterator(IterProtocol protocol, bool inodes, OsFailure* failure);
 // PrepareBpfIterator must have succeeded for the same arguments.
 int CreateBpfIterator(IterProtocol protocol, bool inodes, OsFailure* failure);
 
-// Reads an iterator to its end into `out` and closes it.
+// Reads an iterator to its end into `out` (the caller closes it).
 bool ReadBpfIterator(int iter_fd, RecordBuffer* out, OsFailure* failure);
 
 }  // namespace ephemeral_ports

@@ -85,25 +85,46 @@ bool KernelBtf::Open(OsFailure* failure, const char* path) {
   }
   strings_ = reinterpret_cast<const char*>(data_ + h->hdr_len + h->str_off);
   strings_size_ = h->str_len;
-  types_.reserve(1 << 17);
-  types_.push_back(nullptr);  // id 0: void
   const uint8_t* at = data_ + h->hdr_len + h->type_off;
-  const uint8_t* end = at + h->type_len;
-  while (at + sizeof(btf_type) <= end) {
-    types_.push_back(at);
+  types_end_ = at + h->type_len;
+  checkpoints_.reserve(4096);
+  for (uint32_t id = 1; at + sizeof(btf_type) <= types_end_; id++) {
+    if (id % kCheckpoint == 0) checkpoints_.push_back(at);
     at += sizeof(btf_type) + TailSize(AsType(at));
+    type_count_ = id;
   }
   return true;
 }
 
 const char* KernelBtf::Name(uint32_t offset) const { return offset < strings_size_ ? strings_ + offset : ""; }
 
+const uint8_t* KernelBtf::Type(uint32_t id) const {
+  if (id == 0 || id > type_count_) return nullptr;
+  uint32_t at_id = id - id % kCheckpoint;
+  const uint8_t* at;
+  if (at_id == 0) {
+    const btf_header* h = reinterpret_cast<const btf_header*>(data_);
+    at = data_ + h->hdr_len + h->type_off;
+    at_id = 1;
+  } else {
+    at = checkpoints_[at_id / kCheckpoint - 1];
+  }
+  for (; at_id < id; at_id++) at += sizeof(btf_type) + TailSize(AsType(at));
+  return at;
+}
+
 void KernelBtf::Find(Query* queries, size_t count) const {
+  // One pass; a name is compared only when kind and first letter match a query (a few thousand strcmp, not 2M).
+  bool first_letter[256] = {};
+  for (size_t q = 0; q < count; q++) first_letter[static_cast<uint8_t>(queries[q].name[0])] = true;
   size_t open = count;
-  for (size_t id = 1; id < types_.size() && open > 0; id++) {
-    const btf_type* t = AsType(types_[id]);
+  const uint8_t* at = data_ + reinterpret_cast<const btf_header*>(data_)->hdr_len + reinterpret_cast<const btf_header*>(data_)->type_off;
+  for (uint32_t id = 1; id <= type_count_ && open > 0; id++) {
+    const btf_type* t = AsType(at);
+    at += sizeof(btf_type) + TailSize(t);
     if (t->name_off == 0) continue;
     const char* name = Name(t->name_off);
+    if (!first_letter[static_cast<uint8_t>(name[0])]) continue;
     for (size_t q = 0; q < count; q++) {
       if (queries[q].id < 0 && BTF_INFO_KIND(t->info) == queries[q].kind && strcmp(name, queries[q].name) == 0) {
         queries[q].id = static_cast<int32_t>(id);
@@ -114,8 +135,10 @@ void KernelBtf::Find(Query* queries, size_t count) const {
 }
 
 uint32_t KernelBtf::SkipQualifiers(uint32_t id) const {
-  for (int depth = 0; depth < 16 && id < types_.size() && id != 0; depth++) {
-    const btf_type* t = AsType(types_[id]);
+  for (int depth = 0; depth < 16; depth++) {
+    const uint8_t* record = Type(id);
+    if (record == nullptr) return id;
+    const btf_type* t = AsType(record);
     switch (BTF_INFO_KIND(t->info)) {
       case BTF_KIND_TYPEDEF:
       case BTF_KIND_VOLATILE:
@@ -129,8 +152,9 @@ uint32_t KernelBtf::SkipQualifiers(uint32_t id) const {
 }
 
 long KernelBtf::MemberOffset(int32_t type_id, const char* member) const {
-  if (type_id <= 0 || static_cast<size_t>(type_id) >= types_.size()) return -1;
-  const btf_type* t = AsType(types_[type_id]);
+  const uint8_t* record = type_id > 0 ? Type(static_cast<uint32_t>(type_id)) : nullptr;
+  if (record == nullptr) return -1;
+  const btf_type* t = AsType(record);
   const uint32_t kind = BTF_INFO_KIND(t->info);
   if (kind != BTF_KIND_STRUCT && kind != BTF_KIND_UNION) return -1;
   const btf_member* m = reinterpret_cast<const btf_member*>(t + 1);

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SocketCensus, SocketEntry } from '@ephemeral-ports/core';
 import { createLinuxBackend } from '@ephemeral-ports/linux';
-import { createLinuxCensus } from '../../packages/linux/src/census/index.js';
+import { createLinuxCensus, hasCensus } from '../../packages/linux/src/census/index.js';
+import { loadNativeBinding } from '../../packages/linux/src/native.js';
 import { canUseNetns, createNetns, NETNS_REQUIREMENT, SETPRIV, type Netns } from '../helpers/netns.js';
 import { censusKey, SS, ssKeys, stateCounts } from './fixtures/ss.js';
 import { startWorkload, type Workload } from './fixtures/workload.js';
@@ -59,9 +60,17 @@ describe.runIf(canUseNetns && HAS_BTF)(`census equals ss -tanu in a namespace wi
     await ns?.close();
   });
 
-  it('auto takes the BPF iterators when running as root', () => {
-    expect(listings.auto.source).toBe('bpf:iter');
+  it('auto picks by socket count: sock_diag below BPF_MIN_SOCKETS, the BPF iterators from it on', async () => {
+    expect(listings.auto.source).toBe('netlink:sock_diag'); // ~100 sockets, far below the default threshold
     expect(listings.auto.fallbackReason).toBeUndefined();
+    const binding = loadNativeBinding().binding;
+    if (!hasCensus(binding)) throw new Error('the addon has no census');
+    const sockets = listings.netlink.sockets.length;
+    const atCount = await createLinuxCensus(binding, undefined, { bpfMinSockets: sockets - 10 })({ netns: ns.path });
+    expect(atCount.source).toBe('bpf:iter');
+    expect(atCount.sockets.map(censusKey).sort()).toEqual(listings.netlink.sockets.map(censusKey).sort());
+    const above = await createLinuxCensus(binding, undefined, { bpfMinSockets: sockets + 1000 })({ netns: ns.path });
+    expect(above.source).toBe('netlink:sock_diag');
   });
 
   describe.each(METHODS)('method $method', ({ method, source }) => {
@@ -150,7 +159,7 @@ describe.runIf(canUseNetns && HAS_BTF)(`census equals ss -tanu in a namespace wi
     expect(bpf.sockets.filter((s) => s.state === 'ESTABLISHED').every((s) => (s.inode ?? 0) > 0)).toBe(true);
   });
 
-  it('as nobody: auto quietly uses sock_diag; method "bpf" fails with EPERM from bpf() and a remedy', async () => {
+  it('as nobody: auto (threshold 0) quietly uses sock_diag; method "bpf" fails with EPERM from bpf() and a remedy', async () => {
     const run = await ns.exec(SETPRIV, ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, '--import', 'tsx', AS_CALLER]);
     const report = JSON.parse(run.stdout) as Record<string, Record<string, unknown>> & { uid: number };
     expect(report.uid).toBe(65534);

@@ -18,7 +18,7 @@ export function createBackendCensus(
     census = createLinuxCensus(null, 'implementation "js" was requested');
   } else {
     if (loaded.binding && hasCensus(loaded.binding)) census = createLinuxCensus(loaded.binding);
-    else census = createLinuxCensus(null, loaded.fallbackReason ?? 'the loaded addon has no sockDiagCensus export');
+    else census = createLinuxCensus(null, loaded.fallbackReason ?? 'the loaded addon has no census export');
   }
   return (options?: CensusOptions): Promise<SocketCensus> =>
     census(defaultNetns === undefined || options?.netns !== undefined ? options : { ...options, netns: defaultNetns });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createLinuxCensus, NETLINK_SOURCE, PROCFS_SOURCE, validateCensusOptions } from './census.js';
+import { BPF_MIN_SOCKETS, BPF_SOURCE, createLinuxCensus, NETLINK_SOURCE, PROCFS_SOURCE, validateCensusOptions } from './census.js';
 import { decodeRecords } from './decode.js';
-import { hasCensus, RECORD, type CensusNative, type SockDiagRequest } from './native-census.js';
+import { hasCensus, RECORD, type CensusNative, type NativeCensusRequest } from './native-census.js';
 
-/** Builds addon records by hand, as native/linux/sock_diag.cc lays them out. */
+/** Builds addon records by hand, as native/linux/census_records.h lays them out. */
 function records(rows: Array<{ protocol: 6 | 17; family: 4 | 6; state: number; lport: number; rport: number; local: number[]; remote: number[]; inode?: number; uid?: number }>): ArrayBuffer {
   const buf = new ArrayBuffer(rows.length * RECORD.size);
   const view = new DataView(buf);
@@ -25,13 +25,14 @@ function records(rows: Array<{ protocol: 6 | 17; family: 4 | 6; state: number; l
 
 const LO6 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
 
-function fakeNative(result: ArrayBuffer | Error, seen: SockDiagRequest[] = []): CensusNative {
+/** An addon double: answers every request with `result` (records as the netlink method, or `method`). */
+function fakeNative(result: ArrayBuffer | Error, seen: NativeCensusRequest[] = [], method: 'bpf' | 'netlink' = 'netlink'): CensusNative {
   return {
     censusRecordSize: RECORD.size,
-    sockDiagCensus: async (request) => {
+    census: async (request) => {
       seen.push(request);
       if (result instanceof Error) throw result;
-      return result;
+      return { records: result, method };
     },
   };
 }
@@ -63,21 +64,57 @@ describe('census record decoding', () => {
 
   it('recognises an addon with the census of this layout only', () => {
     expect(hasCensus(fakeNative(new ArrayBuffer(0)))).toBe(true);
-    expect(hasCensus({ sockDiagCensus: () => undefined, censusRecordSize: 40 })).toBe(false);
+    expect(hasCensus({ census: () => undefined, censusRecordSize: 40 })).toBe(false);
+    expect(hasCensus({ sockDiagCensus: () => undefined, censusRecordSize: 48 })).toBe(false);
     expect(hasCensus({ readPortRange: () => 0 })).toBe(false);
     expect(hasCensus(null)).toBe(false);
   });
 });
 
 describe('createLinuxCensus', () => {
-  it('uses sock_diag and passes protocols, families and the namespace', async () => {
-    const seen: SockDiagRequest[] = [];
+  it('passes protocols, families, the namespace and method auto with the BPF threshold', async () => {
+    const seen: NativeCensusRequest[] = [];
     const census = createLinuxCensus(fakeNative(records([{ protocol: 6, family: 4, state: 10, lport: 1, rport: 0, local: [0, 0, 0, 0], remote: [0, 0, 0, 0] }]), seen));
     const result = await census({ protocols: ['udp'], families: [6], netns: '/proc/1/ns/net' });
     expect(result.source).toBe(NETLINK_SOURCE);
     expect(result.fallbackReason).toBeUndefined();
     expect(result.sockets).toHaveLength(1);
-    expect(seen).toEqual([{ netns: '/proc/1/ns/net', tcp: false, udp: true, v4: false, v6: true }]);
+    expect(seen).toEqual([{ method: 'auto', netns: '/proc/1/ns/net', tcp: false, udp: true, v4: false, v6: true, inodes: false, bpfMinSockets: BPF_MIN_SOCKETS }]);
+  });
+
+  it('names the source after the method the addon used; BPF entries carry inodes only when owners were asked for', async () => {
+    const rows = records([{ protocol: 6, family: 4, state: 1, lport: 40000, rport: 80, local: [127, 0, 0, 1], remote: [127, 0, 0, 1], inode: 0, uid: 7 }]);
+    const seen: NativeCensusRequest[] = [];
+    const census = createLinuxCensus(fakeNative(rows, seen, 'bpf'), undefined, { bpfMinSockets: 5 });
+    const plain = await census({ method: 'bpf' });
+    expect(plain.source).toBe(BPF_SOURCE);
+    expect(plain.fallbackReason).toBeUndefined();
+    expect(plain.sockets[0]).toEqual({ protocol: 'tcp', family: 4, state: 'ESTABLISHED', localAddress: '127.0.0.1', localPort: 40000, remoteAddress: '127.0.0.1', remotePort: 80, uid: 7 });
+    const owners = await census({ method: 'bpf', processes: true });
+    expect(owners.sockets[0]!.inode).toBe(0);
+    expect(seen.map((r) => [r.method, r.inodes, r.bpfMinSockets])).toEqual([['bpf', false, 5], ['bpf', true, 5]]);
+    // sock_diag records always carry the inode
+    expect((await createLinuxCensus(fakeNative(rows))()).sockets[0]!.inode).toBe(0);
+  });
+
+  it('method procfs reads /proc/net without the addon and says so; bpf/netlink without an addon are coded errors', async () => {
+    const seen: NativeCensusRequest[] = [];
+    const viaProc = await createLinuxCensus(fakeNative(new ArrayBuffer(0), seen))({ method: 'procfs' });
+    expect(viaProc).toMatchObject({ source: PROCFS_SOURCE, fallbackReason: 'method "procfs" was requested' });
+    expect(seen).toEqual([]);
+    for (const method of ['bpf', 'netlink'] as const) {
+      await expect(createLinuxCensus(null, 'native addon not loaded: no prebuild')({ method })).rejects.toMatchObject({
+        code: 'ERR_UNSUPPORTED_OPERATION',
+        message: `census method "${method}" is unavailable: native addon not loaded: no prebuild`,
+      });
+    }
+  });
+
+  it('an explicit method never falls back: its failure is the answer', async () => {
+    for (const method of ['bpf', 'netlink'] as const) {
+      const census = createLinuxCensus(fakeNative(osError('EPROTONOSUPPORT', 93, 'socket')));
+      await expect(census({ method })).rejects.toMatchObject({ code: 'EPROTONOSUPPORT', syscall: 'socket' });
+    }
   });
 
   it('falls back to /proc/net, saying why, when the kernel has no usable sock_diag', async () => {
@@ -99,9 +136,9 @@ describe('createLinuxCensus', () => {
   });
 
   it('rejects bad options with ERR_INVALID_ARGUMENT before touching the kernel', async () => {
-    const seen: SockDiagRequest[] = [];
+    const seen: NativeCensusRequest[] = [];
     const census = createLinuxCensus(fakeNative(new ArrayBuffer(0), seen));
-    for (const bad of [{ protocols: ['sctp'] }, { families: [5] }, { netns: 'relative/path' }, { processes: 'yes' }, 42]) {
+    for (const bad of [{ protocols: ['sctp'] }, { families: [5] }, { netns: 'relative/path' }, { processes: 'yes' }, { method: 'ebpf' }, 42]) {
       await expect(census(bad as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     }
     expect(seen).toEqual([]);

@@ -11,7 +11,6 @@ import {
   PROTOCOLS,
   type CensusOptions,
   type SocketCensus,
-  type SocketEntry,
 } from '@ephemeral-ports/core';
 import { decodeRecords, nativeRequest } from './decode.js';
 import type { CensusNative } from './native-census.js';
@@ -68,73 +67,56 @@ export function censusOsError(error: unknown, netns: string | undefined): Epheme
   });
 }
 
-/** True when the failure is about the namespace the caller named, which every method would hit alike. */
-function isNamespaceFailure(failure: EphemeralPortsError, netns: string | undefined): boolean {
-  return netns !== undefined && failure.path === netns && (failure.syscall === 'open' || failure.syscall === 'setns');
-}
+/**
+ * From how many sockets in the namespace `auto` takes the BPF iterators. Below it sock_diag is faster: the
+ * iterators walk the whole (host-wide) hash tables and need a bound-only dump beside them, ~1 ms more, and the
+ * first call in a process loads the programs (~3 ms). Measured crossover on the bench VM: ~5,000-10,000 sockets.
+ */
+export const BPF_MIN_SOCKETS = 10_000;
 
-interface Listing {
-  sockets: SocketEntry[];
-  source: string;
-  fallbackReason?: string;
+export interface LinuxCensusOptions {
+  /** See {@link BPF_MIN_SOCKETS}; tests lower it to exercise `auto` on a small namespace. */
+  bpfMinSockets?: number;
 }
 
 /**
  * Builds the census. `native` is the loaded addon (or null, with `unavailableReason`, when it could not be
  * loaded); the procfs reader covers that case.
  */
-export function createLinuxCensus(native: CensusNative | null, unavailableReason = 'native addon not loaded'): CensusFunction {
-  const procfs = async (options: CensusOptions, fallbackReason: string): Promise<Listing> => ({
+export function createLinuxCensus(
+  native: CensusNative | null,
+  unavailableReason = 'native addon not loaded',
+  { bpfMinSockets = BPF_MIN_SOCKETS }: LinuxCensusOptions = {},
+): CensusFunction {
+  const procfs = async (options: CensusOptions, fallbackReason: string): Promise<SocketCensus> => ({
     sockets: await procfsCensus(options),
     source: PROCFS_SOURCE,
     fallbackReason,
   });
-  const unsupported = (method: string, why: string) =>
-    new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, `census method "${method}" is unavailable: ${why}`, {
-      remedy: 'Use method "auto" to take the best available one.',
-    });
 
-  const viaNetlink = async (addon: CensusNative, options: CensusOptions): Promise<Listing> => {
+  const viaAddon = async (addon: CensusNative, options: CensusOptions): Promise<SocketCensus> => {
+    const request = nativeRequest(options, bpfMinSockets);
     try {
-      return { sockets: decodeRecords(await addon.sockDiagCensus(nativeRequest(options))), source: NETLINK_SOURCE };
+      const { records, method } = await addon.census(request);
+      return { sockets: decodeRecords(records, { inodes: method === 'netlink' || request.inodes }), source: method === 'bpf' ? BPF_SOURCE : NETLINK_SOURCE };
     } catch (error) {
       const failure = censusOsError(error, options.netns);
       const unavailable = (failure.syscall === 'sock_diag' || failure.syscall === 'socket') && NETLINK_UNAVAILABLE.has(failure.code);
-      if (options.method === 'netlink' || !unavailable) throw failure;
+      if (request.method !== 'auto' || !unavailable) throw failure;
       return procfs(options, `sock_diag unavailable: ${failure.code} from ${failure.syscall}`);
     }
   };
 
-  // The BPF iterators, or null when they cannot run here (no privilege, no BTF, old kernel): then netlink, which
-  // lists the same sockets, so that is no fallback a caller needs to hear about.
-  const viaBpf = async (addon: CensusNative, options: CensusOptions): Promise<Listing | null> => {
-    if (!addon.bpfIterCensus) {
-      if (options.method === 'bpf') throw unsupported('bpf', 'the loaded addon predates the BPF census');
-      return null;
-    }
-    const inodes = options.processes === true;  // owners are found by socket inode
-    try {
-      const records = await addon.bpfIterCensus({ ...nativeRequest(options), inodes });
-      return { sockets: decodeRecords(records, { inodes }), source: BPF_SOURCE };
-    } catch (error) {
-      const failure = censusOsError(error, options.netns);
-      if (options.method === 'bpf' || isNamespaceFailure(failure, options.netns)) throw failure;
-      return null;
-    }
-  };
-
-  const list = async (options: CensusOptions): Promise<Listing> => {
+  const list = (options: CensusOptions): Promise<SocketCensus> => {
     const method = options.method ?? 'auto';
     if (method === 'procfs') return procfs(options, 'method "procfs" was requested');
-    if (!native) {
-      if (method !== 'auto') throw unsupported(method, unavailableReason);
-      return procfs(options, unavailableReason);
+    if (native) return viaAddon(native, options);
+    if (method !== 'auto') {
+      throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, `census method "${method}" is unavailable: ${unavailableReason}`, {
+        remedy: 'Use method "auto" to take the best available one.',
+      });
     }
-    if (method !== 'netlink') {
-      const listed = await viaBpf(native, options);
-      if (listed) return listed;
-    }
-    return viaNetlink(native, options);
+    return procfs(options, unavailableReason);
   };
 
   return async (input?: CensusOptions): Promise<SocketCensus> => {

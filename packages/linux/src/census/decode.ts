@@ -7,7 +7,7 @@
 import { endianness } from 'node:os';
 import type { CensusOptions, SocketEntry, SocketState } from '@ephemeral-ports/core';
 import { AddressCache } from './address.js';
-import { RECORD, type SockDiagRequest } from './native-census.js';
+import { RECORD, type NativeCensusRequest } from './native-census.js';
 import { stateName } from './states.js';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
@@ -56,15 +56,19 @@ export function decodeRecords(buffer: ArrayBuffer, { inodes = true }: { inodes?:
   return out;
 }
 
-/** The addon request for a set of census options (defaults: both protocols, both families). */
-export function nativeRequest(options: CensusOptions): SockDiagRequest {
+/** The addon request for a set of census options (defaults: both protocols, both families, method auto). */
+export function nativeRequest(options: CensusOptions, bpfMinSockets: number): NativeCensusRequest {
   const protocols = options.protocols ?? ['tcp', 'udp'];
   const families = options.families ?? [4, 6];
+  const method = options.method === 'bpf' || options.method === 'netlink' ? options.method : 'auto';
   return {
+    method,
     ...(options.netns === undefined ? {} : { netns: options.netns }),
     tcp: protocols.includes('tcp'),
     udp: protocols.includes('udp'),
     v4: families.includes(4),
     v6: families.includes(6),
+    inodes: options.processes === true, // owners are found by socket inode
+    bpfMinSockets,
   };
 }

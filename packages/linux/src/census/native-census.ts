@@ -2,28 +2,32 @@
  * The census part of the Linux addon's exports (native/linux/census.cc). The record layout mirrors
  * `native/linux/census_records.h`; keep both in step.
  */
-export interface SockDiagRequest {
+export interface NativeCensusRequest {
+  /** `auto`: the BPF iterators from `bpfMinSockets` sockets on when they can run, else sock_diag. */
+  method: 'auto' | 'bpf' | 'netlink';
   /** Network namespace path; omitted = the caller's namespace. */
   netns?: string;
   tcp: boolean;
   udp: boolean;
   v4: boolean;
   v6: boolean;
+  /** BPF: follow each socket to its inode (slower; owners are found by inode). Without it, records carry 0. */
+  inodes: boolean;
+  /** auto: the socket count (from /proc/net/sockstat) from which the BPF iterators pay for their fixed cost. */
+  bpfMinSockets: number;
 }
 
-export interface BpfIterRequest extends SockDiagRequest {
-  /** Follow each socket to its inode (slower; needed to find owning processes). Without it, records carry 0. */
-  inodes: boolean;
+export interface NativeCensusResult {
+  /** Fixed-size records, see {@link RECORD}. */
+  records: ArrayBuffer;
+  method: 'bpf' | 'netlink';
+  /** auto: why the BPF iterators were not used, e.g. `EPERM from bpf` without root. */
+  bpfSkipped?: string;
 }
 
 export interface CensusNative {
-  /** Resolves with fixed-size records (see {@link RECORD}); rejects with an Error carrying code/errno/syscall/path. */
-  sockDiagCensus(request: SockDiagRequest): Promise<ArrayBuffer>;
-  /**
-   * The same records from BPF socket iterators (needs CAP_BPF + CAP_PERFMON, kernel BTF); bound-only TCP sockets
-   * still come from sock_diag. Absent from addons built before it existed.
-   */
-  bpfIterCensus?(request: BpfIterRequest): Promise<ArrayBuffer>;
+  /** Rejects with an Error carrying code/errno/syscall/path (and a remedy where one helps). */
+  census(request: NativeCensusRequest): Promise<NativeCensusResult>;
   censusRecordSize: number;
 }
 
@@ -45,5 +49,5 @@ export const RECORD = {
 export function hasCensus(exports: unknown): exports is CensusNative {
   if (typeof exports !== 'object' || exports === null) return false;
   const e = exports as Partial<Record<keyof CensusNative, unknown>>;
-  return typeof e.sockDiagCensus === 'function' && e.censusRecordSize === RECORD.size;
+  return typeof e.census === 'function' && e.censusRecordSize === RECORD.size;
 }
