@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../packages/ephemeral-ports/src/cli/main.js';
 import type { CliContext } from '../../packages/ephemeral-ports/src/cli/command.js';
 import { useBackend } from 'ephemeral-ports';
+import type { CensusOptions } from '@ephemeral-ports/core';
 import { censusBackend, client, listener } from './fixtures/census-backend.js';
 
 function context(): CliContext & { out: () => string; err: () => string } {
@@ -140,6 +141,36 @@ describe('watch command (not a terminal)', () => {
 
   it('rejects a too-short interval', async () => {
     expect((await cli(['watch', '--interval', '0.01'])).code).toBe(2);
+  });
+});
+
+describe('--method', () => {
+  it('every census command passes it to the census', async () => {
+    const runs: Array<[string[], number]> = [
+      [['usage'], 0],
+      [['doctor'], 0],
+      [['map'], 0],
+      [['metrics'], 0],
+      [['watch', '--count', '1'], 0],
+    ];
+    for (const [argv, exit] of runs) {
+      const requests: CensusOptions[] = [];
+      useBackend(censusBackend(quiet(), { range: { low: 40000, high: 49999 }, requests }));
+      const r = await cli([...argv, '--method', 'netlink']);
+      expect(r.code, `${argv[0]}: ${r.stderr}`).toBe(exit);
+      expect(requests, argv[0]).toEqual([{ method: 'netlink' }]);
+    }
+  });
+
+  it('refuses an unknown method with a usage error (exit 2) naming the choices', async () => {
+    useBackend(censusBackend(quiet()));
+    const r = await cli(['usage', '--method', 'ebpf']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--method must be one of auto, bpf, netlink, procfs');
+  });
+
+  it('lists the flag in every census command\'s help', async () => {
+    for (const name of ['usage', 'doctor', 'map', 'metrics', 'watch']) expect((await cli([name, '--help'])).stdout, name).toMatch(/--method <m> +Linux: how to list sockets/);
   });
 });
 

@@ -4,16 +4,21 @@
  * (promtool), port map (SVG via xmllint) and textfile output are checked on the same live namespace.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { connectionCapacity } from '@ephemeral-ports/core';
 import { createLinuxBackend } from '@ephemeral-ports/linux';
 import { doctor, usage, useBackend } from 'ephemeral-ports';
 import { canUseNetns, createNetns, NETNS_REQUIREMENT, type Netns } from '../helpers/netns.js';
 import { runCli } from './fixtures/run-cli.js';
 import { startWorkload, type Workload } from './fixtures/workload.js';
+
+/** The BPF census needs kernel BTF (and root, which the namespace already needs). */
+const HAS_BTF = existsSync('/sys/kernel/btf/vmlinux');
 
 const RANGE = { low: 40000, high: 40063 };
 const DEST_PORT = 9000;
@@ -126,6 +131,14 @@ describe.runIf(canUseNetns)(`exhaustion of a small range towards one destination
     expect(r.code).toBe(0);
     const body = JSON.parse(r.stdout) as { destinations: Array<{ remotePort: number; used: number; capacity: number }>; source: string };
     expect(body.source).toBe('netlink:sock_diag'); // auto: a small namespace, below BPF_MIN_SOCKETS
+    expect(body.destinations[0]).toMatchObject({ remotePort: DEST_PORT, used: 64, capacity: 64 });
+  });
+
+  it.runIf(HAS_BTF)('CLI usage --method bpf (kernel BTF needed) lists through the BPF iterators and finds the same', async () => {
+    const r = await runCli(['usage', '--netns', ns.path, '--json', '--method', 'bpf']);
+    expect(r.code).toBe(0);
+    const body = JSON.parse(r.stdout) as { destinations: Array<{ remotePort: number; used: number; capacity: number }>; source: string };
+    expect(body.source).toBe('bpf:iter');
     expect(body.destinations[0]).toMatchObject({ remotePort: DEST_PORT, used: 64, capacity: 64 });
   });
 });

@@ -2,10 +2,10 @@
  * The argv parser shared by every command. Deliberately strict: an unknown flag, a missing flag value or a flag
  * given twice is a usage error (`ERR_USAGE`, exit 2) — an ops script with a typo must not silently do something else.
  *
- * Shared flags: --json, --help/-h, --protocol <tcp|udp>, --netns <path>, --force, --dry-run, --persist,
- * --file <path>. A command accepts the shared flags it lists plus its own; `--` ends flag parsing.
+ * Shared flags: --json, --help/-h, --protocol <tcp|udp>, --netns <path>, --method <census method>, --force,
+ * --dry-run, --persist, --file <path>. A command accepts the shared flags it lists plus its own; `--` ends flag parsing.
  */
-import { EphemeralPortsError, type Protocol } from '@ephemeral-ports/core';
+import { CENSUS_METHODS, type CensusMethod, EphemeralPortsError, type Protocol } from '@ephemeral-ports/core';
 
 export const USAGE_ERROR = 'ERR_USAGE';
 
@@ -95,4 +95,14 @@ export function parsePortArg(text: string, what: string): number {
     throw usageError(`${what} must be a port number from 0 to 65535, got ${JSON.stringify(text)}`);
   }
   return Number(text);
+}
+
+/** `--netns` and `--method` of the census commands, as diagnostics options. */
+export function censusOptions(args: ParsedArgs): { netns?: string; method?: CensusMethod } {
+  const netns = args.values.get('netns');
+  const method = args.values.get('method');
+  if (method !== undefined && !CENSUS_METHODS.includes(method as CensusMethod)) {
+    throw usageError(`--method must be one of ${CENSUS_METHODS.join(', ')}, got ${JSON.stringify(method)}`);
+  }
+  return { ...(netns === undefined ? {} : { netns }), ...(method === undefined ? {} : { method: method as CensusMethod }) };
 }

@@ -4,6 +4,9 @@
  * start from here, so they never disagree about what they saw.
  */
 import {
+  CENSUS_METHODS,
+  type CensusMethod,
+  type CensusOptions,
   type DoctorFacts,
   type EphemeralPortsBackend,
   EphemeralPortsError,
@@ -21,6 +24,8 @@ export interface DiagnosticsOptions {
   netns?: string;
   /** Resolve the owning process (pid, command) of each socket; slower, and needs privileges for other users'. */
   processes?: boolean;
+  /** Linux: how the census lists sockets (see {@link CensusMethod}); default `auto`. */
+  method?: CensusMethod;
 }
 
 export interface DiagnosticsSnapshot {
@@ -44,7 +49,14 @@ export function checkDiagnosticsOptions(options: unknown): DiagnosticsOptions {
   if (o.processes !== undefined && typeof o.processes !== 'boolean') {
     throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'processes must be a boolean');
   }
-  return { ...(netns === undefined ? {} : { netns }), ...(o.processes === true ? { processes: true } : {}) };
+  if (o.method !== undefined && !CENSUS_METHODS.includes(o.method as CensusMethod)) {
+    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `method must be one of ${CENSUS_METHODS.join(', ')}`);
+  }
+  return {
+    ...(netns === undefined ? {} : { netns }),
+    ...(o.processes === true ? { processes: true } : {}),
+    ...(o.method === undefined ? {} : { method: o.method as CensusMethod }),
+  };
 }
 
 /** Linux `tcp_tw_reuse` of the caller's namespace; unknown (undefined) for another namespace or elsewhere. */
@@ -70,7 +82,7 @@ export async function takeSnapshot(input?: DiagnosticsOptions, backend: Ephemera
   }
   const scope = options.netns === undefined ? { protocol: 'tcp' as const } : { protocol: 'tcp' as const, netns: options.netns };
   const [census, reading, reserved, constraints, tcpTwReuse] = await Promise.all([
-    backend.census({ ...(options.netns === undefined ? {} : { netns: options.netns }), ...(options.processes ? { processes: true } : {}) }),
+    backend.census(options satisfies CensusOptions),
     backend.getRange(scope),
     info.supportsReserved ? backend.getReserved(scope).then((r) => r.ports) : Promise.resolve(PortSet.EMPTY),
     backend.getConstraints(scope).catch(() => ({})),

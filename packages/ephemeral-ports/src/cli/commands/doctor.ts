@@ -1,6 +1,6 @@
 /** `ephemeral-ports doctor`: verdict with reasons and remedies; the exit code carries the verdict. */
 import { type Command, ExitCode } from '../command.js';
-import { atMost, parseArgs } from '../args.js';
+import { atMost, censusOptions, parseArgs } from '../args.js';
 import { paint, writeJson } from '../output.js';
 
 /** ok → 0, warn → 10, critical → 11 (ExitCode.VERDICT_BASE + n), so monitors can branch without parsing. */
@@ -19,6 +19,8 @@ Exit status: 0 ok, 10 warn, 11 critical (1 on errors), for scripts and monitors.
 
 Options:
   --netns <path>   Linux: diagnose this network namespace (/proc/<pid>/ns/net, /run/netns/<name>)
+  --method <m>     Linux: how to list sockets: auto (default), bpf, netlink or procfs
+                   (auto: BPF iterators for 10,000+ sockets as root, else sock_diag)
   --json           Print {verdict, findings: [{rule, severity, reason, remedies, subject?}], usage}
   -h, --help       Show this help
 
@@ -28,11 +30,10 @@ Examples:
   ephemeral-ports doctor >/dev/null || alert "ports: exit $?"
 `,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { strings: ['netns'] });
+    const args = parseArgs(argv, { strings: ['netns', 'method'] });
     atMost(args, 0, 'doctor');
     const { doctor } = await import('../../diagnostics/usage.js');
-    const netns = args.values.get('netns');
-    const result = await doctor(netns ? { netns } : {});
+    const result = await doctor(censusOptions(args));
     if (ctx.json) {
       writeJson(ctx, { verdict: result.verdict, exitCode: DOCTOR_EXIT[result.verdict], findings: result.findings, usage: result.usage });
     } else {

@@ -1,6 +1,6 @@
 /** `ephemeral-ports map`: the whole 0–65535 space as a bar (and optionally an SVG file). */
 import type { Command } from '../command.js';
-import { atMost, parseArgs, usageError } from '../args.js';
+import { atMost, censusOptions, parseArgs, usageError } from '../args.js';
 import { writeJson } from '../output.js';
 
 const command: Command = {
@@ -14,6 +14,8 @@ and shows the most important kind inside it, so a single listener stays visible.
 
 Options:
   --netns <path>   Linux: map this network namespace
+  --method <m>     Linux: how to list sockets: auto (default), bpf, netlink or procfs
+                   (auto: BPF iterators for 10,000+ sockets as root, else sock_diag)
   --width <n>      Characters of the bar (default: terminal width, else 100)
   --svg <file>     Also write the same picture as SVG (one <rect> per region), atomically
   --json           Print {regions: [{kind, low, high}], totals}
@@ -25,7 +27,7 @@ Examples:
   ephemeral-ports map --json | jq '.totals'
 `,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { strings: ['netns', 'width', 'svg'] });
+    const args = parseArgs(argv, { strings: ['netns', 'method', 'width', 'svg'] });
     atMost(args, 0, 'map');
     const widthText = args.values.get('width');
     if (widthText !== undefined && (!/^\d{1,4}$/.test(widthText) || Number(widthText) < 20)) {
@@ -34,8 +36,9 @@ Examples:
     const columns = (process.stdout as { columns?: number }).columns;
     const width = widthText !== undefined ? Number(widthText) : ctx.isTTY && columns ? Math.max(20, columns - 1) : 100;
     const { portMap } = await import('../../diagnostics/usage.js');
-    const netns = args.values.get('netns');
-    const map = await portMap(netns ? { netns } : {});
+    const census = censusOptions(args);
+    const netns = census.netns;
+    const map = await portMap(census);
     const svgPath = args.values.get('svg');
     if (svgPath !== undefined) {
       const { renderPortMapSvg } = await import('@ephemeral-ports/core');

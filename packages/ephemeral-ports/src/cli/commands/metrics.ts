@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { EphemeralPortsError } from '@ephemeral-ports/core';
 import type { Command } from '../command.js';
-import { atMost, parseArgs, parsePortArg, usageError } from '../args.js';
+import { atMost, censusOptions, parseArgs, parsePortArg, usageError } from '../args.js';
 
 export const TEXTFILE_NAME = 'ephemeral_ports.prom';
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -19,6 +19,8 @@ per-destination used/capacity/pressure (top 20), TIME_WAIT, listeners in range a
 
 Options:
   --netns <path>     Linux: measure this network namespace
+  --method <m>       Linux: how to list sockets: auto (default), bpf, netlink or procfs
+                     (auto: BPF iterators for 10,000+ sockets as root, else sock_diag)
   --serve <port>     Serve GET /metrics on <port> (fresh census per scrape) until Ctrl-C; 0 picks a free port
   --host <address>   Address to serve on (default 127.0.0.1: metrics name hosts and ports, keep them local)
   --textfile <dir>   Write <dir>/${TEXTFILE_NAME} atomically, for node_exporter --collector.textfile.directory
@@ -30,16 +32,16 @@ Examples:
   ephemeral-ports metrics --textfile /var/lib/prometheus/node-exporter
 `,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { strings: ['netns', 'serve', 'host', 'textfile'] });
+    const args = parseArgs(argv, { strings: ['netns', 'method', 'serve', 'host', 'textfile'] });
     atMost(args, 0, 'metrics');
     if (ctx.json) throw usageError('metrics has no --json: its output is the Prometheus text format');
     const serve = args.values.get('serve');
     const textfile = args.values.get('textfile');
     if (serve !== undefined && textfile !== undefined) throw usageError('use either --serve or --textfile, not both');
     if (args.values.has('host') && serve === undefined) throw usageError('--host only applies with --serve');
-    const netns = args.values.get('netns');
+    const census = censusOptions(args);
     const { prometheusMetrics } = await import('../../diagnostics/usage.js');
-    const collect = () => prometheusMetrics(netns ? { netns } : {});
+    const collect = () => prometheusMetrics(census);
 
     if (serve !== undefined) {
       const port = parsePortArg(serve, '--serve');

@@ -1,6 +1,6 @@
 /** `ephemeral-ports usage`: sockets by state, ports held in the range, per-destination pressure, conflicts. */
 import type { Command } from '../command.js';
-import { atMost, parseArgs, usageError } from '../args.js';
+import { atMost, censusOptions, parseArgs, usageError } from '../args.js';
 import { paint, writeJson } from '../output.js';
 
 const command: Command = {
@@ -8,12 +8,14 @@ const command: Command = {
   summary: 'Show how the ephemeral range is used (per state, per destination)',
   usage: `Usage: ephemeral-ports usage [options]
 
-List every TCP/UDP socket (Linux: NETLINK_SOCK_DIAG, else /proc/net) and show: sockets per state, local ports
+List every TCP/UDP socket (Linux: BPF socket iterators or NETLINK_SOCK_DIAG, else /proc/net) and show: sockets per state, local ports
 held inside the ephemeral range, per destination the ports used versus what connect() can pick, the TIME_WAIT
 share, bound-but-idle sockets and listeners that sit inside the range.
 
 Options:
   --netns <path>   Linux: look inside this network namespace (/proc/<pid>/ns/net, /run/netns/<name>)
+  --method <m>     Linux: how to list sockets: auto (default), bpf, netlink or procfs
+                   (auto: BPF iterators for 10,000+ sockets as root, else sock_diag)
   --processes      Name the owning process (pid, command) of listeners; needs root for other users' sockets
   --top <n>        Destinations to list (default 10)
   --json           Print the full report as JSON (destinations, listenersInRange, boundInactive, byState, ...)
@@ -25,13 +27,12 @@ Examples:
   ephemeral-ports usage --json | jq '.destinations[0]'
 `,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { booleans: ['processes'], strings: ['netns', 'top'] });
+    const args = parseArgs(argv, { booleans: ['processes'], strings: ['netns', 'method', 'top'] });
     atMost(args, 0, 'usage');
     const topText = args.values.get('top') ?? '10';
     if (!/^\d{1,6}$/.test(topText)) throw usageError(`--top must be a whole number, got ${JSON.stringify(topText)}`);
     const { usage } = await import('../../diagnostics/usage.js');
-    const netns = args.values.get('netns');
-    const report = await usage({ ...(netns ? { netns } : {}), ...(args.flags.has('processes') ? { processes: true } : {}) });
+    const report = await usage({ ...censusOptions(args), ...(args.flags.has('processes') ? { processes: true } : {}) });
     if (ctx.json) {
       writeJson(ctx, report);
       return 0;

@@ -1,7 +1,7 @@
 /** `ephemeral-ports watch`: redraws range pressure in place every second until Ctrl-C. */
 import { formatRange } from '@ephemeral-ports/core';
 import type { Command } from '../command.js';
-import { atMost, parseArgs, usageError } from '../args.js';
+import { atMost, censusOptions, parseArgs, usageError } from '../args.js';
 import { paint } from '../output.js';
 
 const HIDE_CURSOR = '\u001b[?25l';
@@ -22,6 +22,8 @@ When stdout is not a terminal, frames are printed one after another (with --json
 
 Options:
   --netns <path>      Linux: watch this network namespace
+  --method <m>        Linux: how to list sockets: auto (default), bpf, netlink or procfs
+                      (auto: BPF iterators for 10,000+ sockets as root, else sock_diag)
   --interval <secs>   Seconds between frames (default 1, at least 0.2)
   --count <n>         Stop after n frames (default: until Ctrl-C)
   --json              One JSON object per frame: {time, verdict, range, rangePressure, portsInUse, timeWait, destinations}
@@ -33,7 +35,7 @@ Examples:
   ephemeral-ports watch --count 10 --json > pressure.ndjson
 `,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { strings: ['netns', 'interval', 'count'] });
+    const args = parseArgs(argv, { strings: ['netns', 'method', 'interval', 'count'] });
     atMost(args, 0, 'watch');
     const intervalText = args.values.get('interval') ?? '1';
     if (!/^\d+(\.\d+)?$/.test(intervalText) || Number(intervalText) < 0.2) {
@@ -43,7 +45,8 @@ Examples:
     if (countText !== undefined && (!/^\d{1,9}$/.test(countText) || Number(countText) < 1)) {
       throw usageError(`--count must be a whole number ≥ 1, got ${JSON.stringify(countText)}`);
     }
-    const netns = args.values.get('netns');
+    const census = censusOptions(args);
+    const netns = census.netns;
     const { takeSnapshot } = await import('../../diagnostics/snapshot.js');
     const { doctorOf } = await import('../../diagnostics/usage.js');
     const { destinationLabel, pressureBar } = await import('../../diagnostics/text.js');
@@ -62,7 +65,7 @@ Examples:
     if (live) ctx.stdout.write(HIDE_CURSOR + CLEAR_SCREEN);
     try {
       for (let n = 0; n < frames && !stopped; n++) {
-        const result = doctorOf(await takeSnapshot(netns ? { netns } : {}));
+        const result = doctorOf(await takeSnapshot(census));
         if (stopped) break;
         const u = result.usage;
         if (ctx.json) {
