@@ -9,7 +9,6 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
 import { connectionCapacity } from '@ephemeral-ports/core';
 import { createLinuxBackend } from '@ephemeral-ports/linux';
 import { doctor, usage, useBackend } from 'ephemeral-ports';
