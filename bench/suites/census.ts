@@ -7,8 +7,8 @@
  *   - anchor 1: spawning `ss -tanH` from Node and counting its lines (goal: census ≤ 0.5× its time);
  *   - anchor 2: reading and parsing /proc/net/tcp + tcp6 in JS (goal: census ≥ 10× faster);
  *   - extra RSS while the census runs (goal ≤ 64 MB);
- *   - for context, the same sock_diag dump in plain C (bench/native/sock-diag-floor.c): the floor under the netlink
- *     method (the BPF method goes below it).
+ *   - for context, the floors: the same sock_diag dump in plain C (bench/native/sock-diag-floor.c), and the BPF
+ *     method's kernel work through the addon's own C++ without Node (bench/native/bpf-census-floor.cc).
  * Medians of interleaved runs. Every process is killed and the namespace released at the end.
  *
  * The same file is the measuring child: started with CHILD_FLAG inside the namespace, it prints one JSON line.
@@ -23,8 +23,9 @@ import { compileFloor } from '../native/compile.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
 const CHILD_FLAG = '--census-bench-child';
-/** The compiled bench/native/sock-diag-floor.c, passed to the child; unset without a C compiler. */
+/** The compiled floor programs, passed to the child; unset without a compiler. */
 const FLOOR_ENV = 'EPHEMERAL_PORTS_BENCH_DIAG_FLOOR';
+const BPF_FLOOR_ENV = 'EPHEMERAL_PORTS_BENCH_BPF_FLOOR';
 const SS = '/usr/bin/ss';
 const CLIENT_PROCESSES = 3;
 const CONNECTIONS_PER_CLIENT = 5_000;
@@ -116,6 +117,8 @@ interface ChildResult {
   dumpMs: number;
   /** The same dump in plain C, replies only counted (median wall ms); null without a compiler. */
   floorMs: number | null;
+  /** The BPF method's kernel work without Node (median wall ms); null without a compiler. */
+  bpfFloorMs: number | null;
   decodeMs: number;
   extraRssMb: number;
 }
@@ -168,8 +171,10 @@ async function childMain(): Promise<void> {
     await fn();
     return Number(process.hrtime.bigint() - start) / 1e6;
   };
-  const samples = { censusTcp: [] as number[], netlinkTcp: [] as number[], censusAll: [] as number[], ss: [] as number[], proc: [] as number[], dump: [] as number[], decode: [] as number[], floor: [] as number[] };
+  const samples = { censusTcp: [] as number[], netlinkTcp: [] as number[], censusAll: [] as number[], ss: [] as number[], proc: [] as number[], dump: [] as number[], decode: [] as number[], floor: [] as number[], bpfFloor: [] as number[] };
   const floorExe = process.env[FLOOR_ENV];
+  const bpfFloorExe = process.env[BPF_FLOOR_ENV];
+  const runFloor = (exe: string) => (JSON.parse(execFileSync(exe, { encoding: 'utf8' })) as { ms: number }).ms;
   const cpu = { census: 0, ss: 0, proc: 0, dump: 0, decode: 0 };
   const timed = async (name: keyof typeof cpu, list: number[], fn: () => Promise<unknown>) => {
     const c = cpuMs();
@@ -195,7 +200,8 @@ async function childMain(): Promise<void> {
     await timed('decode', samples.decode, async () => decodeRecords(raw, { inodes: false }));
     samples.netlinkTcp.push(await time(() => census({ protocols: ['tcp'], method: 'netlink' })));
     samples.censusAll.push(await time(() => census()));
-    if (floorExe) samples.floor.push((JSON.parse(execFileSync(floorExe, { encoding: 'utf8' })) as { ms: number }).ms);
+    if (floorExe) samples.floor.push(runFloor(floorExe));
+    if (bpfFloorExe) samples.bpfFloor.push(runFloor(bpfFloorExe));
   }
   const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
   const perRun = (ms: number) => ms / RUNS;
@@ -211,6 +217,7 @@ async function childMain(): Promise<void> {
     dumpMs: median(samples.dump),
     decodeMs: median(samples.decode),
     floorMs: floorExe ? median(samples.floor) : null,
+    bpfFloorMs: bpfFloorExe ? median(samples.bpfFloor) : null,
     extraRssMb: extra / 2 ** 20,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -219,13 +226,13 @@ async function childMain(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // The suite (outside the namespace): build the workload, run the child, clean up.
 
-function runChild(ns: Netns, floorExe: string | null): Promise<ChildResult> {
+function runChild(ns: Netns, floorExe: string | null, bpfFloorExe: string | null): Promise<ChildResult> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
     execFile(
       NSENTER,
       [`--net=${ns.path}`, '--', process.execPath, '--expose-gc', '--import', 'tsx', self, CHILD_FLAG],
-      { cwd: ROOT_DIR, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...(floorExe && { [FLOOR_ENV]: floorExe }) } },
+      { cwd: ROOT_DIR, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...(floorExe && { [FLOOR_ENV]: floorExe }), ...(bpfFloorExe && { [BPF_FLOOR_ENV]: bpfFloorExe }) } },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`census bench child failed: ${String(stderr).trim() || error.message}`));
         else resolve(JSON.parse(String(stdout).trim().split('\n').pop()!) as ChildResult);
@@ -239,6 +246,7 @@ const suite: BenchSuite = {
   async run(): Promise<BenchRow[]> {
     if (!canUseNetns) throw new Error(`the census bench needs a private network namespace: ${NETNS_UNAVAILABLE}`);
     const floor = compileFloor('sock-diag-floor', 'census');
+    const bpfFloor = compileFloor('bpf-census-floor', 'census');
     const ns = await createNetns();
     const children: ChildProcess[] = [];
     try {
@@ -251,7 +259,7 @@ const suite: BenchSuite = {
       const expected = CLIENT_PROCESSES * CONNECTIONS_PER_CLIENT;
       await waitForLine(listener, new RegExp(`^accepted ${expected}$`), 60_000);
 
-      const r = await runChild(ns, floor?.exe ?? null);
+      const r = await runChild(ns, floor?.exe ?? null, bpfFloor?.exe ?? null);
       const sockets = r.sockets.tcp;
       if (r.source !== 'bpf:iter') throw new Error(`census used ${r.source}, not the BPF iterators (the bench runs as root)`);
       if (sockets < 2 * expected) throw new Error(`census saw ${sockets} TCP sockets, expected ≥ ${2 * expected}`);
@@ -278,6 +286,19 @@ const suite: BenchSuite = {
                 goal: 'info: the best proc/census ratio the netlink method can reach here',
               },
             ]),
+        ...(r.bpfFloorMs === null
+          ? []
+          : [
+              {
+                name: 'C++ floor: the BPF method without Node (bench/native/bpf-census-floor.cc)',
+                value: r.bpfFloorMs,
+                unit: 'ms',
+                anchor: 'read+parse /proc/net/tcp+tcp6 in JS',
+                anchorValue: r.procMs,
+                ratio: r.procMs / r.bpfFloorMs,
+                goal: 'info: the best proc/census ratio the BPF method can reach here',
+              },
+            ]),
         { name: 'CPU per census TCP (user+sys)', value: r.cpu.census, unit: 'ms', anchor: 'CPU per ss -tanH (node + ss)', anchorValue: r.cpu.ss, ratio: r.cpu.census / r.cpu.ss, goal: 'info: ratio census/ss' },
         { name: 'CPU per census TCP (user+sys)', value: r.cpu.census, unit: 'ms', anchor: 'CPU per /proc/net/tcp* parse', anchorValue: r.cpu.proc, ratio: r.cpu.proc / r.cpu.census, goal: 'info: ratio proc/census' },
         { name: 'extra RSS during one census', value: r.extraRssMb, unit: 'MB', goal: `≤ ${RSS_GOAL_MB} MB`, pass: r.extraRssMb <= RSS_GOAL_MB },
@@ -286,6 +307,7 @@ const suite: BenchSuite = {
       await kill(children);
       await ns.close();
       floor?.dispose();
+      bpfFloor?.dispose();
     }
   },
 };

@@ -8,7 +8,7 @@
 // (they live only in the bind table): census.cc lists those with a sock_diag dump beside the iterator.
 #pragma once
 #include "census_records.h"
-#include "system_error.h"
+#include "os_failure.h"
 
 namespace ephemeral_ports {
 

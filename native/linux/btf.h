@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "system_error.h"
+#include "os_failure.h"
 
 namespace ephemeral_ports {
 

@@ -8,6 +8,7 @@
 #include "census.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <functional>
@@ -146,6 +147,43 @@ bool RunCensus(const CensusRequest& request, Opened* o, RecordBuffer* out, OsFai
   return SockDiagCensus(o->diag, request.what, out, failure);
 }
 
+// The records as a JS ArrayBuffer over the same memory, freed when the ArrayBuffer is collected. Where the runtime
+// refuses external memory (napi_no_external_buffers_allowed: Electron's V8 sandbox) they are copied.
+struct RecordBlock {
+  uint8_t* data;
+  size_t capacity;
+};
+
+void FinalizeRecords(napi_env env, void*, void* hint) {
+  auto* block = static_cast<RecordBlock*>(hint);
+  Napi::MemoryManagement::AdjustExternalMemory(Napi::Env(env), -static_cast<int64_t>(block->capacity));
+  RecordBuffer::Free(block->data, block->capacity);
+  delete block;
+}
+
+Napi::ArrayBuffer ToArrayBuffer(Napi::Env env, RecordBuffer* records) {
+  if (records->size() == 0) return Napi::ArrayBuffer::New(env, 0);
+  auto* block = new RecordBlock{};
+  size_t size;
+  records->Detach(&block->data, &block->capacity, &size);
+  napi_value value;
+  napi_status status = napi_create_external_arraybuffer(env, block->data, size, FinalizeRecords, block, &value);
+  if (status != napi_ok) {
+    Napi::ArrayBuffer copy;
+    if (status == napi_no_external_buffers_allowed) {
+      copy = Napi::ArrayBuffer::New(env, size);
+      memcpy(copy.Data(), block->data, size);
+    }
+    RecordBuffer::Free(block->data, block->capacity);
+    delete block;
+    if (copy.IsEmpty()) NAPI_THROW(Napi::Error::New(env), Napi::ArrayBuffer());
+    return copy;
+  }
+  // Tell V8 how much memory hides behind the small ArrayBuffer object, so the GC weighs it correctly.
+  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(block->capacity));
+  return Napi::ArrayBuffer(env, value);
+}
+
 class CensusWorker : public Napi::AsyncWorker {
  public:
   CensusWorker(Napi::Env env, CensusRequest request)
@@ -162,7 +200,7 @@ class CensusWorker : public Napi::AsyncWorker {
       return;
     }
     Napi::Object result = Napi::Object::New(env);
-    result.Set("records", records_.Release(env));
+    result.Set("records", ToArrayBuffer(env, &records_));
     result.Set("method", Napi::String::New(env, opened_.method == Method::kBpfIter ? "bpf" : "netlink"));
     if (!opened_.bpf_skipped.empty()) result.Set("bpfSkipped", Napi::String::New(env, opened_.bpf_skipped));
     deferred_.Resolve(result);

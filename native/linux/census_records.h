@@ -1,9 +1,8 @@
 // Census records: the fixed-size little-endian records both census methods produce (sock_diag.cc from netlink
-// messages, bpf_iter.cc straight from the kernel), and the buffer that carries them into JS without a copy.
+// messages, bpf_iter.cc straight from the kernel), and the buffer that holds them until census.cc hands its memory
+// to JS without a copy.
 // The JS side (packages/linux/src/census/native-census.ts) mirrors the layout; keep both in step.
 #pragma once
-#include <napi.h>
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +11,7 @@
 
 #include <cstdint>
 
-#include "system_error.h"
+#include "os_failure.h"
 
 namespace ephemeral_ports {
 
@@ -93,47 +92,22 @@ class RecordBuffer {
     return true;
   }
 
-  // Moves the records into a JS ArrayBuffer; the buffer frees them when the ArrayBuffer is collected. Where the
-  // runtime refuses external memory (napi_no_external_buffers_allowed: Electron's V8 sandbox) they are copied.
-  Napi::ArrayBuffer Release(Napi::Env env) {
-    if (size_ == 0) return Napi::ArrayBuffer::New(env, 0);
-    auto* block = new Block{data_, capacity_};
-    size_t size = size_;
+  // Hands the records over: the caller owns `*data` (`*capacity` bytes, `*size` used) and frees it with Free().
+  void Detach(uint8_t** data, size_t* capacity, size_t* size) {
+    *data = data_;
+    *capacity = capacity_;
+    *size = size_;
     data_ = nullptr;
     capacity_ = size_ = 0;
-    napi_value value;
-    napi_status status = napi_create_external_arraybuffer(env, block->data, size, FinalizeBlock, block, &value);
-    if (status == napi_no_external_buffers_allowed) {
-      Napi::ArrayBuffer copy = Napi::ArrayBuffer::New(env, size);
-      memcpy(copy.Data(), block->data, size);
-      Destroy(block);
-      return copy;
-    }
-    if (status != napi_ok) {
-      Destroy(block);
-      NAPI_THROW(Napi::Error::New(env), Napi::ArrayBuffer());
-    }
-    // Tell V8 how much memory hides behind the small ArrayBuffer object, so the GC weighs it correctly.
-    Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(block->capacity));
-    return Napi::ArrayBuffer(env, value);
+  }
+
+  static void Free(uint8_t* data, size_t capacity) {
+    if (data == nullptr) return;
+    if (capacity <= kSmall) free(data);
+    else munmap(data, capacity);
   }
 
  private:
-  struct Block {
-    uint8_t* data;
-    size_t capacity;
-  };
-
-  static void Destroy(Block* block) {
-    Free(block->data, block->capacity);
-    delete block;
-  }
-
-  static void FinalizeBlock(napi_env env, void*, void* hint) {
-    auto* block = static_cast<Block*>(hint);
-    Napi::MemoryManagement::AdjustExternalMemory(Napi::Env(env), -static_cast<int64_t>(block->capacity));
-    Destroy(block);
-  }
   static constexpr size_t kReadChunk = 32 * 1024;   // one batch of a BPF iterator's seq_file
   static constexpr size_t kSmall = 64 * 1024;    // a few hundred sockets: plain heap memory
   static constexpr size_t kHuge = 2 * 1024 * 1024;  // the huge page size with 4 KiB pages (x86-64, most arm64)
@@ -150,12 +124,6 @@ class RecordBuffer {
     if (start + span > aligned + capacity) munmap(reinterpret_cast<void*>(aligned + capacity), start + span - aligned - capacity);
     madvise(reinterpret_cast<void*>(aligned), capacity, MADV_HUGEPAGE);  // a hint; fails harmlessly without THP
     return reinterpret_cast<uint8_t*>(aligned);
-  }
-
-  static void Free(uint8_t* data, size_t capacity) {
-    if (data == nullptr) return;
-    if (capacity <= kSmall) free(data);
-    else munmap(data, capacity);
   }
 
   bool Grow() {

@@ -6,7 +6,7 @@
 // The ~116 recv calls (~32 KiB each, netlink's cap per dump batch) and building the records cost well under 1 ms.
 #include "sock_diag.h"
 
-#include "system_error.h"
+#include "os_failure.h"
 
 #include <errno.h>
 #include <linux/inet_diag.h>

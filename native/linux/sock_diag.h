@@ -2,7 +2,7 @@
 // namespace of the thread that opened `fd` (census.cc opens it inside the requested one).
 #pragma once
 #include "census_records.h"
-#include "system_error.h"
+#include "os_failure.h"
 
 namespace ephemeral_ports {
 

@@ -1,0 +1,53 @@
+/*
+ * The kernel's share of a TCP census by the BPF method, the floor under it: the addon's own code (the programs of
+ * native/linux/bpf_iter.cc, the bound-only dump of sock_diag.cc, on a second thread as census.cc runs it), linked
+ * into a plain C++ program without Node, records only counted. bench/suites/census.ts compiles it and runs it
+ * inside the bench's namespace beside the census. Two censuses per run (the first loads the program); prints the
+ * second as one JSON line.
+ */
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "bpf_iter.h"
+#include "sock_diag.h"
+
+using namespace ephemeral_ports;
+
+static double NowMs() {
+  timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+// Number of TCP sockets listed, or -1 (the failure printed).
+static long Census() {
+  OsFailure failure, bound_failure;
+  if (!PrepareBpfIterator(IterProtocol::kTcp, false, &failure)) {
+    fprintf(stderr, "bpf: %s\n", failure.remedy.c_str());
+    return -1;
+  }
+  const int iter = CreateBpfIterator(IterProtocol::kTcp, false, &failure);
+  const int diag = OpenDiagSocket(&failure);
+  if (iter < 0 || diag < 0) return -1;
+  RecordBuffer records, bound;
+  std::thread dump([&] { SockDiagBoundInactive(diag, &bound, &bound_failure); });
+  const bool ok = ReadBpfIterator(iter, &records, &failure);
+  dump.join();
+  close(iter);
+  close(diag);
+  if (!ok || bound_failure.failed()) return -1;
+  return static_cast<long>((records.size() + bound.size()) / kCensusRecordSize);
+}
+
+int main() {
+  if (Census() < 0) return 1;
+  const double start = NowMs();
+  const long sockets = Census();
+  const double ms = NowMs() - start;
+  if (sockets < 0) return 1;
+  printf("{\"ms\":%.3f,\"sockets\":%ld}\n", ms, sockets);
+  return 0;
+}
