@@ -1,6 +1,6 @@
 /*
  * The kernel's share of a TCP census by the BPF method, the floor under it: the addon's own code (the programs of
- * native/linux/bpf_iter.cc, the bound-only dump of sock_diag.cc, on a second thread as census.cc runs it), linked
+ * native/linux/bpf_iter.cc, the bound-only dump of sock_diag.cc on the parked thread, as census.cc runs them), linked
  * into a plain C++ program without Node, records only counted. bench/suites/census.ts compiles it and runs it
  * inside the bench's namespace beside the census. Two censuses per run (the first loads the program); prints the
  * second as one JSON line.
@@ -9,9 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <thread>
-
 #include "bpf_iter.h"
+#include "parked_thread.h"
 #include "sock_diag.h"
 
 using namespace ephemeral_ports;
@@ -33,9 +32,9 @@ static long Census() {
   const int diag = OpenDiagSocket(&failure);
   if (iter < 0 || diag < 0) return -1;
   RecordBuffer records, bound;
-  std::thread dump([&] { SockDiagBoundInactive(diag, &bound, &bound_failure); });
+  if (!Parked().TryStart([&] { SockDiagBoundInactive(diag, &bound, &bound_failure); })) return -1;
   const bool ok = ReadBpfIterator(iter, &records, &failure);
-  dump.join();
+  Parked().Wait();
   close(iter);
   close(diag);
   if (!ok || bound_failure.failed()) return -1;

@@ -32,6 +32,11 @@ const CONNECTIONS_PER_CLIENT = 5_000;
 const LISTEN_PORT = 7000;
 const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_CENSUS_RUNS ?? 21);
 const RSS_GOAL_MB = 64;
+/**
+ * Idle time before every timed sample (subject and anchors alike): V8 finishes the previous sample's garbage on
+ * background threads, which would otherwise compete with the next sample for this VM's 2 cores.
+ */
+const SETTLE_MS = Number(process.env.EPHEMERAL_PORTS_BENCH_SETTLE_MS ?? 30);
 /** USER_HZ: /proc reports CPU times in these ticks; 100 on every mainstream Linux. */
 const CLOCK_TICKS = 100;
 
@@ -167,6 +172,7 @@ async function childMain(): Promise<void> {
   const all = kept.sockets.length;
 
   const time = async (fn: () => Promise<unknown>) => {
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
     const start = process.hrtime.bigint();
     await fn();
     return Number(process.hrtime.bigint() - start) / 1e6;

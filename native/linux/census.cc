@@ -19,6 +19,7 @@
 #include "bpf_iter.h"
 #include "census_records.h"
 #include "netns_thread.h"
+#include "parked_thread.h"
 #include "sock_diag.h"
 #include "system_error.h"
 
@@ -109,22 +110,25 @@ bool OpenIn(const CensusRequest& request, Opened* o, OsFailure* failure) {
 }
 
 // The iterators list listening, connected, TIME_WAIT and request sockets; TCP sockets that are only bound come
-// from a sock_diag dump that runs on a second thread meanwhile: it walks the bind table while the iterator walks
+// from a sock_diag dump that runs on a second (parked) thread meanwhile: it walks the bind table while the iterator walks
 // the established table, so on 2+ cores the census takes as long as the longer walk, not the sum.
 bool ReadBpf(const CensusRequest& request, Opened* o, RecordBuffer* out, OsFailure* failure) {
   RecordBuffer bound;
   OsFailure bound_failure;
-  std::thread bound_dump;
-  if (o->diag >= 0) {
+  const std::function<void()> dump = [&] { SockDiagBoundInactive(o->diag, &bound, &bound_failure); };
+  const bool parked = o->diag >= 0 && Parked().TryStart(dump);
+  std::thread own;
+  if (o->diag >= 0 && !parked) {
     try {
-      bound_dump = std::thread([&] { SockDiagBoundInactive(o->diag, &bound, &bound_failure); });
-    } catch (const std::system_error& e) {
-      bound_failure.Set(e.code().value(), "pthread_create", "");
+      own = std::thread(dump);
+    } catch (const std::system_error&) {
+      dump();  // no thread to be had: one walk after the other
     }
   }
   bool ok = o->tcp_iter < 0 || ReadBpfIterator(o->tcp_iter, out, failure);
   ok = ok && (o->udp_iter < 0 || ReadBpfIterator(o->udp_iter, out, failure));
-  if (bound_dump.joinable()) bound_dump.join();
+  if (parked) Parked().Wait();
+  if (own.joinable()) own.join();
   if (!ok) return false;
   if (bound_failure.failed()) {
     *failure = bound_failure;
