@@ -69,7 +69,6 @@ void CloseAll(std::initializer_list<int> fds) {
 // The descriptors a census reads, created in the requested namespace (they keep it however they are read later).
 struct Opened {
   Method method = Method::kSockDiag;  // what will run: kBpfIter or kSockDiag
-  std::string bpf_skipped;            // auto: why the BPF iterators were not taken (empty if they were)
   int tcp_iter = -1, udp_iter = -1, diag = -1;
   ~Opened() { CloseAll({tcp_iter, udp_iter, diag}); }
 };
@@ -85,12 +84,9 @@ bool OpenBpf(const CensusRequest& request, Opened* o, OsFailure* failure) {
 
 // Runs in the requested namespace: picks the method (auto) and opens what it reads.
 bool OpenIn(const CensusRequest& request, Opened* o, OsFailure* failure) {
-  bool bpf = request.method == Method::kBpfIter;
-  if (request.method == Method::kAuto) {
-    const double sockets = CountSockets(request.what);
-    bpf = sockets >= request.bpf_min_sockets;
-    if (!bpf) o->bpf_skipped = sockets < 0 ? "no /proc/net/sockstat to count sockets" : "fewer sockets than bpfMinSockets";
-  }
+  // auto without a readable sockstat (-1) takes sock_diag, which is never the slow choice by much.
+  const bool bpf = request.method == Method::kBpfIter ||
+                   (request.method == Method::kAuto && CountSockets(request.what) >= request.bpf_min_sockets);
   if (bpf) {
     OsFailure bpf_failure;
     if (OpenBpf(request, o, &bpf_failure)) {
@@ -98,10 +94,9 @@ bool OpenIn(const CensusRequest& request, Opened* o, OsFailure* failure) {
     } else if (request.method == Method::kBpfIter) {
       *failure = bpf_failure;
       return false;
-    } else {  // auto: sock_diag lists the same sockets
+    } else {  // auto, without privilege or BTF: sock_diag lists the same sockets
       CloseAll({o->tcp_iter, o->udp_iter});
       o->tcp_iter = o->udp_iter = -1;
-      o->bpf_skipped = std::string(ErrnoName(bpf_failure.err)) + " from " + bpf_failure.syscall;
     }
   }
   // sock_diag: the whole census, or beside the iterators the TCP sockets that are only bound.
@@ -110,8 +105,8 @@ bool OpenIn(const CensusRequest& request, Opened* o, OsFailure* failure) {
 }
 
 // The iterators list listening, connected, TIME_WAIT and request sockets; TCP sockets that are only bound come
-// from a sock_diag dump that runs on a second (parked) thread meanwhile: it walks the bind table while the iterator walks
-// the established table, so on 2+ cores the census takes as long as the longer walk, not the sum.
+// from a sock_diag dump on a second (parked) thread meanwhile: it walks the bind table while the iterator walks the
+// established table, so on 2+ cores the census takes as long as the longer walk, not the sum.
 bool ReadBpf(const CensusRequest& request, Opened* o, RecordBuffer* out, OsFailure* failure) {
   RecordBuffer bound;
   OsFailure bound_failure;
@@ -144,11 +139,14 @@ bool ReadBpf(const CensusRequest& request, Opened* o, RecordBuffer* out, OsFailu
   return true;
 }
 
-bool RunCensus(const CensusRequest& request, Opened* o, RecordBuffer* out, OsFailure* failure) {
-  auto open = [&](OsFailure* f) { return OpenIn(request, o, f); };
+// The whole census; `*used` says which method ran.
+bool RunCensus(const CensusRequest& request, RecordBuffer* out, OsFailure* failure, Method* used) {
+  Opened o;
+  auto open = [&](OsFailure* f) { return OpenIn(request, &o, f); };
   if (!(request.netns.empty() ? open(failure) : RunInNetns(request.netns, open, failure))) return false;
-  if (o->method == Method::kBpfIter) return ReadBpf(request, o, out, failure);
-  return SockDiagCensus(o->diag, request.what, out, failure);
+  *used = o.method;
+  if (o.method == Method::kBpfIter) return ReadBpf(request, &o, out, failure);
+  return SockDiagCensus(o.diag, request.what, out, failure);
 }
 
 // The records as a JS ArrayBuffer over the same memory, freed when the ArrayBuffer is collected. Where the runtime
@@ -195,7 +193,7 @@ class CensusWorker : public Napi::AsyncWorker {
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
-  void Execute() override { RunCensus(request_, &opened_, &records_, &failure_); }
+  void Execute() override { RunCensus(request_, &records_, &failure_, &used_); }
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -205,8 +203,7 @@ class CensusWorker : public Napi::AsyncWorker {
     }
     Napi::Object result = Napi::Object::New(env);
     result.Set("records", ToArrayBuffer(env, &records_));
-    result.Set("method", Napi::String::New(env, opened_.method == Method::kBpfIter ? "bpf" : "netlink"));
-    if (!opened_.bpf_skipped.empty()) result.Set("bpfSkipped", Napi::String::New(env, opened_.bpf_skipped));
+    result.Set("method", Napi::String::New(env, used_ == Method::kBpfIter ? "bpf" : "netlink"));
     deferred_.Resolve(result);
   }
 
@@ -216,7 +213,7 @@ class CensusWorker : public Napi::AsyncWorker {
   CensusRequest request_;
   Napi::Promise::Deferred deferred_;
   OsFailure failure_;
-  Opened opened_;
+  Method used_ = Method::kSockDiag;
   RecordBuffer records_;
 };
 
@@ -227,7 +224,7 @@ bool FlagOr(const Napi::Object& o, const char* key, bool fallback) {
 
 void Fail(Napi::Env env, const std::string& message) { Napi::TypeError::New(env, "census: " + message).ThrowAsJavaScriptException(); }
 
-// census(options?) -> Promise<{ records, method, bpfSkipped? }>; see census.h.
+// census(options?) -> Promise<{ records, method }>; see census.h.
 Napi::Value Census(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CensusRequest request;

@@ -2,9 +2,9 @@
 //
 // JS surface (typed in packages/linux/src/census/native-census.ts):
 //   census({ method: 'auto' | 'bpf' | 'netlink', netns?, tcp, udp, v4, v6, inodes, bpfMinSockets })
-//     -> Promise<{ records: ArrayBuffer, method: 'bpf' | 'netlink', bpfSkipped?: string }>
+//     -> Promise<{ records: ArrayBuffer, method: 'bpf' | 'netlink' }>
 // `auto` takes the BPF iterators when the namespace holds at least `bpfMinSockets` sockets and they can run
-// (root), else NETLINK_SOCK_DIAG; `bpfSkipped` says why not. `bpf` and `netlink` insist and fail with their error.
+// (root), else NETLINK_SOCK_DIAG. `bpf` and `netlink` insist and fail with their error.
 // `records` holds fixed-size little-endian records (census_records.h), so tens of thousands of sockets cross into
 // JS as one allocation instead of one object per socket.
 #pragma once

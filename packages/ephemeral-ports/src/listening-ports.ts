@@ -7,7 +7,7 @@ import { type EphemeralPortsBackend, PortSet } from '@ephemeral-ports/core';
 
 export interface ListeningPorts {
   ports: PortSet;
-  /** Where the list came from (`netlink:sock_diag`, `procfs:/proc/self/net`), or `unavailable`. */
+  /** Where the list came from (the census' source, e.g. `netlink:sock_diag`; `procfs:/proc/self/net`), or `unavailable`. */
   source: string;
   /** Why the list is empty because it could not be read, when it could not. */
   unavailableReason?: string;

@@ -21,8 +21,6 @@ export interface NativeCensusResult {
   /** Fixed-size records, see {@link RECORD}. */
   records: ArrayBuffer;
   method: 'bpf' | 'netlink';
-  /** auto: why the BPF iterators were not used, e.g. `EPERM from bpf` without root. */
-  bpfSkipped?: string;
 }
 
 export interface CensusNative {
