@@ -2,14 +2,15 @@
  * The kernel's share of a TCP census by the BPF method, the floor under it: the addon's own code (the programs of
  * native/linux/bpf_iter.cc, the bound-only dump of sock_diag.cc on the parked thread, as census.cc runs them), linked
  * into a plain C++ program without Node, records only counted. bench/suites/census.ts compiles it and runs it
- * inside the bench's namespace beside the census. Two censuses per run (the first loads the program); prints the
- * second as one JSON line.
+ * inside the bench's namespace beside the census. Two censuses per run (the first loads the program), the caches
+ * evicted in between (evict-caches.h); prints the second as one JSON line.
  */
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bpf_iter.h"
+#include "evict-caches.h"
 #include "parked_thread.h"
 #include "sock_diag.h"
 
@@ -43,6 +44,7 @@ static long Census() {
 
 int main() {
   if (Census() < 0) return 1;
+  EvictCaches();
   const double start = NowMs();
   const long sockets = Census();
   const double ms = NowMs() - start;
