@@ -25,17 +25,18 @@ static double NowMs() {
 // Number of TCP sockets listed, or -1 (the failure printed).
 static long Census() {
   OsFailure failure, bound_failure;
-  if (!PrepareBpfIterator(IterProtocol::kTcp, false, &failure)) {
-    fprintf(stderr, "bpf: %s\n", failure.remedy.c_str());
+  const int iter = OpenBpfIterator(IterProtocol::kTcp, false, &failure);
+  const int diag = OpenDiagSocket(&failure);
+  if (iter < 0 || diag < 0) {
+    fprintf(stderr, "%s failed: %s\n", failure.syscall.c_str(), failure.remedy.c_str());
     return -1;
   }
-  const int iter = CreateBpfIterator(IterProtocol::kTcp, false, &failure);
-  const int diag = OpenDiagSocket(&failure);
-  if (iter < 0 || diag < 0) return -1;
   RecordBuffer records, bound;
-  if (!Parked().TryStart([&] { SockDiagBoundInactive(diag, &bound, &bound_failure); })) return -1;
-  const bool ok = ReadBpfIterator(iter, &records, &failure);
-  Parked().Wait();
+  bool ok;
+  {
+    Beside dump([&] { SockDiagBoundInactive(diag, &bound, &bound_failure); });
+    ok = ReadBpfIterator(iter, &records, &failure);
+  }
   close(iter);
   close(diag);
   if (!ok || bound_failure.failed()) return -1;

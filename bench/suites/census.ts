@@ -247,6 +247,13 @@ function runChild(ns: Netns, floorExe: string | null, bpfFloorExe: string | null
   });
 }
 
+/** A floor program's row beside the /proc anchor; none when it could not be compiled. */
+function floorRow(name: string, ms: number | null, procMs: number, method: string): BenchRow[] {
+  if (ms === null) return [];
+  const goal = `info: the best proc/census ratio the ${method} method can reach here`;
+  return [{ name, value: ms, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: procMs, ratio: procMs / ms, goal }];
+}
+
 const suite: BenchSuite = {
   name: 'census',
   async run(): Promise<BenchRow[]> {
@@ -279,32 +286,8 @@ const suite: BenchSuite = {
         { name: `census TCP+UDP, all families (${r.sockets.all} sockets)`, value: r.censusAllMs, unit: 'ms' },
         { name: '  of census TCP: addon listing (iterator + bound-only dump)', value: r.dumpMs, unit: 'ms' },
         { name: '  of census TCP: JS decode to SocketEntry[]', value: r.decodeMs, unit: 'ms' },
-        ...(r.floorMs === null
-          ? []
-          : [
-              {
-                name: 'C floor: the same sock_diag dump, no Node (bench/native/sock-diag-floor.c)',
-                value: r.floorMs,
-                unit: 'ms',
-                anchor: 'read+parse /proc/net/tcp+tcp6 in JS',
-                anchorValue: r.procMs,
-                ratio: r.procMs / r.floorMs,
-                goal: 'info: the best proc/census ratio the netlink method can reach here',
-              },
-            ]),
-        ...(r.bpfFloorMs === null
-          ? []
-          : [
-              {
-                name: 'C++ floor: the BPF method without Node (bench/native/bpf-census-floor.cc)',
-                value: r.bpfFloorMs,
-                unit: 'ms',
-                anchor: 'read+parse /proc/net/tcp+tcp6 in JS',
-                anchorValue: r.procMs,
-                ratio: r.procMs / r.bpfFloorMs,
-                goal: 'info: the best proc/census ratio the BPF method can reach here',
-              },
-            ]),
+        ...floorRow('C floor: the same sock_diag dump, no Node (bench/native/sock-diag-floor.c)', r.floorMs, r.procMs, 'netlink'),
+        ...floorRow('C++ floor: the BPF method without Node (bench/native/bpf-census-floor.cc)', r.bpfFloorMs, r.procMs, 'BPF'),
         { name: 'CPU per census TCP (user+sys)', value: r.cpu.census, unit: 'ms', anchor: 'CPU per ss -tanH (node + ss)', anchorValue: r.cpu.ss, ratio: r.cpu.census / r.cpu.ss, goal: 'info: ratio census/ss' },
         { name: 'CPU per census TCP (user+sys)', value: r.cpu.census, unit: 'ms', anchor: 'CPU per /proc/net/tcp* parse', anchorValue: r.cpu.proc, ratio: r.cpu.proc / r.cpu.census, goal: 'info: ratio proc/census' },
         { name: 'extra RSS during one census', value: r.extraRssMb, unit: 'MB', goal: `≤ ${RSS_GOAL_MB} MB`, pass: r.extraRssMb <= RSS_GOAL_MB },

@@ -281,7 +281,7 @@ int LoadIterator(const KernelLayout& l, IterProtocol protocol, bool inodes, OsFa
   int prog = static_cast<int>(Bpf(BPF_PROG_LOAD, &attr));
   if (prog < 0) {
     failure->Set(errno, "bpf", "");
-    if (errno == EPERM || errno == EACCES) failure->remedy = kPrivilegeRemedy;
+    if (failure->err == EPERM || failure->err == EACCES) failure->remedy = kPrivilegeRemedy;
     else failure->remedy = "the kernel refused the census program: " + VerifierReason(code, attr);
     return -1;
   }
@@ -291,7 +291,7 @@ int LoadIterator(const KernelLayout& l, IterProtocol protocol, bool inodes, OsFa
   int link = static_cast<int>(Bpf(BPF_LINK_CREATE, &attr));
   if (link < 0) {
     failure->Set(errno, "bpf", "");
-    failure->remedy = errno == EPERM ? kPrivilegeRemedy : "the kernel refused to attach the census iterator";
+    failure->remedy = failure->err == EPERM ? kPrivilegeRemedy : "the kernel refused to attach the census iterator";
   }
   close(prog);
   return link;
@@ -312,14 +312,13 @@ Iterators& State() {
   return *state;
 }
 
-}  // namespace
-
-bool PrepareBpfIterator(IterProtocol protocol, bool inodes, OsFailure* failure) {
+// The link of the program for (protocol, inodes), loading it on first use; -1 with `failure` set.
+int IteratorLink(IterProtocol protocol, bool inodes, OsFailure* failure) {
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
   // The programs store ports in host order, and the records are little-endian.
   failure->Set(ENOTSUP, "bpf", "");
   failure->remedy = "the BPF census is built for little-endian hosts; the census uses NETLINK_SOCK_DIAG";
-  return false;
+  return -1;
 #endif
   Iterators& s = State();
   std::lock_guard<std::mutex> lock(s.mutex);
@@ -329,22 +328,19 @@ bool PrepareBpfIterator(IterProtocol protocol, bool inodes, OsFailure* failure) 
   }
   if (s.layout_failure.failed()) {
     *failure = s.layout_failure;
-    return false;
+    return -1;
   }
   const int p = static_cast<int>(protocol), v = inodes ? 1 : 0;
   if (s.link[p][v] < 0 && !s.link_failure[p][v].failed()) s.link[p][v] = LoadIterator(s.layout, protocol, inodes, &s.link_failure[p][v]);
-  if (s.link[p][v] >= 0) return true;
-  *failure = s.link_failure[p][v];
-  return false;
+  if (s.link[p][v] < 0) *failure = s.link_failure[p][v];
+  return s.link[p][v];
 }
 
-int CreateBpfIterator(IterProtocol protocol, bool inodes, OsFailure* failure) {
-  Iterators& s = State();
-  int link;
-  {
-    std::lock_guard<std::mutex> lock(s.mutex);
-    link = s.link[static_cast<int>(protocol)][inodes ? 1 : 0];
-  }
+}  // namespace
+
+int OpenBpfIterator(IterProtocol protocol, bool inodes, OsFailure* failure) {
+  const int link = IteratorLink(protocol, inodes, failure);
+  if (link < 0) return -1;
   bpf_attr attr;
   memset(&attr, 0, sizeof(attr));
   attr.iter_create.link_fd = static_cast<uint32_t>(link);

@@ -14,14 +14,11 @@ namespace ephemeral_ports {
 
 enum class IterProtocol { kTcp = 0, kUdp = 1 };
 
-// Loads (once per process) the program for `protocol`; `inodes` selects the variant that also follows each full
-// socket to its inode (~2x the per-socket cost, so only when owners are wanted). Thread-safe; a failure is
-// remembered and returned again.
-bool PrepareBpfIterator(IterProtocol protocol, bool inodes, OsFailure* failure);
-
-// A new iterator over the sockets of the calling thread's network namespace (fixed at creation); -1 on failure.
-// PrepareBpfIterator must have succeeded for the same arguments.
-int CreateBpfIterator(IterProtocol protocol, bool inodes, OsFailure* failure);
+// A new iterator over the sockets of the calling thread's network namespace (fixed at creation), or -1 with
+// `failure` set. The program for `protocol` is loaded on first use and kept for the process; `inodes` selects the
+// variant that also follows each full socket to its inode (~2x the per-socket cost, so only when owners are
+// wanted). Thread-safe; a failure to load is remembered and returned again.
+int OpenBpfIterator(IterProtocol protocol, bool inodes, OsFailure* failure);
 
 // Reads an iterator to its end into `out` (the caller closes it).
 bool ReadBpfIterator(int iter_fd, RecordBuffer* out, OsFailure* failure);

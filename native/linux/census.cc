@@ -12,9 +12,8 @@
 #include <unistd.h>
 
 #include <functional>
+#include <optional>
 #include <string>
-#include <system_error>
-#include <thread>
 
 #include "bpf_iter.h"
 #include "census_records.h"
@@ -73,13 +72,11 @@ struct Opened {
   ~Opened() { CloseAll({tcp_iter, udp_iter, diag}); }
 };
 
-// Prepares and opens the BPF iterators; false with `failure` set.
+// Opens the BPF iterators; false with `failure` set.
 bool OpenBpf(const CensusRequest& request, Opened* o, OsFailure* failure) {
   const CensusSelection& what = request.what;
-  return (!what.tcp || PrepareBpfIterator(IterProtocol::kTcp, request.inodes, failure)) &&
-         (!what.udp || PrepareBpfIterator(IterProtocol::kUdp, request.inodes, failure)) &&
-         (!what.tcp || (o->tcp_iter = CreateBpfIterator(IterProtocol::kTcp, request.inodes, failure)) >= 0) &&
-         (!what.udp || (o->udp_iter = CreateBpfIterator(IterProtocol::kUdp, request.inodes, failure)) >= 0);
+  return (!what.tcp || (o->tcp_iter = OpenBpfIterator(IterProtocol::kTcp, request.inodes, failure)) >= 0) &&
+         (!what.udp || (o->udp_iter = OpenBpfIterator(IterProtocol::kUdp, request.inodes, failure)) >= 0);
 }
 
 // Runs in the requested namespace: picks the method (auto) and opens what it reads.
@@ -110,20 +107,13 @@ bool OpenIn(const CensusRequest& request, Opened* o, OsFailure* failure) {
 bool ReadBpf(const CensusRequest& request, Opened* o, RecordBuffer* out, OsFailure* failure) {
   RecordBuffer bound;
   OsFailure bound_failure;
-  const std::function<void()> dump = [&] { SockDiagBoundInactive(o->diag, &bound, &bound_failure); };
-  const bool parked = o->diag >= 0 && Parked().TryStart(dump);
-  std::thread own;
-  if (o->diag >= 0 && !parked) {
-    try {
-      own = std::thread(dump);
-    } catch (const std::system_error&) {
-      dump();  // no thread to be had: one walk after the other
-    }
-  }
-  bool ok = o->tcp_iter < 0 || ReadBpfIterator(o->tcp_iter, out, failure);
-  ok = ok && (o->udp_iter < 0 || ReadBpfIterator(o->udp_iter, out, failure));
-  if (parked) Parked().Wait();
-  if (own.joinable()) own.join();
+  bool ok;
+  {
+    std::optional<Beside> dump;
+    if (o->diag >= 0) dump.emplace([&] { SockDiagBoundInactive(o->diag, &bound, &bound_failure); });
+    ok = (o->tcp_iter < 0 || ReadBpfIterator(o->tcp_iter, out, failure)) &&
+         (o->udp_iter < 0 || ReadBpfIterator(o->udp_iter, out, failure));
+  }  // the dump has finished
   if (!ok) return false;
   if (bound_failure.failed()) {
     *failure = bound_failure;

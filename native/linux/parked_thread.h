@@ -1,4 +1,5 @@
-// A thread parked for the census's second walk (census.cc; the bench's floor program uses it the same way).
+// Running a job beside the caller, for the census's second walk (census.cc; the bench's floor program uses it the
+// same way): on a thread parked between jobs, else on a thread of its own, else inline.
 #pragma once
 #include <condition_variable>
 #include <functional>
@@ -11,7 +12,7 @@ namespace ephemeral_ports {
 // Why not a new std::thread per census: on the bench VM a new thread started running 1.5-5 ms after its creation
 // while the iterator kept the creating CPU busy; a parked thread that is woken starts within ~0.5 ms (measured: a
 // 30,000-socket census went from 16-25 ms to 12-14 ms). One job at a time: a census that finds it busy makes its
-// own thread.
+// own thread (see Beside).
 class ParkedThread {
  public:
   // Starts `job` there; false (nothing started) when it is busy or cannot be created.
@@ -66,5 +67,30 @@ inline ParkedThread& Parked() {
   static ParkedThread* parked = new ParkedThread();
   return *parked;
 }
+
+// Runs `job` beside the caller from construction to destruction: on the parked thread, on a thread of its own
+// when that one is busy (another census), or inline when no thread can be had. The destructor waits, so what the
+// job writes may be read once the object is gone.
+class Beside {
+ public:
+  explicit Beside(const std::function<void()>& job) : parked_(Parked().TryStart(job)) {
+    if (parked_) return;
+    try {
+      own_ = std::thread(job);
+    } catch (const std::system_error&) {
+      job();  // no thread to be had: one walk after the other
+    }
+  }
+  Beside(const Beside&) = delete;
+  Beside& operator=(const Beside&) = delete;
+  ~Beside() {
+    if (parked_) Parked().Wait();
+    if (own_.joinable()) own_.join();
+  }
+
+ private:
+  const bool parked_;
+  std::thread own_;
+};
 
 }  // namespace ephemeral_ports

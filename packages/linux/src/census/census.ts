@@ -70,7 +70,7 @@ export function censusOsError(error: unknown, netns: string | undefined): Epheme
 /**
  * From how many sockets in the namespace `auto` takes the BPF iterators. Below it sock_diag is faster: the
  * iterators walk the whole (host-wide) hash tables and need a bound-only dump beside them, ~1 ms more, and the
- * first call in a process loads the programs (~3 ms). Measured crossover on the bench VM: ~5,000-10,000 sockets.
+ * first call in a process loads the programs (~7 ms). Measured crossover on the bench VM: ~5,000-10,000 sockets.
  */
 export const BPF_MIN_SOCKETS = 10_000;
 
@@ -98,7 +98,8 @@ export function createLinuxCensus(
     const request = nativeRequest(options, bpfMinSockets);
     try {
       const { records, method } = await addon.census(request);
-      return { sockets: decodeRecords(records, { inodes: method === 'netlink' || request.inodes }), source: method === 'bpf' ? BPF_SOURCE : NETLINK_SOURCE };
+      const sockets = decodeRecords(records, { inodes: method === 'netlink' || request.inodes });
+      return { sockets, source: method === 'bpf' ? BPF_SOURCE : NETLINK_SOURCE };
     } catch (error) {
       const failure = censusOsError(error, options.netns);
       const unavailable = (failure.syscall === 'sock_diag' || failure.syscall === 'socket') && NETLINK_UNAVAILABLE.has(failure.code);
