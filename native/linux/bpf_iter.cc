@@ -16,16 +16,14 @@
 #include <string>
 #include <vector>
 
+#include "bpf_asm.h"
+#include "bpf_load.h"
 #include "btf.h"
 
 namespace ephemeral_ports {
 namespace {
 
 constexpr const char* kBtfPath = "/sys/kernel/btf/vmlinux";
-constexpr const char* kPrivilegeRemedy =
-    "BPF iterators need root (CAP_BPF and CAP_PERFMON); without them the census uses NETLINK_SOCK_DIAG";
-
-long Bpf(int cmd, bpf_attr* attr) { return syscall(__NR_bpf, cmd, attr, sizeof(*attr)); }
 
 // Where the programs read, for this kernel. -1 = not found.
 struct KernelLayout {
@@ -106,52 +104,6 @@ bool ReadLayout(KernelLayout* layout, OsFailure* failure) {
   return true;
 }
 
-// A few dozen instructions with forward jumps to labels, patched when the program is finished.
-class Assembler {
- public:
-  void Emit(uint8_t code, uint8_t dst, uint8_t src, long off, int32_t imm) {
-    bpf_insn insn;
-    memset(&insn, 0, sizeof(insn));
-    insn.code = code;
-    insn.dst_reg = dst & 0xf;
-    insn.src_reg = src & 0xf;
-    insn.off = static_cast<int16_t>(off);
-    insn.imm = imm;
-    code_.push_back(insn);
-  }
-  void Load(uint8_t size, uint8_t dst, uint8_t src, long off) { Emit(BPF_LDX | BPF_MEM | size, dst, src, off, 0); }
-  void Store(uint8_t size, uint8_t dst, long off, uint8_t src) { Emit(BPF_STX | BPF_MEM | size, dst, src, off, 0); }
-  void StoreImm(uint8_t size, uint8_t dst, long off, int32_t imm) { Emit(BPF_ST | BPF_MEM | size, dst, 0, off, imm); }
-  void MovImm(uint8_t dst, int32_t imm) { Emit(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm); }
-  void Mov(uint8_t dst, uint8_t src) { Emit(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0); }
-  void Call(int32_t helper) { Emit(BPF_JMP | BPF_CALL, 0, 0, 0, helper); }
-
-  int NewLabel() {
-    labels_.push_back(-1);
-    return static_cast<int>(labels_.size()) - 1;
-  }
-  void Bind(int label) { labels_[label] = static_cast<long>(code_.size()); }
-  // Jumps to `label` if `reg <op> imm` (op: BPF_JEQ, BPF_JNE); BPF_JA jumps always.
-  void Jump(uint8_t op, uint8_t reg, int32_t imm, int label) {
-    fixups_.push_back({code_.size(), label});
-    Emit(BPF_JMP | op | BPF_K, op == BPF_JA ? 0 : reg, 0, 0, op == BPF_JA ? 0 : imm);
-  }
-
-  const std::vector<bpf_insn>& Finish() {
-    for (const Fixup& f : fixups_) code_[f.at].off = static_cast<int16_t>(labels_[f.label] - static_cast<long>(f.at) - 1);
-    return code_;
-  }
-
- private:
-  struct Fixup {
-    size_t at;
-    int label;
-  };
-  std::vector<bpf_insn> code_;
-  std::vector<long> labels_;
-  std::vector<Fixup> fixups_;
-};
-
 constexpr uint8_t kTcpNewSynRecv = 12, kTcpSynRecv = 3, kTcpTimeWait = 6;
 
 // One record per socket (census_records.h), written with bpf_seq_write. In C:
@@ -166,7 +118,6 @@ std::vector<bpf_insn> BuildProgram(const KernelLayout& l, IterProtocol protocol,
   const int p = static_cast<int>(protocol);
   const long base = udp ? l.udp_common : 0;  // sock_common inside the object the program is handed
   const long rec = -static_cast<long>(kCensusRecordSize);  // the record, on the stack
-  enum : uint8_t { r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10 };
   Assembler a;
   const int done = a.NewLabel();
   a.Load(BPF_DW, r6, r1, l.ctx_sock[p]);
@@ -245,56 +196,14 @@ std::vector<bpf_insn> BuildProgram(const KernelLayout& l, IterProtocol protocol,
   a.Call(BPF_FUNC_seq_write);
   a.Bind(done);
   a.MovImm(r0, 0);
-  a.Emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+  a.Exit();
   return a.Finish();
 }
 
-// The last line of the verifier's log: why the kernel refused a program.
-std::string VerifierReason(const std::vector<bpf_insn>& code, const bpf_attr& refused) {
-  std::vector<char> log(64 * 1024);
-  bpf_attr attr = refused;
-  attr.log_buf = reinterpret_cast<uintptr_t>(log.data());
-  attr.log_size = static_cast<uint32_t>(log.size());
-  attr.log_level = 1;
-  attr.insns = reinterpret_cast<uintptr_t>(code.data());
-  int fd = static_cast<int>(Bpf(BPF_PROG_LOAD, &attr));
-  if (fd >= 0) close(fd);
-  std::string text(log.data(), strnlen(log.data(), log.size()));
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  size_t line = text.rfind('\n');
-  return line == std::string::npos ? text : text.substr(line + 1);
-}
-
-// Loads one program and attaches it as an iterator; returns the link's fd (which keeps the program alive).
+// Loads the program for (protocol, inodes) as an iterator; returns the link's fd (which keeps the program alive).
 int LoadIterator(const KernelLayout& l, IterProtocol protocol, bool inodes, OsFailure* failure) {
-  const std::vector<bpf_insn> code = BuildProgram(l, protocol, inodes);
-  bpf_attr attr;
-  memset(&attr, 0, sizeof(attr));
-  attr.prog_type = BPF_PROG_TYPE_TRACING;
-  attr.expected_attach_type = BPF_TRACE_ITER;
-  attr.attach_btf_id = static_cast<uint32_t>(l.target[static_cast<int>(protocol)]);
-  attr.insns = reinterpret_cast<uintptr_t>(code.data());
-  attr.insn_cnt = static_cast<uint32_t>(code.size());
-  // GPL-compatible, as bpf_seq_write requires; the program is our own code, offered under MIT or GPL.
-  attr.license = reinterpret_cast<uintptr_t>("Dual MIT/GPL");
-  strncpy(attr.prog_name, protocol == IterProtocol::kTcp ? "ep_census_tcp" : "ep_census_udp", sizeof(attr.prog_name) - 1);
-  int prog = static_cast<int>(Bpf(BPF_PROG_LOAD, &attr));
-  if (prog < 0) {
-    failure->Set(errno, "bpf", "");
-    if (failure->err == EPERM || failure->err == EACCES) failure->remedy = kPrivilegeRemedy;
-    else failure->remedy = "the kernel refused the census program: " + VerifierReason(code, attr);
-    return -1;
-  }
-  memset(&attr, 0, sizeof(attr));
-  attr.link_create.prog_fd = static_cast<uint32_t>(prog);
-  attr.link_create.attach_type = BPF_TRACE_ITER;
-  int link = static_cast<int>(Bpf(BPF_LINK_CREATE, &attr));
-  if (link < 0) {
-    failure->Set(errno, "bpf", "");
-    failure->remedy = failure->err == EPERM ? kPrivilegeRemedy : "the kernel refused to attach the census iterator";
-  }
-  close(prog);
-  return link;
+  return LoadIterator(BuildProgram(l, protocol, inodes), {0}, l.target[static_cast<int>(protocol)],
+                      protocol == IterProtocol::kTcp ? "ep_census_tcp" : "ep_census_udp", nullptr, 0, failure);
 }
 
 // Process-wide: the layout (read once) and one link per (protocol, inodes), kept open for the process's life.

@@ -151,6 +151,13 @@ uint32_t KernelBtf::SkipQualifiers(uint32_t id) const {
   return id;
 }
 
+long KernelBtf::StructSize(int32_t type_id) const {
+  const uint8_t* record = type_id > 0 ? Type(static_cast<uint32_t>(type_id)) : nullptr;
+  if (record == nullptr) return -1;
+  const uint32_t kind = BTF_INFO_KIND(AsType(record)->info);
+  return kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION ? static_cast<long>(AsType(record)->size) : -1;
+}
+
 long KernelBtf::MemberOffset(int32_t type_id, const char* member) const {
   const uint8_t* record = type_id > 0 ? Type(static_cast<uint32_t>(type_id)) : nullptr;
   if (record == nullptr) return -1;

@@ -35,6 +35,9 @@ class KernelBtf {
   // absent or a bitfield.
   long MemberOffset(int32_t type_id, const char* member) const;
 
+  // Size in bytes of struct/union `type_id`; -1 when it is not one.
+  long StructSize(int32_t type_id) const;
+
  private:
   const char* Name(uint32_t offset) const;
   uint32_t SkipQualifiers(uint32_t id) const;

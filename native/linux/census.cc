@@ -16,6 +16,7 @@
 #include <string>
 
 #include "bpf_iter.h"
+#include "bpf_walk.h"
 #include "census_records.h"
 #include "netns_thread.h"
 #include "parked_thread.h"
@@ -32,6 +33,7 @@ struct CensusRequest {
   std::string netns;
   CensusSelection what;
   bool inodes = true;            // BPF only: sock_diag always reports inodes
+  bool walk = true;              // BPF: TCP by the hash-table walk where possible (false: the iterator)
   double bpf_min_sockets = 0;    // auto: take the BPF iterators from this many sockets on
 };
 
@@ -65,28 +67,38 @@ void CloseAll(std::initializer_list<int> fds) {
   }
 }
 
-// The descriptors a census reads, created in the requested namespace (they keep it however they are read later).
+// The descriptors a census reads, created in the requested namespace (they keep it however they are read later),
+// or the TCP records themselves when the hash-table walk (which reads the namespace of the thread running it)
+// already ran there.
 struct Opened {
   Method method = Method::kSockDiag;  // what will run: kBpfIter or kSockDiag
+  bool tcp_walked = false;            // BPF: TCP came from the hash-table walk, into `walked`
+  RecordBuffer walked;
   int tcp_iter = -1, udp_iter = -1, diag = -1;
   ~Opened() { CloseAll({tcp_iter, udp_iter, diag}); }
 };
 
-// Opens the BPF iterators; false with `failure` set.
-bool OpenBpf(const CensusRequest& request, Opened* o, OsFailure* failure) {
+// The BPF method: TCP by the hash-table walk where the kernel allows it, else by the iterator (with the bound-only
+// dump beside it, see ReadBpf); UDP by its iterator. False with `failure` set.
+bool OpenBpf(const CensusRequest& request, double sockets, Opened* o, OsFailure* failure) {
   const CensusSelection& what = request.what;
-  return (!what.tcp || (o->tcp_iter = OpenBpfIterator(IterProtocol::kTcp, request.inodes, failure)) >= 0) &&
+  if (what.tcp && request.walk) {
+    OsFailure walk_failure;
+    o->tcp_walked = WalkTcpTables(request.inodes, sockets > 0 ? static_cast<size_t>(sockets) : 0, &o->walked, &walk_failure);
+    if (!o->tcp_walked) o->walked.Truncate(0);
+  }
+  return (!what.tcp || o->tcp_walked || (o->tcp_iter = OpenBpfIterator(IterProtocol::kTcp, request.inodes, failure)) >= 0) &&
          (!what.udp || (o->udp_iter = OpenBpfIterator(IterProtocol::kUdp, request.inodes, failure)) >= 0);
 }
 
 // Runs in the requested namespace: picks the method (auto) and opens what it reads.
 bool OpenIn(const CensusRequest& request, Opened* o, OsFailure* failure) {
   // auto without a readable sockstat (-1) takes sock_diag, which is never the slow choice by much.
-  const bool bpf = request.method == Method::kBpfIter ||
-                   (request.method == Method::kAuto && CountSockets(request.what) >= request.bpf_min_sockets);
+  const double sockets = CountSockets(request.what);
+  const bool bpf = request.method == Method::kBpfIter || (request.method == Method::kAuto && sockets >= request.bpf_min_sockets);
   if (bpf) {
     OsFailure bpf_failure;
-    if (OpenBpf(request, o, &bpf_failure)) {
+    if (OpenBpf(request, sockets, o, &bpf_failure)) {
       o->method = Method::kBpfIter;
     } else if (request.method == Method::kBpfIter) {
       *failure = bpf_failure;
@@ -96,8 +108,8 @@ bool OpenIn(const CensusRequest& request, Opened* o, OsFailure* failure) {
       o->tcp_iter = o->udp_iter = -1;
     }
   }
-  // sock_diag: the whole census, or beside the iterators the TCP sockets that are only bound.
-  if (o->method == Method::kSockDiag || request.what.tcp) return (o->diag = OpenDiagSocket(failure)) >= 0;
+  // sock_diag: the whole census, or beside the TCP iterator the TCP sockets that are only bound.
+  if (o->method == Method::kSockDiag || (request.what.tcp && !o->tcp_walked)) return (o->diag = OpenDiagSocket(failure)) >= 0;
   return true;
 }
 
@@ -119,7 +131,7 @@ bool ReadBpf(const CensusRequest& request, Opened* o, RecordBuffer* out, OsFailu
     *failure = bound_failure;
     return false;
   }
-  if (!out->AppendAll(bound)) {
+  if (!out->AppendAll(o->walked) || !out->AppendAll(bound)) {
     failure->Set(ENOMEM, "mmap", "");
     return false;
   }
@@ -129,12 +141,13 @@ bool ReadBpf(const CensusRequest& request, Opened* o, RecordBuffer* out, OsFailu
   return true;
 }
 
-// The whole census; `*used` says which method ran.
-bool RunCensus(const CensusRequest& request, RecordBuffer* out, OsFailure* failure, Method* used) {
+// The whole census; `*used` says which method ran, `*walked` whether TCP came from the hash-table walk.
+bool RunCensus(const CensusRequest& request, RecordBuffer* out, OsFailure* failure, Method* used, bool* walked) {
   Opened o;
   auto open = [&](OsFailure* f) { return OpenIn(request, &o, f); };
   if (!(request.netns.empty() ? open(failure) : RunInNetns(request.netns, open, failure))) return false;
   *used = o.method;
+  *walked = o.tcp_walked;
   if (o.method == Method::kBpfIter) return ReadBpf(request, &o, out, failure);
   return SockDiagCensus(o.diag, request.what, out, failure);
 }
@@ -183,7 +196,7 @@ class CensusWorker : public Napi::AsyncWorker {
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
-  void Execute() override { RunCensus(request_, &records_, &failure_, &used_); }
+  void Execute() override { RunCensus(request_, &records_, &failure_, &used_, &walked_); }
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -194,6 +207,7 @@ class CensusWorker : public Napi::AsyncWorker {
     Napi::Object result = Napi::Object::New(env);
     result.Set("records", ToArrayBuffer(env, &records_));
     result.Set("method", Napi::String::New(env, used_ == Method::kBpfIter ? "bpf" : "netlink"));
+    result.Set("walked", Napi::Boolean::New(env, walked_));
     deferred_.Resolve(result);
   }
 
@@ -204,6 +218,7 @@ class CensusWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   OsFailure failure_;
   Method used_ = Method::kSockDiag;
+  bool walked_ = false;
   RecordBuffer records_;
 };
 
@@ -244,6 +259,7 @@ Napi::Value Census(const Napi::CallbackInfo& info) {
     request.what.v4 = FlagOr(o, "v4", true);
     request.what.v6 = FlagOr(o, "v6", true);
     request.inodes = FlagOr(o, "inodes", true);
+    request.walk = FlagOr(o, "walk", true);
     Napi::Value min = o.Get("bpfMinSockets");
     if (min.IsNumber()) request.bpf_min_sockets = min.As<Napi::Number>().DoubleValue();
   }

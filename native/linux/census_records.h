@@ -82,15 +82,18 @@ class RecordBuffer {
     size_ = kept;
   }
 
-  // Appends a copy of another buffer's records.
-  bool AppendAll(const RecordBuffer& other) {
-    while (capacity_ - size_ < other.size_) {
+  // Appends a copy of `bytes` bytes of whole records.
+  bool AppendBytes(const uint8_t* records, size_t bytes) {
+    while (capacity_ - size_ < bytes) {
       if (!Grow()) return false;
     }
-    if (other.size_ > 0) memcpy(data_ + size_, other.data_, other.size_);
-    size_ += other.size_;
+    if (bytes > 0) memcpy(data_ + size_, records, bytes);
+    size_ += bytes;
     return true;
   }
+
+  // Appends a copy of another buffer's records.
+  bool AppendAll(const RecordBuffer& other) { return AppendBytes(other.data_, other.size_); }
 
   // Hands the records over: the caller owns `*data` (`*capacity` bytes, `*size` used) and frees it with Free().
   void Detach(uint8_t** data, size_t* capacity, size_t* size) {

@@ -14,7 +14,9 @@
             "<(native_root)/linux/procfs.cc",
             "<(native_root)/linux/netns_thread.cc",
             "<(native_root)/linux/btf.cc",
+            "<(native_root)/linux/bpf_load.cc",
             "<(native_root)/linux/bpf_iter.cc",
+            "<(native_root)/linux/bpf_walk.cc",
             "<(native_root)/linux/sock_diag.cc",
             "<(native_root)/linux/census.cc",
             "<(native_root)/linux/addon.cc"

@@ -1,7 +1,8 @@
 /**
  * The census against ground truth: a known workload in a private namespace, listed by our census (each addon
- * method — BPF iterators and sock_diag — and the /proc/net fallback) and by `ss -tanuH` inside the same
- * namespace, compared socket by socket. The two addon methods must also agree field by field (uid, inode).
+ * method — the BPF hash-table walk, the BPF iterators, sock_diag — and the /proc/net fallback) and by `ss -tanuH`
+ * inside the same namespace, compared socket by socket. The addon methods must also agree field by field (uid,
+ * inode).
  *
  * One documented difference: TCP sockets that are bound but neither listening nor connected are dumped by
  * sock_diag on kernels ≥ 6.7 (state CLOSE), while ss from iproute2 6.1 (Debian 12) cannot list them; they are
@@ -11,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SocketCensus, SocketEntry } from '@ephemeral-ports/core';
+import type { CensusOptions, SocketCensus, SocketEntry } from '@ephemeral-ports/core';
 import { createLinuxBackend } from '@ephemeral-ports/linux';
 import { createLinuxCensus, hasCensus } from '../../packages/linux/src/census/index.js';
 import { loadNativeBinding } from '../../packages/linux/src/native.js';
@@ -25,11 +26,15 @@ const [major = 0, minor = 0] = release().split('.').map((n) => Number.parseInt(n
 const DUMPS_BOUND_INACTIVE = major > 6 || (major === 6 && minor >= 7);
 /** The BPF census needs kernel BTF (and root, which the namespace already needs). */
 const HAS_BTF = existsSync('/sys/kernel/btf/vmlinux');
+/** The bind-table layout the BPF walk reads (bpf_walk.h): Linux ≥ 6.15; older kernels take the iterator. */
+const WALKS = major > 6 || (major === 6 && minor >= 15);
 const METHODS = [
-  { method: 'bpf', source: 'bpf:iter' },
-  { method: 'netlink', source: 'netlink:sock_diag' },
+  { variant: 'bpf', method: 'bpf', walk: true, source: WALKS ? 'bpf:walk' : 'bpf:iter' },
+  { variant: 'bpf-iter', method: 'bpf', walk: false, source: 'bpf:iter' },
+  { variant: 'netlink', method: 'netlink', walk: true, source: 'netlink:sock_diag' },
 ] as const;
-type Method = (typeof METHODS)[number]['method'];
+type Method = (typeof METHODS)[number]['variant'];
+type Variant = (typeof METHODS)[number];
 const AS_CALLER = fileURLToPath(new URL('fixtures/census-as-caller.mts', import.meta.url));
 
 /** Every field but the owner, in a stable order, for comparing two listings entry by entry. */
@@ -42,12 +47,19 @@ describe.runIf(canUseNetns && HAS_BTF)(`census equals ss -tanu in a namespace wi
   const listings = {} as Record<Method | 'auto', SocketCensus>;
   let ss: string[];
 
+  /** The census of one variant (the BPF iterator is taken by turning the walk off). */
+  const censusOf = ({ method, walk }: Variant, options: CensusOptions = {}) => {
+    const binding = loadNativeBinding().binding;
+    if (!hasCensus(binding)) throw new Error('the addon has no census');
+    return createLinuxCensus(binding, undefined, { bpfWalk: walk })({ netns: ns.path, ...options, method });
+  };
+
   beforeAll(async () => {
     ns = await createNetns();
     workload = await startWorkload(ns, WORKLOAD);
     const backend = createLinuxBackend();
     listings.auto = await backend.census!({ netns: ns.path });
-    for (const { method } of METHODS) listings[method] = await backend.census!({ netns: ns.path, method });
+    for (const variant of METHODS) listings[variant.variant] = await censusOf(variant);
     const out = await ns.exec(SS, ['-tanuH']);
     expect(out.code).toBe(0);
     ss = ssKeys(out.stdout);
@@ -60,20 +72,21 @@ describe.runIf(canUseNetns && HAS_BTF)(`census equals ss -tanu in a namespace wi
     await ns?.close();
   });
 
-  it('auto picks by socket count: sock_diag below BPF_MIN_SOCKETS, the BPF iterators from it on', async () => {
+  it('auto picks by socket count: sock_diag below BPF_MIN_SOCKETS, the BPF method from it on', async () => {
     expect(listings.auto.source).toBe('netlink:sock_diag'); // ~100 sockets, far below the default threshold
     expect(listings.auto.fallbackReason).toBeUndefined();
     const binding = loadNativeBinding().binding;
     if (!hasCensus(binding)) throw new Error('the addon has no census');
     const sockets = listings.netlink.sockets.length;
     const atCount = await createLinuxCensus(binding, undefined, { bpfMinSockets: sockets - 10 })({ netns: ns.path });
-    expect(atCount.source).toBe('bpf:iter');
+    expect(atCount.source).toBe(METHODS[0].source);
     expect(atCount.sockets.map(censusKey).sort()).toEqual(listings.netlink.sockets.map(censusKey).sort());
     const above = await createLinuxCensus(binding, undefined, { bpfMinSockets: sockets + 1000 })({ netns: ns.path });
     expect(above.source).toBe('netlink:sock_diag');
   });
 
-  describe.each(METHODS)('method $method', ({ method, source }) => {
+  describe.each(METHODS)('method $method (walk: $walk)', (variant) => {
+    const { variant: method, source } = variant;
     it(`reports source ${source}, no fallback`, () => {
       expect(listings[method].source).toBe(source);
       expect(listings[method].fallbackReason).toBeUndefined();
@@ -114,7 +127,7 @@ describe.runIf(canUseNetns && HAS_BTF)(`census equals ss -tanu in a namespace wi
     });
 
     it('names owning processes when asked', async () => {
-      const withOwners = await createLinuxBackend().census!({ netns: ns.path, processes: true, method });
+      const withOwners = await censusOf(variant, { processes: true });
       expect(withOwners.source).toBe(source);
       const listener = withOwners.sockets.find((s) => s.state === 'LISTEN' && s.localPort === 7001)!;
       expect(listener.pid).toBe(workload.info.pid ?? workload.child.pid);
@@ -126,35 +139,33 @@ describe.runIf(canUseNetns && HAS_BTF)(`census equals ss -tanu in a namespace wi
     });
 
     it('protocol and family filters return exactly the matching subset', async () => {
-      const backend = createLinuxBackend();
       const all = listings[method].sockets;
       const keys = (list: readonly SocketEntry[]) => list.map(censusKey).sort();
-      const v6 = await backend.census!({ netns: ns.path, families: [6], method });
+      const v6 = await censusOf(variant, { families: [6] });
       expect(keys(v6.sockets)).toEqual(keys(all.filter((s) => s.family === 6)));
-      const tcp4 = await backend.census!({ netns: ns.path, protocols: ['tcp'], families: [4], method });
+      const tcp4 = await censusOf(variant, { protocols: ['tcp'], families: [4] });
       expect(keys(tcp4.sockets)).toEqual(keys(all.filter((s) => s.protocol === 'tcp' && s.family === 4)));
-      const udp = await backend.census!({ netns: ns.path, protocols: ['udp'], method });
+      const udp = await censusOf(variant, { protocols: ['udp'] });
       expect(keys(udp.sockets)).toEqual(keys(all.filter((s) => s.protocol === 'udp')));
       expect(v6.sockets.length).toBeGreaterThan(0);
       expect(tcp4.sockets.length).toBeGreaterThan(0);
     });
 
     it('reports an unknown namespace path as a coded OS error', async () => {
-      await expect(createLinuxBackend().census!({ netns: '/proc/999999999/ns/net', method })).rejects.toMatchObject({ code: 'ENOENT', syscall: 'open' });
+      await expect(censusOf(variant, { netns: '/proc/999999999/ns/net' })).rejects.toMatchObject({ code: 'ENOENT', syscall: 'open' });
     });
   });
 
-  it('both methods agree field by field: uids always, inodes when owners are asked for', async () => {
-    const backend = createLinuxBackend();
-    expect(fields(listings.bpf.sockets.map((s) => ({ ...s, inode: undefined })))).toEqual(
+  it.each(['bpf', 'bpf-iter'] as const)('%s and sock_diag agree field by field: uids always, inodes when owners are asked for', async (name) => {
+    const variant = METHODS.find((v) => v.variant === name)!;
+    const netlinkVariant = METHODS.find((v) => v.variant === 'netlink')!;
+    expect(fields(listings[name].sockets.map((s) => ({ ...s, inode: undefined })))).toEqual(
       fields(listings.netlink.sockets.map((s) => ({ ...s, inode: undefined }))),
     );
     // Without owners the BPF census skips the inode walk, so its entries have none; sock_diag always has them.
-    expect(listings.bpf.sockets.every((s) => s.inode === undefined)).toBe(true);
-    const [bpf, netlink] = await Promise.all([
-      backend.census!({ netns: ns.path, method: 'bpf', processes: true }),
-      backend.census!({ netns: ns.path, method: 'netlink', processes: true }),
-    ]);
+    expect(listings[name].sockets.every((s) => s.inode === undefined)).toBe(true);
+    const [bpf, netlink] = await Promise.all([censusOf(variant, { processes: true }), censusOf(netlinkVariant, { processes: true })]);
+    expect(bpf.source).toBe(variant.source);
     expect(fields(bpf.sockets)).toEqual(fields(netlink.sockets));
     expect(bpf.sockets.filter((s) => s.state === 'ESTABLISHED').every((s) => (s.inode ?? 0) > 0)).toBe(true);
   });

@@ -133,11 +133,12 @@ describe.runIf(canUseNetns)(`exhaustion of a small range towards one destination
     expect(body.destinations[0]).toMatchObject({ remotePort: DEST_PORT, used: 64, capacity: 64 });
   });
 
-  it.runIf(HAS_BTF)('CLI usage --method bpf (kernel BTF needed) lists through the BPF iterators and finds the same', async () => {
+  it.runIf(HAS_BTF)('CLI usage --method bpf (kernel BTF needed) lists through BPF (the hash-table walk from Linux 6.15) and finds the same', async () => {
     const r = await runCli(['usage', '--netns', ns.path, '--json', '--method', 'bpf']);
     expect(r.code).toBe(0);
     const body = JSON.parse(r.stdout) as { destinations: Array<{ remotePort: number; used: number; capacity: number }>; source: string };
-    expect(body.source).toBe('bpf:iter');
+    const [major = 0, minor = 0] = release().split('.').map((n) => Number.parseInt(n, 10));
+    expect(body.source).toBe(major > 6 || (major === 6 && minor >= 15) ? 'bpf:walk' : 'bpf:iter');
     expect(body.destinations[0]).toMatchObject({ remotePort: DEST_PORT, used: 64, capacity: 64 });
   });
 });

@@ -17,6 +17,9 @@ import type { CensusNative } from './native-census.js';
 import { attachOwners } from './processes.js';
 import { procfsCensus } from './procfs.js';
 
+/** TCP by a walk of the kernel's hash tables from one BPF program (Linux >= 6.15), UDP by its iterator. */
+export const BPF_WALK_SOURCE = 'bpf:walk';
+/** TCP and UDP by the BPF socket iterators, with a sock_diag dump for bound-only TCP sockets. */
 export const BPF_SOURCE = 'bpf:iter';
 export const NETLINK_SOURCE = 'netlink:sock_diag';
 export const PROCFS_SOURCE = 'procfs:/proc/net';
@@ -77,6 +80,8 @@ export const BPF_MIN_SOCKETS = 10_000;
 export interface LinuxCensusOptions {
   /** See {@link BPF_MIN_SOCKETS}; tests lower it to exercise `auto` on a small namespace. */
   bpfMinSockets?: number;
+  /** false: TCP by the BPF iterator even where the hash-table walk could run (tests and the bench compare them). */
+  bpfWalk?: boolean;
 }
 
 /**
@@ -86,7 +91,7 @@ export interface LinuxCensusOptions {
 export function createLinuxCensus(
   native: CensusNative | null,
   unavailableReason = 'native addon not loaded',
-  { bpfMinSockets = BPF_MIN_SOCKETS }: LinuxCensusOptions = {},
+  { bpfMinSockets = BPF_MIN_SOCKETS, bpfWalk = true }: LinuxCensusOptions = {},
 ): CensusFunction {
   const procfs = async (options: CensusOptions, fallbackReason: string): Promise<SocketCensus> => ({
     sockets: await procfsCensus(options),
@@ -95,11 +100,11 @@ export function createLinuxCensus(
   });
 
   const viaAddon = async (addon: CensusNative, options: CensusOptions): Promise<SocketCensus> => {
-    const request = nativeRequest(options, bpfMinSockets);
+    const request = bpfWalk ? nativeRequest(options, bpfMinSockets) : { ...nativeRequest(options, bpfMinSockets), walk: false };
     try {
-      const { records, method } = await addon.census(request);
+      const { records, method, walked } = await addon.census(request);
       const sockets = decodeRecords(records, { inodes: method === 'netlink' || request.inodes });
-      return { sockets, source: method === 'bpf' ? BPF_SOURCE : NETLINK_SOURCE };
+      return { sockets, source: method === 'netlink' ? NETLINK_SOURCE : walked ? BPF_WALK_SOURCE : BPF_SOURCE };
     } catch (error) {
       const failure = censusOsError(error, options.netns);
       const unavailable = (failure.syscall === 'sock_diag' || failure.syscall === 'socket') && NETLINK_UNAVAILABLE.has(failure.code);

@@ -1,4 +1,4 @@
-export { createLinuxCensus, validateCensusOptions, BPF_MIN_SOCKETS, BPF_SOURCE, NETLINK_SOURCE, PROCFS_SOURCE, type CensusFunction, type LinuxCensusOptions } from './census.js';
+export { createLinuxCensus, validateCensusOptions, BPF_MIN_SOCKETS, BPF_SOURCE, BPF_WALK_SOURCE, NETLINK_SOURCE, PROCFS_SOURCE, type CensusFunction, type LinuxCensusOptions } from './census.js';
 export { hasCensus, RECORD, type CensusNative, type NativeCensusRequest, type NativeCensusResult } from './native-census.js';
 export { decodeRecords } from './decode.js';
 export { parseProcNetTable, procfsCensus } from './procfs.js';

@@ -15,12 +15,16 @@ export interface NativeCensusRequest {
   inodes: boolean;
   /** auto: the socket count (from /proc/net/sockstat) from which the BPF iterators pay for their fixed cost. */
   bpfMinSockets: number;
+  /** BPF: TCP by the hash-table walk where the kernel allows it (default true); false takes the TCP iterator. */
+  walk?: boolean;
 }
 
 export interface NativeCensusResult {
   /** Fixed-size records, see {@link RECORD}. */
   records: ArrayBuffer;
   method: 'bpf' | 'netlink';
+  /** BPF: the TCP sockets came from the hash-table walk (native/linux/bpf_walk.h), not the iterator. */
+  walked: boolean;
 }
 
 export interface CensusNative {
