@@ -1,18 +1,15 @@
 /*
- * The kernel's share of a TCP census by the BPF method, the floor under it: the addon's own code (the programs of
- * native/linux/bpf_iter.cc, the bound-only dump of sock_diag.cc on the parked thread, as census.cc runs them), linked
- * into a plain C++ program without Node, records only counted. bench/suites/census.ts compiles it and runs it
- * inside the bench's namespace beside the census. Two censuses per run (the first loads the program), the caches
- * evicted in between (evict-caches.h); prints the second as one JSON line.
+ * The kernel's share of a TCP census by the BPF method, the floor under it: the addon's own hash-table walk
+ * (native/linux/bpf_walk.cc, as census.cc runs it) linked into a plain C++ program without Node, records only
+ * counted. bench/suites/census.ts compiles it and runs it inside the bench's namespace beside the census. Two
+ * censuses per run (the first loads the program), the caches evicted in between (evict-caches.h); prints the
+ * second as one JSON line.
  */
 #include <stdio.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "bpf_iter.h"
+#include "bpf_walk.h"
 #include "evict-caches.h"
-#include "parked_thread.h"
-#include "sock_diag.h"
 
 using namespace ephemeral_ports;
 
@@ -24,23 +21,13 @@ static double NowMs() {
 
 // Number of TCP sockets listed, or -1 (the failure printed).
 static long Census() {
-  OsFailure failure, bound_failure;
-  const int iter = OpenBpfIterator(IterProtocol::kTcp, false, &failure);
-  const int diag = OpenDiagSocket(&failure);
-  if (iter < 0 || diag < 0) {
+  OsFailure failure;
+  RecordBuffer records;
+  if (!WalkTcpTables(false, 0, &records, &failure)) {
     fprintf(stderr, "%s failed: %s\n", failure.syscall.c_str(), failure.remedy.c_str());
     return -1;
   }
-  RecordBuffer records, bound;
-  bool ok;
-  {
-    Beside dump([&] { SockDiagBoundInactive(diag, &bound, &bound_failure); });
-    ok = ReadBpfIterator(iter, &records, &failure);
-  }
-  close(iter);
-  close(diag);
-  if (!ok || bound_failure.failed()) return -1;
-  return static_cast<long>((records.size() + bound.size()) / kCensusRecordSize);
+  return static_cast<long>(records.size() / kCensusRecordSize);
 }
 
 int main() {

@@ -16,7 +16,7 @@ const CXX = '/usr/bin/c++';
 const FLOORS = {
   'pread-floor': { compiler: CC, file: 'pread-floor.c', addon: [] },
   'sock-diag-floor': { compiler: CC, file: 'sock-diag-floor.c', addon: [] },
-  'bpf-census-floor': { compiler: CXX, file: 'bpf-census-floor.cc', addon: ['linux/btf.cc', 'linux/bpf_load.cc', 'linux/bpf_iter.cc', 'linux/bpf_walk.cc', 'linux/sock_diag.cc'] },
+  'bpf-census-floor': { compiler: CXX, file: 'bpf-census-floor.cc', addon: ['linux/btf.cc', 'linux/bpf_load.cc', 'linux/bpf_walk.cc'] },
 } as const;
 
 export interface CompiledFloor {
