@@ -62,15 +62,6 @@ bool ReadLayout(KernelLayout* layout, OsFailure* failure) {
       {"inet_timewait_sock", BTF_KIND_STRUCT}};
   btf.Find(q, kCount);
   auto at = [&](int type, const char* member) { return btf.MemberOffset(q[type].id, member); };
-  // -1 if any part is missing, else the sum: the offset of a member reached through nested members.
-  auto path = [](std::initializer_list<long> parts) {
-    long sum = 0;
-    for (long p : parts) {
-      if (p < 0) return -1L;
-      sum += p;
-    }
-    return sum;
-  };
   KernelLayout& l = *layout;
   l.target[0] = q[kTcpFn].id;
   l.target[1] = q[kUdpFn].id;
@@ -89,13 +80,13 @@ bool ReadLayout(KernelLayout* layout, OsFailure* failure) {
   l.v6_daddr = at(kCommon, "skc_v6_daddr");
   l.v6_rcv_saddr = at(kCommon, "skc_v6_rcv_saddr");
   const long inet_sk = at(kInetSock, "sk");
-  l.udp_common = path({at(kUdpSock, "inet"), inet_sk, at(kSock, "__sk_common")});
-  l.sk_socket[0] = path({at(kTcpSock, "inet_conn"), at(kIcsk, "icsk_inet"), inet_sk, at(kSock, "sk_socket")});
-  l.sk_socket[1] = path({at(kUdpSock, "inet"), inet_sk, at(kSock, "sk_socket")});
+  l.udp_common = OffsetPath({at(kUdpSock, "inet"), inet_sk, at(kSock, "__sk_common")});
+  l.sk_socket[0] = OffsetPath({at(kTcpSock, "inet_conn"), at(kIcsk, "icsk_inet"), inet_sk, at(kSock, "sk_socket")});
+  l.sk_socket[1] = OffsetPath({at(kUdpSock, "inet"), inet_sk, at(kSock, "sk_socket")});
   l.socket_file = at(kSocket, "file");
   l.file_inode = at(kFile, "f_inode");
   l.inode_ino = at(kInode, "i_ino");
-  l.tw_substate = path({at(kTcpTw, "tw_sk"), at(kInetTw, "tw_substate")});
+  l.tw_substate = OffsetPath({at(kTcpTw, "tw_sk"), at(kInetTw, "tw_substate")});
   if (!l.Complete()) {
     failure->Set(ENOENT, "btf", kBtfPath);
     failure->remedy = "this kernel lacks the BPF socket iterators (Linux >= 5.9) or the types they need";

@@ -86,14 +86,6 @@ bool ReadLayout(WalkLayout* layout, OsFailure* failure) {
       {"request_sock", BTF_KIND_STRUCT}};
   btf.Find(q, kCount);
   auto at = [&](int type, const char* member) { return btf.MemberOffset(q[type].id, member); };
-  auto path = [](std::initializer_list<long> parts) {  // nested members: the sum, or -1 if any is missing
-    long sum = 0;
-    for (long p : parts) {
-      if (p < 0) return -1L;
-      sum += p;
-    }
-    return sum;
-  };
   // The reads assume every TCP socket object starts with its sock_common.
   const bool common_first = at(kSock, "__sk_common") == 0 && at(kInetTw, "__tw_common") == 0 &&
                             at(kTcpTw, "tw_sk") == 0 && at(kReq, "__req_common") == 0;
@@ -105,7 +97,7 @@ bool ReadLayout(WalkLayout* layout, OsFailure* failure) {
   l.meta_seq = at(kMeta, "seq");
   l.task_nsproxy = at(kTask, "nsproxy");
   l.nsproxy_net = at(kNsproxy, "net_ns");
-  l.net_hashinfo = path({at(kNet, "ipv4"), at(kIpv4, "tcp_death_row"), at(kDeathRow, "hashinfo")});
+  l.net_hashinfo = OffsetPath({at(kNet, "ipv4"), at(kIpv4, "tcp_death_row"), at(kDeathRow, "hashinfo")});
   l.ehash = at(kHashinfo, "ehash");
   l.ehash_mask = at(kHashinfo, "ehash_mask");
   l.lhash2 = at(kHashinfo, "lhash2");
@@ -378,14 +370,7 @@ class WalkProgram {
     a_.Mov(r7, r0);
     SameNamespace(advance);
     Record(stop);
-    a_.Bind(advance);
-    a_.Load(BPF_DW, r1, r7, l_.nulls_node);
-    a_.Store(BPF_DW, r6, kCursor, r1);
-    a_.MovImm(r0, 0);
-    a_.Exit();
-    a_.Bind(stop);
-    a_.MovImm(r0, 1);
-    a_.Exit();
+    StepEnd(advance, stop, l_.nulls_node, kCursor);
   }
 
   // Callback: one bind bucket (kBindCursor, an inet_bind2_bucket's node); its owners if it is this namespace's.
@@ -405,14 +390,7 @@ class WalkProgram {
     a_.Store(BPF_DW, r6, kCursor, r1);
     a_.MovImm(r1, kMaxLoops);
     Loop(owner_step, r6);
-    a_.Bind(advance);
-    a_.Load(BPF_DW, r1, r7, l_.tb2_node);
-    a_.Store(BPF_DW, r6, kBindCursor, r1);
-    a_.MovImm(r0, 0);
-    a_.Exit();
-    a_.Bind(stop);
-    a_.MovImm(r0, 1);
-    a_.Exit();
+    StepEnd(advance, stop, l_.tb2_node, kBindCursor);
   }
 
   // Callback: one owner of a bind bucket (kCursor, a socket's sk_bind2_node), listed only if bound-only (CLOSE
@@ -431,9 +409,15 @@ class WalkProgram {
     a_.Load(BPF_H, r1, r7, l_.num);
     a_.Jump(BPF_JEQ, r1, 0, advance);
     Record(stop);
+    StepEnd(advance, stop, l_.bind2_node, kCursor);
+  }
+
+  // A chain step's end: at `advance`, move the cursor (ctx field `cursor`) to the element viewed by r7's next
+  // (its link at `link`) and go on; at `stop`, end the loop.
+  void StepEnd(int advance, int stop, long link, long cursor) {
     a_.Bind(advance);
-    a_.Load(BPF_DW, r1, r7, l_.bind2_node);
-    a_.Store(BPF_DW, r6, kCursor, r1);
+    a_.Load(BPF_DW, r1, r7, link);
+    a_.Store(BPF_DW, r6, cursor, r1);
     a_.MovImm(r0, 0);
     a_.Exit();
     a_.Bind(stop);

@@ -4,6 +4,7 @@
 // (bpf_iter.cc), so a small reader replaces the library.
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -57,5 +58,15 @@ class KernelBtf {
   const uint8_t* types_end_ = nullptr;
   uint32_t type_count_ = 0;  // ids run from 1 to type_count_; 0 is void
 };
+
+// The offset of a member reached through nested members: the sum of the parts, or -1 if any is missing (-1).
+inline long OffsetPath(std::initializer_list<long> parts) {
+  long sum = 0;
+  for (long p : parts) {
+    if (p < 0) return -1;
+    sum += p;
+  }
+  return sum;
+}
 
 }  // namespace ephemeral_ports

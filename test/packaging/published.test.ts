@@ -5,7 +5,8 @@
  * npm_config_build_from_source=true and a compiler, where the addon must be compiled from the packed C++.
  * The facade's optionalDependencies name OS packages that are not on the registry, so `overrides` point them
  * at the tarballs; npm must skip the foreign-OS ones (optional) and refuse them when asked for directly.
- * Installs run --offline: node-addon-api and node-gyp-build come from the npm cache the repo's install filled.
+ * Installs run --offline: node-addon-api and node-gyp-build come from the npm cache (the test adds the registry's
+ * documents for their ranges, which a lockfile install does not keep).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,6 +83,12 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
       // when allowScripts covers the package — for a tarball dependency its identity is the file: spec.
       fromSourceApp = makeApp('from-source-app', { allowScripts: { [`file:${tarball('linux')}`]: true } });
       const fromSourceEnv = { ...base, PATH: process.env.PATH, npm_config_build_from_source: 'true' };
+
+      // The repo's install (a lockfile install) caches tarballs but not the registry's package documents, which an
+      // --offline install of a range needs: cache those of the addon packages' registry dependencies first.
+      const linuxDeps = (JSON.parse(readFileSync(join('packages', 'linux', 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies;
+      const registryDeps = Object.entries(linuxDeps).filter(([name]) => !name.startsWith('@ephemeral-ports/'));
+      await runOk(process.execPath, [NPM_CLI, 'cache', 'add', ...registryDeps.map(([name, range]) => `${name}@${range}`)], work, base);
 
       const install = ['install', '--offline', '--no-audit', '--no-fund'];
       await Promise.all([
