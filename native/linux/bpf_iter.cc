@@ -193,8 +193,12 @@ std::vector<bpf_insn> BuildProgram(const KernelLayout& l, IterProtocol protocol,
 
 // Loads the program for (protocol, inodes) as an iterator; returns the link's fd (which keeps the program alive).
 int LoadIterator(const KernelLayout& l, IterProtocol protocol, bool inodes, OsFailure* failure) {
-  return LoadIterator(BuildProgram(l, protocol, inodes), {0}, l.target[static_cast<int>(protocol)],
-                      protocol == IterProtocol::kTcp ? "ep_census_tcp" : "ep_census_udp", nullptr, 0, failure);
+  const int prog = LoadIterProgram(BuildProgram(l, protocol, inodes), {0}, l.target[static_cast<int>(protocol)],
+                                   protocol == IterProtocol::kTcp ? "ep_census_tcp" : "ep_census_udp", failure);
+  if (prog < 0) return -1;
+  const int link = AttachIterator(prog, nullptr, 0, failure);
+  close(prog);  // the link keeps the program
+  return link;
 }
 
 // Process-wide: the layout (read once) and one link per (protocol, inodes), kept open for the process's life.

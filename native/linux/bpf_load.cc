@@ -82,8 +82,8 @@ int LoadFunctionsBtf(size_t count, OsFailure* failure) {
 
 }  // namespace
 
-int LoadIterator(const std::vector<bpf_insn>& code, const std::vector<uint32_t>& functions, int32_t target,
-                 const char* name, const void* iter_info, size_t iter_info_len, OsFailure* failure) {
+int LoadIterProgram(const std::vector<bpf_insn>& code, const std::vector<uint32_t>& functions, int32_t target,
+                    const char* name, OsFailure* failure) {
   int btf = -1;
   std::vector<bpf_func_info> info;
   if (functions.size() > 1) {
@@ -114,7 +114,11 @@ int LoadIterator(const std::vector<bpf_insn>& code, const std::vector<uint32_t>&
     else failure->remedy = std::string("the kernel refused the census program: ") + VerifierReason(attr);
   }
   if (btf >= 0) close(btf);
-  if (prog < 0) return -1;
+  return prog;
+}
+
+int AttachIterator(int prog, const void* iter_info, size_t iter_info_len, OsFailure* failure) {
+  bpf_attr attr;
   memset(&attr, 0, sizeof(attr));
   attr.link_create.prog_fd = static_cast<uint32_t>(prog);
   attr.link_create.attach_type = BPF_TRACE_ITER;
@@ -125,7 +129,6 @@ int LoadIterator(const std::vector<bpf_insn>& code, const std::vector<uint32_t>&
     failure->Set(errno, "bpf", "");
     failure->remedy = failure->err == EPERM ? kBpfPrivilegeRemedy : "the kernel refused to attach the census iterator";
   }
-  close(prog);
   return link;
 }
 

@@ -29,6 +29,7 @@
 #include "bpf_asm.h"
 #include "bpf_load.h"
 #include "btf.h"
+#include "parked_thread.h"
 
 namespace ephemeral_ports {
 namespace {
@@ -161,36 +162,38 @@ enum Ctx : long {
 constexpr long kCtxAt = -kCtxSize;  // on the main program's stack
 constexpr long kStatusAt = kCtxAt - 16;
 
+// Which tables a program walks: the two walks run side by side on two threads.
+enum class Tables { kHash, kBind };  // listening + established; bind (bound-only sockets)
+
 class WalkProgram {
  public:
-  WalkProgram(const WalkLayout& l, bool inodes, int map_fd, size_t capacity)
-      : l_(l), inodes_(inodes), map_fd_(map_fd), capacity_(capacity) {}
+  WalkProgram(const WalkLayout& l, Tables tables, bool inodes, int map_fd, size_t capacity)
+      : l_(l), tables_(tables), inodes_(inodes), map_fd_(map_fd), capacity_(capacity) {}
 
   // The program, and where each of its functions starts.
   std::vector<bpf_insn> Build(std::vector<uint32_t>* functions) {
-    const int chain_group = a_.NewLabel(), chain_step = a_.NewLabel(), bind_group = a_.NewLabel(),
-              bind_step = a_.NewLabel(), owner_step = a_.NewLabel();
-    Main(chain_group, bind_group);
-    a_.Bind(chain_group);
-    a_.BeginFunction();
-    Group(chain_step, true);
-    a_.Bind(chain_step);
-    a_.BeginFunction();
-    ChainStep();
-    a_.Bind(bind_group);
-    a_.BeginFunction();
-    Group(bind_step, false);
-    a_.Bind(bind_step);
-    a_.BeginFunction();
-    BindStep(owner_step);
-    a_.Bind(owner_step);
-    a_.BeginFunction();
-    OwnerStep();
+    const int group = a_.NewLabel(), step = a_.NewLabel();
+    Main(group);
+    Function(group);
+    Group(step, tables_ == Tables::kHash);
+    Function(step);
+    if (tables_ == Tables::kHash) {
+      ChainStep();
+    } else {
+      const int owner_step = a_.NewLabel();
+      BindStep(owner_step);
+      Function(owner_step);
+      OwnerStep();
+    }
     *functions = a_.functions();
     return a_.Finish();
   }
 
  private:
+  void Function(int label) {
+    a_.Bind(label);
+    a_.BeginFunction();
+  }
   // r0 = readable view of the kernel address in `reg` (clobbers r1-r5).
   void Cast(uint8_t reg) {
     if (reg != r1) a_.Mov(r1, reg);
@@ -241,11 +244,12 @@ class WalkProgram {
     a_.Bind(skip);
   }
 
-  void Main(int chain_group, int bind_group) {
+  // The iterator's task is the census thread (the link's filter): its namespace is the one listed.
+  void Main(int group) {
     const int done = a_.NewLabel(), report = a_.NewLabel(), no_net = a_.NewLabel();
     a_.Mov(r9, r1);
-    a_.Load(BPF_DW, r1, r9, l_.ctx_task);
-    a_.Jump(BPF_JEQ, r1, 0, done);  // the iterator's last call, without a task
+    a_.Load(BPF_DW, r6, r9, l_.ctx_task);
+    a_.Jump(BPF_JEQ, r6, 0, done);  // the iterator's last call, without a task
     for (long o = 0; o < kCtxSize; o += 8) a_.StoreImm(BPF_DW, r10, kCtxAt + o, 0);
     // The limit and the starting count come from the array's control element, not from constants: a count the
     // verifier knew would be tracked exactly through every callback, and their states would never converge.
@@ -259,8 +263,6 @@ class WalkProgram {
     a_.Store(BPF_DW, r10, kCtxAt + kLimit, r1);
     a_.Load(BPF_DW, r1, r0, 8);
     a_.Store(BPF_DW, r10, kCtxAt + kCount, r1);
-    a_.Call(BPF_FUNC_get_current_task);
-    a_.Mov(r6, r0);
     ReadPointer(r6, r6, l_.task_nsproxy);
     a_.Jump(BPF_JEQ, r6, 0, no_net);
     ReadPointer(r7, r6, l_.nsproxy_net);
@@ -270,9 +272,12 @@ class WalkProgram {
     a_.Jump(BPF_JEQ, r8, 0, no_net);
     Cast(r8);
     a_.Mov(r8, r0);
-    Table(l_.lhash2, l_.lhash2_mask, false, l_.lbucket_size, l_.lbucket_head, kListeningNullsBase, chain_group);
-    Table(l_.ehash, l_.ehash_mask, false, l_.ebucket_size, l_.ebucket_head, 0, chain_group);
-    Table(l_.bhash2, l_.bhash_size, true, l_.bbucket_size, l_.bbucket_head, 0, bind_group);
+    if (tables_ == Tables::kHash) {
+      Table(l_.lhash2, l_.lhash2_mask, false, l_.lbucket_size, l_.lbucket_head, kListeningNullsBase, group);
+      Table(l_.ehash, l_.ehash_mask, false, l_.ebucket_size, l_.ebucket_head, 0, group);
+    } else {
+      Table(l_.bhash2, l_.bhash_size, true, l_.bbucket_size, l_.bbucket_head, 0, group);
+    }
     a_.Jump(BPF_JA, 0, 0, report);
     a_.Bind(no_net);
     a_.Mov(r6, r10);
@@ -509,38 +514,87 @@ class WalkProgram {
   }
 
   const WalkLayout& l_;
+  const Tables tables_;
   const bool inodes_;
   const int map_fd_;
   const size_t capacity_;
   Assembler a_;
 };
 
-// Process-wide: the layout (read once), the record array and its mapping, one program per `inodes`.
-struct Walker {
-  std::mutex mutex;  // one walk at a time: they share the array
-  bool layout_read = false;
-  OsFailure layout_failure;
-  WalkLayout layout;
-  int map_fd = -1;
-  size_t capacity = 0;  // records
-  const uint8_t* view = nullptr;
-  size_t view_size = 0;
-  int link[2] = {-1, -1};
-  OsFailure load_failure[2];  // a program the kernel refused stays refused for the process
+// The layout, read once per process.
+const WalkLayout* Layout(OsFailure* failure) {
+  static std::once_flag once;
+  static OsFailure layout_failure;
+  static WalkLayout* layout = new WalkLayout();  // never destroyed: worker threads may still use it at exit
+  std::call_once(once, [] { ReadLayout(layout, &layout_failure); });
+  if (layout_failure.failed()) {
+    *failure = layout_failure;
+    return nullptr;
+  }
+  return layout;
+}
 
-  void Release() {
-    for (int& l : link) {
-      if (l >= 0) close(l);
-      l = -1;
+// One walk (Tables) for the process: its record array and mapping, one program per `inodes`.
+class Walker {
+ public:
+  explicit Walker(Tables tables) : tables_(tables) {}
+
+  // Appends the sockets of the namespace of thread `tid` (alive throughout) to `out`, growing the array and
+  // walking again while it overflows or a chain moves; false with `failure` set.
+  bool Walk(const WalkLayout& layout, bool inodes, pid_t tid, size_t expected, RecordBuffer* out, OsFailure* failure) {
+    std::lock_guard<std::mutex> lock(mutex_);  // one walk at a time: they share the array
+    size_t wanted = kMinRecords;
+    while (wanted < expected * 2 && wanted < kMaxRecords) wanted *= 2;  // room for new sockets
+    for (int attempt = 0; attempt < kAttempts; attempt++) {
+      if (capacity_ < wanted && !Resize(wanted, failure)) return false;
+      const int prog = Program(layout, inodes, failure);
+      if (prog < 0) return false;
+      uint64_t status[2];
+      if (!RunOnce(prog, tid, status, failure)) return false;
+      const uint64_t count = status[0], flags = status[1];
+      if (flags & kNoNamespace) {
+        failure->Set(ENOENT, "bpf", "");
+        failure->remedy = "the census thread has no network namespace";
+        return false;
+      }
+      if (flags & kOverflow) {  // more sockets than room: a larger array (and programs built for it)
+        if (capacity_ >= kMaxRecords) break;
+        wanted = capacity_ * 4;
+        continue;
+      }
+      if (flags & kMoved) continue;  // the tables changed under a chain: walk again
+      if (count > capacity_) {
+        failure->Set(EPROTO, "bpf", "");
+        return false;
+      }
+      if (!out->AppendBytes(view_, count * kCensusRecordSize)) {
+        failure->Set(ENOMEM, "mmap", "");
+        return false;
+      }
+      return true;
     }
-    if (view != nullptr) munmap(const_cast<uint8_t*>(view), view_size);
-    if (map_fd >= 0) close(map_fd);
-    view = nullptr;
-    map_fd = -1;
-    capacity = view_size = 0;
+    failure->Set(EAGAIN, "bpf", "");
+    failure->remedy = "the socket tables kept changing during the walk; the census uses the BPF iterators instead";
+    return false;
   }
 
-  // A record array of `records` elements, mapped read-only; the programs are rebuilt for it on next use.
+ private:
+  static constexpr size_t kMinRecords = 4096, kMaxRecords = size_t{1} << 26;
+
+  void Release() {
+    for (int& p : prog_) {
+      if (p >= 0) close(p);
+      p = -1;
+    }
+    if (view_ != nullptr) munmap(const_cast<uint8_t*>(view_), view_size_);
+    if (map_fd_ >= 0) close(map_fd_);
+    view_ = nullptr;
+    map_fd_ = -1;
+    capacity_ = view_size_ = 0;
+  }
+
+  // A record array of `records` elements plus the control element, mapped read-only; the programs are rebuilt
+  // for it on next use.
   bool Resize(size_t records, OsFailure* failure) {
     Release();
     bpf_attr attr;
@@ -548,29 +602,29 @@ struct Walker {
     attr.map_type = BPF_MAP_TYPE_ARRAY;
     attr.key_size = sizeof(uint32_t);
     attr.value_size = kCensusRecordSize;
-    attr.max_entries = static_cast<uint32_t>(records + 1);  // the last one: the control element
+    attr.max_entries = static_cast<uint32_t>(records + 1);
     attr.map_flags = BPF_F_MMAPABLE;
     strncpy(attr.map_name, "ep_census_walk", sizeof(attr.map_name) - 1);
-    map_fd = static_cast<int>(Bpf(BPF_MAP_CREATE, &attr));
-    if (map_fd < 0) {
+    map_fd_ = static_cast<int>(Bpf(BPF_MAP_CREATE, &attr));
+    if (map_fd_ < 0) {
       failure->Set(errno, "bpf", "");
       if (failure->err == EPERM) failure->remedy = kBpfPrivilegeRemedy;
       return false;
     }
     const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-    view_size = ((records + 1) * kCensusRecordSize + page - 1) / page * page;
-    void* p = mmap(nullptr, view_size, PROT_READ, MAP_SHARED, map_fd, 0);
+    view_size_ = ((records + 1) * kCensusRecordSize + page - 1) / page * page;
+    void* p = mmap(nullptr, view_size_, PROT_READ, MAP_SHARED, map_fd_, 0);
     if (p == MAP_FAILED) {
       failure->Set(errno, "mmap", "");
       Release();
       return false;
     }
-    view = static_cast<const uint8_t*>(p);
+    view_ = static_cast<const uint8_t*>(p);
     // The control element: {records the program may write, the count it starts from (0)}.
     uint32_t key = static_cast<uint32_t>(records);
     uint64_t control[kCensusRecordSize / sizeof(uint64_t)] = {records, 0};
     memset(&attr, 0, sizeof(attr));
-    attr.map_fd = static_cast<uint32_t>(map_fd);
+    attr.map_fd = static_cast<uint32_t>(map_fd_);
     attr.key = reinterpret_cast<uintptr_t>(&key);
     attr.value = reinterpret_cast<uintptr_t>(control);
     if (Bpf(BPF_MAP_UPDATE_ELEM, &attr) != 0) {
@@ -578,63 +632,68 @@ struct Walker {
       Release();
       return false;
     }
-    capacity = records;
+    capacity_ = records;
     return true;
   }
 
-  // The iterator link of the program for `inodes`, loading it on first use; -1 with `failure` set.
-  int Link(bool inodes, OsFailure* failure) {
+  // The program for `inodes`, loaded on first use for the current array; -1 with `failure` set.
+  int Program(const WalkLayout& layout, bool inodes, OsFailure* failure) {
     const int v = inodes ? 1 : 0;
-    if (link[v] >= 0) return link[v];
-    if (load_failure[v].failed()) {
-      *failure = load_failure[v];
+    if (prog_[v] >= 0) return prog_[v];
+    if (refused_[v].failed()) {
+      *failure = refused_[v];
       return -1;
     }
     std::vector<uint32_t> functions;
-    const std::vector<bpf_insn> code = WalkProgram(layout, inodes, map_fd, capacity).Build(&functions);
-    union bpf_iter_link_info info;
-    memset(&info, 0, sizeof(info));
-    info.task.tid = static_cast<uint32_t>(getpid());  // our main thread: the program runs once per read
+    const std::vector<bpf_insn> code = WalkProgram(layout, tables_, inodes, map_fd_, capacity_).Build(&functions);
     OsFailure f;
-    link[v] = LoadIterator(code, functions, layout.target, "ep_census_walk", &info, sizeof(info), &f);
-    if (link[v] < 0) {
+    prog_[v] = LoadIterProgram(code, functions, layout.target, "ep_census_walk", &f);
+    if (prog_[v] < 0) {
       // Refused by the verifier (an older kernel): remembered. Privilege or memory: tried again next time.
-      if (f.err != EPERM && f.err != ENOMEM) load_failure[v] = f;
+      if (f.err != EPERM && f.err != ENOMEM) refused_[v] = f;
       *failure = f;
     }
-    return link[v];
+    return prog_[v];
   }
+
+  // Runs `prog` once, for thread `tid`: {records written, flags}. False with `failure` set.
+  static bool RunOnce(int prog, pid_t tid, uint64_t status[2], OsFailure* failure) {
+    union bpf_iter_link_info info;
+    memset(&info, 0, sizeof(info));
+    info.task.tid = static_cast<uint32_t>(tid);  // the program runs once, for the census thread
+    const int link = AttachIterator(prog, &info, sizeof(info), failure);
+    if (link < 0) return false;
+    bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.iter_create.link_fd = static_cast<uint32_t>(link);
+    const int fd = static_cast<int>(Bpf(BPF_ITER_CREATE, &attr));
+    if (fd < 0) failure->Set(errno, "bpf", "");
+    close(link);  // the iterator keeps what it needs
+    if (fd < 0) return false;
+    uint8_t* out = reinterpret_cast<uint8_t*>(status);
+    const size_t want = 2 * sizeof(uint64_t);
+    size_t got = 0;
+    while (got < want) {
+      const ssize_t n = read(fd, out + got, want - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) failure->Set(errno, "read", "");
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    close(fd);
+    if (!failure->failed() && got != want) failure->Set(EPROTO, "read", "");
+    return !failure->failed();
+  }
+
+  const Tables tables_;
+  std::mutex mutex_;
+  int map_fd_ = -1;
+  size_t capacity_ = 0;  // records
+  const uint8_t* view_ = nullptr;
+  size_t view_size_ = 0;
+  int prog_[2] = {-1, -1};
+  OsFailure refused_[2];  // a program the kernel refused stays refused for the process
 };
-
-Walker& State() {
-  static Walker* walker = new Walker();  // never destroyed: worker threads may still use it at exit
-  return *walker;
-}
-
-// Runs the program once: {records written, flags}. False with `failure` set.
-bool RunOnce(int link, uint64_t status[2], OsFailure* failure) {
-  bpf_attr attr;
-  memset(&attr, 0, sizeof(attr));
-  attr.iter_create.link_fd = static_cast<uint32_t>(link);
-  const int fd = static_cast<int>(Bpf(BPF_ITER_CREATE, &attr));
-  if (fd < 0) {
-    failure->Set(errno, "bpf", "");
-    return false;
-  }
-  uint8_t* out = reinterpret_cast<uint8_t*>(status);
-  const size_t want = 2 * sizeof(uint64_t);
-  size_t got = 0;
-  while (got < want) {
-    const ssize_t n = read(fd, out + got, want - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) failure->Set(errno, "read", "");
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  close(fd);
-  if (!failure->failed() && got != want) failure->Set(EPROTO, "read", "");
-  return !failure->failed();
-}
 
 }  // namespace
 
@@ -643,50 +702,29 @@ bool WalkTcpTables(bool inodes, size_t expected, RecordBuffer* out, OsFailure* f
   failure->Set(ENOTSUP, "bpf", "");  // the program stores ports in host order; records are little-endian
   return false;
 #endif
-  Walker& w = State();
-  std::lock_guard<std::mutex> lock(w.mutex);
-  if (!w.layout_read) {
-    w.layout_read = true;
-    ReadLayout(&w.layout, &w.layout_failure);
+  const WalkLayout* layout = Layout(failure);
+  if (layout == nullptr) return false;
+  static Walker* hash = new Walker(Tables::kHash);  // never destroyed: worker threads may still use them at exit
+  static Walker* bind = new Walker(Tables::kBind);
+  // Both programs list the namespace of this thread, which stays alive until both are done.
+  const pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
+  RecordBuffer bound;
+  OsFailure bind_failure;
+  bool bind_ok = false, hash_ok;
+  {
+    Beside beside([&] { bind_ok = bind->Walk(*layout, inodes, tid, 0, &bound, &bind_failure); });
+    hash_ok = hash->Walk(*layout, inodes, tid, expected, out, failure);
   }
-  if (w.layout_failure.failed()) {
-    *failure = w.layout_failure;
+  if (!hash_ok) return false;
+  if (!bind_ok) {
+    *failure = bind_failure;
     return false;
   }
-  constexpr size_t kMinRecords = 4096, kMaxRecords = size_t{1} << 26;
-  size_t wanted = kMinRecords;
-  while (wanted < expected * 2 && wanted < kMaxRecords) wanted *= 2;  // room for bound-only sockets and growth
-  for (int attempt = 0; attempt < kAttempts; attempt++) {
-    if (w.capacity < wanted && !w.Resize(wanted, failure)) return false;
-    const int link = w.Link(inodes, failure);
-    if (link < 0) return false;
-    uint64_t status[2];
-    if (!RunOnce(link, status, failure)) return false;
-    const uint64_t count = status[0], flags = status[1];
-    if (flags & kNoNamespace) {
-      failure->Set(ENOENT, "bpf", "");
-      failure->remedy = "the census thread has no network namespace";
-      return false;
-    }
-    if (flags & kOverflow) {  // more sockets than room: a larger array (and programs built for it)
-      if (w.capacity >= kMaxRecords) break;
-      wanted = w.capacity * 4;
-      continue;
-    }
-    if (flags & kMoved) continue;  // the tables changed under a chain: walk again
-    if (count > w.capacity) {
-      failure->Set(EPROTO, "bpf", "");
-      return false;
-    }
-    if (!out->AppendBytes(w.view, count * kCensusRecordSize)) {
-      failure->Set(ENOMEM, "mmap", "");
-      return false;
-    }
-    return true;
+  if (!out->AppendAll(bound)) {
+    failure->Set(ENOMEM, "mmap", "");
+    return false;
   }
-  failure->Set(EAGAIN, "bpf", "");
-  failure->remedy = "the socket tables kept changing during the walk; the census uses the BPF iterators instead";
-  return false;
+  return true;
 }
 
 }  // namespace ephemeral_ports
