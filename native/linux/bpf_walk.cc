@@ -1,16 +1,17 @@
-// See bpf_walk.h. The program, in C (every kernel read goes through bpf_rdonly_cast(addr, 0): a fault-safe load):
+// See bpf_walk.h. Two programs, run side by side (the bind walk on the parked thread), in C (every kernel read goes
+// through bpf_rdonly_cast(addr, 0): a fault-safe load):
 //
-//   main(ctx of the task iterator, filtered to our own process so it runs once per read):
-//     net = current->nsproxy->net_ns;  h = net->ipv4.tcp_death_row.hashinfo
-//     walk(h->lhash2, 1 + h->lhash2_mask, ChainGroup)      listening sockets
-//     walk(h->ehash, 1 + h->ehash_mask, ChainGroup)        connected, TIME_WAIT, request sockets
-//     walk(h->bhash2, h->bhash_size, BindGroup)            bound-only sockets
+//   main(ctx of the task iterator, filtered to the census thread, so it runs once per read):
+//     net = ctx->task->nsproxy->net_ns;  h = net->ipv4.tcp_death_row.hashinfo
+//     hash program: walk(h->lhash2, Group(ChainStep)); walk(h->ehash, Group(ChainStep))
+//     bind program: walk(h->bhash2, Group(BindStep))
 //     seq_write({count, flags})
-//   walk: bpf_loop over groups of 64 buckets (one callback per bucket costs ~14 ns, 3.7 ms on 262,144 buckets)
-//   ChainGroup: for each non-empty bucket, bpf_loop(ChainStep) along the nulls chain; a chain that does not end
-//     in this bucket's marker sets kMoved
-//   ChainStep: sk in this namespace -> record
-//   BindGroup -> BindStep per bind bucket in this namespace -> OwnerStep per owner: CLOSE with a port -> record
+//   walk: bpf_loop(Group) until Group passes the table's end
+//   Group: the next non-empty bucket among the following 64 (a callback per bucket would cost ~14 ns each, 3.7 ms
+//     on 262,144 buckets), its chain walked by bpf_loop(step); a nulls chain that does not end in this bucket's
+//     marker sets kMoved
+//   ChainStep: a socket of this namespace -> record
+//   BindStep: a bind bucket of this namespace -> bpf_loop(OwnerStep): an owner in CLOSE with a port -> record
 //   record: the next element of the record array (kOverflow when full), filled as bpf_iter.cc's programs do.
 #include "bpf_walk.h"
 

@@ -106,6 +106,8 @@ bool OpenIn(const CensusRequest& request, Opened* o, OsFailure* failure) {
     } else {  // auto, without privilege or BTF: sock_diag lists the same sockets
       CloseAll({o->tcp_iter, o->udp_iter});
       o->tcp_iter = o->udp_iter = -1;
+      o->tcp_walked = false;
+      o->walked.Truncate(0);
     }
   }
   // sock_diag: the whole census, or beside the TCP iterator the TCP sockets that are only bound.
@@ -113,9 +115,10 @@ bool OpenIn(const CensusRequest& request, Opened* o, OsFailure* failure) {
   return true;
 }
 
-// The iterators list listening, connected, TIME_WAIT and request sockets; TCP sockets that are only bound come
-// from a sock_diag dump on a second (parked) thread meanwhile: it walks the bind table while the iterator walks the
-// established table, so on 2+ cores the census takes as long as the longer walk, not the sum.
+// TCP from the walk (already in `o->walked`), or from the iterator: it lists listening, connected, TIME_WAIT and
+// request sockets, and TCP sockets that are only bound come from a sock_diag dump on a second (parked) thread
+// meanwhile, which walks the bind table while the iterator walks the established table (on 2+ cores the census
+// takes as long as the longer walk, not the sum). UDP from its iterator.
 bool ReadBpf(const CensusRequest& request, Opened* o, RecordBuffer* out, OsFailure* failure) {
   RecordBuffer bound;
   OsFailure bound_failure;
