@@ -721,7 +721,7 @@ bool WalkTcpTables(bool inodes, size_t expected, RecordBuffer* out, OsFailure* f
     *failure = bind_failure;
     return false;
   }
-  if (!out->AppendAll(bound)) {
+  if (!out->Take(&bound)) {
     failure->Set(ENOMEM, "mmap", "");
     return false;
   }

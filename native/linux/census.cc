@@ -122,6 +122,10 @@ bool OpenIn(const CensusRequest& request, Opened* o, OsFailure* failure) {
 bool ReadBpf(const CensusRequest& request, Opened* o, RecordBuffer* out, OsFailure* failure) {
   RecordBuffer bound;
   OsFailure bound_failure;
+  if (!out->Take(&o->walked)) {
+    failure->Set(ENOMEM, "mmap", "");
+    return false;
+  }
   bool ok;
   {
     std::optional<Beside> dump;
@@ -134,7 +138,7 @@ bool ReadBpf(const CensusRequest& request, Opened* o, RecordBuffer* out, OsFailu
     *failure = bound_failure;
     return false;
   }
-  if (!out->AppendAll(o->walked) || !out->AppendAll(bound)) {
+  if (!out->AppendAll(bound)) {
     failure->Set(ENOMEM, "mmap", "");
     return false;
   }

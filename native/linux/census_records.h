@@ -95,6 +95,18 @@ class RecordBuffer {
   // Appends a copy of another buffer's records.
   bool AppendAll(const RecordBuffer& other) { return AppendBytes(other.data_, other.size_); }
 
+  // Appends another buffer's records, taking its memory instead of copying when this one is empty.
+  bool Take(RecordBuffer* other) {
+    if (size_ != 0) return AppendAll(*other);
+    Free(data_, capacity_);
+    data_ = other->data_;
+    capacity_ = other->capacity_;
+    size_ = other->size_;
+    other->data_ = nullptr;
+    other->capacity_ = other->size_ = 0;
+    return true;
+  }
+
   // Hands the records over: the caller owns `*data` (`*capacity` bytes, `*size` used) and frees it with Free().
   void Detach(uint8_t** data, size_t* capacity, size_t* size) {
     *data = data_;
