@@ -41,7 +41,8 @@ constexpr int32_t kGroup = 64;          // buckets per callback
 constexpr uint32_t kListeningNullsBase = 1U << 29;  // LISTENING_NULLS_BASE (include/net/inet_hashtables.h)
 constexpr uint8_t kTcpClose = 7, kTcpTimeWait = 6, kTcpNewSynRecv = 12, kTcpSynRecv = 3;
 // Status flags the program reports.
-constexpr uint64_t kOverflow = 1, kMoved = 2, kNoNamespace = 4;
+// kTruncated: a bpf_loop ran out of iterations (BPF_MAX_LOOPS) before the end of a table or chain.
+constexpr uint64_t kOverflow = 1, kMoved = 2, kNoNamespace = 4, kTruncated = 8;
 constexpr int kAttempts = 4;  // walks tried before giving up on a table that keeps changing
 
 // Where the program reads, for this kernel; -1 = not found.
@@ -242,6 +243,10 @@ class WalkProgram {
     a_.Mov(r6, r10);
     a_.AluImm(BPF_ADD, r6, kCtxAt);
     Loop(group, r6);
+    a_.Load(BPF_DW, r1, r6, kBucket);
+    a_.Load(BPF_DW, r2, r6, kMask);
+    a_.JumpReg(BPF_JGT, r1, r2, skip);
+    SetFlag(r6, kTruncated);
     a_.Bind(skip);
   }
 
@@ -307,7 +312,7 @@ class WalkProgram {
   // `nulls`: hlist_nulls chains, whose end marker must name this bucket; else bind chains (NULL-terminated).
   void Group(int step, bool nulls) {
     const int scan = a_.NewLabel(), next = a_.NewLabel(), found = a_.NewLabel(), walked = a_.NewLabel(),
-              stop = a_.NewLabel();
+              end = a_.NewLabel(), stop = a_.NewLabel();
     a_.Mov(r6, r2);
     a_.Load(BPF_DW, r1, r6, kFlags);
     a_.Jump(BPF_JSET, r1, static_cast<int32_t>(kOverflow), stop);
@@ -317,7 +322,7 @@ class WalkProgram {
     a_.Mov(r1, r7);
     a_.Alu(BPF_ADD, r1, r8);
     a_.Load(BPF_DW, r2, r6, kMask);
-    a_.JumpReg(BPF_JGT, r1, r2, stop);  // past the last bucket
+    a_.JumpReg(BPF_JGT, r1, r2, end);  // past the last bucket
     a_.Load(BPF_DW, r2, r6, kStride);
     a_.Alu(BPF_MUL, r1, r2);
     a_.Load(BPF_DW, r2, r6, kBase);
@@ -347,7 +352,7 @@ class WalkProgram {
       const int at_end = a_.NewLabel();
       a_.Load(BPF_DW, r1, r6, kCursor);
       a_.Jump(BPF_JSET, r1, 1, at_end);
-      SetFlag(r6, kMoved);  // stopped before the end (full array, or a chain longer than bpf_loop allows)
+      SetFlag(r6, kTruncated);  // stopped before the end (a full array, or a chain longer than bpf_loop allows)
       a_.Jump(BPF_JA, 0, 0, walked);
       a_.Bind(at_end);
       a_.AluImm(BPF_RSH, r1, 1);  // the marker's value: bucket + the table's nulls base
@@ -356,10 +361,16 @@ class WalkProgram {
       a_.Alu(BPF_ADD, r2, r3);
       a_.JumpReg(BPF_JEQ, r1, r2, walked);
       SetFlag(r6, kMoved);  // the walk left this bucket's chain: a socket was reused under it
+    } else {
+      a_.Load(BPF_DW, r1, r6, kBindCursor);
+      a_.Jump(BPF_JEQ, r1, 0, walked);
+      SetFlag(r6, kTruncated);
     }
     a_.Bind(walked);
     a_.MovImm(r0, 0);
     a_.Exit();
+    a_.Bind(end);
+    a_.Store(BPF_DW, r6, kBucket, r1);  // the walk's end, as the caller checks
     a_.Bind(stop);
     a_.MovImm(r0, 1);
     a_.Exit();
@@ -396,6 +407,9 @@ class WalkProgram {
     a_.Store(BPF_DW, r6, kCursor, r1);
     a_.MovImm(r1, kMaxLoops);
     Loop(owner_step, r6);
+    a_.Load(BPF_DW, r1, r6, kCursor);
+    a_.Jump(BPF_JEQ, r1, 0, advance);
+    SetFlag(r6, kTruncated);
     StepEnd(advance, stop, l_.tb2_node, kBindCursor);
   }
 
@@ -562,6 +576,11 @@ class Walker {
         if (capacity_ >= kMaxRecords) break;
         wanted = capacity_ * 4;
         continue;
+      }
+      if (flags & kTruncated) {
+        failure->Set(E2BIG, "bpf", "");
+        failure->remedy = "more sockets than one BPF walk can visit; the census uses the BPF iterators instead";
+        return false;
       }
       if (flags & kMoved) continue;  // the tables changed under a chain: walk again
       if (count > capacity_) {
