@@ -26,25 +26,21 @@ namespace {
 constexpr const char* kBtfPath = "/sys/kernel/btf/vmlinux";
 
 // Where the programs read, for this kernel. -1 = not found.
-struct KernelLayout {
+// (SockCommonOffsets: where sock_common's fields lie; TCP hands the program a sock_common, UDP a udp_sock, which
+// contains one.)
+struct KernelLayout : SockCommonOffsets {
   int32_t target[2] = {-1, -1};  // FUNC ids of bpf_iter_tcp, bpf_iter_udp: what a program attaches to
   long ctx_meta = -1, ctx_sock[2] = {-1, -1}, ctx_uid[2] = {-1, -1};  // in struct bpf_iter__tcp / __udp
   long meta_seq = -1;
-  // In struct sock_common (TCP hands the program a sock_common; UDP a udp_sock, which starts with one).
-  long family = -1, state = -1, num = -1, dport = -1, daddr = -1, rcv_saddr = -1, v6_daddr = -1, v6_rcv_saddr = -1;
   long udp_common = -1;                          // sock_common inside udp_sock
   long sk_socket[2] = {-1, -1};                  // sock.sk_socket inside tcp_sock / udp_sock
   long socket_file = -1, file_inode = -1, inode_ino = -1;
   long tw_substate = -1;                         // inside tcp_timewait_sock
 
   bool Complete() const {
-    const long all[] = {target[0], target[1], ctx_meta, ctx_sock[0], ctx_sock[1], ctx_uid[0], ctx_uid[1], meta_seq,
-                        family, state, num, dport, daddr, rcv_saddr, v6_daddr, v6_rcv_saddr, udp_common,
-                        sk_socket[0], sk_socket[1], socket_file, file_inode, inode_ino, tw_substate};
-    for (long v : all) {
-      if (v < 0) return false;
-    }
-    return true;
+    return Found() && AllFound({target[0], target[1], ctx_meta, ctx_sock[0], ctx_sock[1], ctx_uid[0], ctx_uid[1],
+                                meta_seq, udp_common, sk_socket[0], sk_socket[1], socket_file, file_inode, inode_ino,
+                                tw_substate});
   }
 };
 
@@ -71,14 +67,7 @@ bool ReadLayout(KernelLayout* layout, OsFailure* failure) {
   l.ctx_uid[0] = at(kTcpCtx, "uid");
   l.ctx_uid[1] = at(kUdpCtx, "uid");
   l.meta_seq = at(kMeta, "seq");
-  l.family = at(kCommon, "skc_family");
-  l.state = at(kCommon, "skc_state");
-  l.num = at(kCommon, "skc_num");
-  l.dport = at(kCommon, "skc_dport");
-  l.daddr = at(kCommon, "skc_daddr");
-  l.rcv_saddr = at(kCommon, "skc_rcv_saddr");
-  l.v6_daddr = at(kCommon, "skc_v6_daddr");
-  l.v6_rcv_saddr = at(kCommon, "skc_v6_rcv_saddr");
+  l.Read(btf, q[kCommon].id);
   const long inet_sk = at(kInetSock, "sk");
   l.udp_common = OffsetPath({at(kUdpSock, "inet"), inet_sk, at(kSock, "__sk_common")});
   l.sk_socket[0] = OffsetPath({at(kTcpSock, "inet_conn"), at(kIcsk, "icsk_inet"), inet_sk, at(kSock, "sk_socket")});

@@ -46,29 +46,24 @@ constexpr uint64_t kOverflow = 1, kMoved = 2, kNoNamespace = 4, kTruncated = 8;
 constexpr int kAttempts = 4;  // walks tried before giving up on a table that keeps changing
 
 // Where the program reads, for this kernel; -1 = not found.
-struct WalkLayout {
+struct WalkLayout : SockCommonOffsets {
   int32_t target = -1, rdonly_cast = -1;  // FUNC ids: the task iterator, the kfunc
   long ctx_meta = -1, ctx_task = -1, meta_seq = -1;
   long task_nsproxy = -1, nsproxy_net = -1, net_hashinfo = -1;
   long ehash = -1, ehash_mask = -1, lhash2 = -1, lhash2_mask = -1, bhash2 = -1, bhash_size = -1;
   long ebucket_size = -1, ebucket_head = -1, lbucket_size = -1, lbucket_head = -1, bbucket_size = -1, bbucket_head = -1;
   long tb2_net = -1, tb2_node = -1, tb2_owners = -1;
-  // sock_common, at the start of every TCP socket object (full, TIME_WAIT, request)
-  long nulls_node = -1, net = -1, family = -1, state = -1, num = -1, dport = -1, daddr = -1, rcv_saddr = -1,
-       v6_daddr = -1, v6_rcv_saddr = -1;
+  // more of sock_common, at the start of every TCP socket object (full, TIME_WAIT, request)
+  long nulls_node = -1, net = -1;
   long bind2_node = -1, uid = -1, sk_socket = -1, socket_file = -1, file_inode = -1, inode_ino = -1;
   long tw_substate = -1;
 
   bool Complete() const {
-    const long all[] = {target, rdonly_cast, ctx_meta, ctx_task, meta_seq, task_nsproxy, nsproxy_net, net_hashinfo,
-                        ehash, ehash_mask, lhash2, lhash2_mask, bhash2, bhash_size, ebucket_size, ebucket_head,
-                        lbucket_size, lbucket_head, bbucket_size, bbucket_head, tb2_net, tb2_node, tb2_owners,
-                        nulls_node, net, family, state, num, dport, daddr, rcv_saddr, v6_daddr, v6_rcv_saddr,
-                        bind2_node, uid, sk_socket, socket_file, file_inode, inode_ino, tw_substate};
-    for (long v : all) {
-      if (v < 0) return false;
-    }
-    return true;
+    return Found() && AllFound({target, rdonly_cast, ctx_meta, ctx_task, meta_seq, task_nsproxy, nsproxy_net,
+                                net_hashinfo, ehash, ehash_mask, lhash2, lhash2_mask, bhash2, bhash_size,
+                                ebucket_size, ebucket_head, lbucket_size, lbucket_head, bbucket_size, bbucket_head,
+                                tb2_net, tb2_node, tb2_owners, nulls_node, net, bind2_node, uid, sk_socket,
+                                socket_file, file_inode, inode_ino, tw_substate});
   }
 };
 
@@ -118,14 +113,7 @@ bool ReadLayout(WalkLayout* layout, OsFailure* failure) {
   l.tb2_owners = at(kTb2, "owners");
   l.nulls_node = at(kCommon, "skc_nulls_node");
   l.net = at(kCommon, "skc_net");
-  l.family = at(kCommon, "skc_family");
-  l.state = at(kCommon, "skc_state");
-  l.num = at(kCommon, "skc_num");
-  l.dport = at(kCommon, "skc_dport");
-  l.daddr = at(kCommon, "skc_daddr");
-  l.rcv_saddr = at(kCommon, "skc_rcv_saddr");
-  l.v6_daddr = at(kCommon, "skc_v6_daddr");
-  l.v6_rcv_saddr = at(kCommon, "skc_v6_rcv_saddr");
+  l.Read(btf, q[kCommon].id);
   // Bind-table owners are linked through sock_common's skc_bind_node, in full and TIME_WAIT sockets alike
   // (Linux >= 6.15). Older kernels link full sockets through sk_bind2_node and TIME_WAIT ones elsewhere: the walk
   // would follow a wrong offset there, so those kernels take the iterator.

@@ -59,7 +59,7 @@ class KernelBtf {
   uint32_t type_count_ = 0;  // ids run from 1 to type_count_; 0 is void
 };
 
-// The offset of a member reached through nested members: the sum of the parts, or -1 if any is missing (-1).
+// The offset of a member reached through nested members: the sum of the parts, or -1 if any is missing.
 inline long OffsetPath(std::initializer_list<long> parts) {
   long sum = 0;
   for (long p : parts) {
@@ -68,5 +68,31 @@ inline long OffsetPath(std::initializer_list<long> parts) {
   }
   return sum;
 }
+
+// True when every offset (or id) was found, i.e. none is -1.
+inline bool AllFound(std::initializer_list<long> values) {
+  for (long v : values) {
+    if (v < 0) return false;
+  }
+  return true;
+}
+
+// Where the census programs read a socket's identity, in struct sock_common (every TCP and UDP socket object
+// starts with or contains one); -1 = not found.
+struct SockCommonOffsets {
+  long family = -1, state = -1, num = -1, dport = -1, daddr = -1, rcv_saddr = -1, v6_daddr = -1, v6_rcv_saddr = -1;
+
+  void Read(const KernelBtf& btf, int32_t sock_common) {
+    family = btf.MemberOffset(sock_common, "skc_family");
+    state = btf.MemberOffset(sock_common, "skc_state");
+    num = btf.MemberOffset(sock_common, "skc_num");
+    dport = btf.MemberOffset(sock_common, "skc_dport");
+    daddr = btf.MemberOffset(sock_common, "skc_daddr");
+    rcv_saddr = btf.MemberOffset(sock_common, "skc_rcv_saddr");
+    v6_daddr = btf.MemberOffset(sock_common, "skc_v6_daddr");
+    v6_rcv_saddr = btf.MemberOffset(sock_common, "skc_v6_rcv_saddr");
+  }
+  bool Found() const { return AllFound({family, state, num, dport, daddr, rcv_saddr, v6_daddr, v6_rcv_saddr}); }
+};
 
 }  // namespace ephemeral_ports
