@@ -20,7 +20,7 @@ per-destination used/capacity/pressure (top 20), TIME_WAIT, listeners in range a
 Options:
   --netns <path>     Linux: measure this network namespace
   --method <m>       Linux: how to list sockets: auto (default), bpf, netlink or procfs
-                     (auto: BPF iterators for 10,000+ sockets as root, else sock_diag)
+                     (auto: BPF for 10,000+ sockets as root, else sock_diag)
   --serve <port>     Serve GET /metrics on <port> (fresh census per scrape) until Ctrl-C; 0 picks a free port
   --host <address>   Address to serve on (default 127.0.0.1: metrics name hosts and ports, keep them local)
   --textfile <dir>   Write <dir>/${TEXTFILE_NAME} atomically, for node_exporter --collector.textfile.directory
