@@ -128,6 +128,8 @@ interface ChildResult {
   bpfFloorMs: number | null;
   decodeMs: number;
   extraRssMb: number;
+  /** The process's first census (TCP+UDP): includes loading and verifying the BPF programs. */
+  firstMs: number;
 }
 
 /** CPU ms of this process plus its reaped children (utime, stime, cutime, cstime of /proc/self/stat). */
@@ -170,7 +172,9 @@ async function childMain(): Promise<void> {
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   const maxBefore = process.resourceUsage().maxRSS * 1024;
+  const firstStart = process.hrtime.bigint();
   const kept = await census();
+  const firstMs = Number(process.hrtime.bigint() - firstStart) / 1e6;
   const extra = Math.max(process.memoryUsage().rss - rssBefore, process.resourceUsage().maxRSS * 1024 - Math.max(maxBefore, rssBefore));
   const all = kept.sockets.length;
 
@@ -230,6 +234,7 @@ async function childMain(): Promise<void> {
     floorMs: floorExe ? median(samples.floor) : null,
     bpfFloorMs: bpfFloorExe ? median(samples.bpfFloor) : null,
     extraRssMb: extra / 2 ** 20,
+    firstMs,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -290,6 +295,7 @@ const suite: BenchSuite = {
         { name: 'census TCP, BPF iterators + bound-only sock_diag dump (kernels < 6.15)', value: r.iterTcpMs, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: r.procMs, ratio: r.procMs / r.iterTcpMs, goal: 'info: ratio proc/census' },
         { name: 'census TCP, method netlink (sock_diag → SocketEntry[]; non-root callers)', value: r.netlinkTcpMs, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: r.procMs, ratio: r.procMs / r.netlinkTcpMs, goal: 'info: ratio proc/census' },
         { name: `census TCP+UDP, all families (${r.sockets.all} sockets)`, value: r.censusAllMs, unit: 'ms' },
+        { name: '  the same, first in a process (loads and verifies the BPF programs)', value: r.firstMs, unit: 'ms' },
         { name: '  of census TCP: addon listing (the walk)', value: r.dumpMs, unit: 'ms' },
         { name: '  of census TCP: JS decode to SocketEntry[]', value: r.decodeMs, unit: 'ms' },
         ...floorRow('C floor: the same sock_diag dump, no Node (bench/native/sock-diag-floor.c)', r.floorMs, r.procMs, 'netlink'),

@@ -147,7 +147,8 @@ enum Ctx : long {
   kLimit = 80,   // records the array holds
   kBindCursor = 88,
   kCurrent = 96,  // the bucket being walked
-  kCtxSize = 104
+  kZero = 104,    // 0, read from the control element (see Main)
+  kCtxSize = 112
 };
 constexpr long kCtxAt = -kCtxSize;  // on the main program's stack
 constexpr long kStatusAt = kCtxAt - 16;
@@ -226,7 +227,8 @@ class WalkProgram {
     a_.StoreImm(BPF_DW, r10, kCtxAt + kStride, static_cast<int32_t>(stride));
     a_.StoreImm(BPF_DW, r10, kCtxAt + kHead, static_cast<int32_t>(head));
     a_.StoreImm(BPF_DW, r10, kCtxAt + kNulls, static_cast<int32_t>(nulls));
-    a_.StoreImm(BPF_DW, r10, kCtxAt + kBucket, 0);
+    a_.Load(BPF_DW, r1, r10, kCtxAt + kZero);
+    a_.Store(BPF_DW, r10, kCtxAt + kBucket, r1);
     a_.MovImm(r1, kMaxLoops);  // the callback stops the loop past the last bucket
     a_.Mov(r6, r10);
     a_.AluImm(BPF_ADD, r6, kCtxAt);
@@ -245,8 +247,9 @@ class WalkProgram {
     a_.Load(BPF_DW, r6, r9, l_.ctx_task);
     a_.Jump(BPF_JEQ, r6, 0, done);  // the iterator's last call, without a task
     for (long o = 0; o < kCtxSize; o += 8) a_.StoreImm(BPF_DW, r10, kCtxAt + o, 0);
-    // The limit and the starting count come from the array's control element, not from constants: a count the
-    // verifier knew would be tracked exactly through every callback, and their states would never converge.
+    // The limit and the zero the count, the flags and the bucket index start from come from the array's control
+    // element, not from constants: values the verifier knew would be tracked exactly through every callback, whose
+    // states would then converge slowly (flags, a bucket index) or never (the count).
     a_.StoreImm(BPF_W, r10, kStatusAt, static_cast<int32_t>(capacity_));
     a_.LoadMap(r1, map_fd_);
     a_.Mov(r2, r10);
@@ -257,6 +260,8 @@ class WalkProgram {
     a_.Store(BPF_DW, r10, kCtxAt + kLimit, r1);
     a_.Load(BPF_DW, r1, r0, 8);
     a_.Store(BPF_DW, r10, kCtxAt + kCount, r1);
+    a_.Store(BPF_DW, r10, kCtxAt + kZero, r1);
+    a_.Store(BPF_DW, r10, kCtxAt + kFlags, r1);
     ReadPointer(r6, r6, l_.task_nsproxy);
     a_.Jump(BPF_JEQ, r6, 0, no_net);
     ReadPointer(r7, r6, l_.nsproxy_net);
@@ -321,6 +326,9 @@ class WalkProgram {
     a_.Load(BPF_DW, r9, r0, 0);  // the chain's first element
     if (nulls) a_.Jump(BPF_JSET, r9, 1, next);  // an end marker: empty
     else a_.Jump(BPF_JEQ, r9, 0, next);
+    // Found: forget the loop counter, so the verifier checks the chain walk below once, not once per counter value.
+    a_.Alu(BPF_ADD, r7, r8);
+    a_.MovImm(r8, 0);
     a_.Jump(BPF_JA, 0, 0, found);
     a_.Bind(next);
     a_.AluImm(BPF_ADD, r8, 1);
@@ -329,7 +337,6 @@ class WalkProgram {
     a_.Store(BPF_DW, r6, kBucket, r7);
     a_.Jump(BPF_JA, 0, 0, walked);
     a_.Bind(found);
-    a_.Alu(BPF_ADD, r7, r8);
     a_.Store(BPF_DW, r6, kCurrent, r7);
     a_.AluImm(BPF_ADD, r7, 1);
     a_.Store(BPF_DW, r6, kBucket, r7);

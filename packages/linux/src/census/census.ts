@@ -73,8 +73,8 @@ export function censusOsError(error: unknown, netns: string | undefined): Epheme
 /**
  * From how many sockets in the namespace `auto` takes the BPF method. Once its programs are loaded the BPF walk is
  * the fastest method at any size (an empty namespace on the bench VM: walk 1.1 ms, sock_diag 1.9 ms, iterators
- * 3.9 ms), but the first BPF census in a process loads and verifies them: ~40 ms for the walk, ~4 ms for the
- * iterators. A one-shot command (`ephemeral-ports usage`) below ~10,000 sockets is faster with sock_diag.
+ * 3.9 ms), but the first BPF census in a process loads and verifies them: ~15-25 ms for the walk, ~5-15 ms for
+ * the iterators. A one-shot command (`ephemeral-ports usage`) below ~10,000 sockets is faster with sock_diag.
  */
 export const BPF_MIN_SOCKETS = 10_000;
 
