@@ -326,9 +326,6 @@ class WalkProgram {
     a_.Load(BPF_DW, r9, r0, 0);  // the chain's first element
     if (nulls) a_.Jump(BPF_JSET, r9, 1, next);  // an end marker: empty
     else a_.Jump(BPF_JEQ, r9, 0, next);
-    // Found: forget the loop counter, so the verifier checks the chain walk below once, not once per counter value.
-    a_.Alu(BPF_ADD, r7, r8);
-    a_.MovImm(r8, 0);
     a_.Jump(BPF_JA, 0, 0, found);
     a_.Bind(next);
     a_.AluImm(BPF_ADD, r8, 1);
@@ -337,6 +334,7 @@ class WalkProgram {
     a_.Store(BPF_DW, r6, kBucket, r7);
     a_.Jump(BPF_JA, 0, 0, walked);
     a_.Bind(found);
+    a_.Alu(BPF_ADD, r7, r8);
     a_.Store(BPF_DW, r6, kCurrent, r7);
     a_.AluImm(BPF_ADD, r7, 1);
     a_.Store(BPF_DW, r6, kBucket, r7);
