@@ -34,7 +34,7 @@ struct CensusRequest {
   CensusSelection what;
   bool inodes = true;            // BPF only: sock_diag always reports inodes
   bool walk = true;              // BPF: TCP by the hash-table walk where possible (false: the iterator)
-  double bpf_min_sockets = 0;    // auto: take the BPF iterators from this many sockets on
+  double bpf_min_sockets = 0;    // auto: take the BPF method from this many sockets on
 };
 
 // Sockets the kernel counts in the calling thread's namespace for the selected protocols (/proc/net/sockstat and

@@ -3,7 +3,7 @@
  * `native/linux/census_records.h`; keep both in step.
  */
 export interface NativeCensusRequest {
-  /** `auto`: the BPF iterators from `bpfMinSockets` sockets on when they can run, else sock_diag. */
+  /** `auto`: the BPF method from `bpfMinSockets` sockets on when it can run, else sock_diag. */
   method: 'auto' | 'bpf' | 'netlink';
   /** Network namespace path; omitted = the caller's namespace. */
   netns?: string;
@@ -13,7 +13,7 @@ export interface NativeCensusRequest {
   v6: boolean;
   /** BPF: follow each socket to its inode (slower; owners are found by inode). Without it, records carry 0. */
   inodes: boolean;
-  /** auto: the socket count (from /proc/net/sockstat) from which the BPF iterators pay for their fixed cost. */
+  /** auto: the socket count (from /proc/net/sockstat) from which the BPF method pays for its fixed cost. */
   bpfMinSockets: number;
   /** BPF: TCP by the hash-table walk where the kernel allows it (default true); false takes the TCP iterator. */
   walk?: boolean;
