@@ -372,12 +372,7 @@ class WalkProgram {
   // Callback: one element of a nulls chain (kCursor); a socket of this namespace becomes a record.
   void ChainStep() {
     const int advance = a_.NewLabel(), stop = a_.NewLabel();
-    a_.Mov(r6, r2);
-    a_.Load(BPF_DW, r1, r6, kCursor);
-    a_.Jump(BPF_JSET, r1, 1, stop);  // the end marker
-    a_.AluImm(BPF_SUB, r1, static_cast<int32_t>(l_.nulls_node));
-    Cast(r1);
-    a_.Mov(r7, r0);
+    StepBegin(kCursor, l_.nulls_node, true, stop);
     SameNamespace(advance);
     Record(stop);
     StepEnd(advance, stop, l_.nulls_node, kCursor);
@@ -386,12 +381,7 @@ class WalkProgram {
   // Callback: one bind bucket (kBindCursor, an inet_bind2_bucket's node); its owners if it is this namespace's.
   void BindStep(int owner_step) {
     const int advance = a_.NewLabel(), stop = a_.NewLabel();
-    a_.Mov(r6, r2);
-    a_.Load(BPF_DW, r1, r6, kBindCursor);
-    a_.Jump(BPF_JEQ, r1, 0, stop);
-    a_.AluImm(BPF_SUB, r1, static_cast<int32_t>(l_.tb2_node));
-    Cast(r1);
-    a_.Mov(r7, r0);
+    StepBegin(kBindCursor, l_.tb2_node, false, stop);
     a_.Load(BPF_DW, r1, r7, l_.tb2_net);
     a_.Load(BPF_DW, r2, r6, kNet);
     a_.JumpReg(BPF_JNE, r1, r2, advance);
@@ -410,12 +400,7 @@ class WalkProgram {
   // with a port): the others are in the listening or established table.
   void OwnerStep() {
     const int advance = a_.NewLabel(), stop = a_.NewLabel();
-    a_.Mov(r6, r2);
-    a_.Load(BPF_DW, r1, r6, kCursor);
-    a_.Jump(BPF_JEQ, r1, 0, stop);
-    a_.AluImm(BPF_SUB, r1, static_cast<int32_t>(l_.bind2_node));
-    Cast(r1);
-    a_.Mov(r7, r0);
+    StepBegin(kCursor, l_.bind2_node, false, stop);
     SameNamespace(advance);
     a_.Load(BPF_B, r1, r7, l_.state);
     a_.Jump(BPF_JNE, r1, kTcpClose, advance);
@@ -423,6 +408,18 @@ class WalkProgram {
     a_.Jump(BPF_JEQ, r1, 0, advance);
     Record(stop);
     StepEnd(advance, stop, l_.bind2_node, kCursor);
+  }
+
+  // A chain step's start (callback: r2 = ctx): r6 = ctx, r7 = a view of the element whose link the ctx field
+  // `cursor` holds (the link lies at `link` inside it); at the chain's end (a nulls marker, or NULL) to `stop`.
+  void StepBegin(long cursor, long link, bool nulls, int stop) {
+    a_.Mov(r6, r2);
+    a_.Load(BPF_DW, r1, r6, cursor);
+    if (nulls) a_.Jump(BPF_JSET, r1, 1, stop);
+    else a_.Jump(BPF_JEQ, r1, 0, stop);
+    a_.AluImm(BPF_SUB, r1, static_cast<int32_t>(link));
+    Cast(r1);
+    a_.Mov(r7, r0);
   }
 
   // A chain step's end: at `advance`, move the cursor (ctx field `cursor`) to the element viewed by r7's next
