@@ -49,7 +49,7 @@ int ReadOrThrow(Napi::Env env, const std::string& name) {
   if (status.size != sizeof value) {
     Napi::Error error = Napi::Error::New(
         env, name + " is not an int sysctl (the kernel returned " + std::to_string(status.size) + " bytes)");
-    error.Set("code", Napi::String::New(env, "ERR_PARSE"));
+    error.Set("code", Napi::String::New(env, "ERR_EPHEMERAL_PARSE"));
     error.Set("path", Napi::String::New(env, name));
     throw error;
   }

@@ -67,41 +67,41 @@ describe('aix backend (emulated: no double)', () => {
   it('validates against the min/max that no -x reports, before running any set', async () => {
     const { double, backend } = setup({ tunables: { tcp_ephemeral_low: { min: 5000 } } });
     await expect(backend.setRange({ low: 4000, high: 60000 })).rejects.toMatchObject({
-      code: 'ERR_INVALID_RANGE',
+      code: 'ERR_EPHEMERAL_INVALID_RANGE',
       violations: [expect.objectContaining({ code: 'RANGE_OUT_OF_TUNABLE_BOUNDS', field: 'low' })],
     });
     expect(double.calls().some((c) => c.includes('-o'))).toBe(false);
     expect(double.state().tcp_ephemeral_low!.current).toBe(32768);
   });
 
-  it('turns a refusal by no itself into ERR_COMMAND_FAILED with the tunable and no\'s message', async () => {
+  it('turns a refusal by no itself into ERR_EPHEMERAL_COMMAND_FAILED with the tunable and no\'s message', async () => {
     // no -x reports wider limits than the command enforces: the command's refusal must surface, unchanged state.
     const { double } = setup({ tunables: { tcp_ephemeral_low: { min: 30000 } } });
     const loose = createAixBackend({ noPath: double.path });
     const error = await loose.setRange({ low: 20000, high: 60000 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ERR_INVALID_RANGE' });
+    expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_INVALID_RANGE' });
     const { createNoRunner } = await import('../../packages/aix/src/no-command.js');
     const raw = await createNoRunner(double.path).run(['-o', 'tcp_ephemeral_low=20000']).catch((e: unknown) => e);
-    expect(raw).toMatchObject({ code: 'ERR_COMMAND_FAILED', syscall: 'no' });
+    expect(raw).toMatchObject({ code: 'ERR_EPHEMERAL_COMMAND_FAILED', syscall: 'no' });
     expect((raw as Error).message).toMatch(/tcp_ephemeral_low.*out of range/);
     expect(double.state().tcp_ephemeral_low!.current).toBe(32768);
   });
 
-  it('restores the previous values when the second step fails (ERR_ROLLED_BACK)', async () => {
+  it('restores the previous values when the second step fails (ERR_EPHEMERAL_ROLLED_BACK)', async () => {
     const { double, backend } = setup({ env: { NO_DOUBLE_FAIL_ON: 'tcp_ephemeral_high' } });
     const error = await backend.setRange({ low: 40000, high: 50001 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ERR_ROLLED_BACK' });
-    expect((error as Error & { cause: { code: string } }).cause.code).toBe('ERR_COMMAND_FAILED');
+    expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLED_BACK' });
+    expect((error as Error & { cause: { code: string } }).cause.code).toBe('ERR_EPHEMERAL_COMMAND_FAILED');
     expect(double.state().tcp_ephemeral_low!.current).toBe(32768);
     expect(double.state().tcp_ephemeral_high!.current).toBe(65535);
     // first write applied, second failed, then a restore invocation
     expect(double.calls().filter((c) => c.includes('-o'))).toHaveLength(2);
   });
 
-  it('reports ERR_ROLLBACK_FAILED with a manual remedy when restoring fails too', async () => {
+  it('reports ERR_EPHEMERAL_ROLLBACK_FAILED with a manual remedy when restoring fails too', async () => {
     const { double, backend } = setup({ env: { NO_DOUBLE_FAIL_AFTER: '1' } });
     const error = await backend.setRange({ low: 40000, high: 50001 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ERR_ROLLBACK_FAILED' });
+    expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLBACK_FAILED' });
     expect((error as { remedy: string }).remedy).toContain('no -o tcp_ephemeral_low=32768 -o tcp_ephemeral_high=65535');
     expect(double.state().tcp_ephemeral_low!.current).toBe(40000); // the half-applied state, as reported
   });
@@ -153,8 +153,8 @@ describe('aix backend (emulated: no double)', () => {
   it('refuses netns and reserved ports with coded errors', async () => {
     const { backend } = setup();
     await expect(backend.getRange({ netns: '/proc/1/ns/net' })).rejects.toMatchObject({
-      code: 'ERR_UNSUPPORTED_OPERATION',
+      code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
     });
-    await expect(backend.getReserved()).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_OPERATION' });
+    await expect(backend.getReserved()).rejects.toMatchObject({ code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION' });
   });
 });

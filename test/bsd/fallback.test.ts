@@ -72,21 +72,21 @@ describe.each(OSES)('%s sysctl(8) fallback: set, read-back, rollback (emulated)'
     expect(pair()).toEqual([40000, 41000]);
   });
 
-  it('injected failure on the second write: restored, ERR_ROLLED_BACK caused by EIO', async () => {
+  it('injected failure on the second write: restored, ERR_EPHEMERAL_ROLLED_BACK caused by EIO', async () => {
     fake.update((s) => (s.failWriteAt = 2));
     const before = pair();
     const e = await backend.setRange({ low: 20000, high: 30000 }).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(EphemeralPortsError);
-    expect(e).toMatchObject({ code: 'ERR_ROLLED_BACK', errno: 5, syscall: 'sysctl', path: LAST });
+    expect(e).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLED_BACK', errno: 5, syscall: 'sysctl', path: LAST });
     expect(pair()).toEqual(before);
   });
 
-  it('a clamping kernel: ERR_ROLLED_BACK caused by ERR_RANGE_CLAMPED, previous values back', async () => {
+  it('a clamping kernel: ERR_EPHEMERAL_ROLLED_BACK caused by ERR_EPHEMERAL_CLAMPED, previous values back', async () => {
     fake.update((s) => (s.clampMin = 5000));
     const before = pair();
     const e = await backend.setRange({ low: 3000, high: 30000 }).catch((err: unknown) => err);
-    expect(e).toMatchObject({ code: 'ERR_ROLLED_BACK' });
-    expect(((e as Error).cause as EphemeralPortsError).code).toBe('ERR_RANGE_CLAMPED');
+    expect(e).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLED_BACK' });
+    expect(((e as Error).cause as EphemeralPortsError).code).toBe('ERR_EPHEMERAL_CLAMPED');
     expect(pair()).toEqual(before);
   });
 

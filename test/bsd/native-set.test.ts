@@ -71,38 +71,38 @@ describe.each(['freebsd', 'darwin'] as const)('%s set and rollback (emulated)', 
 
   it('refuses what the kernel would clamp, before any write', async () => {
     const e = await failure(backend.setRange({ low: 1023, high: 70000 }));
-    expect(e.code).toBe('ERR_INVALID_RANGE');
+    expect(e.code).toBe('ERR_EPHEMERAL_INVALID_RANGE');
     expect(e.violations!.map((v) => v.code)).toEqual(['RANGE_WOULD_CLAMP', 'RANGE_WOULD_CLAMP']);
     expect(addon.double.writeLog()).toEqual([]);
   });
 
-  it('detects a clamp on read-back and restores the pair (ERR_ROLLED_BACK, cause ERR_RANGE_CLAMPED)', async () => {
+  it('detects a clamp on read-back and restores the pair (ERR_EPHEMERAL_ROLLED_BACK, cause ERR_EPHEMERAL_CLAMPED)', async () => {
     const before = pair();
     addon.double.clampRange(5000, 65535); // a kernel with stricter bounds than documented
     const e = await failure(backend.setRange({ low: 3000, high: 46000 }));
-    expect(e.code).toBe('ERR_ROLLED_BACK');
-    expect((e.cause as EphemeralPortsError).code).toBe('ERR_RANGE_CLAMPED');
+    expect(e.code).toBe('ERR_EPHEMERAL_ROLLED_BACK');
+    expect((e.cause as EphemeralPortsError).code).toBe('ERR_EPHEMERAL_CLAMPED');
     expect(e.message).toContain('stored 5000');
     expect(pair()).toEqual(before);
   });
 
-  it('injected failure on the second write: first is restored (ERR_ROLLED_BACK with the errno)', async () => {
+  it('injected failure on the second write: first is restored (ERR_EPHEMERAL_ROLLED_BACK with the errno)', async () => {
     const before = pair();
     addon.double.failWrite(2, 'EIO');
     const e = await failure(backend.setRange({ low: 20000, high: 30000 }));
-    expect(e).toMatchObject({ code: 'ERR_ROLLED_BACK', errno: 5, syscall: 'sysctlbyname', path: LAST });
+    expect(e).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLED_BACK', errno: 5, syscall: 'sysctlbyname', path: LAST });
     expect((e.cause as EphemeralPortsError).code).toBe('EIO');
     expect(pair()).toEqual(before);
     const names = addon.double.writeLog().map((w) => [w.name.slice(P.length), w.stored]);
     expect(names).toEqual([['first', 20000], ['first', before[0]]]);
   });
 
-  it('a restore the kernel refuses too is ERR_ROLLBACK_FAILED, with the manual fix as remedy', async () => {
+  it('a restore the kernel refuses too is ERR_EPHEMERAL_ROLLBACK_FAILED, with the manual fix as remedy', async () => {
     addon.double.poke(FIRST, 20000);
     addon.double.clampRange(45000, 65535); // the write is clamped, and so is the restore of 20000
     const e = await failure(backend.setRange({ low: 40000, high: 46000 }));
-    expect(e.code).toBe('ERR_ROLLBACK_FAILED');
-    expect((e.cause as EphemeralPortsError).code).toBe('ERR_RANGE_CLAMPED');
+    expect(e.code).toBe('ERR_EPHEMERAL_ROLLBACK_FAILED');
+    expect((e.cause as EphemeralPortsError).code).toBe('ERR_EPHEMERAL_CLAMPED');
     expect(e.remedy).toBe(`Restore by hand as root: sysctl ${FIRST}=20000 ${LAST}=65535`);
     expect(pair()).toEqual([45000, 65535]);
   });
@@ -116,12 +116,12 @@ describe.each(['freebsd', 'darwin'] as const)('%s set and rollback (emulated)', 
     expect(pair()).toEqual(before);
   });
 
-  it('a kernel that keeps the old value is ERR_READBACK_MISMATCH (rolled back)', async () => {
+  it('a kernel that keeps the old value is ERR_EPHEMERAL_READBACK_MISMATCH (rolled back)', async () => {
     const before = pair();
     addon.double.forceStore(FIRST, before[0]!);
     const e = await failure(backend.setRange({ low: 20000, high: 30000 }));
-    expect(e.code).toBe('ERR_ROLLED_BACK');
-    expect((e.cause as EphemeralPortsError).code).toBe('ERR_READBACK_MISMATCH');
+    expect(e.code).toBe('ERR_EPHEMERAL_ROLLED_BACK');
+    expect((e.cause as EphemeralPortsError).code).toBe('ERR_EPHEMERAL_READBACK_MISMATCH');
     expect(e.message).toContain(`kernel kept ${before[0]}`);
     expect(pair()).toEqual(before);
   });
@@ -136,7 +136,7 @@ describe.each(['freebsd', 'darwin'] as const)('%s set and rollback (emulated)', 
 
   it('rejects netns and an unknown protocol', async () => {
     await expect(backend.getRange({ netns: '/proc/1/ns/net' })).rejects.toMatchObject({
-      code: 'ERR_UNSUPPORTED_OPERATION',
+      code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
     });
     await expect(backend.getRange({ protocol: 'sctp' as 'tcp' })).rejects.toMatchObject({
       code: 'ERR_INVALID_ARGUMENT',

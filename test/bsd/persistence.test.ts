@@ -68,11 +68,11 @@ describe('FreeBSD /etc/sysctl.conf persistence (emulated)', () => {
 
   it('a file that sets only one end is reported, not guessed', async () => {
     writeFileSync(file, `${FIRST}=20000\n`);
-    await expect(backend.getPersisted()).rejects.toMatchObject({ code: 'ERR_PARSE', path: file });
+    await expect(backend.getPersisted()).rejects.toMatchObject({ code: 'ERR_EPHEMERAL_PARSE', path: file });
   });
 
   it('refuses a range the kernel would clamp; nothing written', async () => {
-    await expect(backend.persistRange({ low: 80, high: 30000 })).rejects.toMatchObject({ code: 'ERR_INVALID_RANGE' });
+    await expect(backend.persistRange({ low: 80, high: 30000 })).rejects.toMatchObject({ code: 'ERR_EPHEMERAL_INVALID_RANGE' });
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -112,7 +112,7 @@ describe('macOS LaunchDaemon: an existing plist (emulated)', () => {
     ]);
     const foreign = readFileSync(file, 'utf8').replace('/usr/sbin/sysctl', '/usr/local/bin/backup');
     writeFileSync(file, foreign);
-    await expect(backend.persistRange({ low: 20000, high: 30000 })).rejects.toMatchObject({ code: 'ERR_PARSE' });
+    await expect(backend.persistRange({ low: 20000, high: 30000 })).rejects.toMatchObject({ code: 'ERR_EPHEMERAL_PARSE' });
     expect(readFileSync(file, 'utf8')).toBe(foreign);
   });
 });

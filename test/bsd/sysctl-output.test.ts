@@ -51,7 +51,7 @@ describe('sysctl output parsers (reconstructed FreeBSD / macOS recordings)', () 
   it('a FreeBSD listing read as macOS works; a macOS listing read as FreeBSD names the missing OID', () => {
     expect(portRangesFromListing('darwin', recording('freebsd-14-portrange.txt')).default.low).toBe(10000);
     expect(() => portRangesFromListing('freebsd', recording('macos-14-portrange.txt'))).toThrow(
-      expect.objectContaining({ code: 'ERR_PARSE', message: expect.stringContaining('reservedlow is missing') }),
+      expect.objectContaining({ code: 'ERR_EPHEMERAL_PARSE', message: expect.stringContaining('reservedlow is missing') }),
     );
   });
 
@@ -72,9 +72,9 @@ describe('sysctl output parsers (reconstructed FreeBSD / macOS recordings)', () 
     ['a float', '10000\n65535.5\n', 'not an integer'],
     ['an int overflow', '10000\n99999999999\n', ''],
     ['an empty line inside', '\n65535\n', 'not an integer'],
-  ])('`-n` output with %s is ERR_PARSE', (_name, text, message) => {
+  ])('`-n` output with %s is ERR_EPHEMERAL_PARSE', (_name, text, message) => {
     expect(() => parseSysctlValues(text, [BSD_OIDS.first, BSD_OIDS.last])).toThrow(
-      expect.objectContaining({ code: 'ERR_PARSE', message: expect.stringContaining(message) }),
+      expect.objectContaining({ code: 'ERR_EPHEMERAL_PARSE', message: expect.stringContaining(message) }),
     );
   });
 
@@ -82,12 +82,12 @@ describe('sysctl output parsers (reconstructed FreeBSD / macOS recordings)', () 
     expect(parseSysctlValues('10000\r\n65535', [BSD_OIDS.first, BSD_OIDS.last])).toEqual([10000, 65535]);
   });
 
-  it('a listing line without "name: value" is ERR_PARSE; a port value above 65535 too', () => {
+  it('a listing line without "name: value" is ERR_EPHEMERAL_PARSE; a port value above 65535 too', () => {
     expect(() => parseSysctlListing('net.inet.ip.portrange.first=10000\n')).toThrow(
-      expect.objectContaining({ code: 'ERR_PARSE' }),
+      expect.objectContaining({ code: 'ERR_EPHEMERAL_PARSE' }),
     );
     const text = recording('macos-14-portrange.txt').replace('last: 65535', 'last: 70000');
-    expect(() => portRangesFromListing('darwin', text)).toThrow(expect.objectContaining({ code: 'ERR_PARSE' }));
+    expect(() => portRangesFromListing('darwin', text)).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_PARSE' }));
   });
 
   it.each([
@@ -99,9 +99,9 @@ describe('sysctl output parsers (reconstructed FreeBSD / macOS recordings)', () 
     expect(e).toMatchObject({ code, errno, path, syscall: 'sysctl' });
   });
 
-  it('unrecognised stderr is ERR_COMMAND_FAILED with the text', () => {
+  it('unrecognised stderr is ERR_EPHEMERAL_COMMAND_FAILED with the text', () => {
     const e = sysctlCommandError('darwin', '/usr/sbin/sysctl', ['-n', 'x'], 3, 'something odd\n');
-    expect(e).toMatchObject({ code: 'ERR_COMMAND_FAILED', path: '/usr/sbin/sysctl' });
+    expect(e).toMatchObject({ code: 'ERR_EPHEMERAL_COMMAND_FAILED', path: '/usr/sbin/sysctl' });
     expect(e.message).toContain('exited with 3: something odd');
   });
 });

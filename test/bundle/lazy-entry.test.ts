@@ -85,7 +85,7 @@ describe('what a program loads (facade)', () => {
         instance: error instanceof ep.EphemeralPortsError,
         code: error.code,
       })));`);
-    expect(out).toEqual({ same: true, instance: true, code: 'ERR_INVALID_RANGE' });
+    expect(out).toEqual({ same: true, instance: true, code: 'ERR_EPHEMERAL_INVALID_RANGE' });
   });
 });
 

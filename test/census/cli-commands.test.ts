@@ -175,11 +175,11 @@ describe('--method', () => {
 });
 
 describe('census availability', () => {
-  it('a backend without a census gives ERR_UNSUPPORTED_OPERATION (exit 4)', async () => {
+  it('a backend without a census gives ERR_EPHEMERAL_UNSUPPORTED_OPERATION (exit 4)', async () => {
     const { createMemoryBackend } = await import('@ephemeral-ports/core');
     useBackend(createMemoryBackend({ os: 'darwin' }));
     const r = await cli(['usage']);
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('ERR_UNSUPPORTED_OPERATION');
+    expect(r.stderr).toContain('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
   });
 });

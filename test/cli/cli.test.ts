@@ -126,10 +126,10 @@ describe('set (memory backend)', () => {
     expect(mem.state()).toBeNull();
   });
 
-  it('refuses a too-small range with exit 3 and ERR_UNSAFE_CHANGE; --force applies it with a warning', async () => {
+  it('refuses a too-small range with exit 3 and ERR_EPHEMERAL_UNSAFE_CHANGE; --force applies it with a warning', async () => {
     const r = await runCli(['set', '40000', '40101'], mem.env);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('error [ERR_UNSAFE_CHANGE]');
+    expect(r.stderr).toContain('error [ERR_EPHEMERAL_UNSAFE_CHANGE]');
     expect(r.stderr).toContain('SAFETY_RANGE_TOO_SMALL');
     expect(mem.state()).toBeNull();
     const f = await runCli(['set', '40000', '40101', '--force', '--json'], mem.env);
@@ -144,7 +144,7 @@ describe('set (memory backend)', () => {
     const r = await runCli(['set', '20000-60999', '--json'], mem.env);
     expect(r.code).toBe(3);
     const err = JSON.parse(r.stderr);
-    expect(err.error.code).toBe('ERR_UNSAFE_CHANGE');
+    expect(err.error.code).toBe('ERR_EPHEMERAL_UNSAFE_CHANGE');
     expect(err.error.violations.map((v: { code: string }) => v.code)).toEqual(['SAFETY_OVERLAPS_NODEPORT']);
     const ok = await runCli(['set', '20000-60999', '--node-port-range', '10000-10999'], mem.env);
     expect(ok.code).toBe(0);
@@ -177,7 +177,7 @@ describe('set (memory backend)', () => {
     const inv = await runCli(['set', '500', '2000', '--json'], mem.env);
     expect(inv.code).toBe(2);
     const err = JSON.parse(inv.stderr);
-    expect(err.error.code).toBe('ERR_INVALID_RANGE');
+    expect(err.error.code).toBe('ERR_EPHEMERAL_INVALID_RANGE');
     expect(err.error.violations[0].code).toBe('RANGE_BELOW_UNPRIVILEGED_START');
     expect(mem.state()).toBeNull();
   });
@@ -207,15 +207,15 @@ describe('reserved (memory backend)', () => {
   it('is unsupported (exit 4) where the OS has no reserved list (emulated darwin rules)', async () => {
     const r = await runCli(['reserved'], { ...mem.env, EP_TEST_OS: 'darwin', EP_TEST_RANGE: '49152-65535' });
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('ERR_UNSUPPORTED_OPERATION');
+    expect(r.stderr).toContain('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
   });
 });
 
 describe('backend loading through the built binary', () => {
-  it('a missing override module is ERR_BACKEND_LOAD_FAILED (exit 4) with the cause', async () => {
+  it('a missing override module is ERR_EPHEMERAL_BACKEND_LOAD_FAILED (exit 4) with the cause', async () => {
     const r = await runCli(['get'], { EPHEMERAL_PORTS_BACKEND: '/nonexistent/backend.js' });
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('error [ERR_BACKEND_LOAD_FAILED]');
+    expect(r.stderr).toContain('error [ERR_EPHEMERAL_BACKEND_LOAD_FAILED]');
     expect(r.stderr).toContain('cause: Cannot find module');
   });
 });

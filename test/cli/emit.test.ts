@@ -43,7 +43,7 @@ describe('emit (built CLI)', () => {
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
     const { error } = JSON.parse(r.stderr);
-    expect(error.code).toBe('ERR_UNSUPPORTED_OPERATION');
+    expect(error.code).toBe('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
     expect(error.message).toContain('hostNetwork: true');
     expect(error.message).toContain('SysctlForbidden');
     expect(error.remedy).toContain('emit sysctl');

@@ -70,7 +70,7 @@ describe('malformed CLI invocations (memory backend)', () => {
         expect(r.code, `${label}: ${r.stderr}`).toBe(2);
         expect(r.stdout, label).toBe('');
         const body = JSON.parse(r.stderr);
-        expect(['ERR_USAGE', 'ERR_INVALID_ARGUMENT', 'ERR_INVALID_RANGE', 'ERR_INVALID_PORT_LIST'], label).toContain(body.error.code);
+        expect(['ERR_EPHEMERAL_USAGE', 'ERR_INVALID_ARGUMENT', 'ERR_EPHEMERAL_INVALID_RANGE', 'ERR_EPHEMERAL_INVALID_PORT_LIST'], label).toContain(body.error.code);
         expect(body.exitCode).toBe(2);
       });
       // The double writes its state file on every change: no file means nothing was ever changed.
@@ -78,11 +78,11 @@ describe('malformed CLI invocations (memory backend)', () => {
     });
   }
 
-  it('human form: "error [ERR_USAGE]: ..." on stderr and a pointer to --help', async () => {
+  it('human form: "error [ERR_EPHEMERAL_USAGE]: ..." on stderr and a pointer to --help', async () => {
     const r = await runCli(['set', '40000-50001', '--bogus'], mem.env);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error \[ERR_USAGE\]: unknown option --bogus\n/);
+    expect(r.stderr).toMatch(/^error \[ERR_EPHEMERAL_USAGE\]: unknown option --bogus\n/);
     expect(r.stderr).toContain('--help');
   });
 });

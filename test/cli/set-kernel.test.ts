@@ -160,7 +160,7 @@ describe.runIf(canUseNetns)(`set --persist into a temporary sysctl.d, applied wi
   it('--persist with --netns is refused before anything changes (sysctl.d applies to the initial namespace only)', async () => {
     const r = await runCli(['set', '40001-50000', '--persist', '--netns', ns.path], { EPHEMERAL_PORTS_SYSCTL_DIR: dir });
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('ERR_UNSUPPORTED_OPERATION');
+    expect(r.stderr).toContain('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
     expect(await ns.readRange()).toEqual({ low: 32768, high: 60999 });
     expect(existsSync(join(dir, '90-ephemeral-ports.conf'))).toBe(false);
   });

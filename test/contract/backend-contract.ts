@@ -23,7 +23,7 @@ export interface ContractSubject {
   cleanup?: () => Promise<void> | void;
 }
 
-/** Inputs every backend must refuse with `ERR_INVALID_RANGE` before touching the kernel. */
+/** Inputs every backend must refuse with `ERR_EPHEMERAL_INVALID_RANGE` before touching the kernel. */
 export const BAD_RANGE_INPUTS: ReadonlyArray<readonly [string, unknown]> = [
   ['low above high', { low: 50000, high: 40000 }],
   ['zero low', { low: 0, high: 40000 }],
@@ -120,7 +120,7 @@ export function describeBackendContract(title: string, setup: () => Promise<Cont
     });
 
     it.each(BAD_RANGE_INPUTS.map(([name, input]) => ({ name, input })))(
-      'refuses bad input ($name) with ERR_INVALID_RANGE and changes nothing',
+      'refuses bad input ($name) with ERR_EPHEMERAL_INVALID_RANGE and changes nothing',
       async ({ input }) => {
         const before = (await backend.getRange()).range;
         const error = await backend.setRange(input as PortRange).then(
@@ -128,7 +128,7 @@ export function describeBackendContract(title: string, setup: () => Promise<Cont
           (e: unknown) => e,
         );
         expect(isEphemeralPortsError(error)).toBe(true);
-        expect((error as { code: string }).code).toBe('ERR_INVALID_RANGE');
+        expect((error as { code: string }).code).toBe('ERR_EPHEMERAL_INVALID_RANGE');
         expect((error as { violations: unknown[] }).violations.length).toBeGreaterThan(0);
         expect((await backend.getRange()).range).toEqual(before);
         await oracleEquals('tcp', before);
@@ -141,11 +141,11 @@ export function describeBackendContract(title: string, setup: () => Promise<Cont
       if (c.unprivilegedPortStart !== undefined) expect(Number.isInteger(c.unprivilegedPortStart)).toBe(true);
     });
 
-    it('reserved ports: round trip where supported, ERR_UNSUPPORTED_OPERATION elsewhere', async () => {
+    it('reserved ports: round trip where supported, ERR_EPHEMERAL_UNSUPPORTED_OPERATION elsewhere', async () => {
       if (!backend.info().supportsReserved) {
-        await expect(backend.getReserved()).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_OPERATION' });
+        await expect(backend.getReserved()).rejects.toMatchObject({ code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION' });
         await expect(backend.setReserved(PortSet.fromPorts([40001]))).rejects.toMatchObject({
-          code: 'ERR_UNSUPPORTED_OPERATION',
+          code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
         });
         return;
       }
@@ -158,7 +158,7 @@ export function describeBackendContract(title: string, setup: () => Promise<Cont
       expect(change.previous.equals(before)).toBe(true);
       expect((await backend.getReserved()).ports.equals(next)).toBe(true);
       await expect(backend.setReserved([70000] as unknown as PortSet)).rejects.toMatchObject({
-        code: 'ERR_INVALID_PORT_LIST',
+        code: 'ERR_EPHEMERAL_INVALID_PORT_LIST',
       });
       expect((await backend.getReserved()).ports.equals(next)).toBe(true);
       await backend.setReserved(before);
@@ -172,9 +172,9 @@ export function describeBackendContract(title: string, setup: () => Promise<Cont
       expect(await backend.getPersisted()).toEqual(before);
     });
 
-    it('persist refuses an invalid range with ERR_INVALID_RANGE', async () => {
+    it('persist refuses an invalid range with ERR_EPHEMERAL_INVALID_RANGE', async () => {
       await expect(backend.persistRange({ low: 9, high: 3 }, { dryRun: true })).rejects.toMatchObject({
-        code: 'ERR_INVALID_RANGE',
+        code: 'ERR_EPHEMERAL_INVALID_RANGE',
       });
     });
   });

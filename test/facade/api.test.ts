@@ -98,7 +98,7 @@ describe('getEphemeralRange / getEphemeralRangeSync', () => {
 
   it('does not paper over a namespace the caller named, nor bad options', async () => {
     memory();
-    expect(await codeOf(getEphemeralRange({ netns: '/proc/1/ns/net' }))).toBe('ERR_UNSUPPORTED_OPERATION');
+    expect(await codeOf(getEphemeralRange({ netns: '/proc/1/ns/net' }))).toBe('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
     expect(await codeOf(getEphemeralRange({ protocol: 'sctp' as 'tcp' }))).toBe('ERR_INVALID_ARGUMENT');
     expect(await codeOf(getEphemeralRange({ family: 5 as 4 }))).toBe('ERR_INVALID_ARGUMENT');
     expect(await codeOf(getEphemeralRange({ netns: 'relative/path' }))).toBe('ERR_INVALID_ARGUMENT');
@@ -108,8 +108,8 @@ describe('getEphemeralRange / getEphemeralRangeSync', () => {
     const b = createMemoryBackend({ os: 'aix' });
     const { getRangeSync: _omit, ...noSync } = b;
     useBackend(noSync as EphemeralPortsBackend);
-    expect(() => getEphemeralRangeSync()).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_OPERATION' }));
-    expect(() => isEphemeralSync(40000)).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_OPERATION' }));
+    expect(() => getEphemeralRangeSync()).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION' }));
+    expect(() => isEphemeralSync(40000)).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION' }));
   });
 });
 
@@ -149,14 +149,14 @@ describe('setEphemeralRange', () => {
     ];
     for (const [range, code] of cases) {
       const error = await setEphemeralRange(range).catch((e: EphemeralPortsError) => e);
-      expect(error).toMatchObject({ code: 'ERR_UNSAFE_CHANGE' });
+      expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_UNSAFE_CHANGE' });
       expect((error as EphemeralPortsError).violations?.map((v) => v.code)).toContain(code);
       expect((await b.getRange()).range).toEqual({ low: 32768, high: 60999 });
     }
     // nodePortRange: null skips that rail; another cluster range is checked instead.
     await expect(setEphemeralRange({ low: 20001, high: 30001 }, { nodePortRange: null })).resolves.toMatchObject({ changed: true });
     const error = await setEphemeralRange({ low: 50001, high: 60000 }, { nodePortRange: { low: 55000, high: 56000 } }).catch((e) => e);
-    expect(error.code).toBe('ERR_UNSAFE_CHANGE');
+    expect(error.code).toBe('ERR_EPHEMERAL_UNSAFE_CHANGE');
   });
 
   it('force overrides safety rails but never OS validation', async () => {
@@ -166,7 +166,7 @@ describe('setEphemeralRange', () => {
     expect(r.forced).toBe(true);
     expect(r.warnings.map((w) => w.code)).toContain('SAFETY_OVERRIDDEN');
     expect(r.listeningSource).toBe('double');
-    expect(await codeOf(setEphemeralRange({ low: 100, high: 50001 }, { force: true }))).toBe('ERR_INVALID_RANGE');
+    expect(await codeOf(setEphemeralRange({ low: 100, high: 50001 }, { force: true }))).toBe('ERR_EPHEMERAL_INVALID_RANGE');
   });
 
   it('restores the live value when persisting fails, keeping the OS error code', async () => {
@@ -206,9 +206,9 @@ describe('reserved ports, isEphemeral', () => {
     expect((await b.getReserved()).ports.toString()).toBe('1-2,5');
   });
 
-  it('rejects malformed lists with ERR_INVALID_PORT_LIST', () => {
+  it('rejects malformed lists with ERR_EPHEMERAL_INVALID_PORT_LIST', () => {
     for (const bad of ['8080,x', '70000', '9-8', '1--2']) {
-      expect(() => toPortSet(bad)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_PORT_LIST' }));
+      expect(() => toPortSet(bad)).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_INVALID_PORT_LIST' }));
     }
     expect(toPortSet('none').isEmpty).toBe(true);
   });

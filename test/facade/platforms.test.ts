@@ -30,7 +30,7 @@ describe('platform table', () => {
 });
 
 describe('backend loading', () => {
-  it('an unsupported OS is ERR_UNSUPPORTED_PLATFORM naming it and the supported list', () => {
+  it('an unsupported OS is ERR_EPHEMERAL_UNSUPPORTED_PLATFORM naming it and the supported list', () => {
     const error = (() => {
       try {
         backendPackageFor('sunos', 'sparc');
@@ -39,13 +39,13 @@ describe('backend loading', () => {
       }
       throw new Error('no error');
     })();
-    expect(error.code).toBe('ERR_UNSUPPORTED_PLATFORM');
+    expect(error.code).toBe('ERR_EPHEMERAL_UNSUPPORTED_PLATFORM');
     expect(error.message).toContain('"sunos" (sparc)');
     expect(error.message).toContain('linux, freebsd, darwin, aix, win32');
-    expect(() => loadBackend('openbsd', {}, () => ({}))).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_PLATFORM' }));
+    expect(() => loadBackend('openbsd', {}, () => ({}))).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_UNSUPPORTED_PLATFORM' }));
   });
 
-  it('a known backend that fails to load is ERR_BACKEND_LOAD_FAILED with the load error as cause', () => {
+  it('a known backend that fails to load is ERR_EPHEMERAL_BACKEND_LOAD_FAILED with the load error as cause', () => {
     const cause = Object.assign(new Error('dlopen failed: bad ELF'), { code: 'ERR_DLOPEN_FAILED' });
     let caught: { code?: string; cause?: unknown; remedy?: string; message?: string } = {};
     try {
@@ -56,7 +56,7 @@ describe('backend loading', () => {
     } catch (e) {
       caught = e as typeof caught;
     }
-    expect(caught.code).toBe('ERR_BACKEND_LOAD_FAILED');
+    expect(caught.code).toBe('ERR_EPHEMERAL_BACKEND_LOAD_FAILED');
     expect(caught.cause).toBe(cause);
     expect(caught.message).toContain('dlopen failed');
     expect(caught.remedy).toContain('failed to load');
@@ -68,13 +68,13 @@ describe('backend loading', () => {
       loadBackend('aix', {}, () => {
         throw missing;
       }),
-    ).toThrow(expect.objectContaining({ code: 'ERR_BACKEND_LOAD_FAILED', remedy: expect.stringContaining('--omit=optional') }));
+    ).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_BACKEND_LOAD_FAILED', remedy: expect.stringContaining('--omit=optional') }));
   });
 
   it('never falls through to another OS: a package whose backend is for another OS is refused', () => {
     const mod = { createBackend: () => createMemoryBackend({ os: 'freebsd' }) };
     expect(() => loadBackend('linux', {}, () => mod)).toThrow(
-      expect.objectContaining({ code: 'ERR_BACKEND_LOAD_FAILED', message: expect.stringContaining('implements freebsd, not linux') }),
+      expect.objectContaining({ code: 'ERR_EPHEMERAL_BACKEND_LOAD_FAILED', message: expect.stringContaining('implements freebsd, not linux') }),
     );
   });
 
@@ -83,7 +83,7 @@ describe('backend loading', () => {
     expect(loadBackend('linux', {}, () => ({ createBackend: linux })).os).toBe('linux');
     expect(loadBackend('linux', {}, () => ({ default: { createBackend: linux } })).os).toBe('linux');
     expect(() => loadBackend('linux', {}, () => ({ createLinuxBackend: linux }))).toThrow(
-      expect.objectContaining({ code: 'ERR_BACKEND_LOAD_FAILED', message: expect.stringContaining('createBackend()') }),
+      expect.objectContaining({ code: 'ERR_EPHEMERAL_BACKEND_LOAD_FAILED', message: expect.stringContaining('createBackend()') }),
     );
   });
 

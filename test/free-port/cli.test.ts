@@ -73,9 +73,9 @@ describe('ephemeral-ports free-port', () => {
     expect(exitCodeFor(error)).toBe(2);
   });
 
-  it('no free port left: ERR_NO_FREE_PORT, exit 1', async () => {
+  it('no free port left: ERR_EPHEMERAL_NO_FREE_PORT, exit 1', async () => {
     const error = await command.run(['--range', '30005-30006'], context()).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ERR_NO_FREE_PORT' });
+    expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_NO_FREE_PORT' });
     expect(exitCodeFor(error)).toBe(1);
   });
 });

@@ -107,7 +107,7 @@ describe.runIf(canUseNetns)(`free ports in private namespaces ${NETNS_REQUIREMEN
     const checked = await runChild<Checked>(ns, { mode: 'check', ports: [16_000, 16_095] });
     expect(checked.results.map((r) => r.rejection?.reason)).toEqual(['reserved', 'reserved']);
     const none = await runChild<Allocated>(ns, { mode: 'allocate', count: 10, options: { range } }).catch((e: Error) => e);
-    expect(String(none)).toContain('ERR_NO_FREE_PORT');
+    expect(String(none)).toContain('ERR_EPHEMERAL_NO_FREE_PORT');
     await sysctl(ns, 'net.ipv4.ip_local_reserved_ports', '');
   });
 

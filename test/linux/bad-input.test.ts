@@ -61,10 +61,10 @@ describe.runIf(canUseNetns)(`linux bad input changes nothing ${NETNS_REQUIREMENT
   };
 
   it.each([...BAD_RANGE_INPUTS, ...BELOW_UNPRIVILEGED].map(([name, input]) => ({ name, input })))(
-    'setRange($name) → ERR_INVALID_RANGE, kernel unchanged',
+    'setRange($name) → ERR_EPHEMERAL_INVALID_RANGE, kernel unchanged',
     async ({ input }) => {
       await expect(backend.setRange(input as PortRange)).rejects.toMatchObject({
-        code: 'ERR_INVALID_RANGE',
+        code: 'ERR_EPHEMERAL_INVALID_RANGE',
         violations: expect.arrayContaining([expect.objectContaining({ severity: 'error' })]),
       });
       await unchanged();
@@ -72,18 +72,18 @@ describe.runIf(canUseNetns)(`linux bad input changes nothing ${NETNS_REQUIREMENT
   );
 
   it.each(BAD_RANGE_INPUTS.map(([name, input]) => ({ name, input })))(
-    'persistRange($name, dry run) → ERR_INVALID_RANGE',
+    'persistRange($name, dry run) → ERR_EPHEMERAL_INVALID_RANGE',
     async ({ input }) => {
       await expect(backend.persistRange(input as PortRange, { dryRun: true })).rejects.toMatchObject({
-        code: 'ERR_INVALID_RANGE',
+        code: 'ERR_EPHEMERAL_INVALID_RANGE',
       });
     },
   );
 
   it.each(BAD_PORT_LISTS.map(([name, input]) => ({ name, input })))(
-    'setReserved($name) → ERR_INVALID_PORT_LIST, kernel unchanged',
+    'setReserved($name) → ERR_EPHEMERAL_INVALID_PORT_LIST, kernel unchanged',
     async ({ input }) => {
-      await expect(backend.setReserved(input as PortSet)).rejects.toMatchObject({ code: 'ERR_INVALID_PORT_LIST' });
+      await expect(backend.setReserved(input as PortSet)).rejects.toMatchObject({ code: 'ERR_EPHEMERAL_INVALID_PORT_LIST' });
       await unchanged();
     },
   );

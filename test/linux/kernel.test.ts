@@ -90,7 +90,7 @@ describe.runIf(canUseNetns)(`linux native backend on the real kernel ${NETNS_REQ
     expect(await backend.getConstraints()).toEqual({ unprivilegedPortStart: 2000 });
     const before = await sysctlRange(ns);
     await expect(backend.setRange({ low: 1500, high: 50001 })).rejects.toMatchObject({
-      code: 'ERR_INVALID_RANGE',
+      code: 'ERR_EPHEMERAL_INVALID_RANGE',
       violations: [expect.objectContaining({ code: 'RANGE_BELOW_UNPRIVILEGED_START' })],
     });
     expect(await sysctlRange(ns)).toEqual(before);
@@ -146,9 +146,9 @@ describe.runIf(canUseNetns)(`linux native backend on the real kernel ${NETNS_REQ
     const js = createLinuxBackend({ implementation: 'js' });
     const own = ownRange();
     await expect(js.setRange({ low: 44000, high: 44999 }, { netns: ns.path })).rejects.toMatchObject({
-      code: 'ERR_UNSUPPORTED_OPERATION',
+      code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
     });
-    expect(() => js.getRangeSync({ netns: ns.path })).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_OPERATION' }));
+    expect(() => js.getRangeSync({ netns: ns.path })).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION' }));
     expect(ownRange()).toBe(own);
   });
 });

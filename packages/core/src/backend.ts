@@ -4,9 +4,9 @@
  *
  * Rules for implementers:
  * - Validate with core (`assertValidRange` / `assertValidPortList`) before touching the kernel; bad input throws
- *   `ERR_INVALID_RANGE` / `ERR_INVALID_PORT_LIST` and changes nothing.
- * - After every write, read back and compare; a difference is `ERR_RANGE_CLAMPED` or `ERR_READBACK_MISMATCH`.
- * - A failed multi-step change restores the previous value (`ERR_ROLLED_BACK`, or `ERR_ROLLBACK_FAILED`).
+ *   `ERR_EPHEMERAL_INVALID_RANGE` / `ERR_EPHEMERAL_INVALID_PORT_LIST` and changes nothing.
+ * - After every write, read back and compare; a difference is `ERR_EPHEMERAL_CLAMPED` or `ERR_EPHEMERAL_READBACK_MISMATCH`.
+ * - A failed multi-step change restores the previous value (`ERR_EPHEMERAL_ROLLED_BACK`, or `ERR_EPHEMERAL_ROLLBACK_FAILED`).
  * - OS errors are `EphemeralPortsError`s with `code` = errno name, `errno`, `syscall`, `path` and a `remedy`.
  * - `source` always says how a value was obtained; a backend never returns a guess.
  */
@@ -26,7 +26,7 @@ export interface ScopeOptions {
   protocol?: Protocol;
   /**
    * Linux only: the network namespace to act in, as a path (`/proc/<pid>/ns/net`, `/run/netns/<name>`).
-   * Default: the caller's. Other OSes reject it with `ERR_UNSUPPORTED_OPERATION`.
+   * Default: the caller's. Other OSes reject it with `ERR_EPHEMERAL_UNSUPPORTED_OPERATION`.
    */
   netns?: string;
 }
@@ -118,7 +118,7 @@ export interface EphemeralPortsBackend {
   getRangeSync?(options?: ScopeOptions): RangeReading;
   setRange(range: PortRange, options?: ScopeOptions): Promise<RangeChange>;
   getConstraints(options?: ScopeOptions): Promise<KernelConstraints>;
-  /** Rejects with `ERR_UNSUPPORTED_OPERATION` when `info().supportsReserved` is false. */
+  /** Rejects with `ERR_EPHEMERAL_UNSUPPORTED_OPERATION` when `info().supportsReserved` is false. */
   getReserved(options?: ScopeOptions): Promise<ReservedReading>;
   setReserved(ports: PortSet, options?: ScopeOptions): Promise<ReservedChange>;
   /** Writes the OS's boot-time configuration for `range` (or says what it would write, on dry run). */
@@ -130,7 +130,7 @@ export interface EphemeralPortsBackend {
 
 /**
  * The checked protocol of a backend call (default `tcp`). `withoutNetns` names an OS that has no network
- * namespaces: a `netns` option is then refused with `ERR_UNSUPPORTED_OPERATION` rather than silently ignored.
+ * namespaces: a `netns` option is then refused with `ERR_EPHEMERAL_UNSUPPORTED_OPERATION` rather than silently ignored.
  */
 export function scopeProtocol(options: ScopeOptions | undefined, withoutNetns?: string): Protocol {
   if (withoutNetns !== undefined && options?.netns !== undefined) {

@@ -73,8 +73,8 @@ describe('Linux ip_local_port_range', () => {
     ['inverted', '60999 32768', /first number \(60999\) is above the second \(32768\)/],
     ['a fraction', '1.5 2', /not a decimal/],
   ];
-  it.each(malformed)('%s → ERR_PARSE', (_name, text, message) => {
-    expect(codeOf(() => parseLinuxRange(text))).toBe('ERR_PARSE');
+  it.each(malformed)('%s → ERR_EPHEMERAL_PARSE', (_name, text, message) => {
+    expect(codeOf(() => parseLinuxRange(text))).toBe('ERR_EPHEMERAL_PARSE');
     expect(() => parseLinuxRange(text)).toThrow(message);
   });
 
@@ -130,8 +130,8 @@ describe('Linux ip_local_reserved_ports', () => {
     ['leading zero', '08'],
     ['negative', '-5'],
   ];
-  it.each(malformed)('%s → ERR_PARSE', (_name, text) => {
-    expect(codeOf(() => parseLinuxReservedPorts(text))).toBe('ERR_PARSE');
+  it.each(malformed)('%s → ERR_EPHEMERAL_PARSE', (_name, text) => {
+    expect(codeOf(() => parseLinuxReservedPorts(text))).toBe('ERR_EPHEMERAL_PARSE');
   });
 
   it('format → parse is the identity, with or without the newline (property)', () => {
@@ -180,8 +180,8 @@ describe('BSD first/last', () => {
     ['missing last', { first: 1024 }],
     ['not an object', 42],
     ['null', null],
-  ])('%s → ERR_PARSE', (_name, value) => {
-    expect(codeOf(() => fromBsdFirstLast(value as never))).toBe('ERR_PARSE');
+  ])('%s → ERR_EPHEMERAL_PARSE', (_name, value) => {
+    expect(codeOf(() => fromBsdFirstLast(value as never))).toBe('ERR_EPHEMERAL_PARSE');
   });
 
   it('to → from is the identity, including the swapped flag (property)', () => {
@@ -222,8 +222,8 @@ describe('Windows start + number of ports', () => {
     ['start above 65535', { start: 70000, count: 1 }, /not a port/],
     ['start 0', { start: 0, count: 16384 }, /not a port/],
     ['string start', { start: '49152', count: 1 }, /not a port/],
-  ])('%s → ERR_PARSE', (_name, value, message) => {
-    expect(codeOf(() => fromWindowsStartCount(value as never))).toBe('ERR_PARSE');
+  ])('%s → ERR_EPHEMERAL_PARSE', (_name, value, message) => {
+    expect(codeOf(() => fromWindowsStartCount(value as never))).toBe('ERR_EPHEMERAL_PARSE');
     expect(() => fromWindowsStartCount(value as never)).toThrow(message);
   });
 
@@ -259,8 +259,8 @@ describe('AIX per-protocol tunables', () => {
     ['tcp low missing', { tcp: { high: 65535 }, udp: defaults.udp }, /tcp_ephemeral_low is undefined/],
     ['udp high above 65535', { tcp: defaults.tcp, udp: { low: 1, high: 65536 } }, /udp_ephemeral_high is 65536/],
     ['no udp', { tcp: defaults.tcp }, /udp_ephemeral_low/],
-  ])('%s → ERR_PARSE', (_name, value, message) => {
-    expect(codeOf(() => fromAixTunables(value as never))).toBe('ERR_PARSE');
+  ])('%s → ERR_EPHEMERAL_PARSE', (_name, value, message) => {
+    expect(codeOf(() => fromAixTunables(value as never))).toBe('ERR_EPHEMERAL_PARSE');
     expect(() => fromAixTunables(value as never)).toThrow(message);
   });
 
@@ -333,12 +333,12 @@ describe('parsers never crash on arbitrary input (property)', () => {
     fc.string({ unit: fc.constantFrom('0', '1', '5', '9', '-', ',', ' ', '\t', '\n', ':', '6', '.') }),
   );
 
-  it('OS parsers throw only ERR_PARSE, and what they return is valid', () => {
+  it('OS parsers throw only ERR_EPHEMERAL_PARSE, and what they return is valid', () => {
     fc.assert(
       fc.property(textArb, (text) => {
         for (const parse of [parseLinuxRange, parseLinuxReservedPorts]) {
           const code = codeOf(() => parse(text));
-          expect(code === null || code === 'ERR_PARSE').toBe(true);
+          expect(code === null || code === 'ERR_EPHEMERAL_PARSE').toBe(true);
         }
         const code = codeOf(() => parseLinuxRange(text));
         if (code === null) {
@@ -351,7 +351,7 @@ describe('parsers never crash on arbitrary input (property)', () => {
     );
   });
 
-  it('non-string and odd-shaped inputs are ERR_PARSE too', () => {
+  it('non-string and odd-shaped inputs are ERR_EPHEMERAL_PARSE too', () => {
     fc.assert(
       fc.property(fc.anything(), (value) => {
         for (const parse of [
@@ -362,7 +362,7 @@ describe('parsers never crash on arbitrary input (property)', () => {
           fromAixTunables,
         ] as ((v: unknown) => unknown)[]) {
           const code = codeOf(() => parse(value));
-          expect(code === null || code === 'ERR_PARSE').toBe(true);
+          expect(code === null || code === 'ERR_EPHEMERAL_PARSE').toBe(true);
         }
       }),
       RUNS,

@@ -1,7 +1,7 @@
 /**
  * Conversions between {@link PortRange}/{@link PortSet} and each OS's native notation.
  *
- * Parsers of OS output throw `ERR_PARSE` on anything malformed and never return a wrong number: only plain
+ * Parsers of OS output throw `ERR_EPHEMERAL_PARSE` on anything malformed and never return a wrong number: only plain
  * decimal digits are accepted (no signs, no hex, no leading zeros — the kernel's sysctl parser may read
  * `010` as octal), every number must be a port (0..65535), and inverted pairs are refused where the OS never
  * prints one. `parseRangeArgument` is the exception: it reads human input and throws `ERR_INVALID_ARGUMENT`.
@@ -245,7 +245,7 @@ const RANGE_ARGUMENT = /^\s*(\d+)\s*(?:-|:|,|\s)\s*(\d+)\s*$/;
 
 /**
  * Reads a range typed by a human: `49152-65535`, `49152 65535`, `49152:65535` or `49152,65535`.
- * Throws `ERR_INVALID_ARGUMENT` (not `ERR_PARSE`: this is user input, not OS output).
+ * Throws `ERR_INVALID_ARGUMENT` (not `ERR_EPHEMERAL_PARSE`: this is user input, not OS output).
  */
 export function parseRangeArgument(text: string): PortRange {
   const fail = (why: string) =>

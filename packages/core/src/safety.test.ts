@@ -133,12 +133,12 @@ describe('checkRangeSafety (table)', () => {
     [
       'bad listening ports',
       () => checkRangeSafety({ low: 1, high: 2 }, { listeningPorts: [70000] }),
-      'ERR_INVALID_PORT_LIST',
+      'ERR_EPHEMERAL_INVALID_PORT_LIST',
     ],
     [
       'a non-iterable',
       () => checkRangeSafety({ low: 1, high: 2 }, { reservedPorts: 5 as never }),
-      'ERR_INVALID_PORT_LIST',
+      'ERR_EPHEMERAL_INVALID_PORT_LIST',
     ],
   ])('%s is refused', (_name, fn, code) => {
     expect(fn).toThrow(expect.objectContaining({ code }));

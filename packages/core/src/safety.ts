@@ -2,7 +2,7 @@
  * Safety checks a caller can ask for before changing the ephemeral range. These are about consequences, not
  * about what the kernel accepts (that is `validate.ts`). Each finding is a {@link Diagnostic} with a stable code.
  *
- * Severity policy — the facade refuses a change with any `error` unless `force` is given (`ERR_UNSAFE_CHANGE`):
+ * Severity policy — the facade refuses a change with any `error` unless `force` is given (`ERR_EPHEMERAL_UNSAFE_CHANGE`):
  * - `error`: `SAFETY_RANGE_TOO_SMALL`, `SAFETY_OVERLAPS_LISTENING`, `SAFETY_OVERLAPS_SYSTEM_PORTS`, and
  *   `SAFETY_OVERLAPS_NODEPORT` when the caller passed the cluster's NodePort range explicitly.
  * - `warning`: `SAFETY_OVERLAPS_NODEPORT` against the default 30000–32767 (the host may not run Kubernetes).
@@ -153,7 +153,7 @@ function asPortSet(value: PortList | undefined, name: string): PortSet {
   if (value instanceof PortSet) return value;
   const iterable = typeof value === 'object' && value !== null && Symbol.iterator in value;
   if (!iterable) {
-    return assertValidPortList(value, name); // throws ERR_INVALID_PORT_LIST with a clear message
+    return assertValidPortList(value, name); // throws ERR_EPHEMERAL_INVALID_PORT_LIST with a clear message
   }
   return assertValidPortList([...value], name);
 }

@@ -210,14 +210,14 @@ describe('assertValidRange', () => {
     expect(r).not.toBe(input);
   });
 
-  it('throws ERR_INVALID_RANGE carrying every violation', () => {
+  it('throws ERR_EPHEMERAL_INVALID_RANGE carrying every violation', () => {
     try {
       assertValidRange('win32', { low: 1000, high: 1100 });
       expect.unreachable('should have thrown');
     } catch (e) {
       expect(e).toBeInstanceOf(EphemeralPortsError);
       const err = e as EphemeralPortsError;
-      expect(err.code).toBe('ERR_INVALID_RANGE');
+      expect(err.code).toBe('ERR_EPHEMERAL_INVALID_RANGE');
       expect(err.violations?.map((v) => v.code)).toEqual(['RANGE_START_TOO_LOW', 'RANGE_TOO_FEW_PORTS']);
       expect(err.message).toMatch(/win32/);
     }
@@ -246,13 +246,13 @@ describe('assertValidPortList', () => {
     ['out of bounds', [65536, { low: -1, high: 2 }], ['PORTS_BAD_ENTRY', 'PORTS_BAD_ENTRY']],
     ['inverted entry', [{ low: 9, high: 3 }], ['PORTS_BAD_ENTRY']],
   ];
-  it.each(bad)('%s → ERR_INVALID_PORT_LIST', (_name, input, codes) => {
+  it.each(bad)('%s → ERR_EPHEMERAL_INVALID_PORT_LIST', (_name, input, codes) => {
     try {
       assertValidPortList(input, 'reserved ports');
       expect.unreachable('should have thrown');
     } catch (e) {
       const err = e as EphemeralPortsError;
-      expect(err.code).toBe('ERR_INVALID_PORT_LIST');
+      expect(err.code).toBe('ERR_EPHEMERAL_INVALID_PORT_LIST');
       expect(err.violations?.map((v) => v.code)).toEqual(codes);
       expect(err.message).toMatch(/^invalid reserved ports: /);
     }

@@ -152,7 +152,7 @@ export function validateRange(os: TargetOs, input: unknown, constraints: KernelC
   return { ok: errors.length === 0, errors, warnings };
 }
 
-/** Validates and returns a frozen copy, or throws `ERR_INVALID_RANGE` with every violation. */
+/** Validates and returns a frozen copy, or throws `ERR_EPHEMERAL_INVALID_RANGE` with every violation. */
 export function assertValidRange(os: TargetOs, input: unknown, constraints: KernelConstraints = {}): PortRange {
   const result = validateRange(os, input, constraints);
   if (!result.ok) {
@@ -171,7 +171,7 @@ export const MAX_PORT_LIST_ENTRIES = 65_536;
 
 /**
  * Validates a list of ports/ranges for the reserved-ports setting: an array of port numbers or {low, high}
- * objects, or a PortSet. Returns the normalized set or throws `ERR_INVALID_PORT_LIST` with every violation.
+ * objects, or a PortSet. Returns the normalized set or throws `ERR_EPHEMERAL_INVALID_PORT_LIST` with every violation.
  */
 export function assertValidPortList(input: unknown, name = 'reserved ports'): PortSet {
   if (input instanceof PortSet) return input;

@@ -9,7 +9,7 @@ let current: EphemeralPortsBackend | undefined;
 
 /**
  * The backend every facade function uses. Loads the platform's package on first call.
- * Throws `ERR_UNSUPPORTED_PLATFORM` or `ERR_BACKEND_LOAD_FAILED`.
+ * Throws `ERR_EPHEMERAL_UNSUPPORTED_PLATFORM` or `ERR_EPHEMERAL_BACKEND_LOAD_FAILED`.
  *
  * @example
  * ```ts

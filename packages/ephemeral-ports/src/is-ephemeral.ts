@@ -24,7 +24,7 @@ export async function isEphemeral(port: number, options: Omit<RangeQueryOptions,
 /**
  * Synchronous {@link isEphemeral} (Linux, FreeBSD, macOS).
  *
- * @throws `ERR_UNSUPPORTED_OPERATION` where the backend cannot read synchronously (AIX, Windows).
+ * @throws `ERR_EPHEMERAL_UNSUPPORTED_OPERATION` where the backend cannot read synchronously (AIX, Windows).
  * @example
  * ```ts
  * import { isEphemeralSync } from 'ephemeral-ports';

@@ -45,13 +45,13 @@ export function isSupportedPlatform(platform: string): platform is TargetOs {
 }
 
 /**
- * The backend package for `platform`, or `ERR_UNSUPPORTED_PLATFORM` naming it and the supported list.
+ * The backend package for `platform`, or `ERR_EPHEMERAL_UNSUPPORTED_PLATFORM` naming it and the supported list.
  *
  * @example
  * ```ts
  * import { backendPackageFor } from 'ephemeral-ports';
  * backendPackageFor('win32'); // '@ephemeral-ports/win32'
- * backendPackageFor('openbsd'); // throws ERR_UNSUPPORTED_PLATFORM
+ * backendPackageFor('openbsd'); // throws ERR_EPHEMERAL_UNSUPPORTED_PLATFORM
  * ```
  */
 export function backendPackageFor(platform: string, arch: string = process.arch): string {
@@ -72,7 +72,7 @@ type Loader = (id: string) => unknown;
 /**
  * Loads the backend for `platform` (or the module named by `EPHEMERAL_PORTS_BACKEND` in `env`). The facade calls
  * it once, lazily; call it yourself to hold a backend directly.
- * Errors: `ERR_UNSUPPORTED_PLATFORM`; `ERR_BACKEND_LOAD_FAILED` with the load error as `cause`.
+ * Errors: `ERR_EPHEMERAL_UNSUPPORTED_PLATFORM`; `ERR_EPHEMERAL_BACKEND_LOAD_FAILED` with the load error as `cause`.
  *
  * @example
  * ```ts

@@ -72,7 +72,7 @@ function query(options: RangeQueryOptions): Query {
 /**
  * Reads the live ephemeral port range, with the OS default, reserved ports and any warnings.
  *
- * @throws `ERR_INVALID_ARGUMENT` for bad options, `ERR_UNSUPPORTED_PLATFORM`, `ERR_BACKEND_LOAD_FAILED`; an OS
+ * @throws `ERR_INVALID_ARGUMENT` for bad options, `ERR_EPHEMERAL_UNSUPPORTED_PLATFORM`, `ERR_EPHEMERAL_BACKEND_LOAD_FAILED`; an OS
  * error when a given `netns` cannot be entered. Other read failures fall back to `source: 'default'`.
  * @example
  * ```ts
@@ -100,7 +100,7 @@ export async function getEphemeralRange(options: RangeQueryOptions = {}): Promis
  * Synchronous {@link getEphemeralRange} for backends that read without spawning a process (Linux, FreeBSD,
  * macOS). `reserved` is always null here (reading it is async).
  *
- * @throws `ERR_UNSUPPORTED_OPERATION` when the backend has no synchronous read (AIX, Windows).
+ * @throws `ERR_EPHEMERAL_UNSUPPORTED_OPERATION` when the backend has no synchronous read (AIX, Windows).
  * @example
  * ```ts
  * import { getEphemeralRangeSync } from 'ephemeral-ports';

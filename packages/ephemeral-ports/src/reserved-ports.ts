@@ -1,6 +1,6 @@
 /**
  * Reserved ports: Linux `ip_local_reserved_ports` (skipped by automatic assignment, still bindable explicitly) and
- * Windows excluded port ranges (not bindable at all). Other OSes have no such list (`ERR_UNSUPPORTED_OPERATION`).
+ * Windows excluded port ranges (not bindable at all). Other OSes have no such list (`ERR_EPHEMERAL_UNSUPPORTED_OPERATION`).
  */
 import {
   EphemeralPortsError,
@@ -56,7 +56,7 @@ export type PortListInput = PortSet | ReadonlyArray<number | PortRange> | string
 /**
  * Reads the reserved (Linux) or excluded (Windows) ports.
  *
- * @throws `ERR_UNSUPPORTED_OPERATION` on OSes without such a list.
+ * @throws `ERR_EPHEMERAL_UNSUPPORTED_OPERATION` on OSes without such a list.
  * @example
  * ```ts
  * import { getReservedPorts } from 'ephemeral-ports';
@@ -81,7 +81,7 @@ export async function getReservedPorts(options: ReservedQueryOptions = {}): Prom
 /**
  * Replaces the whole reserved-ports list (that is how the kernel setting works). An empty list clears it.
  *
- * @throws `ERR_INVALID_PORT_LIST` (nothing changed), `ERR_UNSUPPORTED_OPERATION`, OS errors (`EACCES`, ...).
+ * @throws `ERR_EPHEMERAL_INVALID_PORT_LIST` (nothing changed), `ERR_EPHEMERAL_UNSUPPORTED_OPERATION`, OS errors (`EACCES`, ...).
  * @example
  * ```ts
  * import { setReservedPorts } from 'ephemeral-ports';
@@ -116,7 +116,7 @@ export async function setReservedPorts(
 
 /**
  * Parses a port list; text accepts `,` or whitespace between entries and `-` in ranges (`none` or `` = empty).
- * Throws `ERR_INVALID_PORT_LIST`.
+ * Throws `ERR_EPHEMERAL_INVALID_PORT_LIST`.
  *
  * @example
  * ```ts

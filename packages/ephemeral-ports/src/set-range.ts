@@ -2,7 +2,7 @@
  * Changing the range: {@link setEphemeralRange}. Order of work, so that a refused or failed change changes nothing:
  * 1. validate the options and the range for this OS with the live kernel constraints (core `assertValidRange`);
  * 2. safety rails (core `checkRangeSafety`): too small, listening ports inside, Kubernetes NodePort overlap,
- *    system ports — any error refuses with `ERR_UNSAFE_CHANGE` unless `force`;
+ *    system ports — any error refuses with `ERR_EPHEMERAL_UNSAFE_CHANGE` unless `force`;
  * 3. dry run: return the plan (and the persistence diff) without writing;
  * 4. set the live value, then write the persistent configuration; if that write fails the live value is restored.
  */
@@ -80,7 +80,7 @@ export interface RangeChangeReport {
 /**
  * Validates, checks safety, then sets the ephemeral range (and optionally persists it).
  *
- * @throws `ERR_INVALID_ARGUMENT` / `ERR_INVALID_RANGE` (nothing changed), `ERR_UNSAFE_CHANGE` with `violations`
+ * @throws `ERR_INVALID_ARGUMENT` / `ERR_EPHEMERAL_INVALID_RANGE` (nothing changed), `ERR_EPHEMERAL_UNSAFE_CHANGE` with `violations`
  * (nothing changed; pass `force`), OS errors such as `EACCES`/`EPERM`/`EROFS`.
  * @example
  * ```ts
@@ -223,7 +223,7 @@ async function restore(
   throw new EphemeralPortsError(
     code,
     `persisting failed, the live range was restored to ${previous.low}-${previous.high}: ${(cause as Error).message}`,
-    { cause, ...(isEphemeralPortsError(cause) && cause.remedy ? { remedy: cause.remedy } : {}) },
+    { cause, ...(cause instanceof EphemeralPortsError && cause.remedy ? { remedy: cause.remedy } : {}) },
   );
 }
 

@@ -34,14 +34,14 @@ describe('linux backend logic (stubbed procfs)', () => {
     });
   });
 
-  it('a read-back that differs from what was written is ERR_READBACK_MISMATCH', async () => {
+  it('a read-back that differs from what was written is ERR_EPHEMERAL_READBACK_MISMATCH', async () => {
     const io: ProcfsIo = {
       ...racingIo(),
       read: () => '1024\n',
       exchange: () => ({ previous: '32768\t60999\n', current: '40000\t40001\n' }),
     };
     await expect(createProcfsBackend(io, {}).setRange({ low: 40000, high: 50001 })).rejects.toMatchObject({
-      code: 'ERR_READBACK_MISMATCH',
+      code: 'ERR_EPHEMERAL_READBACK_MISMATCH',
     });
   });
 

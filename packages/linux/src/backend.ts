@@ -43,7 +43,7 @@ export interface LinuxBackendOptions {
   netns?: string;
   /**
    * `auto` (default): the addon, else the JS fallback with `info().fallbackReason`. `native`: the addon or
-   * `ERR_BACKEND_LOAD_FAILED`. `js`: always the fallback.
+   * `ERR_EPHEMERAL_BACKEND_LOAD_FAILED`. `js`: always the fallback.
    */
   implementation?: 'auto' | 'native' | 'js';
 }

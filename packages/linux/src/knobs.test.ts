@@ -25,12 +25,12 @@ describe('procfs text formats', () => {
     expect(set.toString()).toBe('1-4,10,8000-8100');
     expect(formatReservedText(set)).toBe('1-4,10,8000-8100\n');
     expect(formatReservedText(PortSet.EMPTY)).toBe('\n');
-    expect(() => parseReservedText('1 2')).toThrow(expect.objectContaining({ code: 'ERR_PARSE' }));
+    expect(() => parseReservedText('1 2')).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_PARSE' }));
   });
 
   it('parses ip_unprivileged_port_start', () => {
     expect(parseUnprivilegedStartText('1024\n')).toBe(1024);
     expect(parseUnprivilegedStartText('0\n')).toBe(0);
-    expect(() => parseUnprivilegedStartText('99999\n')).toThrow(expect.objectContaining({ code: 'ERR_PARSE' }));
+    expect(() => parseUnprivilegedStartText('99999\n')).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_PARSE' }));
   });
 });

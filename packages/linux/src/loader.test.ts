@@ -20,7 +20,7 @@ describe.runIf(process.platform === 'linux')('linux addon loader (Linux only)', 
     expect(info).toMatchObject({ implementation: 'js-fallback', supportsNetns: false });
     expect(info.fallbackReason).toContain(FORCE_JS_ENV);
     expect(() => createLinuxBackend({ implementation: 'native' })).toThrow(
-      expect.objectContaining({ code: 'ERR_BACKEND_LOAD_FAILED' }),
+      expect.objectContaining({ code: 'ERR_EPHEMERAL_BACKEND_LOAD_FAILED' }),
     );
   });
 

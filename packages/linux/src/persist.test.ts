@@ -54,9 +54,9 @@ describe('sysctl.d persistence', () => {
 
   it('refuses a netns (sysctl.d applies to the initial namespace) and invalid ranges', async () => {
     await expect(backend().persistRange({ low: 40000, high: 50001 }, { netns: '/run/netns/x' })).rejects.toMatchObject({
-      code: 'ERR_UNSUPPORTED_OPERATION',
+      code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
     });
-    await expect(backend().persistRange({ low: 9, high: 3 })).rejects.toMatchObject({ code: 'ERR_INVALID_RANGE' });
+    await expect(backend().persistRange({ low: 9, high: 3 })).rejects.toMatchObject({ code: 'ERR_EPHEMERAL_INVALID_RANGE' });
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -66,7 +66,7 @@ describe('sysctl.d persistence', () => {
       parseSysctlConf('net.ipv4.ip_local_port_range = 1025 2000\n-net.ipv4.ip_local_port_range=3000\t4001\n', 'f'),
     ).toEqual({ low: 3000, high: 4001 });
     expect(() => parseSysctlConf('net.ipv4.ip_local_port_range = lots\n', 'f')).toThrow(
-      expect.objectContaining({ code: 'ERR_PARSE', path: 'f' }),
+      expect.objectContaining({ code: 'ERR_EPHEMERAL_PARSE', path: 'f' }),
     );
     expect(renderSysctlConf('x = 1', { low: 2, high: 3 }, 'f')).toBe('x = 1\nnet.ipv4.ip_local_port_range = 2 3\n');
   });

@@ -114,10 +114,10 @@ describe('win32 backend (emulated)', () => {
       );
       expect(error).toBeInstanceOf(RangeReadError);
       const r = error as RangeReadError;
-      expect(r.code).toBe('ERR_PARSE');
+      expect(r.code).toBe('ERR_EPHEMERAL_PARSE');
       expect(r.attempts.map((a) => [a.source, a.code])).toEqual([
         ['wmi:root/StandardCimv2/MSFT_NetTCPSetting', 'WBEM_E_INVALID_NAMESPACE'],
-        ['spawn:netsh', 'ERR_PARSE'],
+        ['spawn:netsh', 'ERR_EPHEMERAL_PARSE'],
       ]);
       expect(r.message).toMatch(/printed nothing/);
     });
@@ -127,10 +127,10 @@ describe('win32 backend (emulated)', () => {
       expect(e.backend.info()).toMatchObject({ implementation: 'netsh-only', supportsCensus: false });
       const r = await e.backend.getRange();
       expect(r.details?.attempts).toEqual([
-        expect.objectContaining({ code: 'ERR_BACKEND_LOAD_FAILED', message: expect.stringMatching(/native: null/) }),
+        expect.objectContaining({ code: 'ERR_EPHEMERAL_BACKEND_LOAD_FAILED', message: expect.stringMatching(/native: null/) }),
       ]);
-      expect(await codeOf(e.backend.census())).toBe('ERR_UNSUPPORTED_OPERATION');
-      expect(await codeOf(e.backend.addExclusion({ low: 50000, high: 50009 }))).toBe('ERR_UNSUPPORTED_OPERATION');
+      expect(await codeOf(e.backend.census())).toBe('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
+      expect(await codeOf(e.backend.addExclusion({ low: 50000, high: 50009 }))).toBe('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
     });
 
     it.each(['en', 'de', 'ja', 'zh'] as const)('parses the %s display language through the backend', async (language) => {
@@ -159,7 +159,7 @@ describe('win32 backend (emulated)', () => {
         { low: 40000, high: 40253 },
         { low: 65000, high: 65536 },
       ]) {
-        expect(await codeOf(e.backend.setRange(bad))).toBe('ERR_INVALID_RANGE');
+        expect(await codeOf(e.backend.setRange(bad))).toBe('ERR_EPHEMERAL_INVALID_RANGE');
       }
       expect(e.state().calls.filter((c) => c[2] === 'set')).toEqual([]);
     });
@@ -184,7 +184,7 @@ describe('win32 backend (emulated)', () => {
       expect(e.state().active.tcp).toEqual({ start: 49152, count: 16384 });
     });
 
-    it('a set that netsh accepts but does not apply is ERR_READBACK_MISMATCH', async () => {
+    it('a set that netsh accepts but does not apply is ERR_EPHEMERAL_READBACK_MISMATCH', async () => {
       e = emulate({}, { wmi: true });
       // WMI reads this Windows' state, but netsh writes another one: netsh says OK, the range does not move
       // (as when a policy resets the value).
@@ -192,7 +192,7 @@ describe('win32 backend (emulated)', () => {
         native: createEmulatedAddon(e.file, { wmi: true }),
         netshRunner: async (args) => ({ stdout: runDouble(initialState(), [...args]).out, stderr: '', status: 0 }),
       });
-      expect(await codeOf(backend.setRange({ low: 40000, high: 49999 }))).toBe('ERR_READBACK_MISMATCH');
+      expect(await codeOf(backend.setRange({ low: 40000, high: 49999 }))).toBe('ERR_EPHEMERAL_READBACK_MISMATCH');
     });
 
     it('persistRange writes store=persistent, dry run writes nothing, getPersisted reads it', async () => {
@@ -208,7 +208,7 @@ describe('win32 backend (emulated)', () => {
       expect(e.state().persistent.udp).toEqual({ start: 30000, count: 10000 });
       expect((await e.backend.getPersisted({ protocol: 'udp' })).range).toEqual({ low: 30000, high: 39999 });
       expect(await codeOf(e.backend.persistRange({ low: 30000, high: 39999 }, { file: 'C:\\x' }))).toBe(
-        'ERR_UNSUPPORTED_OPERATION',
+        'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
       );
     });
   });
@@ -256,13 +256,13 @@ describe('win32 backend (emulated)', () => {
       expect(e.state().excluded).toEqual(SYSTEM);
     });
 
-    it('a failure after earlier steps rolls them back (ERR_ROLLED_BACK)', async () => {
+    it('a failure after earlier steps rolls them back (ERR_EPHEMERAL_ROLLED_BACK)', async () => {
       e = emulate({ excluded: SYSTEM });
       // Step 1 deletes 50000-50059, step 2 creates 61000-61009, step 3 hits the system block → undo 2 and 1.
       const error = await e.backend
         .setReserved(PortSet.fromRanges([{ low: 61000, high: 61009 }, { low: 49700, high: 49710 }]))
         .catch((x: unknown) => x);
-      expect(error).toMatchObject({ code: 'ERR_ROLLED_BACK' });
+      expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLED_BACK' });
       expect(e.state().excluded).toEqual(SYSTEM);
     });
 
@@ -284,8 +284,8 @@ describe('win32 backend (emulated)', () => {
 
     it('refuses port 0 and bad shapes before calling the API; reports ERROR_ACCESS_DENIED with a remedy', async () => {
       e = emulate({ elevated: false });
-      expect(await codeOf(e.backend.addExclusion({ low: 0, high: 10 }))).toBe('ERR_INVALID_PORT_LIST');
-      expect(await codeOf(e.backend.addExclusion({ low: 10, high: 70000 }))).toBe('ERR_INVALID_PORT_LIST');
+      expect(await codeOf(e.backend.addExclusion({ low: 0, high: 10 }))).toBe('ERR_EPHEMERAL_INVALID_PORT_LIST');
+      expect(await codeOf(e.backend.addExclusion({ low: 10, high: 70000 }))).toBe('ERR_EPHEMERAL_INVALID_PORT_LIST');
       const denied = await e.backend.addExclusion({ low: 50000, high: 50009 }).catch((x: unknown) => x);
       expect(denied).toMatchObject({ code: 'ERROR_ACCESS_DENIED', errno: 5, remedy: expect.stringMatching(/elevated/) });
     });
@@ -299,10 +299,10 @@ describe('win32 backend (emulated)', () => {
       expect((await e.backend.explainPort(8080)).excluded).toBe(false);
     });
 
-    it('a netsh that exits non-zero is ERR_COMMAND_FAILED', async () => {
+    it('a netsh that exits non-zero is ERR_EPHEMERAL_COMMAND_FAILED', async () => {
       e = emulate();
       const failing = createWin32Backend({ native: null, netsh: { command: '/bin/false' } });
-      expect(await codeOf(failing.getReserved())).toBe('ERR_COMMAND_FAILED');
+      expect(await codeOf(failing.getReserved())).toBe('ERR_EPHEMERAL_COMMAND_FAILED');
     });
   });
 
@@ -311,7 +311,7 @@ describe('win32 backend (emulated)', () => {
       e = emulate();
     });
     it('refuses netns and unknown protocols', async () => {
-      expect(await codeOf(e.backend.getRange({ netns: '/proc/1/ns/net' }))).toBe('ERR_UNSUPPORTED_OPERATION');
+      expect(await codeOf(e.backend.getRange({ netns: '/proc/1/ns/net' }))).toBe('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
       expect(await codeOf(e.backend.getRange({ protocol: 'sctp' as 'tcp' }))).toBe('ERR_INVALID_ARGUMENT');
     });
     it('refuses a relative netsh path (never resolved through PATH)', () => {

@@ -54,7 +54,7 @@ describe('census mapping (MIB rows → SocketEntry)', () => {
     expect(() => takeCensus(native, { protocols: ['sctp' as 'tcp'] })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
     );
-    expect(() => takeCensus(native, { netns: '/x' })).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_OPERATION' }));
+    expect(() => takeCensus(native, { netns: '/x' })).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION' }));
   });
 
   it('turns addon errors into coded errors with errno, syscall and remedy', () => {

@@ -73,7 +73,7 @@ export function formatNetsh(args: readonly string[]): string {
   return ['netsh', ...args].join(' ');
 }
 
-/** An ERR_COMMAND_FAILED for a non-zero exit, with netsh's own words (often "The parameter is incorrect."). */
+/** An ERR_EPHEMERAL_COMMAND_FAILED for a non-zero exit, with netsh's own words (often "The parameter is incorrect."). */
 export function commandFailed(args: readonly string[], result: NetshResult, remedy?: string): EphemeralPortsError {
   const said = `${result.stdout}\n${result.stderr}`.replace(/\s+/g, ' ').trim();
   return new EphemeralPortsError(

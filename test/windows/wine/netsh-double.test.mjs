@@ -44,16 +44,16 @@ test('(emulated) bad ranges are refused by core before netsh runs', async () => 
   const { state, backend } = emulated();
   for (const bad of [{ low: 1024, high: 5000 }, { low: 60000, high: 60100 }, { low: 50000, high: 65536 }]) {
     const error = await rejectionOf(backend.setRange(bad));
-    assert.equal(error.code, 'ERR_INVALID_RANGE');
+    assert.equal(error.code, 'ERR_EPHEMERAL_INVALID_RANGE');
   }
   assert.ok(!state.read().calls.some((c) => c.includes(' set ')));
 });
 
-test('(emulated) netsh refusing the change → ERR_COMMAND_FAILED with its words, nothing changed', async () => {
+test('(emulated) netsh refusing the change → ERR_EPHEMERAL_COMMAND_FAILED with its words, nothing changed', async () => {
   const { state, backend } = emulated(['elevated=0']);
   const error = await rejectionOf(backend.setRange({ low: 40000, high: 49999 }));
   // Wine's token reports elevation, so this is netsh's own refusal rather than ERROR_ELEVATION_REQUIRED.
-  assert.equal(error.code, 'ERR_COMMAND_FAILED');
+  assert.equal(error.code, 'ERR_EPHEMERAL_COMMAND_FAILED');
   assert.match(error.message, /requires elevation/);
   assert.equal(state.read()['tcp.active'], undefined);
   assert.deepEqual((await backend.getRange()).range, { low: 49152, high: 65535 });

@@ -16,18 +16,18 @@ for (const protocol of ['tcp', 'udp']) {
       error.attempts.map((a) => [a.source, a.code]),
       [
         [`wmi:root/StandardCimv2/${klass}`, 'WBEM_E_INVALID_NAMESPACE'],
-        ['spawn:netsh', 'ERR_PARSE'],
+        ['spawn:netsh', 'ERR_EPHEMERAL_PARSE'],
       ],
     );
-    assert.equal(error.code, 'ERR_PARSE');
+    assert.equal(error.code, 'ERR_EPHEMERAL_PARSE');
     assert.match(error.message, /printed nothing/);
     assert.match(error.remedy, /Wine/);
   });
 }
 
-test('getReserved: netsh show excludedportrange prints nothing under Wine → ERR_PARSE', async () => {
+test('getReserved: netsh show excludedportrange prints nothing under Wine → ERR_EPHEMERAL_PARSE', async () => {
   const error = await rejectionOf(backend.getReserved());
-  assert.equal(error.code, 'ERR_PARSE');
+  assert.equal(error.code, 'ERR_EPHEMERAL_PARSE');
   assert.match(error.message, /printed nothing/);
 });
 

@@ -73,8 +73,8 @@ describe('AIX no output parsers', () => {
     ['unknown type', 'tcp_ephemeral_low,1,1,1,1,1,numeric,Q,'],
     ['bad name', '1tcp,1,1,1,1,1,numeric,D,'],
     ['huge', 'tcp_ephemeral_low,99999999999999999999,1,1,1,1,numeric,D,'],
-  ])('rejects no -x with %s as ERR_PARSE', (_name, line) => {
-    expect(() => parseNoX(line)).toThrow(expect.objectContaining({ code: 'ERR_PARSE' }));
+  ])('rejects no -x with %s as ERR_EPHEMERAL_PARSE', (_name, line) => {
+    expect(() => parseNoX(line)).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_PARSE' }));
   });
 
   it.each([
@@ -82,8 +82,8 @@ describe('AIX no output parsers', () => {
     ['two values', 'tcp_ephemeral_low = 1 2'],
     ['non-number', 'tcp_ephemeral_low = lots'],
     ['bad name', 'a-b = 1'],
-  ])('rejects assignments with %s as ERR_PARSE', (_name, line) => {
-    expect(() => parseNoAssignments(line)).toThrow(expect.objectContaining({ code: 'ERR_PARSE' }));
+  ])('rejects assignments with %s as ERR_EPHEMERAL_PARSE', (_name, line) => {
+    expect(() => parseNoAssignments(line)).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_PARSE' }));
   });
 });
 
@@ -128,7 +128,7 @@ describe('AIX no output parsers (fuzz)', () => {
             result = parse(text);
           } catch (error) {
             expect(error).toBeInstanceOf(EphemeralPortsError);
-            expect((error as EphemeralPortsError).code).toBe('ERR_PARSE');
+            expect((error as EphemeralPortsError).code).toBe('ERR_EPHEMERAL_PARSE');
             continue;
           }
           // Whatever parsed must be exactly the integers written in the text.

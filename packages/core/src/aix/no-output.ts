@@ -1,7 +1,7 @@
 /**
  * Parsers for the output of AIX's `no` command (IBM Docs "no Command", "Common syntax for tuning commands";
  * field layout as parsed by IBM/ansible-power-aix plugins/modules/tunables.py). Every parser either returns
- * exactly what the text says or throws `ERR_PARSE`; it never guesses a number.
+ * exactly what the text says or throws `ERR_EPHEMERAL_PARSE`; it never guesses a number.
  *
  * - `no -x [tunable]`: one line per tunable, comma-separated
  *   `name,current,default,reboot,min,max,unit,type,dependencies`; with `-F`, restricted tunables follow a

@@ -90,11 +90,11 @@ describe('planBlocks', () => {
     expect(planBlocks(7, 12, { within, avoid, seed: 5 })).toEqual(blocks);
   });
 
-  it('finds as many blocks as fit, and ERR_NO_FREE_PORT beyond', () => {
+  it('finds as many blocks as fit, and ERR_EPHEMERAL_NO_FREE_PORT beyond', () => {
     // Pool pieces: 26, 40 and 99 ports → ⌊26/20⌋ + ⌊40/20⌋ + ⌊99/20⌋ = 1 + 2 + 4 = 7 blocks of 20.
     checkBlocks(planBlocks(20, 7, { within, avoid, seed: 1 }), 20);
     checkBlocks(planBlocks(20, 7, { within, avoid, order: 'ascending' }), 20);
-    expect(() => planBlocks(20, 8, { within, avoid, seed: 1 })).toThrow(expect.objectContaining({ code: 'ERR_NO_FREE_PORT' }));
+    expect(() => planBlocks(20, 8, { within, avoid, seed: 1 })).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_NO_FREE_PORT' }));
   });
 
   it('rejects bad sizes and counts', () => {

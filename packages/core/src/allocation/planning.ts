@@ -89,7 +89,7 @@ export function* candidatePorts(options?: PlanOptions): Generator<number> {
 /**
  * `count` disjoint blocks of `blockSize` consecutive pool ports. Ascending order packs them from the lowest port;
  * random order picks among all the slots the pool can hold (each pool range cut into ⌊size / blockSize⌋ slots at
- * a random offset), so it finds `count` blocks whenever ascending would. Throws `ERR_NO_FREE_PORT` when the pool
+ * a random offset), so it finds `count` blocks whenever ascending would. Throws `ERR_EPHEMERAL_NO_FREE_PORT` when the pool
  * holds fewer than `count` blocks. Blocks come back sorted by `low` for 'ascending', in draw order for 'random'.
  */
 export function planBlocks(blockSize: number, count: number, options?: PlanOptions): PortRange[] {

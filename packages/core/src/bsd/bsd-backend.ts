@@ -81,7 +81,7 @@ function persistValues(os: BsdOs, range: PortRange): Array<[string, string]> {
 
 /**
  * The LaunchDaemon plist after setting `values`: other sysctl settings already in the file are kept (first, in
- * their order); a file at that path that is not a sysctl job is refused (`ERR_PARSE`), never overwritten.
+ * their order); a file at that path that is not a sysctl job is refused (`ERR_EPHEMERAL_PARSE`), never overwritten.
  */
 function launchdPlistAfter(before: string, values: Array<[string, string]>): string {
   if (before.trim() === '') return renderLaunchdPlist(values);

@@ -35,9 +35,9 @@ describe('macOS LaunchDaemon plist', () => {
 
   it('escapes XML in the label and rejects plists that do not run sysctl', () => {
     expect(renderLaunchdPlist([], 'a&b<c')).toContain('<string>a&amp;b&lt;c</string>');
-    const parseError = expect.objectContaining({ code: 'ERR_PARSE' });
+    const parseError = expect.objectContaining({ code: 'ERR_EPHEMERAL_PARSE' });
     expect(() => parseLaunchdPlist('<plist><dict></dict></plist>')).toThrow(parseError);
     const other = text.replace('/usr/sbin/sysctl', '/bin/sh');
-    expect(() => parseLaunchdPlist(other)).toThrow(expect.objectContaining({ code: 'ERR_PARSE' }));
+    expect(() => parseLaunchdPlist(other)).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_PARSE' }));
   });
 });

@@ -44,7 +44,7 @@ export function renderLaunchdPlist(
   ].join('\n');
 }
 
-/** The `name=value` settings a sysctl LaunchDaemon plist applies; throws `ERR_PARSE` for any other plist. */
+/** The `name=value` settings a sysctl LaunchDaemon plist applies; throws `ERR_EPHEMERAL_PARSE` for any other plist. */
 export function parseLaunchdPlist(text: string): Map<string, string> {
   const block = /<key>\s*ProgramArguments\s*<\/key>\s*<array>([\s\S]*?)<\/array>/.exec(text);
   if (!block) throw new EphemeralPortsError(ErrorCodes.PARSE, 'plist has no ProgramArguments array');

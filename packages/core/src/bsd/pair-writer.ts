@@ -3,10 +3,10 @@
  * 1. read the current pair;
  * 2. write the ends that change, in an order that keeps every intermediate pair ordered (`first ≤ last`), so no
  *    moment shows the kernel a swapped range it did not have before;
- * 3. read back after each write: FreeBSD and XNU clamp silently, so a different value is `ERR_RANGE_CLAMPED`
- *    (or `ERR_READBACK_MISMATCH` when the kernel kept the old value);
+ * 3. read back after each write: FreeBSD and XNU clamp silently, so a different value is `ERR_EPHEMERAL_CLAMPED`
+ *    (or `ERR_EPHEMERAL_READBACK_MISMATCH` when the kernel kept the old value);
  * 4. on any failure after the first change, restore the previous pair (same ordering rule, read back) and throw
- *    `ERR_ROLLED_BACK`, or `ERR_ROLLBACK_FAILED` when the restore fails too; `cause` is the original failure.
+ *    `ERR_EPHEMERAL_ROLLED_BACK`, or `ERR_EPHEMERAL_ROLLBACK_FAILED` when the restore fails too; `cause` is the original failure.
  * A failure before anything changed is thrown as is (e.g. `EPERM`): nothing needs restoring.
  */
 import { EphemeralPortsError, ErrorCodes, isEphemeralPortsError } from '../errors.js';
@@ -115,7 +115,7 @@ async function rollBack(
   failure: unknown,
 ): Promise<EphemeralPortsError> {
   const why = isEphemeralPortsError(failure) ? `${failure.code}: ${failure.message}` : String(failure);
-  const osFields = isEphemeralPortsError(failure)
+  const osFields = failure instanceof EphemeralPortsError
     ? {
         ...(failure.errno !== undefined ? { errno: failure.errno } : {}),
         ...(failure.syscall !== undefined ? { syscall: failure.syscall } : {}),
@@ -150,7 +150,7 @@ async function rollBack(
       `${show(previous)} was restored`,
     {
       ...osFields,
-      ...(isEphemeralPortsError(failure) && failure.remedy !== undefined ? { remedy: failure.remedy } : {}),
+      ...(failure instanceof EphemeralPortsError && failure.remedy !== undefined ? { remedy: failure.remedy } : {}),
       cause: failure,
     },
   );

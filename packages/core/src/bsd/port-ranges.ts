@@ -35,7 +35,7 @@ export function orderedRange(a: number, b: number): PortRange {
   return Object.freeze(a <= b ? { low: a, high: b } : { low: b, high: a });
 }
 
-/** Builds a reading from values read in `BSD_READ_KEYS[os]` order. Throws `ERR_PARSE` on a count or value mismatch. */
+/** Builds a reading from values read in `BSD_READ_KEYS[os]` order. Throws `ERR_EPHEMERAL_PARSE` on a count or value mismatch. */
 export function portRangesFromValues(os: BsdOs, values: readonly number[]): BsdPortRanges {
   const keys = BSD_READ_KEYS[os];
   if (values.length !== keys.length) {

@@ -71,7 +71,7 @@ const STDERR_ERRORS: ReadonlyArray<readonly [RegExp, string]> = [
 
 /**
  * Maps a failed sysctl(8) run to an error. sysctl prints strerror() text (`sysctl: <name>=<v>: Operation not
- * permitted`, `sysctl: unknown oid '<name>'`); anything else is `ERR_COMMAND_FAILED` with the stderr text.
+ * permitted`, `sysctl: unknown oid '<name>'`); anything else is `ERR_EPHEMERAL_COMMAND_FAILED` with the stderr text.
  */
 export function sysctlCommandError(
   os: BsdOs,

@@ -2,7 +2,7 @@
  * Parsers for sysctl(8) output on FreeBSD and macOS (both print the same shapes for integer OIDs):
  * - `sysctl -n a b c` prints one value per line, in argument order;
  * - `sysctl net.inet.ip.portrange` prints `name: value` lines for every OID under the node.
- * Every parser returns exactly what the text says or throws `ERR_PARSE`; it never guesses a number.
+ * Every parser returns exactly what the text says or throws `ERR_EPHEMERAL_PARSE`; it never guesses a number.
  */
 import { EphemeralPortsError, ErrorCodes } from '../errors.js';
 import { BSD_OIDS, BSD_READ_KEYS, type BsdOs } from './sysctl-names.js';

@@ -20,7 +20,7 @@ export interface DynamicPortReading extends WindowsDynamicPortRange {
 // "label : digits" with an ASCII or full-width colon; the label may be anything except a colon.
 const VALUE_LINE = /^[^:：]*[:：][ \t\u3000]*(\d{1,6})[ \t\u3000]*$/u;
 
-/** Parses the output; throws `ERR_PARSE` (with the text in the message, shortened) on anything else. */
+/** Parses the output; throws `ERR_EPHEMERAL_PARSE` (with the text in the message, shortened) on anything else. */
 export function parseDynamicPortOutput(text: string): DynamicPortReading {
   if (typeof text !== 'string') throw parseError('output is not a string', '');
   const values: number[] = [];

@@ -26,7 +26,7 @@ const ROW = /^(\d{1,6})[ \t]+(\d{1,6})(?:[ \t]+(\*))?$/;
 // The legend line starts with the marker itself: "* - Administered port exclusions." / "* - 管理的端口排除。"
 const LEGEND = /^\*[ \t]*-/;
 
-/** Parses the output; rows keep netsh's order. Throws `ERR_PARSE` on anything that is not such a table. */
+/** Parses the output; rows keep netsh's order. Throws `ERR_EPHEMERAL_PARSE` on anything that is not such a table. */
 export function parseExcludedPortRanges(text: string): ExcludedPortRange[] {
   if (typeof text !== 'string') throw parseError('output is not a string', '');
   const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim());

@@ -13,7 +13,7 @@ const expectParseError = (fn: () => unknown) => {
     caught = e;
   }
   expect(caught).toBeInstanceOf(EphemeralPortsError);
-  expect((caught as EphemeralPortsError).code).toBe('ERR_PARSE');
+  expect((caught as EphemeralPortsError).code).toBe('ERR_EPHEMERAL_PARSE');
 };
 
 describe('parseDynamicPortOutput (recorded netsh outputs)', () => {
@@ -31,7 +31,7 @@ describe('parseDynamicPortOutput (recorded netsh outputs)', () => {
     }
   }
 
-  it("refuses Wine's empty output with ERR_PARSE saying netsh printed nothing", () => {
+  it("refuses Wine's empty output with ERR_EPHEMERAL_PARSE saying netsh printed nothing", () => {
     expect(() => parseDynamicPortOutput('')).toThrow(/printed nothing/);
     expectParseError(() => parseDynamicPortOutput('\r\n\r\n'));
   });
@@ -45,7 +45,7 @@ describe('parseDynamicPortOutput (recorded netsh outputs)', () => {
     expect(parseDynamicPortOutput('開始ポート：10000\nポート数：1000').range).toEqual({ low: 10000, high: 10999 });
   });
 
-  it('fuzz: any text either parses to a valid range or throws ERR_PARSE', () => {
+  it('fuzz: any text either parses to a valid range or throws ERR_EPHEMERAL_PARSE', () => {
     const noisy = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 200 }),
       fc.array(fc.oneof(fc.constantFrom('Start Port', '端口数', ' : ', ':', '\n', '\r\n', '---'), fc.nat(99999).map(String)), {
@@ -61,7 +61,7 @@ describe('parseDynamicPortOutput (recorded netsh outputs)', () => {
           expect(r.range.high - r.range.low + 1).toBe(r.count);
         } catch (e) {
           expect(e).toBeInstanceOf(EphemeralPortsError);
-          expect((e as EphemeralPortsError).code).toBe('ERR_PARSE');
+          expect((e as EphemeralPortsError).code).toBe('ERR_EPHEMERAL_PARSE');
         }
       }),
       { numRuns: 2000 },
@@ -109,7 +109,7 @@ describe('parseExcludedPortRanges (recorded netsh outputs)', () => {
     expectParseError(() => parseExcludedPortRanges('----  ----\n 6000 6001 #\n'));
   });
 
-  it('fuzz: any text either parses to valid rows or throws ERR_PARSE', () => {
+  it('fuzz: any text either parses to valid rows or throws ERR_EPHEMERAL_PARSE', () => {
     const noisy = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 200 }),
       fc
@@ -128,7 +128,7 @@ describe('parseExcludedPortRanges (recorded netsh outputs)', () => {
           }
         } catch (e) {
           expect(e).toBeInstanceOf(EphemeralPortsError);
-          expect((e as EphemeralPortsError).code).toBe('ERR_PARSE');
+          expect((e as EphemeralPortsError).code).toBe('ERR_EPHEMERAL_PARSE');
         }
       }),
       { numRuns: 2000 },

@@ -1,13 +1,13 @@
 /**
  * The argv parser shared by every command. Deliberately strict: an unknown flag, a missing flag value or a flag
- * given twice is a usage error (`ERR_USAGE`, exit 2) — an ops script with a typo must not silently do something else.
+ * given twice is a usage error (`ERR_EPHEMERAL_USAGE`, exit 2) — an ops script with a typo must not silently do something else.
  *
  * Shared flags: --json, --help/-h, --protocol <tcp|udp>, --netns <path>, --method <census method>, --force,
  * --dry-run, --persist, --file <path>. A command accepts the shared flags it lists plus its own; `--` ends flag parsing.
  */
 import { CENSUS_METHODS, type CensusMethod, EphemeralPortsError, type Protocol } from '@ephemeral-ports/core';
 
-export const USAGE_ERROR = 'ERR_USAGE';
+export const USAGE_ERROR = 'ERR_EPHEMERAL_USAGE';
 
 export function usageError(message: string, remedy?: string): EphemeralPortsError {
   return new EphemeralPortsError(USAGE_ERROR, message, remedy === undefined ? {} : { remedy });
@@ -29,7 +29,7 @@ export interface ParsedArgs {
 
 const ALWAYS = ['json', 'help'];
 
-/** Parses `argv` (the words after the command name) against `spec`. Throws `ERR_USAGE`. */
+/** Parses `argv` (the words after the command name) against `spec`. Throws `ERR_EPHEMERAL_USAGE`. */
 export function parseArgs(argv: readonly string[], spec: ArgSpec = {}): ParsedArgs {
   const booleans = new Set([...ALWAYS, ...(spec.booleans ?? [])]);
   const strings = new Set(spec.strings ?? []);
@@ -89,7 +89,7 @@ export function atMost(args: ParsedArgs, max: number, what: string): void {
   }
 }
 
-/** Parses a decimal port number (no signs, no hex, no spaces), or throws `ERR_USAGE` naming `what`. */
+/** Parses a decimal port number (no signs, no hex, no spaces), or throws `ERR_EPHEMERAL_USAGE` naming `what`. */
 export function parsePortArg(text: string, what: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) {
     throw usageError(`${what} must be a port number from 0 to 65535, got ${JSON.stringify(text)}`);

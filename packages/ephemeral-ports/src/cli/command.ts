@@ -4,10 +4,10 @@
  *
  * Exit codes (stable, documented in the README):
  * - 0  ok
- * - 1  OS error or any other failure (the error's `code` is printed, e.g. `EINVAL`, `ERR_RANGE_CLAMPED`)
- * - 2  usage error (`ERR_USAGE`, `ERR_INVALID_ARGUMENT`, `ERR_INVALID_RANGE`, `ERR_INVALID_PORT_LIST`): nothing changed
- * - 3  unsafe change refused by a safety rail (`ERR_UNSAFE_CHANGE`); pass `--force` to override
- * - 4  unsupported here (`ERR_UNSUPPORTED_PLATFORM`, `ERR_UNSUPPORTED_OPERATION`, `ERR_BACKEND_LOAD_FAILED`)
+ * - 1  OS error or any other failure (the error's `code` is printed, e.g. `EINVAL`, `ERR_EPHEMERAL_CLAMPED`)
+ * - 2  usage error (`ERR_EPHEMERAL_USAGE`, `ERR_INVALID_ARGUMENT`, `ERR_EPHEMERAL_INVALID_RANGE`, `ERR_EPHEMERAL_INVALID_PORT_LIST`): nothing changed
+ * - 3  unsafe change refused by a safety rail (`ERR_EPHEMERAL_UNSAFE_CHANGE`); pass `--force` to override
+ * - 4  unsupported here (`ERR_EPHEMERAL_UNSUPPORTED_PLATFORM`, `ERR_EPHEMERAL_UNSUPPORTED_OPERATION`, `ERR_EPHEMERAL_BACKEND_LOAD_FAILED`)
  * - 10–19 reserved for verdicts of diagnostic commands (`doctor`: defined by that command, e.g. 10 warn / 11 critical)
  * - 77 permission denied (`EACCES`, `EPERM`, `EROFS`): run as root / administrator (77 = sysexits EX_NOPERM)
  */

@@ -1,5 +1,5 @@
 /** Maps an error to the documented exit code and prints it (human or JSON) to stderr. */
-import { ErrorCodes, isEphemeralPortsError } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, isEphemeralPortsError } from '@ephemeral-ports/core';
 import { type CliContext, ExitCode } from './command.js';
 import { USAGE_ERROR } from './args.js';
 
@@ -39,14 +39,14 @@ export function reportError(error: unknown, ctx: CliContext): number {
   if (ctx.json) {
     const body = isEphemeralPortsError(error)
       ? error.toJSON()
-      : { name: 'Error', code: errorCode(error) ?? 'ERR_INTERNAL', message: messageOf(error) };
+      : { name: 'Error', code: errorCode(error) ?? 'ERR_EPHEMERAL_INTERNAL', message: messageOf(error) };
     ctx.stderr.write(`${JSON.stringify({ error: body, exitCode: exit })}\n`);
     return exit;
   }
-  const code = errorCode(error) ?? 'ERR_INTERNAL';
+  const code = errorCode(error) ?? 'ERR_EPHEMERAL_INTERNAL';
   const red = (s: string) => (ctx.color ? `\u001b[31m${s}\u001b[39m` : s);
   let text = `${red(`error [${code}]`)}: ${messageOf(error)}\n`;
-  if (isEphemeralPortsError(error)) {
+  if (error instanceof EphemeralPortsError) {
     for (const v of error.violations ?? []) text += `  - ${v.code}: ${v.message}\n`;
     if (error.remedy) text += `  remedy: ${error.remedy}\n`;
     if (error.cause instanceof Error) text += `  cause: ${error.cause.message.split('\n')[0]}\n`;

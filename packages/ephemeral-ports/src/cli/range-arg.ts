@@ -1,4 +1,4 @@
-/** Reads a range from CLI words: `<low> <high>` or one word `low-high` (also `low:high`). Throws `ERR_USAGE`. */
+/** Reads a range from CLI words: `<low> <high>` or one word `low-high` (also `low:high`). Throws `ERR_EPHEMERAL_USAGE`. */
 import type { PortRange } from '@ephemeral-ports/core';
 import { parsePortArg, usageError } from './args.js';
 

@@ -41,7 +41,7 @@ describe('diagnostics facade', () => {
   });
 
   it('refuses backends without a census and bad options, before any census runs', async () => {
-    await expect(takeSnapshot({}, createMemoryBackend({ os: 'aix' }))).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_OPERATION' });
+    await expect(takeSnapshot({}, createMemoryBackend({ os: 'aix' }))).rejects.toMatchObject({ code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION' });
     expect(() => checkDiagnosticsOptions({ netns: 'x' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     expect(() => checkDiagnosticsOptions({ processes: 1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     expect(() => checkDiagnosticsOptions('x')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));

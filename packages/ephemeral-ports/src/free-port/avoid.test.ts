@@ -16,7 +16,7 @@ async function drain(range: { low: number; high: number }, extra: object = {}): 
     try {
       out.push((await getFreePortDetailed({ range, order: 'ascending', addresses: 'all', ...extra })).port);
     } catch (error) {
-      expect(error).toMatchObject({ code: 'ERR_NO_FREE_PORT' });
+      expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_NO_FREE_PORT' });
       return out;
     }
   }

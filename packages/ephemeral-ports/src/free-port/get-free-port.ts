@@ -12,7 +12,7 @@ import * as registry from './registry.js';
  * reserved/excluded ports and the privileged ports. The port stays locked against other callers (in any process)
  * for `leaseMs` (15 s), or until {@link releasePort} with `hold: true`.
  *
- * @throws `ERR_INVALID_ARGUMENT` for bad options (nothing is locked); `ERR_NO_FREE_PORT` when no candidate is free.
+ * @throws `ERR_INVALID_ARGUMENT` for bad options (nothing is locked); `ERR_EPHEMERAL_NO_FREE_PORT` when no candidate is free.
  * @example
  * ```ts
  * import { getFreePort, portNumbers } from 'ephemeral-ports';

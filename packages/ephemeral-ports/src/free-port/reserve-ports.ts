@@ -20,7 +20,7 @@ export type ReservePortsOptions = Omit<FreePortOptions, 'hold' | 'reserve' | 'le
  * process using this library until `release()`, or until this process exits or is killed — the kernel frees the
  * locks then. All or nothing: when fewer than `count` are free, none stays held.
  *
- * @throws `ERR_INVALID_ARGUMENT` (count or options), `ERR_NO_FREE_PORT`.
+ * @throws `ERR_INVALID_ARGUMENT` (count or options), `ERR_EPHEMERAL_NO_FREE_PORT`.
  * @example
  * ```ts
  * import { reservePorts } from 'ephemeral-ports';

@@ -104,7 +104,7 @@ describe('createLinuxCensus', () => {
     expect(seen).toEqual([]);
     for (const method of ['bpf', 'netlink'] as const) {
       await expect(createLinuxCensus(null, 'native addon not loaded: no prebuild')({ method })).rejects.toMatchObject({
-        code: 'ERR_UNSUPPORTED_OPERATION',
+        code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
         message: `census method "${method}" is unavailable: native addon not loaded: no prebuild`,
       });
     }

@@ -41,6 +41,6 @@ describe('/proc/net table parser', () => {
   it('reads another namespace only through /proc/<pid>/net', () => {
     expect(procNetDir(undefined)).toBe('/proc/self/net');
     expect(procNetDir('/proc/1234/ns/net')).toBe('/proc/1234/net');
-    expect(() => procNetDir('/run/netns/blue')).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_OPERATION', path: '/run/netns/blue' }));
+    expect(() => procNetDir('/run/netns/blue')).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION', path: '/run/netns/blue' }));
   });
 });
