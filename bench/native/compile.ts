@@ -1,7 +1,6 @@
 /**
- * Compiles one of the floor programs in bench/native/ into a temporary folder, for a suite to run beside the addon:
- * plain C, or C++ linked with the addon's own sources (no Node). Null (and a note on stderr) without a compiler;
- * `dispose()` removes the folder.
+ * Compiles one of the C floor programs in bench/native/ into a temporary folder, for a suite to run beside the
+ * addon. Null (and a note on stderr) without a compiler; `dispose()` removes the folder.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,14 +9,7 @@ import { join } from 'node:path';
 import { ROOT_DIR } from '../../test/helpers/netns.js';
 
 const CC = '/usr/bin/cc';
-const CXX = '/usr/bin/c++';
-
-/** Each floor's language and, for C++, the addon sources it links. */
-const FLOORS = {
-  'pread-floor': { compiler: CC, file: 'pread-floor.c', addon: [] },
-  'sock-diag-floor': { compiler: CC, file: 'sock-diag-floor.c', addon: [] },
-  'bpf-census-floor': { compiler: CXX, file: 'bpf-census-floor.cc', addon: ['linux/btf.cc', 'linux/bpf_load.cc', 'linux/bpf_walk.cc'] },
-} as const;
+const FLOORS = { 'pread-floor': 'pread-floor.c', 'sock-diag-floor': 'sock-diag-floor.c' } as const;
 
 export interface CompiledFloor {
   exe: string;
@@ -25,17 +17,14 @@ export interface CompiledFloor {
 }
 
 export function compileFloor(name: keyof typeof FLOORS, suite: string): CompiledFloor | null {
-  const floor = FLOORS[name];
-  if (!existsSync(floor.compiler)) {
-    console.error(`${suite}: no ${name} row (${floor.compiler} is missing)`);
+  if (!existsSync(CC)) {
+    console.error(`${suite}: no ${name} row (${CC} is missing)`);
     return null;
   }
   const dir = mkdtempSync(join(tmpdir(), `${name}-`));
   const exe = join(dir, name);
-  const native = join(ROOT_DIR, 'native');
-  const cxx = floor.addon.length === 0 ? [] : ['-std=c++17', '-pthread', `-I${join(native, 'linux')}`, `-I${join(native, 'common')}`];
   try {
-    execFileSync(floor.compiler, ['-O2', ...cxx, '-o', exe, join(ROOT_DIR, 'bench/native', floor.file), ...floor.addon.map((f) => join(native, f))]);
+    execFileSync(CC, ['-O2', '-o', exe, join(ROOT_DIR, 'bench/native', FLOORS[name])]);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -4,7 +4,7 @@
  * path (Node-API crossing, validation, write order, read-back), not a BSD kernel; the ratio shows what the
  * addon saves over spawning a process per read.
  */
-import { createFreeBSDBackend } from '@ephemeral-ports/freebsd';
+import { createFreeBSDBackend } from '@ephemeral-ports/bsd';
 import { loadEmulatedAddon } from '../../test/bsd/emulated-addon.js';
 import { createFakeSysctl } from '../../test/bsd/fake-sysctl.js';
 import { measure } from '../measure.js';

@@ -2,14 +2,12 @@
  * Socket census at scale (issue 5): ≥ 30,000 TCP sockets in a private network namespace — one listener process
  * holding the accepted ends and three client processes holding 5,000 connections each (every process stays
  * below the 20,000 open-file cap) — then, measured from a process inside that namespace:
- *   - the census as a caller gets it by default (as root: the BPF hash-table walk, decoded to SocketEntry objects),
- *     TCP only so it lists what the anchors list, and also TCP+UDP; beside it the BPF iterators (the walk's
- *     fallback on kernels before 6.15) and the netlink method (sock_diag);
+ *   - the census as a caller gets it (sock_diag, decoded to SocketEntry objects), TCP only so it lists what the
+ *     anchors list, and also TCP+UDP; split into the addon's dump and the JS decoding;
  *   - anchor 1: spawning `ss -tanH` from Node and counting its lines (goal: census ≤ 0.5× its time);
  *   - anchor 2: reading and parsing /proc/net/tcp + tcp6 in JS (goal: census ≥ 10× faster);
  *   - extra RSS while the census runs (goal ≤ 64 MB);
- *   - for context, the floors: the same sock_diag dump in plain C (bench/native/sock-diag-floor.c), and the BPF
- *     method's kernel work through the addon's own C++ without Node (bench/native/bpf-census-floor.cc).
+ *   - for context, the floor: the same sock_diag dump in plain C (bench/native/sock-diag-floor.c).
  * Medians of interleaved runs. Every process is killed and the namespace released at the end.
  *
  * The same file is the measuring child: started with CHILD_FLAG inside the namespace, it prints one JSON line.
@@ -24,9 +22,8 @@ import { compileFloor } from '../native/compile.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
 const CHILD_FLAG = '--census-bench-child';
-/** The compiled floor programs, passed to the child; unset without a compiler. */
+/** The compiled floor program, passed to the child; unset without a compiler. */
 const FLOOR_ENV = 'EPHEMERAL_PORTS_BENCH_DIAG_FLOOR';
-const BPF_FLOOR_ENV = 'EPHEMERAL_PORTS_BENCH_BPF_FLOOR';
 const SS = '/usr/bin/ss';
 const CLIENT_PROCESSES = 3;
 const CONNECTIONS_PER_CLIENT = 5_000;
@@ -113,22 +110,18 @@ interface ChildResult {
   sockets: { tcp: number; all: number; ss: number; proc: number };
   source: string;
   censusTcpMs: number;
-  iterTcpMs: number;
-  netlinkTcpMs: number;
   censusAllMs: number;
   ssMs: number;
   procMs: number;
   /** Mean CPU ms per run (user + system; for ss including the ss process): robust against a busy host. */
   cpu: { census: number; ss: number; proc: number; dump: number; decode: number };
-  /** Of the census: the addon's BPF listing alone and the JS decoding alone (median wall ms). */
+  /** Of the census: the addon's sock_diag dump alone and the JS decoding alone (median wall ms). */
   dumpMs: number;
   /** The same dump in plain C, replies only counted (median wall ms); null without a compiler. */
   floorMs: number | null;
-  /** The BPF method's kernel work without Node (median wall ms); null without a compiler. */
-  bpfFloorMs: number | null;
   decodeMs: number;
   extraRssMb: number;
-  /** The process's first census (TCP+UDP): includes loading and verifying the BPF programs. */
+  /** The process's first census (TCP+UDP), with its cold code paths. */
   firstMs: number;
 }
 
@@ -161,7 +154,6 @@ async function childMain(): Promise<void> {
   if (!loaded.binding || !hasCensus(loaded.binding)) throw new Error(`addon without census: ${loaded.fallbackReason ?? 'no census export'}`);
   const binding = loaded.binding;
   const census = createLinuxCensus(binding);
-  const iterCensus = createLinuxCensus(binding, undefined, { bpfWalk: false });
   const procTcp = async () => {
     const [v4, v6] = await Promise.all([readFile('/proc/net/tcp', 'latin1'), readFile('/proc/net/tcp6', 'latin1')]);
     return parseProcNetTable(v4, 'tcp', 4).length + parseProcNetTable(v6, 'tcp', 6).length;
@@ -184,9 +176,8 @@ async function childMain(): Promise<void> {
     await fn();
     return Number(process.hrtime.bigint() - start) / 1e6;
   };
-  const samples = { censusTcp: [] as number[], iterTcp: [] as number[], netlinkTcp: [] as number[], censusAll: [] as number[], ss: [] as number[], proc: [] as number[], dump: [] as number[], decode: [] as number[], floor: [] as number[], bpfFloor: [] as number[] };
+  const samples = { censusTcp: [] as number[], censusAll: [] as number[], ss: [] as number[], proc: [] as number[], dump: [] as number[], decode: [] as number[], floor: [] as number[] };
   const floorExe = process.env[FLOOR_ENV];
-  const bpfFloorExe = process.env[BPF_FLOOR_ENV];
   const runFloor = (exe: string) => (JSON.parse(execFileSync(exe, { encoding: 'utf8' })) as { ms: number }).ms;
   const cpu = { census: 0, ss: 0, proc: 0, dump: 0, decode: 0 };
   const timed = async (name: keyof typeof cpu, list: number[], fn: () => Promise<unknown>) => {
@@ -202,20 +193,17 @@ async function childMain(): Promise<void> {
       proc: await procTcp(),
     };
   }
-  const bpfTcp = { method: 'bpf', tcp: true, udp: false, v4: true, v6: true, inodes: false, bpfMinSockets: 0 } as const;
-  let raw = (await binding.census(bpfTcp)).records;
+  const tcpOnly = { tcp: true, udp: false, v4: true, v6: true } as const;
+  let raw = await binding.census(tcpOnly);
   for (let i = 0; i < RUNS; i++) {
     // Interleaved, so a load change on the machine hits subject and anchors alike.
     await timed('census', samples.censusTcp, () => census({ protocols: ['tcp'] }));
     await timed('ss', samples.ss, ssLineCount);
     await timed('proc', samples.proc, procTcp);
-    await timed('dump', samples.dump, async () => (raw = (await binding.census(bpfTcp)).records));
-    await timed('decode', samples.decode, async () => decodeRecords(raw, { inodes: false }));
-    samples.iterTcp.push(await time(() => iterCensus({ protocols: ['tcp'] })));
-    samples.netlinkTcp.push(await time(() => census({ protocols: ['tcp'], method: 'netlink' })));
+    await timed('dump', samples.dump, async () => (raw = await binding.census(tcpOnly)));
+    await timed('decode', samples.decode, async () => decodeRecords(raw));
     samples.censusAll.push(await time(() => census()));
     if (floorExe) samples.floor.push(runFloor(floorExe));
-    if (bpfFloorExe) samples.bpfFloor.push(runFloor(bpfFloorExe));
   }
   const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
   const perRun = (ms: number) => ms / RUNS;
@@ -223,8 +211,6 @@ async function childMain(): Promise<void> {
     sockets: { tcp: counts.tcp, all, ss: counts.ss, proc: counts.proc },
     source: kept.source,
     censusTcpMs: median(samples.censusTcp),
-    iterTcpMs: median(samples.iterTcp),
-    netlinkTcpMs: median(samples.netlinkTcp),
     censusAllMs: median(samples.censusAll),
     ssMs: median(samples.ss),
     procMs: median(samples.proc),
@@ -232,7 +218,6 @@ async function childMain(): Promise<void> {
     dumpMs: median(samples.dump),
     decodeMs: median(samples.decode),
     floorMs: floorExe ? median(samples.floor) : null,
-    bpfFloorMs: bpfFloorExe ? median(samples.bpfFloor) : null,
     extraRssMb: extra / 2 ** 20,
     firstMs,
   };
@@ -242,13 +227,13 @@ async function childMain(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // The suite (outside the namespace): build the workload, run the child, clean up.
 
-function runChild(ns: Netns, floorExe: string | null, bpfFloorExe: string | null): Promise<ChildResult> {
+function runChild(ns: Netns, floorExe: string | null): Promise<ChildResult> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
     execFile(
       NSENTER,
       [`--net=${ns.path}`, '--', process.execPath, '--expose-gc', '--import', 'tsx', self, CHILD_FLAG],
-      { cwd: ROOT_DIR, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...(floorExe && { [FLOOR_ENV]: floorExe }), ...(bpfFloorExe && { [BPF_FLOOR_ENV]: bpfFloorExe }) } },
+      { cwd: ROOT_DIR, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...(floorExe && { [FLOOR_ENV]: floorExe }) } },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`census bench child failed: ${String(stderr).trim() || error.message}`));
         else resolve(JSON.parse(String(stdout).trim().split('\n').pop()!) as ChildResult);
@@ -257,10 +242,10 @@ function runChild(ns: Netns, floorExe: string | null, bpfFloorExe: string | null
   });
 }
 
-/** A floor program's row beside the /proc anchor; none when it could not be compiled. */
-function floorRow(name: string, ms: number | null, procMs: number, method: string): BenchRow[] {
+/** The floor program's row beside the /proc anchor; none when it could not be compiled. */
+function floorRow(name: string, ms: number | null, procMs: number): BenchRow[] {
   if (ms === null) return [];
-  const goal = `info: the best proc/census ratio the ${method} method can reach here`;
+  const goal = 'info: the best proc/census ratio sock_diag can reach here';
   return [{ name, value: ms, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: procMs, ratio: procMs / ms, goal }];
 }
 
@@ -269,7 +254,6 @@ const suite: BenchSuite = {
   async run(): Promise<BenchRow[]> {
     if (!canUseNetns) throw new Error(`the census bench needs a private network namespace: ${NETNS_UNAVAILABLE}`);
     const floor = compileFloor('sock-diag-floor', 'census');
-    const bpfFloor = compileFloor('bpf-census-floor', 'census');
     const ns = await createNetns();
     const children: ChildProcess[] = [];
     try {
@@ -282,24 +266,21 @@ const suite: BenchSuite = {
       const expected = CLIENT_PROCESSES * CONNECTIONS_PER_CLIENT;
       await waitForLine(listener, new RegExp(`^accepted ${expected}$`), 60_000);
 
-      const r = await runChild(ns, floor?.exe ?? null, bpfFloor?.exe ?? null);
+      const r = await runChild(ns, floor?.exe ?? null);
       const sockets = r.sockets.tcp;
-      if (r.source !== 'bpf:walk') throw new Error(`census used ${r.source}, not the BPF hash-table walk (the bench runs as root on Linux >= 6.15)`);
+      if (r.source !== 'netlink:sock_diag') throw new Error(`census used ${r.source}, not sock_diag`);
       if (sockets < 2 * expected) throw new Error(`census saw ${sockets} TCP sockets, expected ≥ ${2 * expected}`);
       const ssRatio = r.censusTcpMs / r.ssMs;
       const procRatio = r.procMs / r.censusTcpMs;
       return [
         { name: `TCP sockets in the namespace (census / ss / /proc)`, value: sockets, unit: 'sockets', anchor: 'ss -tanH lines', anchorValue: r.sockets.ss, goal: '≥ 30000', pass: sockets >= 30_000 && r.sockets.ss === sockets && r.sockets.proc === sockets },
-        { name: 'census TCP (default: BPF hash-table walk → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'spawn ss -tanH + count lines', anchorValue: r.ssMs, ratio: ssRatio, goal: 'ratio ≤ 0.5 (census/ss)', pass: ssRatio <= 0.5 },
-        { name: 'census TCP (default: BPF hash-table walk → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: r.procMs, ratio: procRatio, goal: 'ratio ≥ 10 (proc/census)', pass: procRatio >= 10 },
-        { name: 'census TCP, BPF iterators + bound-only sock_diag dump (kernels < 6.15)', value: r.iterTcpMs, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: r.procMs, ratio: r.procMs / r.iterTcpMs, goal: 'info: ratio proc/census' },
-        { name: 'census TCP, method netlink (sock_diag → SocketEntry[]; non-root callers)', value: r.netlinkTcpMs, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: r.procMs, ratio: r.procMs / r.netlinkTcpMs, goal: 'info: ratio proc/census' },
+        { name: 'census TCP (sock_diag → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'spawn ss -tanH + count lines', anchorValue: r.ssMs, ratio: ssRatio, goal: 'ratio ≤ 0.5 (census/ss)', pass: ssRatio <= 0.5 },
+        { name: 'census TCP (sock_diag → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: r.procMs, ratio: procRatio, goal: 'ratio ≥ 10 (proc/census)', pass: procRatio >= 10 },
         { name: `census TCP+UDP, all families (${r.sockets.all} sockets)`, value: r.censusAllMs, unit: 'ms' },
-        { name: '  the same, first in a process (loads and verifies the BPF programs)', value: r.firstMs, unit: 'ms' },
-        { name: '  of census TCP: addon listing (the walk)', value: r.dumpMs, unit: 'ms' },
+        { name: '  the same, first in a process', value: r.firstMs, unit: 'ms' },
+        { name: '  of census TCP: addon listing (the sock_diag dump)', value: r.dumpMs, unit: 'ms' },
         { name: '  of census TCP: JS decode to SocketEntry[]', value: r.decodeMs, unit: 'ms' },
-        ...floorRow('C floor: the same sock_diag dump, no Node (bench/native/sock-diag-floor.c)', r.floorMs, r.procMs, 'netlink'),
-        ...floorRow('C++ floor: the BPF walk without Node (bench/native/bpf-census-floor.cc)', r.bpfFloorMs, r.procMs, 'BPF'),
+        ...floorRow('C floor: the same sock_diag dump, no Node (bench/native/sock-diag-floor.c)', r.floorMs, r.procMs),
         { name: 'CPU per census TCP (user+sys)', value: r.cpu.census, unit: 'ms', anchor: 'CPU per ss -tanH (node + ss)', anchorValue: r.cpu.ss, ratio: r.cpu.census / r.cpu.ss, goal: 'info: ratio census/ss' },
         { name: 'CPU per census TCP (user+sys)', value: r.cpu.census, unit: 'ms', anchor: 'CPU per /proc/net/tcp* parse', anchorValue: r.cpu.proc, ratio: r.cpu.proc / r.cpu.census, goal: 'info: ratio proc/census' },
         { name: 'extra RSS during one census', value: r.extraRssMb, unit: 'MB', goal: `≤ ${RSS_GOAL_MB} MB`, pass: r.extraRssMb <= RSS_GOAL_MB },
@@ -308,7 +289,6 @@ const suite: BenchSuite = {
       await kill(children);
       await ns.close();
       floor?.dispose();
-      bpfFloor?.dispose();
     }
   },
 };

@@ -1,4 +1,4 @@
-// The BSD addon's JS surface (typed in packages/core/src/bsd/native-port.ts as BsdSysctlAddon).
+// The BSD addon's JS surface (typed in packages/bsd/src/native-port.ts as BsdSysctlAddon).
 #pragma once
 #include <napi.h>
 

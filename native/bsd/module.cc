@@ -1,4 +1,4 @@
-// Entry point of the shipped addon (packages/freebsd, packages/darwin). Test builds use their own entry point.
+// Entry point of the shipped addon (packages/bsd). Test builds use their own entry point.
 #include <napi.h>
 
 #include "addon.h"

@@ -11,7 +11,8 @@ struct ErrnoEntry {
   const char* name;
 };
 
-// The errnos a sysctl/procfs/setns/sysctlbyname caller can meet. Portable: no strerrorname_np (glibc-only).
+// The errnos a sysctl/procfs/setns/sysctlbyname/netlink caller can meet. Portable: no strerrorname_np
+// (glibc-only).
 constexpr ErrnoEntry kErrnoNames[] = {
     {EPERM, "EPERM"},         {ENOENT, "ENOENT"},   {ESRCH, "ESRCH"},
     {EINTR, "EINTR"},         {EIO, "EIO"},         {ENXIO, "ENXIO"},
@@ -22,7 +23,8 @@ constexpr ErrnoEntry kErrnoNames[] = {
     {EMFILE, "EMFILE"},       {ENOSPC, "ENOSPC"},   {EROFS, "EROFS"},
     {ERANGE, "ERANGE"},       {ENOSYS, "ENOSYS"},   {ELOOP, "ELOOP"},
     {ENAMETOOLONG, "ENAMETOOLONG"}, {EOVERFLOW, "EOVERFLOW"},
-    {EOPNOTSUPP, "EOPNOTSUPP"},
+    {EOPNOTSUPP, "EOPNOTSUPP"}, {EPROTONOSUPPORT, "EPROTONOSUPPORT"},
+    {EAFNOSUPPORT, "EAFNOSUPPORT"}, {ENOBUFS, "ENOBUFS"},
 #if defined(ENOTSUP) && ENOTSUP != EOPNOTSUPP
     {ENOTSUP, "ENOTSUP"},
 #endif
@@ -49,15 +51,17 @@ std::string ErrnoText(int err) {
 }
 
 Napi::Error SystemError(Napi::Env env, const OsFailure& failure) {
-  const char* code = ErrnoName(failure.err);
+  const bool condition = !failure.code.empty();
+  const char* code = condition ? failure.code.c_str() : ErrnoName(failure.err);
   std::string message = failure.syscall;
   if (!failure.path.empty()) message += " '" + failure.path + "'";
-  message += " failed: " + ErrnoText(failure.err) + " (" + code + ")";
+  message += condition ? ": " + failure.detail : " failed: " + ErrnoText(failure.err) + " (" + code + ")";
   if (!failure.remedy.empty()) message += "; " + failure.remedy;
 
   Napi::Error error = Napi::Error::New(env, message);
   error.Set("code", Napi::String::New(env, code));
-  error.Set("errno", Napi::Number::New(env, failure.err));
+  // Negative, as Node's own errors carry it (libuv's -errno): `err.errno === -os.constants.errno[err.code]`.
+  if (!condition) error.Set("errno", Napi::Number::New(env, -failure.err));
   error.Set("syscall", Napi::String::New(env, failure.syscall));
   if (!failure.path.empty()) error.Set("path", Napi::String::New(env, failure.path));
   if (!failure.remedy.empty()) error.Set("remedy", Napi::String::New(env, failure.remedy));

@@ -12,31 +12,34 @@
 namespace ephemeral_ports {
 namespace {
 
-Napi::Error ArgumentError(Napi::Env env, const std::string& message) {
+// The JS side validates first; these guard the addon against direct callers, with Node's codes.
+Napi::Error ArgumentError(Napi::Env env, const char* code, const std::string& message) {
   Napi::Error error = Napi::TypeError::New(env, message);
-  error.Set("code", Napi::String::New(env, "ERR_INVALID_ARGUMENT"));
+  error.Set("code", Napi::String::New(env, code));
   return error;
 }
 
 // Optional trailing argument: a namespace path, or undefined for the caller's namespace.
 bool NetnsArgument(const Napi::CallbackInfo& info, size_t index, std::string* path) {
   if (info.Length() <= index || info[index].IsUndefined()) return false;
-  if (!info[index].IsString()) throw ArgumentError(info.Env(), "netns must be a path string");
+  if (!info[index].IsString()) throw ArgumentError(info.Env(), "ERR_INVALID_ARG_TYPE", "netns must be a path string");
   *path = info[index].As<Napi::String>().Utf8Value();
-  if (path->empty() || (*path)[0] != '/') throw ArgumentError(info.Env(), "netns must be an absolute path");
+  if (path->empty() || (*path)[0] != '/') throw ArgumentError(info.Env(), "ERR_INVALID_ARG_VALUE", "netns must be an absolute path");
   return true;
 }
 
 Knob KnobArgument(const Napi::CallbackInfo& info) {
   Knob knob;
-  if (info.Length() < 1 || !info[0].IsString() || !KnobFromName(info[0].As<Napi::String>().Utf8Value(), &knob)) {
-    throw ArgumentError(info.Env(), "knob must be ip_local_port_range, ip_local_reserved_ports or "
-                                    "ip_unprivileged_port_start");
+  if (info.Length() < 1 || !info[0].IsString()) throw ArgumentError(info.Env(), "ERR_INVALID_ARG_TYPE", "knob must be a string");
+  if (!KnobFromName(info[0].As<Napi::String>().Utf8Value(), &knob)) {
+    throw ArgumentError(info.Env(), "ERR_INVALID_ARG_VALUE",
+                        "knob must be ip_local_port_range, ip_local_reserved_ports or ip_unprivileged_port_start");
   }
   return knob;
 }
 
-// Runs `work` here, or on a thread inside `netns` when one was given; throws the captured OS error.
+// Runs `work` here, or on a thread inside `netns` when one was given; throws the captured failure. Remedies are
+// the JS side's (packages/linux/src/remedy.ts), which knows what the caller was doing.
 template <typename Work>
 void Run(Napi::Env env, bool in_netns, const std::string& netns, Work work) {
   OsFailure failure;
@@ -63,7 +66,7 @@ Napi::Value ReadPortRange(const Napi::CallbackInfo& info) {
     std::string text;
     if (!ReadKnob(Knob::kPortRange, &text, failure)) return false;
     if (ParsePortRange(text.data(), text.size(), &low, &high)) return true;
-    failure->Set(EIO, "read", KnobPath(Knob::kPortRange));
+    failure->SetCondition("ERR_EPHEMERAL_PARSE", "not two port numbers: \"" + text + "\"", "read", KnobPath(Knob::kPortRange));
     return false;
   });
   return PackedRange(env, low, high);
@@ -82,7 +85,7 @@ Napi::Value ReadKnobText(const Napi::CallbackInfo& info) {
 // exchangeKnob(knob: string, value: string, netns?: string): [previous: string, current: string]
 Napi::Value ExchangeKnobText(const Napi::CallbackInfo& info) {
   Knob knob = KnobArgument(info);
-  if (info.Length() < 2 || !info[1].IsString()) throw ArgumentError(info.Env(), "value must be a string");
+  if (info.Length() < 2 || !info[1].IsString()) throw ArgumentError(info.Env(), "ERR_INVALID_ARG_TYPE", "value must be a string");
   std::string value = info[1].As<Napi::String>().Utf8Value();
   std::string netns;
   bool in_netns = NetnsArgument(info, 2, &netns);

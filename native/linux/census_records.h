@@ -1,17 +1,12 @@
-// Census records: the fixed-size little-endian records both census methods produce (sock_diag.cc from netlink
-// messages, bpf_iter.cc straight from the kernel), and the buffer that holds them until census.cc hands its memory
-// to JS without a copy.
+// Census records: the fixed-size little-endian records sock_diag.cc makes from netlink messages, and the buffer
+// that holds them until census.cc hands its memory to JS without a copy.
 // The JS side (packages/linux/src/census/native-census.ts) mirrors the layout; keep both in step.
 #pragma once
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include <cstdint>
-
-#include "os_failure.h"
 
 namespace ephemeral_ports {
 
@@ -20,18 +15,18 @@ constexpr size_t kCensusRecordSize = 48;
 constexpr size_t kRecProtocol = 0;  // u8: 6 = TCP, 17 = UDP
 constexpr size_t kRecFamily = 1;    // u8: 4 or 6
 constexpr size_t kRecState = 2;     // u8: kernel TCP_* state number (UDP: 1 connected, 7 unconnected)
-constexpr size_t kRecLocalPort = 4;   // u16, host order
-constexpr size_t kRecRemotePort = 6;  // u16, host order
-constexpr size_t kRecInode = 8;       // u32 (0: none, or not asked for)
+constexpr size_t kRecLocalPort = 4;   // u16, the port number (not network order)
+constexpr size_t kRecRemotePort = 6;  // u16, the port number (not network order)
+constexpr size_t kRecInode = 8;       // u32 (0: none, e.g. TIME_WAIT)
 constexpr size_t kRecUid = 12;        // u32
 constexpr size_t kRecLocalAddr = 16;  // 16 bytes
 constexpr size_t kRecRemoteAddr = 32; // 16 bytes
 
 // The census records, appended in place and handed to JS without a copy (an external ArrayBuffer).
-// Why not a std::vector copied into a fresh ArrayBuffer: every new 4 KiB page costs a fault, ~10 µs on a VM
-// (measured under PVM), so the 1.4 MB of a 30,000-socket census cost ~3.5 ms in faults where it is written and
-// as much again where it is copied. Beyond a small first block the records live in a mapping aligned for one
-// transparent huge page per 2 MiB (one fault, ~0.1 ms); where THP is off it is an ordinary mapping.
+// Why not a std::vector copied into a fresh ArrayBuffer: every new 4 KiB page costs a page fault, expensive on
+// virtual machines, once where the records are written and again where they are copied. Beyond a small first
+// block the records live in a mapping aligned for one transparent huge page per 2 MiB (one fault instead of 512);
+// where THP is off it is an ordinary mapping.
 class RecordBuffer {
  public:
   RecordBuffer() = default;
@@ -51,62 +46,6 @@ class RecordBuffer {
     return r;
   }
 
-  // Appends everything `fd` yields until end of file, read straight into the buffer (the BPF iterators hand out
-  // finished records). False with `failure` set when a read fails or memory runs out.
-  bool ReadAll(int fd, OsFailure* failure) {
-    for (;;) {
-      if (capacity_ - size_ < kReadChunk && !Grow()) {
-        failure->Set(ENOMEM, "mmap", "");
-        return false;
-      }
-      ssize_t n = read(fd, data_ + size_, capacity_ - size_);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        failure->Set(errno, "read", "");
-        return false;
-      }
-      if (n == 0) return true;
-      size_ += static_cast<size_t>(n);
-    }
-  }
-
-  // Keeps the records `keep` accepts, in order.
-  template <typename Keep>
-  void Filter(Keep keep) {
-    size_t kept = 0;
-    for (size_t at = 0; at + kCensusRecordSize <= size_; at += kCensusRecordSize) {
-      if (!keep(data_ + at)) continue;
-      if (kept != at) memmove(data_ + kept, data_ + at, kCensusRecordSize);
-      kept += kCensusRecordSize;
-    }
-    size_ = kept;
-  }
-
-  // Appends a copy of `bytes` bytes of whole records.
-  bool AppendBytes(const uint8_t* records, size_t bytes) {
-    while (capacity_ - size_ < bytes) {
-      if (!Grow()) return false;
-    }
-    if (bytes > 0) memcpy(data_ + size_, records, bytes);
-    size_ += bytes;
-    return true;
-  }
-
-  // Appends a copy of another buffer's records.
-  bool AppendAll(const RecordBuffer& other) { return AppendBytes(other.data_, other.size_); }
-
-  // Appends another buffer's records, taking its memory instead of copying when this one is empty.
-  bool Take(RecordBuffer* other) {
-    if (size_ != 0) return AppendAll(*other);
-    Free(data_, capacity_);
-    data_ = other->data_;
-    capacity_ = other->capacity_;
-    size_ = other->size_;
-    other->data_ = nullptr;
-    other->capacity_ = other->size_ = 0;
-    return true;
-  }
-
   // Hands the records over: the caller owns `*data` (`*capacity` bytes, `*size` used) and frees it with Free().
   void Detach(uint8_t** data, size_t* capacity, size_t* size) {
     *data = data_;
@@ -123,7 +62,6 @@ class RecordBuffer {
   }
 
  private:
-  static constexpr size_t kReadChunk = 32 * 1024;   // one batch of a BPF iterator's seq_file
   static constexpr size_t kSmall = 64 * 1024;    // a few hundred sockets: plain heap memory
   static constexpr size_t kHuge = 2 * 1024 * 1024;  // the huge page size with 4 KiB pages (x86-64, most arm64)
 

@@ -11,21 +11,6 @@
 namespace ephemeral_ports {
 namespace {
 
-std::string NetnsRemedy(int err, const std::string& syscall) {
-  switch (err) {
-    case EPERM:
-    case EACCES:
-      return "entering another network namespace needs root (CAP_SYS_ADMIN), and /proc/<pid>/ns/net also "
-             "needs ptrace access to that process";
-    case ENOENT:
-      return "no such namespace: use /proc/<pid>/ns/net of a running process or /run/netns/<name>";
-    case EINVAL:
-      return syscall == "setns" ? "the path is not a network namespace" : "";
-    default:
-      return "";
-  }
-}
-
 void EnterAndRun(const std::string& ns_path, const std::function<bool(OsFailure*)>& work, OsFailure* failure) {
   int fd;
   do {
@@ -33,7 +18,6 @@ void EnterAndRun(const std::string& ns_path, const std::function<bool(OsFailure*
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) {
     failure->Set(errno, "open", ns_path);
-    failure->remedy = NetnsRemedy(failure->err, "open");
     return;
   }
   int rc = setns(fd, CLONE_NEWNET);
@@ -41,7 +25,6 @@ void EnterAndRun(const std::string& ns_path, const std::function<bool(OsFailure*
   close(fd);
   if (rc != 0) {
     failure->Set(setns_errno, "setns", ns_path);
-    failure->remedy = NetnsRemedy(setns_errno, "setns");
     return;
   }
   work(failure);

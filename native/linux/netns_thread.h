@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "system_error.h"
+#include "os_failure.h"
 
 namespace ephemeral_ports {
 

@@ -25,7 +25,6 @@ int OpenRetrying(const char* path, int flags) {
 
 bool Fail(OsFailure* failure, int err, const char* syscall, const char* path) {
   failure->Set(err, syscall, path);
-  failure->remedy = KnobRemedy(err, syscall);
   return false;
 }
 
@@ -87,10 +86,12 @@ bool ExchangeKnob(Knob knob, const std::string& value, std::string* previous, st
   close(fd);
   if (written < 0) return Fail(failure, write_errno, "write", path);
   if (static_cast<size_t>(written) != value.size()) {
-    // The kernel parsed only part of the value (lists longer than a page); report it rather than guess.
-    Fail(failure, EIO, "write", path);
-    failure->remedy = "the kernel accepted only " + std::to_string(written) + " of " +
-                      std::to_string(value.size()) + " bytes in one write; shorten the value";
+    // The kernel parses at most one page of a list per write() and applied only that part: no errno says so.
+    failure->SetCondition(knob == Knob::kReservedPorts ? "ERR_EPHEMERAL_INVALID_PORT_LIST" : "ERR_EPHEMERAL_READBACK_MISMATCH",
+                          "the kernel accepted only " + std::to_string(written) + " of " + std::to_string(value.size()) +
+                              " bytes in one write",
+                          "write", path);
+    failure->remedy = "shorten the value";
     return false;
   }
   return ReadPath(path, current, failure);
@@ -137,28 +138,11 @@ bool ReadPortRangeFast(uint32_t* low, uint32_t* high, OsFailure* failure) {
   } while (n < 0 && errno == EINTR);
   if (n < 0) return Fail(failure, errno, "read", kPortRangePath);
   if (!ParsePortRange(buffer, static_cast<size_t>(n), low, high)) {
-    return Fail(failure, EIO, "read", kPortRangePath);
+    failure->SetCondition("ERR_EPHEMERAL_PARSE", "not two port numbers: \"" + std::string(buffer, static_cast<size_t>(n)) + "\"",
+                          "read", kPortRangePath);
+    return false;
   }
   return true;
-}
-
-std::string KnobRemedy(int err, const std::string& syscall) {
-  switch (err) {
-    case EACCES:
-    case EPERM:
-      return "run as root or with CAP_NET_ADMIN in that network namespace; in a container use the runtime's "
-             "--sysctl option (e.g. docker run --sysctl net.ipv4.ip_local_port_range=\"49152 65535\")";
-    case EROFS:
-      return "/proc/sys is mounted read-only (usual in containers): set it with the runtime's --sysctl option, "
-             "or from the host with the netns option pointing at the container's namespace";
-    case ENOENT:
-      return "the file is missing: is /proc mounted, and does this kernel have the knob "
-             "(ip_unprivileged_port_start needs Linux 4.11+)?";
-    case EINVAL:
-      return syscall == "write" ? "the kernel refused the value" : "";
-    default:
-      return "";
-  }
 }
 
 }  // namespace ephemeral_ports

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "system_error.h"
+#include "os_failure.h"
 
 namespace ephemeral_ports {
 
@@ -17,18 +17,16 @@ const char* KnobPath(Knob knob);
 
 bool ReadKnob(Knob knob, std::string* text, OsFailure* failure);
 
-// Reads the previous value, writes `value` in one write() at offset 0, reads the value back. On failure
-// nothing was written (the kernel applies a sysctl write entirely or not at all).
+// Reads the previous value, writes `value` in one write() at offset 0, reads the value back. A write() the kernel
+// refuses changes nothing; one it takes only in part (a list longer than a page) fails as a condition.
 bool ExchangeKnob(Knob knob, const std::string& value, std::string* previous, std::string* current,
                   OsFailure* failure);
 
 // Parses "32768\t60999\n".
 bool ParsePortRange(const char* text, size_t length, uint32_t* low, uint32_t* high);
 
-// The hot path: the calling process's own namespace, through a descriptor opened once and pread() at 0.
+// The hot path: the calling process's own namespace, through a descriptor opened once and pread() at 0. Text that
+// is not two port numbers fails as ERR_EPHEMERAL_PARSE.
 bool ReadPortRangeFast(uint32_t* low, uint32_t* high, OsFailure* failure);
-
-// What a human can do about `err` from `syscall` on a knob file.
-std::string KnobRemedy(int err, const std::string& syscall);
 
 }  // namespace ephemeral_ports

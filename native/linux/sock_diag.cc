@@ -1,9 +1,8 @@
 // Socket census over NETLINK_SOCK_DIAG, all states: TCP of both families in one dump (see DumpTcpCompat), UDP
-// with one inet_diag_req_v2 dump per family. census.cc decides where (namespace) and whether (BPF iterators first).
+// with one inet_diag_req_v2 dump per family. census.cc decides where (which namespace).
 //
-// Where the time goes (30,001 TCP sockets, 2-core VM, kernel 6.18): almost all of it is the kernel's walk of the
-// established and bind hash tables plus filling one message per socket, ~0.6-0.8 µs per socket with cold caches.
-// The ~116 recv calls (~32 KiB each, netlink's cap per dump batch) and building the records cost well under 1 ms.
+// Almost all of a dump's time is the kernel's walk of its hash tables and one message per socket; the recv calls
+// and building the records are small beside it, so the code below favours plainness over tricks.
 #include "sock_diag.h"
 
 #include "os_failure.h"
@@ -51,9 +50,8 @@ bool AppendRecord(RecordBuffer* out, uint8_t protocol, const inet_diag_msg* msg)
   return true;
 }
 
-// The kernel hands out at most one ~32 KiB batch per recv (netlink caps a dump's skb there, whatever the buffer
-// size: measured, a 1 MiB buffer gets the same 116 batches), so 64 KiB always holds one; MSG_TRUNC below would
-// report one that did not fit.
+// The kernel hands out at most one batch per recv, capped at 32 KiB per dump skb whatever the buffer size, so
+// 64 KiB always holds one; MSG_TRUNC below would report one that did not fit.
 constexpr size_t kRecvSize = 64 * 1024;
 
 // Sends one dump request and appends each reply message (of `reply_type`) as a record, until NLMSG_DONE.
@@ -75,7 +73,8 @@ bool RunDump(int fd, const void* request, size_t length, uint16_t reply_type, ui
     }
     if (n == 0) return true;
     if (static_cast<size_t>(n) > kRecvSize) {  // a truncated batch would silently drop sockets
-      failure->Set(EMSGSIZE, "recv", "");
+      failure->SetCondition("ERR_EPHEMERAL_INTERNAL", "a sock_diag batch of " + std::to_string(n) + " bytes did not fit the receive buffer",
+                            "recv", "");
       return false;
     }
     int len = static_cast<int>(n);
@@ -83,8 +82,8 @@ bool RunDump(int fd, const void* request, size_t length, uint16_t reply_type, ui
       if (h->nlmsg_type == NLMSG_DONE) return true;
       if (h->nlmsg_type == NLMSG_ERROR) {
         const nlmsgerr* e = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
-        failure->Set(e->error < 0 ? -e->error : EPROTO, "sock_diag", "");
-        if (failure->err == ENOENT) failure->remedy = "this kernel lacks the diag module for this protocol (tcp_diag/udp_diag)";
+        if (e->error < 0) failure->Set(-e->error, "sock_diag", "");
+        else failure->SetCondition("ERR_EPHEMERAL_PARSE", "an acknowledgement where a dump was expected", "sock_diag", "");
         return false;
       }
       if (h->nlmsg_type != reply_type || h->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) continue;
@@ -114,12 +113,12 @@ bool DumpFamily(int fd, uint8_t family, uint8_t protocol, RecordBuffer* out, uin
   return RunDump(fd, &request, sizeof(request), SOCK_DIAG_BY_FAMILY, protocol, out, buf, failure);
 }
 
-// TCP of both families, in the states of the bit mask `states`, in ONE dump. Why: every dump walks the kernel's whole established and bind hash tables
-// (shared by all namespaces); that walk, not our sockets, dominates the cost (measured: ~40 % of the TCP census
-// CPU saved). inet_diag_req_v2 must name one family, but the kernel's compatibility request TCPDIAG_GETSOCK
-// (struct inet_diag_req, same reply format) is served with AF_UNSPEC, i.e. both families in one walk. Same
-// NETLINK_SOCK_DIAG socket, same states; the caller falls back to two v2 dumps if a kernel refuses it.
-bool DumpTcpCompat(int fd, uint32_t states, RecordBuffer* out, uint8_t* buf, OsFailure* failure) {
+// TCP of both families, every state, in ONE dump. Why: every dump walks the kernel's whole established and bind
+// hash tables (shared by all namespaces); that walk, not our sockets, dominates the cost, so one walk instead of
+// two saves most of a second dump. inet_diag_req_v2 must name one family, but the kernel's compatibility request
+// TCPDIAG_GETSOCK (struct inet_diag_req, same reply format) is served with AF_UNSPEC, i.e. both families in one
+// walk. Same NETLINK_SOCK_DIAG socket, same states; the caller falls back to two v2 dumps if a kernel refuses it.
+bool DumpTcpCompat(int fd, RecordBuffer* out, uint8_t* buf, OsFailure* failure) {
   struct {
     nlmsghdr nlh;
     inet_diag_req req;
@@ -130,12 +129,9 @@ bool DumpTcpCompat(int fd, uint32_t states, RecordBuffer* out, uint8_t* buf, OsF
   request.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   request.nlh.nlmsg_seq = 2;
   request.req.idiag_family = AF_INET;  // ignored by the compatibility path, which dumps AF_UNSPEC
-  request.req.idiag_states = states;
+  request.req.idiag_states = ~0U;
   return RunDump(fd, &request, sizeof(request), TCPDIAG_GETSOCK, IPPROTO_TCP, out, buf, failure);
 }
-
-constexpr uint32_t kAllStates = ~0U;
-constexpr uint32_t kBoundInactive = 1U << 13;  // TCP_BOUND_INACTIVE (Linux >= 6.7)
 
 }  // namespace
 
@@ -143,21 +139,19 @@ int OpenDiagSocket(OsFailure* failure) {
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0) {
     failure->Set(errno, "socket", "");
-    failure->remedy = "the kernel refused a NETLINK_SOCK_DIAG socket (sandbox or very old kernel)";
   }
   return fd;
 }
 
 bool SockDiagCensus(int fd, const CensusSelection& what, RecordBuffer* out, OsFailure* failure) {
-  // The dumps run one after the other on one socket. Two threads splitting the TCP dump (complementary port
-  // bytecode filters, or listen/bound vs the rest) measured no faster on 2 cores (-7 % to +25 %): each thread
-  // still walks the whole hash tables, and both take the same bucket locks and socket refcounts.
+  // The dumps run one after the other on one socket. Splitting the TCP dump over threads (complementary port
+  // filters) gains nothing: each thread still walks the whole hash tables and takes the same bucket locks.
   std::unique_ptr<uint8_t[]> buf(new uint8_t[kRecvSize]);
   bool tcp_done = false;
   if (what.tcp && what.v4 && what.v6) {
     size_t mark = out->size();
     OsFailure compat;
-    tcp_done = DumpTcpCompat(fd, kAllStates, out, buf.get(), &compat);
+    tcp_done = DumpTcpCompat(fd, out, buf.get(), &compat);
     if (!tcp_done) {
       out->Truncate(mark);
       // The kernel answered with an error message (the dump is over): redo TCP with two v2 dumps. Any other
@@ -177,11 +171,6 @@ bool SockDiagCensus(int fd, const CensusSelection& what, RecordBuffer* out, OsFa
     if (what.udp && want_family[f] && !DumpFamily(fd, families[f], IPPROTO_UDP, out, buf.get(), failure)) return false;
   }
   return true;
-}
-
-bool SockDiagBoundInactive(int fd, RecordBuffer* out, OsFailure* failure) {
-  std::unique_ptr<uint8_t[]> buf(new uint8_t[kRecvSize]);
-  return DumpTcpCompat(fd, kBoundInactive, out, buf.get(), failure);
 }
 
 }  // namespace ephemeral_ports

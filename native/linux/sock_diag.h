@@ -14,11 +14,8 @@ struct CensusSelection {
 // A NETLINK_SOCK_DIAG socket in the calling thread's namespace, or -1 with `failure` set.
 int OpenDiagSocket(OsFailure* failure);
 
-// Every selected socket, all states.
+// Every selected socket, in every state the kernel can dump: with TCP_BOUND_INACTIVE (Linux >= 6.7) that includes
+// TCP sockets that are bound but neither listening nor connected, which /proc/net/tcp never shows.
 bool SockDiagCensus(int fd, const CensusSelection& what, RecordBuffer* out, OsFailure* failure);
-
-// Only the TCP sockets of both families that are bound but neither listening nor connected (TCP_BOUND_INACTIVE,
-// reported as CLOSE). Kernels before 6.7 cannot list them and return none.
-bool SockDiagBoundInactive(int fd, RecordBuffer* out, OsFailure* failure);
 
 }  // namespace ephemeral_ports

@@ -1,6 +1,7 @@
-// Shared includes and error helpers of the Windows addon. Every failure becomes a JS Error carrying
-// `code` (the Windows error name, e.g. ERROR_ACCESS_DENIED), `errno` (the numeric Win32 code or HRESULT) and
-// `syscall` (the API that failed); the TypeScript side wraps it into an EphemeralPortsError with a remedy.
+// Shared includes and error helpers of the Windows addon. Every failure becomes a JS Error carrying the Windows
+// facts: `code` (the Windows error name, e.g. ERROR_ACCESS_DENIED), `errno` (the numeric Win32 code or HRESULT)
+// and `syscall` (the API that failed). The TypeScript side (packages/win32/src/win-error.ts) turns it into an
+// EphemeralPortsError with the nearest errno name as libuv maps it, this name as `winCode`, and a remedy.
 #pragma once
 
 #ifndef _WIN32_WINNT

@@ -1,30 +1,20 @@
-# The Linux addon. Sources live in the repo's top-level native/ (shared with the other OS packages); `npm pack`
-# copies them into ./native/ (scripts/prepack.js), and ./native is used when present (a tarball), else the repo's ../../native.
+# The Linux addon: procfs reads and writes in any network namespace, and the sock_diag census. ./native is the
+# repo's native/ (a symlink) or, in a tarball, the copy npm pack ships (scripts/packaging/native-sources.js).
 {
-  "variables": {
-    "native_root": "<!(node -p \"require('fs').existsSync('native') ? 'native' : '../../native'\")"
-  },
+  "includes": ["native/common/common.gypi"],
   "targets": [
     {
       "target_name": "ephemeral_ports_linux",
       "conditions": [
         ["OS=='linux'", {
           "sources": [
-            "<(native_root)/common/system_error.cc",
-            "<(native_root)/linux/procfs.cc",
-            "<(native_root)/linux/netns_thread.cc",
-            "<(native_root)/linux/btf.cc",
-            "<(native_root)/linux/bpf_load.cc",
-            "<(native_root)/linux/bpf_iter.cc",
-            "<(native_root)/linux/bpf_walk.cc",
-            "<(native_root)/linux/sock_diag.cc",
-            "<(native_root)/linux/census.cc",
-            "<(native_root)/linux/addon.cc"
-          ],
-          "include_dirs": ["<(native_root)/common", "<(native_root)/linux"],
-          "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
-          "defines": ["NAPI_VERSION=8"],
-          "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-O2"]
+            "native/common/system_error.cc",
+            "native/linux/procfs.cc",
+            "native/linux/netns_thread.cc",
+            "native/linux/sock_diag.cc",
+            "native/linux/census.cc",
+            "native/linux/addon.cc"
+          ]
         }, {
           # Anything but Linux: fail the build loudly instead of producing an addon that cannot work.
           "actions": [{

@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../scripts/build/tsup-base.mjs';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  target: 'node20',
-  sourcemap: false,
-  // native.ts finds the package root through import.meta.url; shims make that work in the CJS build too.
-  shims: true,
-});
+// The package finds its root (prebuilds/, build/) from import.meta.url, which the CommonJS build shims.
+export default packageConfig({ index: 'src/index.ts' }, { shims: true });

@@ -1,27 +1,38 @@
 #!/usr/bin/env node
-// npm packs only files inside a package folder, but the addons' C++ lives in the repo's top-level native/.
-// `prepack` copies what a package needs into <package>/native/ and `postpack` removes the copy again; each
-// binding.gyp uses ./native when present (a tarball, or between prepack and postpack) and ../../native otherwise.
+// In the repo, each addon package's ./native is a symlink to the top-level native/ (so its binding.gyp and
+// native/common/common.gypi resolve the same way in the repo and in a tarball). npm pack leaves symlinks out, so
+// `prepack` replaces the link with a copy of what the package builds from, and `postpack` puts the link back.
 //   node ../../scripts/packaging/native-sources.js copy <dir...>   (run with the package as working directory)
 //   node ../../scripts/packaging/native-sources.js remove
 'use strict';
-const { cpSync, rmSync } = require('node:fs');
+const { cpSync, lstatSync, rmSync, symlinkSync } = require('node:fs');
 const path = require('node:path');
 
 const repoNative = path.resolve(__dirname, '..', '..', 'native');
+const LINK_TARGET = path.join('..', '..', 'native');
 
-/** Copies native/<dir> for each dir (e.g. common, linux) into <pkg>/native. */
+/** Replaces <pkg>/native with a copy of native/<dir> for each dir (e.g. common, linux). */
 function copyNativeSources(pkg, dirs) {
   const copy = path.join(pkg, 'native');
   rmSync(copy, { recursive: true, force: true });
-  for (const dir of dirs) {
-    cpSync(path.join(repoNative, dir), path.join(copy, dir), { recursive: true });
-  }
+  for (const dir of dirs) cpSync(path.join(repoNative, dir), path.join(copy, dir), { recursive: true });
   return copy;
 }
 
+/** Puts the repo's symlink back in place of the copy. */
 function removeNativeSources(pkg) {
-  rmSync(path.join(pkg, 'native'), { recursive: true, force: true });
+  const copy = path.join(pkg, 'native');
+  if (isLink(copy)) return;
+  rmSync(copy, { recursive: true, force: true });
+  symlinkSync(LINK_TARGET, copy);
+}
+
+function isLink(file) {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 module.exports = { copyNativeSources, removeNativeSources };

@@ -10,11 +10,12 @@
  * Packages without a prepack are built in the staging copy first, so a stale dist/ is never published.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { osFields } from './platform-fields.mjs';
 
 const run = promisify(execFile);
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -67,10 +68,9 @@ function lastJsonArray(stdout) {
   return JSON.parse(stdout.slice(starts.at(-1).index));
 }
 
-/** Copies what packing needs: the package sources, the shared C++, the bundle, cross-build and native-copy scripts. */
-function stageRepo(stage) {
-  // bsd-runtime is private (never packed) but freebsd and darwin bundle its sources.
-  for (const dir of [...PACKAGE_DIRS, 'bsd-runtime']) {
+/** Copies what packing needs: the package sources, the shared C++, the build, cross-build and native-copy scripts. */
+async function stageRepo(stage) {
+  for (const dir of PACKAGE_DIRS) {
     const from = join(ROOT, 'packages', dir);
     cpSync(from, join(stage, 'packages', dir), {
       recursive: true,
@@ -78,11 +78,24 @@ function stageRepo(stage) {
     });
   }
   cpSync(join(ROOT, 'native'), join(stage, 'native'), { recursive: true });
-  for (const dir of ['bundle', 'windows', 'packaging']) {
+  for (const dir of ['build', 'windows', 'packaging']) {
     cpSync(join(ROOT, 'scripts', dir), join(stage, 'scripts', dir), { recursive: true });
   }
+  await writeOsFields(stage);
   cpSync(join(ROOT, 'tsconfig.base.json'), join(stage, 'tsconfig.base.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'));
+}
+
+/** Writes each OS package's `"os"` field, from the platform table, into the staged package.json. */
+async function writeOsFields(stage) {
+  const fields = await osFields();
+  for (const dir of PACKAGE_DIRS) {
+    const file = join(stage, 'packages', dir, 'package.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    const os = fields.get(manifest.name);
+    if (!os) continue;
+    writeFileSync(file, `${JSON.stringify({ ...manifest, os }, null, 2)}\n`);
+  }
 }
 
 /**
@@ -94,7 +107,7 @@ export async function packAll(out) {
   mkdirSync(out, { recursive: true });
   const stage = mkdtempSync(join(tmpdir(), 'ephports-stage-'));
   try {
-    stageRepo(stage);
+    await stageRepo(stage);
     const packed = [];
     for (const dir of PACKAGE_DIRS) {
       const cwd = join(stage, 'packages', dir);

@@ -109,7 +109,7 @@ describe('aix backend (emulated: no double)', () => {
   it('fails with EPERM and a remedy when not root, changing nothing', async () => {
     const { double, backend } = setup({ env: { NO_DOUBLE_UID: '1000' } });
     const error = await backend.setRange({ low: 40000, high: 50001 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'EPERM', errno: 1, syscall: 'no' });
+    expect(error).toMatchObject({ code: 'EPERM', errno: -1, syscall: 'no' });
     expect((error as { remedy: string }).remedy).toMatch(/root/);
     expect(double.state().tcp_ephemeral_low!.current).toBe(32768);
   });
@@ -147,7 +147,7 @@ describe('aix backend (emulated: no double)', () => {
   });
 
   it('refuses a relative path for the no command (no PATH lookup)', () => {
-    expect(() => createAixBackend({ noPath: 'no' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => createAixBackend({ noPath: 'no' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', name: 'TypeError' }));
   });
 
   it('refuses netns and reserved ports with coded errors', async () => {

@@ -6,8 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { isBsdSysctlAddon } from '@ephemeral-ports/freebsd';
-import type { BsdOs, BsdSysctlAddon } from '@ephemeral-ports/core';
+import { type BsdOs, type BsdSysctlAddon, isBsdSysctlAddon } from '@ephemeral-ports/bsd';
 
 export interface DoubleWrite {
   name: string;

@@ -7,7 +7,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BsdOs } from '@ephemeral-ports/core';
+import type { BsdOs } from '@ephemeral-ports/bsd';
 
 export interface FakeSysctlState {
   os: BsdOs;

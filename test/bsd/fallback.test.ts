@@ -1,19 +1,17 @@
 /**
- * The sysctl(8) fallback of @ephemeral-ports/freebsd and /darwin, driven by a fake sysctl executable that
+ * The sysctl(8) fallback of @ephemeral-ports/bsd (FreeBSD and macOS), driven by a fake sysctl executable that
  * behaves like the FreeBSD / macOS one (test/bsd/fake-sysctl.ts); no BSD machine is available here.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDarwinBackend } from '@ephemeral-ports/darwin';
-import { createFreeBSDBackend } from '@ephemeral-ports/freebsd';
-import { type BsdOs, type EphemeralPortsBackend, EphemeralPortsError } from '@ephemeral-ports/core';
+import { type BsdOs, createBackend } from '@ephemeral-ports/bsd';
+import { type EphemeralPortsBackend, EphemeralPortsError } from '@ephemeral-ports/core';
 import { describeBackendContract } from '../contract/backend-contract.js';
 import { type FakeSysctl, createFakeSysctl } from './fake-sysctl.js';
 import { FIRST, LAST } from './emulated-addon.js';
 
-const CREATE = { freebsd: createFreeBSDBackend, darwin: createDarwinBackend } as const;
 const OSES = ['freebsd', 'darwin'] as const satisfies readonly BsdOs[];
 
 for (const os of OSES) {
@@ -21,7 +19,7 @@ for (const os of OSES) {
     const fake = createFakeSysctl(os);
     const dir = mkdtempSync(join(tmpdir(), `ep-${os}-`));
     return {
-      backend: CREATE[os]({ addon: null, sysctlPath: fake.path, persistFile: join(dir, 'persist') }),
+      backend: createBackend({ os, addon: null, sysctlPath: fake.path, persistFile: join(dir, 'persist') }),
       oracle: () => {
         const v = fake.state().values;
         return { low: Math.min(v[FIRST]!, v[LAST]!), high: Math.max(v[FIRST]!, v[LAST]!) };
@@ -40,7 +38,7 @@ describe.each(OSES)('%s sysctl(8) fallback: set, read-back, rollback (emulated)'
   const pair = () => [fake.state().values[FIRST], fake.state().values[LAST]];
   beforeEach(() => {
     fake = createFakeSysctl(os);
-    backend = CREATE[os]({ addon: null, sysctlPath: fake.path });
+    backend = createBackend({ os, addon: null, sysctlPath: fake.path });
   });
   afterEach(() => fake.remove());
 
@@ -77,7 +75,7 @@ describe.each(OSES)('%s sysctl(8) fallback: set, read-back, rollback (emulated)'
     const before = pair();
     const e = await backend.setRange({ low: 20000, high: 30000 }).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(EphemeralPortsError);
-    expect(e).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLED_BACK', errno: 5, syscall: 'sysctl', path: LAST });
+    expect(e).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLED_BACK', errno: -5, syscall: 'sysctl', path: LAST });
     expect(pair()).toEqual(before);
   });
 
@@ -95,7 +93,7 @@ describe.each(OSES)('%s sysctl(8) fallback: set, read-back, rollback (emulated)'
     const before = pair();
     await expect(backend.setRange({ low: 20000, high: 30000 })).rejects.toMatchObject({
       code: 'EPERM',
-      errno: 1,
+      errno: -1,
       syscall: 'sysctl',
       path: FIRST,
       remedy: expect.stringMatching(/root/),
@@ -111,13 +109,13 @@ describe.each(OSES)('%s sysctl(8) fallback: set, read-back, rollback (emulated)'
   it('a sysctl that cannot be started: a coded error naming the path', async () => {
     const missing = createFakeSysctl(os);
     missing.remove();
-    const broken = CREATE[os]({ addon: null, sysctlPath: missing.path });
+    const broken = createBackend({ os, addon: null, sysctlPath: missing.path });
     await expect(broken.getRange()).rejects.toMatchObject({ code: 'ENOENT', syscall: 'spawn', path: missing.path });
   });
 
-  it('refuses a relative sysctl path', () => {
-    expect(() => CREATE[os]({ addon: null, sysctlPath: 'sysctl' })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+  it('refuses a relative sysctl path (TypeError, ERR_INVALID_ARG_VALUE)', () => {
+    expect(() => createBackend({ os, addon: null, sysctlPath: 'sysctl' })).toThrow(
+      expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' }),
     );
   });
 });

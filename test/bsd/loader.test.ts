@@ -1,7 +1,8 @@
 /**
- * The packaged loader of @ephemeral-ports/freebsd and /darwin on Linux (this machine): no BSD addon can load, so
- * the backends fall back to sysctl(8) and say why; an addon built for another kernel (here: the emulated test
- * build, dropped in as a prebuild) is refused rather than called.
+ * The packaged loader of @ephemeral-ports/bsd on Linux (this machine): no BSD addon can load, so the backends
+ * fall back to sysctl(8) and say why; an addon built for another kernel (here: the emulated test build, dropped
+ * in as a prebuild) is refused rather than called. Without `os`, a host that is neither FreeBSD nor macOS is
+ * refused.
  */
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,43 +11,51 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadEmulatedAddon } from './emulated-addon.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PACKAGES = ['freebsd', 'darwin'] as const;
-const prebuildDir = (os: string) => join(ROOT, 'packages', os, 'prebuilds', `${process.platform}-${process.arch}`);
+const OSES = ['freebsd', 'darwin'] as const;
+const PREBUILDS = join(ROOT, 'packages', 'bsd', 'prebuilds');
 
-async function freshPackage(os: (typeof PACKAGES)[number]) {
+async function freshPackage() {
   vi.resetModules(); // the loader caches its result per process
-  return os === 'freebsd' ? import('@ephemeral-ports/freebsd') : import('@ephemeral-ports/darwin');
+  return import('@ephemeral-ports/bsd');
 }
 
 describe.runIf(process.platform === 'linux')('BSD addon loader on Linux (no BSD addon here)', () => {
   afterEach(() => {
     delete process.env.EPHEMERAL_PORTS_FORCE_JS;
-    for (const os of PACKAGES) rmSync(join(ROOT, 'packages', os, 'prebuilds'), { recursive: true, force: true });
+    rmSync(PREBUILDS, { recursive: true, force: true });
   });
 
-  it.each(PACKAGES)('%s: nothing loads, so createBackend() is the sysctl(8) fallback and says why', async (os) => {
-    const pkg = await freshPackage(os);
-    const info = pkg.createBackend().info();
+  it.each(OSES)('%s: nothing loads, so createBackend() is the sysctl(8) fallback and says why', async (os) => {
+    const pkg = await freshPackage();
+    const info = pkg.createBackend({ os }).info();
+    expect(info.os).toBe(os);
     expect(info.implementation).toBe('js-fallback');
     expect(info.fallbackReason).toMatch(/^native addon not loaded: /);
   });
 
-  it.each(PACKAGES)('%s: an addon built for another kernel is refused (emulated build as a prebuild)', async (os) => {
+  it.each(OSES)('%s: an addon built for another kernel is refused (emulated build as a prebuild)', async (os) => {
     const built = loadEmulatedAddon();
     expect(built.kernel).toBe('emulated');
-    mkdirSync(prebuildDir(os), { recursive: true });
-    const emulated = join(ROOT, 'test', 'bsd', 'build', 'ephemeral_ports_bsd_emulated.node');
-    copyFileSync(emulated, join(prebuildDir(os), 'node.napi.node'));
-    const pkg = await freshPackage(os);
-    const reason = expect.stringMatching(new RegExp(`built for emulated, not ${os}$`));
-    const info = pkg.createBackend().info();
-    expect(info.fallbackReason).toEqual(reason);
+    const dir = join(PREBUILDS, `${process.platform}-${process.arch}`);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(ROOT, 'test', 'bsd', 'build', 'ephemeral_ports_bsd_emulated.node'), join(dir, 'node.napi.node'));
+    const pkg = await freshPackage();
+    const info = pkg.createBackend({ os }).info();
+    expect(info.fallbackReason).toEqual(expect.stringMatching(new RegExp(`built for emulated, not ${os}$`)));
     expect(info.implementation).toBe('js-fallback');
   });
 
   it('EPHEMERAL_PORTS_FORCE_JS=1 forces the fallback before any load attempt', async () => {
-    const pkg = await freshPackage('freebsd');
+    const pkg = await freshPackage();
     process.env[pkg.FORCE_JS_ENV] = '1';
-    expect(pkg.createBackend().info().fallbackReason).toBe(`${pkg.FORCE_JS_ENV}=1 is set`);
+    expect(pkg.createBackend({ os: 'freebsd' }).info().fallbackReason).toBe(`${pkg.FORCE_JS_ENV}=1 is set`);
+  });
+
+  it('without `os`, a Linux host is ERR_EPHEMERAL_UNSUPPORTED_PLATFORM; an unknown `os` is ERR_INVALID_ARG_VALUE', async () => {
+    const pkg = await freshPackage();
+    expect(() => pkg.createBackend()).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_UNSUPPORTED_PLATFORM' }));
+    expect(() => pkg.createBackend({ os: 'openbsd' as 'freebsd' })).toThrow(
+      expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' }),
+    );
   });
 });

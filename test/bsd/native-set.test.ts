@@ -3,13 +3,16 @@
  * linked against the sysctlbyname() double; no FreeBSD or macOS machine is available here).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDarwinBackend } from '@ephemeral-ports/darwin';
-import { createFreeBSDBackend } from '@ephemeral-ports/freebsd';
-import { type BsdOs, type EphemeralPortsBackend, EphemeralPortsError, fromNativeError } from '@ephemeral-ports/core';
+import { type BsdOs, createBackend, createFreeBSDBackend, fromNativeError } from '@ephemeral-ports/bsd';
+import {
+  type EphemeralPortsBackend,
+  EphemeralPortsError,
+  EphemeralPortsRangeError,
+  EphemeralPortsTypeError,
+} from '@ephemeral-ports/core';
 import { type EmulatedAddon, FIRST, LAST, loadEmulatedAddon } from './emulated-addon.js';
 
 const P = 'net.inet.ip.portrange.';
-const CREATE = { freebsd: createFreeBSDBackend, darwin: createDarwinBackend } as const;
 
 async function failure(promise: Promise<unknown>): Promise<EphemeralPortsError> {
   const e = await promise.then(
@@ -27,7 +30,7 @@ describe.each(['freebsd', 'darwin'] as const)('%s set and rollback (emulated)', 
   beforeEach(() => {
     addon = loadEmulatedAddon();
     addon.double.reset(os);
-    backend = CREATE[os]({ addon });
+    backend = createBackend({ os, addon });
   });
 
   it('reads every port-range OID of this OS, with the kernel defaults', async () => {
@@ -90,7 +93,7 @@ describe.each(['freebsd', 'darwin'] as const)('%s set and rollback (emulated)', 
     const before = pair();
     addon.double.failWrite(2, 'EIO');
     const e = await failure(backend.setRange({ low: 20000, high: 30000 }));
-    expect(e).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLED_BACK', errno: 5, syscall: 'sysctlbyname', path: LAST });
+    expect(e).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLED_BACK', errno: -5, syscall: 'sysctlbyname', path: LAST });
     expect((e.cause as EphemeralPortsError).code).toBe('EIO');
     expect(pair()).toEqual(before);
     const names = addon.double.writeLog().map((w) => [w.name.slice(P.length), w.stored]);
@@ -111,7 +114,7 @@ describe.each(['freebsd', 'darwin'] as const)('%s set and rollback (emulated)', 
     const before = pair();
     addon.double.setRoot(false);
     const e = await failure(backend.setRange({ low: 20000, high: 30000 }));
-    expect(e).toMatchObject({ code: 'EPERM', errno: 1, syscall: 'sysctlbyname', path: FIRST });
+    expect(e).toMatchObject({ code: 'EPERM', errno: -1, syscall: 'sysctlbyname', path: FIRST });
     expect(e.remedy).toMatch(/root/);
     expect(pair()).toEqual(before);
   });
@@ -134,12 +137,12 @@ describe.each(['freebsd', 'darwin'] as const)('%s set and rollback (emulated)', 
     expect(pair()).toEqual([60000, 60100]);
   });
 
-  it('rejects netns and an unknown protocol', async () => {
+  it('rejects netns and an unknown protocol (ERR_INVALID_ARG_VALUE)', async () => {
     await expect(backend.getRange({ netns: '/proc/1/ns/net' })).rejects.toMatchObject({
       code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
     });
     await expect(backend.getRange({ protocol: 'sctp' as 'tcp' })).rejects.toMatchObject({
-      code: 'ERR_INVALID_ARGUMENT',
+      code: 'ERR_INVALID_ARG_VALUE',
     });
   });
 });
@@ -160,8 +163,9 @@ describe('BSD addon surface (emulated)', () => {
       thrown = e;
     }
     const e = fromNativeError('freebsd', thrown);
-    expect(e).toMatchObject({ code: 'EPERM', errno: 1, syscall: 'sysctlbyname', path: `${P}reservedhigh` });
-    expect(e.remedy).toMatch(/securelevel/);
+    expect(e).toBeInstanceOf(EphemeralPortsError);
+    expect(e).toMatchObject({ code: 'EPERM', errno: -1, syscall: 'sysctlbyname', path: `${P}reservedhigh` });
+    expect((e as EphemeralPortsError).remedy).toMatch(/securelevel/);
     expect(addon.double.get(`${P}reservedhigh`)).toBe(1023);
     addon.writeInt(FIRST, 20000); // not CTLFLAG_SECURE: still writable
     expect(addon.readInt(FIRST)).toBe(20000);
@@ -169,7 +173,7 @@ describe('BSD addon surface (emulated)', () => {
 
   it('ENOENT for an OID macOS lacks, through the backend reading too', async () => {
     addon.double.reset('darwin');
-    expect(() => addon.readInt(`${P}reservedlow`)).toThrow(expect.objectContaining({ code: 'ENOENT', errno: 2 }));
+    expect(() => addon.readInt(`${P}reservedlow`)).toThrow(expect.objectContaining({ code: 'ENOENT', errno: -2 }));
     addon.double.reset('freebsd');
     addon.double.remove(`${P}randomized`); // an older/newer kernel without it
     const e = await failure(createFreeBSDBackend({ addon }).getRange());
@@ -178,13 +182,40 @@ describe('BSD addon surface (emulated)', () => {
   });
 
   it('refuses names outside net.inet.ip.portrange and non-int values without calling the kernel', () => {
+    const refusedValue = expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
     for (const name of ['kern.securelevel', `${P}first;`, P, `${P}${'x'.repeat(200)}`]) {
-      expect(() => addon.readInt(name)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+      expect(() => addon.readInt(name)).toThrow(refusedValue);
     }
+    const wrongType = expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+    expect(() => addon.readInt(42 as unknown as string)).toThrow(wrongType);
+    expect(() => addon.readInts('x' as unknown as string[])).toThrow(wrongType);
+    expect(() => addon.writeInt(FIRST, '1' as unknown as number)).toThrow(wrongType);
     for (const value of [1.5, Number.NaN, 2 ** 31, -(2 ** 31) - 1]) {
-      expect(() => addon.writeInt(FIRST, value)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+      expect(() => addon.writeInt(FIRST, value)).toThrow(
+        expect.objectContaining({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' }),
+      );
     }
     expect(addon.double.writeLog()).toEqual([]);
+  });
+
+  it("the addon's argument errors become the project's TypeError / RangeError classes, codes kept", () => {
+    const thrownBy = (fn: () => unknown): unknown => {
+      try {
+        fn();
+      } catch (e) {
+        return e;
+      }
+      throw new Error('did not throw');
+    };
+    const value = fromNativeError('freebsd', thrownBy(() => addon.readInt('kern.securelevel')));
+    expect(value).toBeInstanceOf(EphemeralPortsTypeError);
+    expect(value).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    const type = fromNativeError('freebsd', thrownBy(() => addon.readInt(42 as unknown as string)));
+    expect(type).toBeInstanceOf(EphemeralPortsTypeError);
+    expect(type).toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    const range = fromNativeError('freebsd', thrownBy(() => addon.writeInt(FIRST, 1.5)));
+    expect(range).toBeInstanceOf(EphemeralPortsRangeError);
+    expect(range).toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
   });
 
   it('the double follows the generic sysctl layer: EINVAL for a short newlen, ENOMEM for a short oldlen', () => {

@@ -6,14 +6,14 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDarwinBackend } from '@ephemeral-ports/darwin';
-import { createFreeBSDBackend } from '@ephemeral-ports/freebsd';
 import {
   DARWIN_LAUNCHD_PLIST,
-  type EphemeralPortsBackend,
+  createDarwinBackend,
+  createFreeBSDBackend,
   parseLaunchdPlist,
   renderLaunchdPlist,
-} from '@ephemeral-ports/core';
+} from '@ephemeral-ports/bsd';
+import type { EphemeralPortsBackend } from '@ephemeral-ports/core';
 import { FIRST, LAST, loadEmulatedAddon } from './emulated-addon.js';
 
 let dir: string;

@@ -12,7 +12,7 @@ import {
   portRangesFromListing,
   portRangesFromValues,
   sysctlCommandError,
-} from '@ephemeral-ports/core';
+} from '@ephemeral-ports/bsd';
 
 const recording = (name: string) => readFileSync(new URL(`./recordings/${name}`, import.meta.url), 'utf8');
 
@@ -91,9 +91,9 @@ describe('sysctl output parsers (reconstructed FreeBSD / macOS recordings)', () 
   });
 
   it.each([
-    ["sysctl: unknown oid 'net.inet.ip.portrange.reservedlow'", 'ENOENT', 2, 'net.inet.ip.portrange.reservedlow'],
-    ['sysctl: net.inet.ip.portrange.first=49152: Operation not permitted', 'EPERM', 1, 'net.inet.ip.portrange.first'],
-    ['sysctl: net.inet.ip.portrange.last=1: Invalid argument', 'EINVAL', 22, 'net.inet.ip.portrange.last'],
+    ["sysctl: unknown oid 'net.inet.ip.portrange.reservedlow'", 'ENOENT', -2, 'net.inet.ip.portrange.reservedlow'],
+    ['sysctl: net.inet.ip.portrange.first=49152: Operation not permitted', 'EPERM', -1, 'net.inet.ip.portrange.first'],
+    ['sysctl: net.inet.ip.portrange.last=1: Invalid argument', 'EINVAL', -22, 'net.inet.ip.portrange.last'],
   ])('stderr %j → %s', (stderr, code, errno, path) => {
     const e = sysctlCommandError('freebsd', '/sbin/sysctl', ['-n'], 1, stderr);
     expect(e).toMatchObject({ code, errno, path, syscall: 'sysctl' });

@@ -116,6 +116,19 @@ describe('set (memory backend)', () => {
     });
   });
 
+  it.each([
+    ['"32768 60999" (sysctl -n output, one word)', ['40000 50001']],
+    ['a tab and a newline, as `sysctl -n` prints them', ['40000\t50001\n']],
+    ['LOW-HIGH', ['40000-50001']],
+    ['LOW:HIGH', ['40000:50001']],
+    ['LOW HIGH (two words)', ['40000', '50001']],
+  ])('reads the range from %s, through the one range parser', async (_, words) => {
+    const r = await runCli(['set', ...words, '--dry-run', '--json'], mem.env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ dryRun: true, requested: { low: 40000, high: 50001 }, changed: true });
+    expect(mem.state()).toBeNull();
+  });
+
   it('--dry-run --persist shows the plan and the file content, and changes nothing', async () => {
     const r = await runCli(['set', '40000-50001', '--dry-run', '--persist', '--json'], mem.env);
     expect(r.code).toBe(0);

@@ -22,6 +22,9 @@ const MALFORMED: ReadonlyArray<readonly string[]> = [
   ['set', '40000-50001', '--dry-run', '--dry-run'],
   ['set', '40000-50001', '--min-size', 'lots'],
   ['set', '40000-50001', '--node-port-range', '3-2'],
+  ['set', '40000 50001 60000'],
+  ['set', '40000\t'],
+  ['set', '40000..50001'],
   ['set', '40000-50001', '-x'],
   ['set', '', ''],
   ['frobnicate'],
@@ -48,6 +51,16 @@ const MALFORMED: ReadonlyArray<readonly string[]> = [
   ['get', '--json', '--json'],
 ];
 
+/** The codes that exit 2 (docs/errors.md): argument errors, CLI words, and what the OS's rules refuse. */
+const USAGE_CLASS = [
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_OUT_OF_RANGE',
+  'ERR_EPHEMERAL_USAGE',
+  'ERR_EPHEMERAL_INVALID_RANGE',
+  'ERR_EPHEMERAL_INVALID_PORT_LIST',
+];
+
 describe('malformed CLI invocations (memory backend)', () => {
   let mem: MemoryEnv;
   beforeAll(() => {
@@ -70,7 +83,7 @@ describe('malformed CLI invocations (memory backend)', () => {
         expect(r.code, `${label}: ${r.stderr}`).toBe(2);
         expect(r.stdout, label).toBe('');
         const body = JSON.parse(r.stderr);
-        expect(['ERR_EPHEMERAL_USAGE', 'ERR_INVALID_ARGUMENT', 'ERR_EPHEMERAL_INVALID_RANGE', 'ERR_EPHEMERAL_INVALID_PORT_LIST'], label).toContain(body.error.code);
+        expect(USAGE_CLASS, label).toContain(body.error.code);
         expect(body.exitCode).toBe(2);
       });
       // The double writes its state file on every change: no file means nothing was ever changed.
@@ -84,5 +97,15 @@ describe('malformed CLI invocations (memory backend)', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^error \[ERR_EPHEMERAL_USAGE\]: unknown option --bogus\n/);
     expect(r.stderr).toContain('--help');
+  });
+
+  it('range text that does not parse is ERR_INVALID_ARG_VALUE naming the accepted forms, words that do not fit are ERR_EPHEMERAL_USAGE', async () => {
+    const bad = await runCli(['set', '50001-40000'], mem.env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error \[ERR_INVALID_ARG_VALUE\]: The "range" argument has low \(50001\) above high \(40000\); expected LOW-HIGH, LOW:HIGH or "LOW HIGH"/);
+    const npr = await runCli(['set', '40000-50001', '--node-port-range', 'x'], mem.env);
+    expect(npr.stderr).toContain('The "--node-port-range" argument is not two port numbers');
+    const many = await runCli(['set', '40000', '50001', '60000', '--json'], mem.env);
+    expect(JSON.parse(many.stderr).error.code).toBe('ERR_EPHEMERAL_USAGE');
   });
 });

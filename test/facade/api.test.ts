@@ -1,11 +1,14 @@
 /** The facade API against core's memory backend (and small doubles built on it): reports, safety rails, rollback. */
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { explainExcludedReading } from '@ephemeral-ports/win32';
+import { type EphemeralPortsBackend, PortSet } from 'ephemeral-ports/core';
+import { createMemoryBackend, useBackend } from 'ephemeral-ports/testing';
 import {
-  type EphemeralPortsBackend,
+  type AnyEphemeralPortsError,
   EphemeralPortsError,
-  PortSet,
-  createMemoryBackend,
+  EphemeralPortsRangeError,
+  EphemeralPortsTypeError,
   explainPort,
   getEphemeralRange,
   getEphemeralRangeSync,
@@ -14,9 +17,8 @@ import {
   isEphemeralSync,
   setEphemeralRange,
   setReservedPorts,
-  toPortSet,
-  useBackend,
 } from 'ephemeral-ports';
+import { toPortSet } from '../../packages/ephemeral-ports/src/reserved-ports.js';
 
 afterEach(() => useBackend(undefined));
 
@@ -50,7 +52,7 @@ const codeOf = async (p: Promise<unknown>) => {
   try {
     await p;
   } catch (e) {
-    return (e as EphemeralPortsError).code;
+    return (e as AnyEphemeralPortsError).code;
   }
   return 'no error';
 };
@@ -99,9 +101,11 @@ describe('getEphemeralRange / getEphemeralRangeSync', () => {
   it('does not paper over a namespace the caller named, nor bad options', async () => {
     memory();
     expect(await codeOf(getEphemeralRange({ netns: '/proc/1/ns/net' }))).toBe('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
-    expect(await codeOf(getEphemeralRange({ protocol: 'sctp' as 'tcp' }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(await codeOf(getEphemeralRange({ family: 5 as 4 }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(await codeOf(getEphemeralRange({ netns: 'relative/path' }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await codeOf(getEphemeralRange({ protocol: 'sctp' as 'tcp' }))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(await codeOf(getEphemeralRange({ family: 5 as 4 }))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(await codeOf(getEphemeralRange({ netns: 'relative/path' }))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(await codeOf(getEphemeralRange({ netns: 5 as never }))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(await codeOf(getEphemeralRange('tcp' as never))).toBe('ERR_INVALID_ARG_TYPE');
   });
 
   it('sync read is refused where the backend has none (emulated AIX rules)', () => {
@@ -186,9 +190,20 @@ describe('setEphemeralRange', () => {
 
   it('rejects bad option types before touching anything', async () => {
     const b = memory();
-    for (const bad of [{ force: 'yes' }, { dryRun: 1 }, { file: '' , persist: true }, { file: '/x' }] as object[]) {
-      expect(await codeOf(setEphemeralRange({ low: 40000, high: 50001 }, bad))).toBe('ERR_INVALID_ARGUMENT');
+    const bad: Array<[object, string]> = [
+      [{ force: 'yes' }, 'ERR_INVALID_ARG_TYPE'],
+      [{ dryRun: 1 }, 'ERR_INVALID_ARG_TYPE'],
+      [{ file: '', persist: true }, 'ERR_INVALID_ARG_VALUE'],
+      [{ file: '/x' }, 'ERR_INVALID_ARG_VALUE'],
+      [{ minSize: 1.5 }, 'ERR_OUT_OF_RANGE'],
+      [{ nodePortRange: '30000-32767' }, 'ERR_INVALID_ARG_TYPE'],
+    ];
+    for (const [options, code] of bad) {
+      expect(await codeOf(setEphemeralRange({ low: 40000, high: 50001 }, options)), JSON.stringify(options)).toBe(code);
     }
+    expect(await codeOf(setEphemeralRange('40000-50001' as never))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(await codeOf(setEphemeralRange({ low: '40000', high: 50001 } as never))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(await codeOf(setEphemeralRange({ low: 40000.5, high: 50001 }))).toBe('ERR_OUT_OF_RANGE');
     expect((await b.getRange()).range).toEqual({ low: 32768, high: 60999 });
   });
 });
@@ -219,7 +234,8 @@ describe('reserved ports, isEphemeral', () => {
     expect(await isEphemeral(39999)).toBe(false);
     expect(isEphemeralSync(50001)).toBe(true);
     expect(isEphemeralSync(50002)).toBe(false);
-    expect(await codeOf(isEphemeral(70000))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await codeOf(isEphemeral(70000))).toBe('ERR_OUT_OF_RANGE');
+    expect(await codeOf(isEphemeral('80' as never))).toBe('ERR_INVALID_ARG_TYPE');
   });
 });
 
@@ -255,7 +271,7 @@ describe('explainPort', () => {
     expect(reserved.verdict).toBe('ok');
   });
 
-  it('on Windows names the excluded range, who made it and the remedies (memory backend with win32 rules)', async () => {
+  it('on Windows names the excluded range, who made it and the remedies (memory backend + win32 explainReserved)', async () => {
     const win = createMemoryBackend({ os: 'win32', range: { low: 49152, high: 65535 } });
     const rows = [
       { low: 50000, high: 50059, administered: true },
@@ -269,6 +285,7 @@ describe('explainPort', () => {
         source: 'netsh (double)',
         details: { protocol: 'tcp', ranges: rows },
       }),
+      explainReserved: explainExcludedReading,
     });
     const e = await explainPort(49750, { probe: false });
     expect(e.verdict).toBe('blocked');
@@ -304,7 +321,35 @@ describe('explainPort', () => {
 
   it('rejects bad hosts and ports', async () => {
     memory();
-    expect(await codeOf(explainPort(80, { host: 'localhost' }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(await codeOf(explainPort(-1))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await codeOf(explainPort(80, { host: 'localhost' }))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(await codeOf(explainPort(80, { host: 7 as never }))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(await codeOf(explainPort(-1))).toBe('ERR_OUT_OF_RANGE');
+  });
+});
+
+describe('argument errors are TypeError / RangeError with Node\'s codes, thrown before any side effect', () => {
+  it.each([
+    ['a port that is not a number', () => isEphemeral('80' as never), TypeError, 'ERR_INVALID_ARG_TYPE'],
+    ['a fractional port', () => explainPort(80.5), RangeError, 'ERR_OUT_OF_RANGE'],
+    ['an unknown protocol', () => getEphemeralRange({ protocol: 'sctp' as 'tcp' }), TypeError, 'ERR_INVALID_ARG_VALUE'],
+    ['a string where the range object belongs', () => setEphemeralRange('1-2' as never), TypeError, 'ERR_INVALID_ARG_TYPE'],
+    ['a non-boolean dryRun', () => setReservedPorts([80], { dryRun: 'no' as never }), TypeError, 'ERR_INVALID_ARG_TYPE'],
+  ])('%s', async (_, call, type, code) => {
+    const b = memory();
+    const error = await call().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(type);
+    expect(error).toMatchObject({ code });
+    expect(error).toBeInstanceOf(type === TypeError ? EphemeralPortsTypeError : EphemeralPortsRangeError);
+    expect((await b.getRange()).range).toEqual({ low: 32768, high: 60999 });
+    expect((await b.getReserved()).ports.isEmpty).toBe(true);
+  });
+
+  it('the sync read throws synchronously', () => {
+    memory();
+    expect(() => getEphemeralRangeSync({ family: 5 as 4 })).toThrow(TypeError);
+    expect(() => isEphemeralSync(65536)).toThrow(RangeError);
   });
 });

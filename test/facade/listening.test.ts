@@ -2,8 +2,8 @@
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import { createMemoryBackend, listeningPorts } from 'ephemeral-ports';
-import { parseListening, readProcNet } from '../../packages/ephemeral-ports/src/listening-ports.js';
+import { createMemoryBackend } from 'ephemeral-ports/testing';
+import { listeningPorts, parseListening, readProcNet } from '../../packages/ephemeral-ports/src/listening-ports.js';
 
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0

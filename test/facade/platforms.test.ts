@@ -1,10 +1,11 @@
-/** The platform table drives package.json optionalDependencies and each OS package's "os" field; loading rules. */
+/** The platform table drives the facade's optionalDependencies and each OS package's packed "os" field; loading rules. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TARGET_OSES, createMemoryBackend } from '@ephemeral-ports/core';
-import { BACKEND_ENV, PLATFORM_PACKAGES, backendPackageFor, loadBackend } from 'ephemeral-ports';
+import { BACKEND_ENV, PLATFORM_PACKAGES, backendPackageFor, loadBackend } from 'ephemeral-ports/platforms';
+import { osFields } from '../../scripts/packaging/platform-fields.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const readJson = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8'));
@@ -16,15 +17,26 @@ describe('platform table', () => {
 
   it('equals the facade package.json optionalDependencies, pinned to the facade version', () => {
     const pkg = readJson('packages/ephemeral-ports/package.json');
-    expect(Object.keys(pkg.optionalDependencies).sort()).toEqual(Object.values(PLATFORM_PACKAGES).sort());
+    expect(Object.keys(pkg.optionalDependencies).sort()).toEqual([...new Set(Object.values(PLATFORM_PACKAGES))].sort());
     for (const v of Object.values(pkg.optionalDependencies)) expect(v).toBe(pkg.version);
   });
 
-  for (const [os, name] of Object.entries(PLATFORM_PACKAGES)) {
-    it(`packages/${os}/package.json is ${name} with "os": ["${os}"]`, () => {
-      const pkg = readJson(`packages/${os}/package.json`);
+  it('gives each OS package the "os" field packaging writes: every platform it serves, and only those', async () => {
+    expect(Object.fromEntries(await osFields())).toEqual({
+      '@ephemeral-ports/linux': ['linux'],
+      '@ephemeral-ports/bsd': ['darwin', 'freebsd'],
+      '@ephemeral-ports/aix': ['aix'],
+      '@ephemeral-ports/win32': ['win32'],
+    });
+  });
+
+  for (const name of new Set(Object.values(PLATFORM_PACKAGES))) {
+    const dir = name.replace('@ephemeral-ports/', '');
+    it(`packages/${dir} is ${name}, a workspace without an "os" field of its own (npm would refuse it elsewhere)`, () => {
+      const pkg = readJson(`packages/${dir}/package.json`);
       expect(pkg.name).toBe(name);
-      expect(pkg.os).toEqual([os]);
+      expect(pkg.os).toBeUndefined();
+      expect(readJson('package.json').workspaces).toContain('packages/*');
     });
   }
 });

@@ -1,7 +1,7 @@
 /**
- * Runs fixtures/free-port-child.ts inside a netns and reads its one-line JSON answer. The fixture is bundled once
- * with esbuild (tsup's bundler, already installed): 16 children compiling TypeScript through tsx at once would
- * take a minute on a shared 2-core machine; the bundle starts like plain node.
+ * Runs a child fixture (fixtures/free-port-child.ts by default) inside a netns and reads its JSON lines. Each fixture
+ * is bundled once with esbuild (tsup's bundler, already installed): dozens of children compiling TypeScript through
+ * tsx at once would take minutes on a shared 2-core machine; the bundle starts like plain node.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -13,14 +13,16 @@ import type { Netns } from '../helpers/netns.js';
 
 const SOURCE = fileURLToPath(new URL('./fixtures/free-port-child.ts', import.meta.url));
 const TSCONFIG = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
-let bundled: Promise<string> | undefined;
+const bundled = new Map<string, Promise<string>>();
 
-/** The fixture as one ESM file (built on first use). */
-export function childScript(): Promise<string> {
-  bundled ??= (async () => {
-    const outfile = join(mkdtempSync(join(tmpdir(), 'free-port-child-')), 'free-port-child.mjs');
+/** The fixture `source` as one ESM file (built on first use). */
+export function childScript(source: string = SOURCE): Promise<string> {
+  let script = bundled.get(source);
+  if (script) return script;
+  script = (async () => {
+    const outfile = join(mkdtempSync(join(tmpdir(), 'free-port-child-')), 'child.mjs');
     await build({
-      entryPoints: [SOURCE],
+      entryPoints: [source],
       outfile,
       bundle: true,
       platform: 'node',
@@ -33,7 +35,8 @@ export function childScript(): Promise<string> {
     });
     return outfile;
   })();
-  return bundled;
+  bundled.set(source, script);
+  return script;
 }
 
 export interface RunningChild<T> {
@@ -46,8 +49,8 @@ export interface RunningChild<T> {
   stop(): Promise<void>;
 }
 
-export async function startChild<T>(ns: Netns, request: object): Promise<RunningChild<T>> {
-  const child = ns.spawnNode(await childScript(), [JSON.stringify(request)]);
+export async function startChild<T>(ns: Netns, request: object, source?: string): Promise<RunningChild<T>> {
+  const child = ns.spawnNode(await childScript(source), [JSON.stringify(request)]);
   let buffer = '';
   let stderr = '';
   let ended: Error | undefined;
@@ -99,8 +102,8 @@ export async function startChild<T>(ns: Netns, request: object): Promise<Running
 }
 
 /** Runs a child to completion and returns its answer. */
-export async function runChild<T>(ns: Netns, request: object): Promise<T> {
-  const running = await startChild<T>(ns, request);
+export async function runChild<T>(ns: Netns, request: object, source?: string): Promise<T> {
+  const running = await startChild<T>(ns, request, source);
   try {
     return await running.answer;
   } finally {

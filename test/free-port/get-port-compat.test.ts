@@ -121,10 +121,18 @@ describe('portNumbers matches get-port', () => {
     expect([...portNumbers(65_535, 65_535)]).toEqual([65_535]);
   });
 
-  it('refuses what get-port refuses, with a coded error', () => {
-    for (const [from, to] of [[1023, 2000], [2000, 65_536], [3000, 2999], [1.5, 2000]] as const) {
-      expect(() => gpPortNumbers(from, to)).toThrow();
-      expect(() => portNumbers(from, to)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  it("refuses what get-port refuses, with get-port's error class and Node's code", () => {
+    const cases = [
+      [1023, 2000, RangeError, 'ERR_OUT_OF_RANGE'],
+      [2000, 65_536, RangeError, 'ERR_OUT_OF_RANGE'],
+      [3000, 2999, RangeError, 'ERR_OUT_OF_RANGE'],
+      [1.5, 2000, TypeError, 'ERR_INVALID_ARG_VALUE'],
+      ['3000', 4000, TypeError, 'ERR_INVALID_ARG_TYPE'],
+    ] as const;
+    for (const [from, to, errorClass, code] of cases) {
+      expect(() => gpPortNumbers(from as number, to)).toThrow(errorClass);
+      expect(() => portNumbers(from as number, to)).toThrow(errorClass);
+      expect(() => portNumbers(from as number, to)).toThrow(expect.objectContaining({ code }));
     }
   });
 });

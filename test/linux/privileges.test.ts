@@ -64,7 +64,7 @@ describe.runIf(canUseNetns)(`linux: not permitted → EACCES/EPERM, unchanged (s
     for (const attempt of [report.setRange, report.setReserved]) {
       expect(['EACCES', 'EPERM']).toContain(attempt.code);
       expect(attempt).toMatchObject({ syscall: 'open', remedy: expect.stringContaining('CAP_NET_ADMIN') });
-      expect(attempt.errno === 13 || attempt.errno === 1).toBe(true);
+      expect(attempt.errno === -13 || attempt.errno === -1).toBe(true); // negative, as Node's own errors
     }
     expect(report.setReserved.path).toBe('/proc/sys/net/ipv4/ip_local_reserved_ports');
     expect(report.after).toEqual(report.before);
@@ -85,7 +85,7 @@ describe.runIf(canUseNetns)(`linux: read-only /proc/sys → EROFS, unchanged (un
     const report = parseReport(run.stdout, run.stderr);
     expect(report.implementation).toBe(expected);
     for (const attempt of [report.setRange, report.setReserved]) {
-      expect(attempt).toMatchObject({ code: 'EROFS', errno: 30, remedy: expect.stringContaining('read-only') });
+      expect(attempt).toMatchObject({ code: 'EROFS', errno: -30, remedy: expect.stringContaining('read-only') });
     }
     expect(report.after).toEqual(report.before);
     expect(report.after.range).toBe('32768\t60999');

@@ -6,13 +6,11 @@
  */
 import { release, version } from 'node:os';
 import {
-  AIX_EPHEMERAL_TUNABLES,
   type BackendInfo,
   type EphemeralPortsBackend,
   EphemeralPortsError,
   ErrorCodes,
   type KernelConstraints,
-  type NoTunable,
   type PersistOptions,
   type PortRange,
   type Protocol,
@@ -21,12 +19,12 @@ import {
   type ScopeOptions,
   assertValidRange,
   formatRange,
-  parseNoX,
   rangeEquals,
   scopeProtocol,
   validateRange,
 } from '@ephemeral-ports/core';
 import { type NoRunner, createNoRunner } from './no-command.js';
+import { AIX_EPHEMERAL_TUNABLES, type NoTunable, parseNoX } from './no-output.js';
 
 export interface AixBackendOptions {
   /** Path of the `no` command. Default `/usr/sbin/no`. */

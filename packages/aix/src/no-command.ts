@@ -1,12 +1,13 @@
 /**
- * Runs AIX's `no` command (absolute path, never a shell) and turns its failures into coded errors.
- * `no` prompts on stdin before changing restricted tunables; we give it no input, so such a prompt
- * is answered "no" by end of file (the ephemeral tunables are not restricted).
+ * Runs AIX's `no` command (absolute path, never a shell, LC_ALL=C so its messages are the English ones the
+ * permission check below reads) and turns its failures into coded errors. `no` prompts on stdin before changing
+ * restricted tunables; stdin is closed at once, so such a prompt is answered "no" by end of file (the ephemeral
+ * tunables are not restricted).
  */
 import { type ExecFileException, execFile } from 'node:child_process';
 import { constants } from 'node:os';
 import { isAbsolute } from 'node:path';
-import { EphemeralPortsError, ErrorCodes } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, invalidArgValue } from '@ephemeral-ports/core';
 
 export const DEFAULT_NO_PATH = '/usr/sbin/no';
 
@@ -20,16 +21,18 @@ const PERMISSION = /permission|not authori[sz]ed|must be root|privilege/i;
 export function createNoRunner(path = DEFAULT_NO_PATH, timeoutMs = 15_000): NoRunner {
   // An absolute path only: a bare name would be looked up on PATH, which an attacker may control.
   if (!isAbsolute(path)) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `the no command must be an absolute path, got ${path}`);
+    throw invalidArgValue('noPath', path, 'must be an absolute path');
   }
   return {
     path,
     run(args) {
       return new Promise((resolve, reject) => {
-        execFile(path, [...args], { timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
+        const env = { ...process.env, LC_ALL: 'C' };
+        const child = execFile(path, [...args], { env, timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
           if (!error) return resolve(String(stdout));
           reject(toNoError(error, String(stdout), String(stderr), path, args));
         });
+        child.stdin?.end();
       });
     },
   };

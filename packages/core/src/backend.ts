@@ -10,16 +10,10 @@
  * - OS errors are `EphemeralPortsError`s with `code` = errno name, `errno`, `syscall`, `path` and a `remedy`.
  * - `source` always says how a value was obtained; a backend never returns a guess.
  */
-import { type Diagnostic, EphemeralPortsError, ErrorCodes } from './errors.js';
-import { type PortRange, type PortSet, describe } from './range.js';
+import { type Diagnostic, EphemeralPortsError, ErrorCodes, checkOneOf, invalidArgType, invalidArgValue } from './errors.js';
+import type { PortRange, PortSet } from './range.js';
+import { PROTOCOLS, type Protocol, type TargetOs } from './platform.js';
 import type { CensusOptions, SocketCensus } from './sockets.js';
-
-/** The platforms that have a backend; the values are `process.platform` names. */
-export type TargetOs = 'linux' | 'freebsd' | 'darwin' | 'aix' | 'win32';
-export const TARGET_OSES: readonly TargetOs[] = Object.freeze(['linux', 'freebsd', 'darwin', 'aix', 'win32']);
-
-export type Protocol = 'tcp' | 'udp';
-export const PROTOCOLS: readonly Protocol[] = Object.freeze(['tcp', 'udp']);
 
 export interface ScopeOptions {
   /** Transport whose range is meant. Default `tcp`. On Linux, FreeBSD and macOS both share one range. */
@@ -110,6 +104,18 @@ export interface BackendInfo {
   supportsCensus: boolean;
 }
 
+/** What {@link EphemeralPortsBackend.explainReserved} says about a reserved or excluded port. */
+export interface ReservedPortExplanation {
+  /** One sentence. */
+  summary: string;
+  /** The reservation holding the port, as the OS lists it. */
+  range?: PortRange;
+  /** Who made it, in the OS's terms (Windows: `administrator` or `system`). */
+  madeBy?: string;
+  /** What a human can do, most targeted first. */
+  remedies: string[];
+}
+
 export interface EphemeralPortsBackend {
   readonly os: TargetOs;
   info(): BackendInfo;
@@ -126,6 +132,26 @@ export interface EphemeralPortsBackend {
   getPersisted(options?: PersistOptions): Promise<PersistedReading>;
   /** Socket census; present when `info().supportsCensus`. */
   census?(options?: CensusOptions): Promise<SocketCensus>;
+  /**
+   * Why `port`, listed in `reading` (what this backend's `getReserved` returned), is reserved or excluded, in the
+   * OS's own terms: who made the reservation and what a human can do about it. Pure: it reads `reading` only.
+   * Undefined when the port is not listed or the reading says nothing more. Lets the facade explain a port
+   * without knowing any OS (Windows: excluded port ranges made by Hyper-V/WinNAT or by an administrator).
+   */
+  explainReserved?(port: number, reading: ReservedReading): ReservedPortExplanation | undefined;
+}
+
+const NETNS_FORMS = 'an absolute path such as /proc/<pid>/ns/net or /run/netns/<name>';
+
+/**
+ * The one check of a `netns` option, shared by the facade and the Linux backend and census. Only the form is
+ * checked; whether the path names a namespace is the kernel's answer (open, setns), reported as its errno.
+ */
+export function checkNetnsPath(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw invalidArgType('netns', NETNS_FORMS, value);
+  if (!value.startsWith('/') || value.includes('\0')) throw invalidArgValue('netns', value, `must be ${NETNS_FORMS}`);
+  return value;
 }
 
 /**
@@ -137,8 +163,6 @@ export function scopeProtocol(options: ScopeOptions | undefined, withoutNetns?: 
     throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, `${withoutNetns} has no network namespaces (netns)`);
   }
   const protocol = options?.protocol ?? 'tcp';
-  if (protocol !== 'tcp' && protocol !== 'udp') {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `protocol must be tcp or udp, got ${describe(protocol)}`);
-  }
+  checkOneOf('protocol', protocol, PROTOCOLS);
   return protocol;
 }

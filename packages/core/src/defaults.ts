@@ -6,8 +6,8 @@
  * Facts and sources: ../shared/docs/platform-facts.md §1.2, §2, §3.3, §4.1, §5, §6, §7.1, §8.1. Entries the
  * doc marks "(unverified)" carry `unverified: true` and say what is unconfirmed.
  */
-import type { Protocol, TargetOs } from './backend.js';
-import { EphemeralPortsError, ErrorCodes } from './errors.js';
+import type { Protocol, TargetOs } from './platform.js';
+import { invalidArgType, invalidArgValue } from './errors.js';
 import type { BsdRange, PerProtocolRanges, WindowsDynamicPortRange } from './notation.js';
 import { type PortRange, describe } from './range.js';
 
@@ -246,19 +246,14 @@ export function compareVersions(a: readonly number[], b: readonly number[]): num
 /**
  * The default range of `os` for the given release (`uname -r` on Unix, `10.0.19045` on Windows). Without a
  * version, or with one it cannot read, it returns the current default and says so in `note`.
- * Throws `ERR_INVALID_ARGUMENT` for an unknown OS.
+ * Throws `ERR_INVALID_ARG_VALUE` for an unknown OS, `ERR_INVALID_ARG_TYPE` for a version that is not a string.
  */
 export function defaultRange(os: DefaultsSubject, version?: string): DefaultRange {
   const entries = (DEFAULT_RANGES as Partial<Record<string, readonly DefaultRangeEntry[]>>)[os as string];
   if (!Object.hasOwn(DEFAULT_RANGES, os as string) || !entries) {
-    throw new EphemeralPortsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `no default range known for ${describe(os)}; known: ${DEFAULTS_SUBJECTS.join(', ')}`,
-    );
+    throw invalidArgValue('os', os, `has no known default range (known: ${DEFAULTS_SUBJECTS.join(', ')})`);
   }
-  if (version !== undefined && typeof version !== 'string') {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `version must be a string, got ${describe(version)}`);
-  }
+  if (version !== undefined && typeof version !== 'string') throw invalidArgType('version', 'of type string', version);
   const current = entries[0]!;
   if (entries.length === 1) return Object.freeze({ os, ...current, basis: 'only' as const });
 

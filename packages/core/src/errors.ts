@@ -141,14 +141,45 @@ export function outOfRange(name: string, accepted: string, actual: unknown): Eph
   );
 }
 
+/**
+ * Argument checks shared by every public function, so the same mistake gets the same code everywhere:
+ * a value of the wrong JS type is `ERR_INVALID_ARG_TYPE`, a number outside its bounds (or not an integer, as
+ * Node's `validateInteger` says) is `ERR_OUT_OF_RANGE`.
+ */
+export function checkInteger(name: string, value: unknown, min: number, max: number): asserts value is number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
+  if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
+}
+
+/** A finite number `>= min` (durations, rates). */
+export function checkFiniteNumber(name: string, value: unknown, min: number): asserts value is number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isFinite(value) || value < min) throw outOfRange(name, `a finite number >= ${min}`, value);
+}
+
+export function checkBoolean(name: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
+}
+
+/** A non-null, non-array object; `expected` names its shape in the message (e.g. "a {low, high} object"). */
+export function checkObject(name: string, value: unknown, expected = 'an object'): asserts value is object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidArgType(name, expected, value);
+}
+
+/** One of a few allowed values (`ERR_INVALID_ARG_VALUE`, as Node's `validateOneOf`). */
+export function checkOneOf<T>(name: string, value: unknown, allowed: readonly T[]): asserts value is T {
+  if (!allowed.includes(value as T)) {
+    throw invalidArgValue(name, value, `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`);
+  }
+}
+
 /** Codes of conditions this project detects itself (OS errors use their errno names instead). */
 export const ErrorCodes = {
   /** Invalid arguments (Node's codes, on TypeError / RangeError). */
   ARG_TYPE: 'ERR_INVALID_ARG_TYPE',
   ARG_VALUE: 'ERR_INVALID_ARG_VALUE',
   OUT_OF_RANGE: 'ERR_OUT_OF_RANGE',
-  /** @deprecated transitional: every site moves to invalidArgType / invalidArgValue / outOfRange. */
-  INVALID_ARGUMENT: 'ERR_INVALID_ARG_VALUE',
   /** CLI words that do not parse (unknown command or option, missing value). */
   USAGE: 'ERR_EPHEMERAL_USAGE',
   /** A range that the target OS (or a safety rail) refuses; see `violations`. */

@@ -41,8 +41,9 @@ describe('ianaClass (RFC 6335 §6)', () => {
     );
   });
 
-  it.each([[-1], [65536], [1.5], [Number.NaN]])('rejects %s with ERR_INVALID_ARGUMENT', (bad) => {
-    expect(() => ianaClass(bad)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  it.each([[-1], [65536], [1.5], [Number.NaN]])('rejects %s with ERR_OUT_OF_RANGE (a RangeError)', (bad) => {
+    expect(() => ianaClass(bad)).toThrow(RangeError);
+    expect(() => ianaClass(bad)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
   });
 });
 

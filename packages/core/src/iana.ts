@@ -16,7 +16,7 @@ export const IANA_CLASS_RANGES: Readonly<Record<IanaClass, PortRange>> = Object.
   dynamic: IANA_DYNAMIC_PORTS,
 });
 
-/** The IANA class of `port`. Throws `ERR_INVALID_ARGUMENT` when it is not a port number. */
+/** The IANA class of `port`. Throws `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` when it is not a port number. */
 export function ianaClass(port: number): IanaClass {
   assertPort(port);
   if (port <= IANA_SYSTEM_PORTS.high) return 'system';

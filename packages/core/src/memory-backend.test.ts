@@ -1,6 +1,6 @@
 import { describeBackendContract } from '../../../test/contract/backend-contract.js';
 import { createMemoryBackend } from './memory-backend.js';
-import { TARGET_OSES } from './backend.js';
+import { TARGET_OSES } from './platform.js';
 
 for (const os of TARGET_OSES) {
   describeBackendContract(`memory (${os} rules)`, async () => {

@@ -9,14 +9,13 @@ import type {
   PersistOptions,
   PersistResult,
   PersistedReading,
-  Protocol,
   RangeChange,
   RangeReading,
   ReservedChange,
   ReservedReading,
   ScopeOptions,
-  TargetOs,
 } from './backend.js';
+import type { Protocol, TargetOs } from './platform.js';
 import { scopeProtocol } from './backend.js';
 import { EphemeralPortsError, ErrorCodes } from './errors.js';
 import { type PortRange, PortSet, rangeEquals } from './range.js';

@@ -4,18 +4,17 @@
  * Parsers of OS output throw `ERR_EPHEMERAL_PARSE` on anything malformed and never return a wrong number: only plain
  * decimal digits are accepted (no signs, no hex, no leading zeros — the kernel's sysctl parser may read
  * `010` as octal), every number must be a port (0..65535), and inverted pairs are refused where the OS never
- * prints one. `parseRangeArgument` is the exception: it reads human input and throws `ERR_INVALID_ARGUMENT`.
+ * prints one. The human-input parsers at the end are the exception: see their section.
  *
  * Formats (../shared/docs/platform-facts.md):
- * - Linux `ip_local_port_range`: read `"32768\t60999\n"`, write `"49152 65535\n"` in one write().
- * - Linux `ip_local_reserved_ports`: `"1-4,10\n"` (normalised by the kernel; `""`/`"\n"` = empty).
+ * - Linux `ip_local_reserved_ports`: `"1-4,10\n"` (normalised by the kernel; `""`/`"\n"` = empty), parsed here
+ *   because the CLI's port lists use the same syntax; the other Linux formats live in @ephemeral-ports/linux.
  * - FreeBSD/macOS `portrange.first`/`last`: two ints, `first > last` allowed (the kernel swaps them at use).
- * - Windows: `start` + `num` (number of ports).
- * - AIX: `tcp_ephemeral_low/high` and `udp_ephemeral_low/high`, separate per protocol.
+ * - Windows `start` + `num` and AIX `tcp|udp_ephemeral_low/high`: parsed in @ephemeral-ports/win32 and /aix.
  */
-import type { Protocol } from './backend.js';
-import { EphemeralPortsError, ErrorCodes } from './errors.js';
-import { MAX_PORT, type PortRange, PortSet, describe, isPort, portRange, rangeSize } from './range.js';
+import type { Protocol } from './platform.js';
+import { type Diagnostic, EphemeralPortsError, ErrorCodes, invalidArgType, invalidArgValue } from './errors.js';
+import { MAX_PORT, type PortRange, PortSet, describe, portRange } from './range.js';
 
 /** A decimal without sign or leading zeros. */
 const DECIMAL = /^(?:0|[1-9][0-9]*)$/;
@@ -49,36 +48,8 @@ function orderedPair(low: number, high: number, what: string, text: unknown): Po
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Linux ip_local_port_range
-
-const LINUX_RANGE = 'net.ipv4.ip_local_port_range';
-
-/** Parses `"32768\t60999\n"` (any whitespace between and around the two numbers). */
-export function parseLinuxRange(text: string): PortRange {
-  const s = requireString(text, LINUX_RANGE);
-  const tokens = s.trim().split(/\s+/);
-  if (tokens.length !== 2 || tokens[0] === '') {
-    throw parseError(LINUX_RANGE, s, `expected two numbers, found ${tokens[0] === '' ? 0 : tokens.length}`);
-  }
-  const low = parsePortToken(tokens[0]!, LINUX_RANGE, s);
-  const high = parsePortToken(tokens[1]!, LINUX_RANGE, s);
-  return orderedPair(low, high, LINUX_RANGE, s);
-}
-
-/** The kernel's read form without the newline: `"low\thigh"`. */
-export function formatLinuxRange(range: PortRange): string {
-  const r = portRange(range.low, range.high);
-  return `${r.low}\t${r.high}`;
-}
-
-/** What to write to the procfs file in one write() at offset 0: `"low high\n"`. */
-export function formatLinuxRangeWrite(range: PortRange): string {
-  const r = portRange(range.low, range.high);
-  return `${r.low} ${r.high}\n`;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Linux ip_local_reserved_ports
+// Port lists: Linux ip_local_reserved_ports and the CLI's port lists share this syntax, the text form of PortSet
+// (its toString() writes it). The Linux range and the knobs' other formats live in @ephemeral-ports/linux.
 
 const LINUX_RESERVED = 'net.ipv4.ip_local_reserved_ports';
 
@@ -107,30 +78,9 @@ export function parseLinuxReservedPorts(text: string): PortSet {
   return PortSet.fromRanges(ranges);
 }
 
-/** Exactly as the kernel prints it, without the newline: `"1-4,10"`; the empty set is `""`. */
-export function formatLinuxReservedPorts(ports: PortSet): string {
-  return toPortSet(ports).ranges.map((r) => (r.low === r.high ? `${r.low}` : `${r.low}-${r.high}`)).join(',');
-}
-
-/** The write form: the kernel form plus `"\n"` (a lone `"\n"` clears the list; a write replaces it whole). */
-export function formatLinuxReservedPortsWrite(ports: PortSet): string {
-  return `${formatLinuxReservedPorts(ports)}\n`;
-}
-
-function toPortSet(ports: unknown): PortSet {
-  if (!(ports instanceof PortSet)) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `expected a PortSet, got ${describe(ports)}`);
-  }
-  return ports;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
-// FreeBSD / macOS / OpenBSD first-last pairs
-
-export interface BsdFirstLast {
-  readonly first: number;
-  readonly last: number;
-}
+// FreeBSD / macOS / OpenBSD first-last pairs (the shape of core's defaults table; the converters between a
+// first/last pair and a range live in @ephemeral-ports/bsd, beside the backend that reads the pairs)
 
 export interface BsdRange {
   readonly range: PortRange;
@@ -138,26 +88,10 @@ export interface BsdRange {
   readonly swapped: boolean;
 }
 
-/** Converts the values of `portrange.first`/`last` (or `hifirst`/`hilast`, `lowfirst`/`lowlast`). */
-export function fromBsdFirstLast(pair: BsdFirstLast): BsdRange {
-  const what = 'a BSD first/last pair';
-  const { first, last } = pair ?? ({} as Partial<BsdFirstLast>);
-  for (const [name, v] of [['first', first], ['last', last]] as const) {
-    if (!isPort(v)) throw parseError(what, pair, `${name} is ${describe(v)}, not a port number`);
-  }
-  const f = first as number;
-  const l = last as number;
-  return Object.freeze({ range: portRange(Math.min(f, l), Math.max(f, l)), swapped: f > l });
-}
-
-/** The values to store; `swapped` writes the ends in descending order (as the BSD low range is kept). */
-export function toBsdFirstLast(range: PortRange, swapped = false): BsdFirstLast {
-  const r = portRange(range.low, range.high);
-  return Object.freeze(swapped ? { first: r.high, last: r.low } : { first: r.low, last: r.high });
-}
-
 // ---------------------------------------------------------------------------------------------------------------
-// Windows start + number of ports
+// Windows start + number of ports, AIX per-protocol ranges: only the shapes of core's defaults table stay here.
+// Their converters and parsers live in @ephemeral-ports/win32 (start-count.ts, netsh output) and
+// @ephemeral-ports/aix (no-output.ts), beside the backends that read them.
 
 export interface WindowsDynamicPortRange {
   /** `Start Port` / `DynamicPortRangeStartPort`. */
@@ -166,135 +100,82 @@ export interface WindowsDynamicPortRange {
   readonly count: number;
 }
 
-/** Converts start + count to the inclusive range `start .. start + count - 1`. */
-export function fromWindowsStartCount(value: WindowsDynamicPortRange): PortRange {
-  const what = 'a Windows start/number of ports';
-  const { start, count } = value ?? ({} as Partial<WindowsDynamicPortRange>);
-  if (!isPort(start) || start === 0) throw parseError(what, value, `start is ${describe(start)}, not a port from 1 to 65535`);
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
-    throw parseError(what, value, `number of ports is ${describe(count)}, not a positive integer`);
-  }
-  const end = start + count - 1;
-  if (end > MAX_PORT) {
-    throw parseError(what, value, `start ${start} + ${count} ports ends at ${end}, above ${MAX_PORT}`);
-  }
-  return portRange(start, end);
-}
-
-/** Converts an inclusive range to start + count (`count = high - low + 1`). */
-export function toWindowsStartCount(range: PortRange): WindowsDynamicPortRange {
-  const r = portRange(range.low, range.high);
-  if (r.low === 0) throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'a Windows range cannot start at port 0');
-  return Object.freeze({ start: r.low, count: rangeSize(r) });
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// AIX per-protocol low/high tunables
-
-export interface AixEphemeralTunables {
-  readonly tcp: { readonly low: number; readonly high: number };
-  readonly udp: { readonly low: number; readonly high: number };
-}
-
+/** One range per transport, where TCP and UDP are set apart (AIX, illumos, Windows). */
 export type PerProtocolRanges = Readonly<Record<Protocol, PortRange>>;
-
-/** The `no` tunable names of each protocol's range. */
-export const AIX_TUNABLE_NAMES: Readonly<Record<Protocol, { readonly low: string; readonly high: string }>> =
-  Object.freeze({
-    tcp: Object.freeze({ low: 'tcp_ephemeral_low', high: 'tcp_ephemeral_high' }),
-    udp: Object.freeze({ low: 'udp_ephemeral_low', high: 'udp_ephemeral_high' }),
-  });
-
-/** Converts the four tunable values to one range per protocol. */
-export function fromAixTunables(values: AixEphemeralTunables): PerProtocolRanges {
-  const out = {} as Record<Protocol, PortRange>;
-  for (const protocol of ['tcp', 'udp'] as const) {
-    const names = AIX_TUNABLE_NAMES[protocol];
-    const pair = (values as Partial<AixEphemeralTunables> | undefined)?.[protocol];
-    const low: unknown = pair?.low;
-    const high: unknown = pair?.high;
-    for (const [name, v] of [[names.low, low], [names.high, high]] as const) {
-      if (!isPort(v)) throw parseError('AIX ephemeral tunables', values, `${name} is ${describe(v)}, not a port`);
-    }
-    out[protocol] = orderedPair(low as number, high as number, `AIX ${protocol} ephemeral tunables`, values);
-  }
-  return Object.freeze(out);
-}
-
-/** Converts per-protocol ranges back to the four tunable values. */
-export function toAixTunables(ranges: PerProtocolRanges): AixEphemeralTunables {
-  const pick = (p: Protocol) => {
-    const r = portRange(ranges[p].low, ranges[p].high);
-    return Object.freeze({ low: r.low, high: r.high });
-  };
-  return Object.freeze({ tcp: pick('tcp'), udp: pick('udp') });
-}
-
-/** `no -o` operands for one protocol, e.g. `['tcp_ephemeral_low=49152', 'tcp_ephemeral_high=65535']`. */
-export function formatAixNoAssignments(protocol: Protocol, range: PortRange): [string, string] {
-  const names = AIX_TUNABLE_NAMES[protocol];
-  if (!names) throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `unknown protocol ${describe(protocol)}`);
-  const r = portRange(range.low, range.high);
-  return [`${names.low}=${r.low}`, `${names.high}=${r.high}`];
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Human input (CLI)
+// What a human types, and what they paste: THE parsers of range, port and port-list text for the whole project
+// (the CLI's `set`, `emit`, `--node-port-range`, `free-port --range`, `reserved`, the facade's text port lists).
+// A range or port that does not parse is `ERR_INVALID_ARG_VALUE` (a TypeError), not `ERR_EPHEMERAL_PARSE`: this is
+// user input, not OS output.
 
 const RANGE_ARGUMENT = /^\s*(\d+)\s*(?:-|:|,|\s)\s*(\d+)\s*$/;
+const RANGE_FORMS = 'LOW-HIGH, LOW:HIGH or "LOW HIGH" (e.g. 32768-60999)';
 
 /**
- * Reads a range typed by a human: `49152-65535`, `49152 65535`, `49152:65535` or `49152,65535`.
- * Throws `ERR_INVALID_ARGUMENT` (not `ERR_EPHEMERAL_PARSE`: this is user input, not OS output).
+ * Reads a range typed or pasted by a human: `32768-60999`, `32768:60999`, `32768,60999`, or `32768 60999` with
+ * any spaces or tabs between and around (the exact output of `sysctl -n net.ipv4.ip_local_port_range`). `name`
+ * is the argument the text came from (`range`, `--node-port-range`), for the message.
  */
-export function parseRangeArgument(text: string): PortRange {
-  const fail = (why: string) =>
-    new EphemeralPortsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `invalid port range ${describe(text)}: ${why}; expected LOW-HIGH, e.g. 49152-65535`,
-    );
-  if (typeof text !== 'string') throw fail('not a string');
+export function parseRangeArgument(text: string, name = 'range'): PortRange {
+  if (typeof text !== 'string') throw invalidArgType(name, `a string such as ${RANGE_FORMS}`, text);
+  const fail = (why: string) => invalidArgValue(name, text, `${why}; expected ${RANGE_FORMS}`);
   const m = RANGE_ARGUMENT.exec(text);
-  if (!m) throw fail('not two port numbers');
+  if (!m) throw fail('is not two port numbers');
   const low = parsePortArgumentToken(m[1]!, fail);
   const high = parsePortArgumentToken(m[2]!, fail);
-  if (low > high) throw fail(`low (${low}) is above high (${high})`);
+  if (low > high) throw fail(`has low (${low}) above high (${high})`);
   return portRange(low, high);
 }
 
 /**
- * Reads a port list typed by a human, in the Linux reserved-ports syntax with optional spaces around `,` and
- * `-`: `80, 443, 8000 - 8100`. Throws `ERR_INVALID_ARGUMENT`.
+ * Reads a port list typed by a human: entries `PORT` or `LOW-HIGH` (spaces allowed around `-`) separated by `,`
+ * or whitespace, e.g. `8080, 9000 - 9100`; `none` or nothing is the empty list. A list is what a reserved-ports
+ * change applies, so bad entries are `ERR_EPHEMERAL_INVALID_PORT_LIST` with one violation each, as core's
+ * `assertValidPortList` reports the entries of an array.
  */
-export function parsePortListArgument(text: string): PortSet {
-  if (typeof text !== 'string') {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `invalid port list ${describe(text)}: not a string`);
+export function parsePortListArgument(text: string, name = 'ports'): PortSet {
+  if (typeof text !== 'string') throw invalidArgType(name, 'a string such as 8080,9000-9100', text);
+  const body = text.trim().replace(/\s*-\s*/g, '-');
+  if (body === '' || body === 'none') return PortSet.EMPTY;
+  const ranges: PortRange[] = [];
+  const violations: Diagnostic[] = [];
+  for (const token of body.split(/[\s,]+/).filter((t) => t !== '')) {
+    const fail = (why: string) => new Error(`entry ${describe(token)} ${why}`);
+    try {
+      const m = /^(\d+)(?:-(\d+))?$/.exec(token);
+      if (!m) throw fail('is not PORT or LOW-HIGH');
+      const low = parsePortArgumentToken(m[1]!, fail);
+      const high = m[2] === undefined ? low : parsePortArgumentToken(m[2], fail);
+      if (low > high) throw fail(`has low (${low}) above high (${high})`);
+      ranges.push({ low, high });
+    } catch (e) {
+      violations.push({ code: 'PORTS_BAD_ENTRY', severity: 'error', message: (e as Error).message, field: name });
+    }
   }
-  try {
-    return parseLinuxReservedPorts(text.replace(/\s*([,-])\s*/g, '$1'));
-  } catch (e) {
-    const why = e instanceof EphemeralPortsError ? e.message.replace(/^.*?: /, '') : String(e);
+  if (violations.length > 0) {
     throw new EphemeralPortsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `invalid port list ${describe(text)}: ${why}; expected e.g. 80,443,8000-8100`,
-      { cause: e },
+      ErrorCodes.INVALID_PORT_LIST,
+      `invalid ${name}: ${violations.map((v) => v.message).join('; ')}; expected PORT or LOW-HIGH entries, e.g. 8080,9000-9100`,
+      { violations },
     );
   }
+  return PortSet.fromRanges(ranges);
 }
 
-/** Reads one port typed by a human (`8080`). Throws `ERR_INVALID_ARGUMENT`. */
-export function parsePortArgument(text: string): number {
-  const fail = (why: string) =>
-    new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `invalid port ${describe(text)}: ${why}`);
-  if (typeof text !== 'string') throw fail('not a string');
+/** Reads one port typed by a human (`8080`). */
+export function parsePortArgument(text: string, name = 'port'): number {
+  if (typeof text !== 'string') throw invalidArgType(name, 'a string such as 8080', text);
+  const fail = (why: string) => invalidArgValue(name, text, `${why}; expected a port number from 0 to ${MAX_PORT}`);
   const token = text.trim();
-  if (!/^\d+$/.test(token)) throw fail('not a decimal number');
+  if (!/^\d+$/.test(token)) throw fail('is not a decimal number');
   return parsePortArgumentToken(token, fail);
 }
 
-function parsePortArgumentToken(token: string, fail: (why: string) => EphemeralPortsError): number {
-  if (!DECIMAL.test(token)) throw fail(`${token} has leading zeros`);
+function parsePortArgumentToken(token: string, fail: (why: string) => Error): number {
+  if (!DECIMAL.test(token)) throw fail(`has leading zeros in ${token}`);
   const value = token.length > 5 ? Number.POSITIVE_INFINITY : Number(token);
-  if (value > MAX_PORT) throw fail(`${token} is above ${MAX_PORT}`);
+  if (value > MAX_PORT) throw fail(`has ${token}, above ${MAX_PORT}`);
   return value;
 }

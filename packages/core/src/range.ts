@@ -1,8 +1,9 @@
 /**
  * The range model: an inclusive {@link PortRange} and an immutable {@link PortSet} of sorted, disjoint,
- * non-adjacent ranges. Pure; every function validates its input and throws `ERR_INVALID_ARGUMENT`.
+ * non-adjacent ranges. Pure; every function validates its input and throws `ERR_INVALID_ARG_TYPE` (not a number)
+ * or `ERR_OUT_OF_RANGE` (not a port, or `low > high`).
  */
-import { EphemeralPortsError, ErrorCodes } from './errors.js';
+import { checkInteger, checkObject, outOfRange } from './errors.js';
 
 export const MIN_PORT = 0;
 export const MAX_PORT = 65_535;
@@ -18,21 +19,24 @@ export function isPort(value: unknown): value is number {
 }
 
 export function assertPort(value: unknown, name = 'port'): asserts value is number {
-  if (!isPort(value)) {
-    throw new EphemeralPortsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `${name} must be an integer from ${MIN_PORT} to ${MAX_PORT}, got ${describe(value)}`,
-    );
-  }
+  checkInteger(name, value, MIN_PORT, MAX_PORT);
 }
 
-/** Builds a checked range. Throws `ERR_INVALID_ARGUMENT` when an end is not a port or `low > high`. */
+/** Builds a checked range. Throws `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` when an end is not a port or `low > high`. */
 export function portRange(low: number, high: number): PortRange {
   assertPort(low, 'low');
   assertPort(high, 'high');
-  if (low > high) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `low (${low}) must not be above high (${high})`);
-  }
+  if (low > high) throw outOfRange('high', `>= low (${low})`, high);
+  return Object.freeze({ low, high });
+}
+
+/** A `{low, high}` object of ports, as a checked range; `name` prefixes the field names in messages. */
+export function checkRange(value: unknown, name = 'range'): PortRange {
+  checkObject(name, value, 'a {low, high} object');
+  const { low, high } = value as Record<string, unknown>;
+  assertPort(low, `${name}.low`);
+  assertPort(high, `${name}.high`);
+  if (low > high) throw outOfRange(`${name}.high`, `>= ${name}.low (${low})`, high);
   return Object.freeze({ low, high });
 }
 
@@ -68,7 +72,7 @@ export class PortSet implements Iterable<PortRange> {
 
   /** Normalizes any list of ranges (unsorted, overlapping, adjacent) into a set. */
   static fromRanges(ranges: Iterable<PortRange>): PortSet {
-    const list = [...ranges].map((r) => portRange(r.low, r.high)).sort((a, b) => a.low - b.low);
+    const list = [...ranges].map((r) => checkRange(r)).sort((a, b) => a.low - b.low);
     const merged: PortRange[] = [];
     for (const r of list) {
       const last = merged[merged.length - 1];

@@ -122,13 +122,13 @@ describe('checkRangeSafety (table)', () => {
   });
 
   it.each([
-    ['an inverted range', () => checkRangeSafety({ low: 5, high: 4 }), 'ERR_INVALID_ARGUMENT'],
-    ['a non-range', () => checkRangeSafety(null as never), 'ERR_INVALID_ARGUMENT'],
-    ['a bad minSize', () => checkRangeSafety({ low: 1, high: 2 }, { minSize: -1 }), 'ERR_INVALID_ARGUMENT'],
+    ['an inverted range', () => checkRangeSafety({ low: 5, high: 4 }), 'ERR_OUT_OF_RANGE'],
+    ['a non-range', () => checkRangeSafety(null as never), 'ERR_INVALID_ARG_TYPE'],
+    ['a bad minSize', () => checkRangeSafety({ low: 1, high: 2 }, { minSize: -1 }), 'ERR_OUT_OF_RANGE'],
     [
       'a bad NodePort range',
       () => checkRangeSafety({ low: 1, high: 2 }, { nodePortRange: { low: 9, high: 1 } }),
-      'ERR_INVALID_ARGUMENT',
+      'ERR_OUT_OF_RANGE',
     ],
     [
       'bad listening ports',

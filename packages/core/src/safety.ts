@@ -10,9 +10,9 @@
  *   assignment, which is what they are for; the effective size shrinks, which the size check accounts for.
  */
 import type { Diagnostic } from './errors.js';
-import { EphemeralPortsError, ErrorCodes } from './errors.js';
+import { checkInteger } from './errors.js';
 import { IANA_SYSTEM_PORTS } from './iana.js';
-import { type PortRange, PortSet, describe, formatRange, isPort, portRange, rangeSize } from './range.js';
+import { type PortRange, PortSet, checkRange, formatRange, rangeSize } from './range.js';
 import { assertValidPortList } from './validate.js';
 
 /**
@@ -57,18 +57,13 @@ const MAX_LISTED = 10;
 
 /** Runs every safety check on `range`; returns the findings (empty = nothing to say). */
 export function checkRangeSafety(range: PortRange, options: SafetyOptions = {}): Diagnostic[] {
-  const target = asRange(range);
+  const target = checkRange(range);
   const out: Diagnostic[] = [];
   const reserved = asPortSet(options.reservedPorts, 'reserved ports').intersect(target);
   const listening = asPortSet(options.listeningPorts, 'listening ports').intersect(target);
 
   const minSize = options.minSize ?? DEFAULT_MIN_RANGE_SIZE;
-  if (typeof minSize !== 'number' || !Number.isInteger(minSize) || minSize < 0) {
-    throw new EphemeralPortsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `minSize must be a non-negative integer, got ${describe(minSize)}`,
-    );
-  }
+  checkInteger('minSize', minSize, 0, Number.MAX_SAFE_INTEGER);
   const usable = rangeSize(target) - reserved.size;
   if (usable < minSize) {
     const minus = reserved.isEmpty ? '' : ` (${rangeSize(target)} minus ${reserved.size} reserved)`;
@@ -94,7 +89,7 @@ export function checkRangeSafety(range: PortRange, options: SafetyOptions = {}):
 
   if (options.nodePortRange !== null) {
     const explicit = options.nodePortRange !== undefined;
-    const nodePorts = explicit ? asRange(options.nodePortRange as PortRange, 'nodePortRange') : DEFAULT_NODE_PORT_RANGE;
+    const nodePorts = explicit ? checkRange(options.nodePortRange, 'nodePortRange') : DEFAULT_NODE_PORT_RANGE;
     const overlap = PortSet.of(nodePorts).intersect(target);
     if (!overlap.isEmpty) {
       out.push({
@@ -138,15 +133,6 @@ export function isSafe(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.every((d) => d.severity !== 'error');
 }
 
-function asRange(value: PortRange, name = 'range'): PortRange {
-  if (typeof value !== 'object' || value === null || !isPort(value.low) || !isPort(value.high)) {
-    throw new EphemeralPortsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `${name} must be {low, high} ports, got ${describe(value)}`,
-    );
-  }
-  return portRange(value.low, value.high);
-}
 
 function asPortSet(value: PortList | undefined, name: string): PortSet {
   if (value === undefined) return PortSet.EMPTY;

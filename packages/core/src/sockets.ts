@@ -1,5 +1,5 @@
 /** The socket census shape shared by the Linux (sock_diag) and Windows (GetExtended*Table) backends. */
-import type { Protocol } from './backend.js';
+import type { Protocol } from './platform.js';
 
 /** TCP states by their Linux names; `BOUND` is Windows' bound-not-connected state; UDP uses `UNCONN`/`ESTABLISHED`. */
 export type SocketState =
@@ -35,12 +35,13 @@ export interface SocketEntry {
 }
 
 /**
- * How a Linux census lists sockets. `auto` (the default): BPF socket iterators when permitted (root), else
- * NETLINK_SOCK_DIAG, else /proc/net. The others insist on one and fail with its error instead of falling back.
+ * How a Linux census lists sockets. `auto` (the default): NETLINK_SOCK_DIAG, else /proc/net when the kernel or a
+ * sandbox refuses netlink or no addon loaded (the census then says why in `fallbackReason`). `netlink` and `procfs`
+ * insist on one and fail with its error instead of falling back.
  */
-export type CensusMethod = 'auto' | 'bpf' | 'netlink' | 'procfs';
+export type CensusMethod = 'auto' | 'netlink' | 'procfs';
 
-export const CENSUS_METHODS: readonly CensusMethod[] = ['auto', 'bpf', 'netlink', 'procfs'];
+export const CENSUS_METHODS: readonly CensusMethod[] = ['auto', 'netlink', 'procfs'];
 
 export interface CensusOptions {
   protocols?: readonly Protocol[];
@@ -55,7 +56,7 @@ export interface CensusOptions {
 
 export interface SocketCensus {
   sockets: SocketEntry[];
-  /** How the sockets were listed, e.g. `bpf:iter`, `netlink:sock_diag`, `procfs:/proc/net`, `iphlpapi`. */
+  /** How the sockets were listed, e.g. `netlink:sock_diag`, `procfs:/proc/net`, `iphlpapi`. */
   source: string;
   /** Why a fallback was used, when it was. */
   fallbackReason?: string;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KernelConstraints, TargetOs } from './backend.js';
+import type { KernelConstraints } from './backend.js';
+import type { TargetOs } from './platform.js';
 import { EphemeralPortsError } from './errors.js';
 import { PortSet } from './range.js';
 import { assertValidPortList, assertValidRange, validateRange } from './validate.js';

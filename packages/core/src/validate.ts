@@ -10,7 +10,8 @@
  * - AIX: bounds come from `no -x` min/max at run time (passed in as constraints).
  * - Windows: start ≥ 1025, count ≥ 255, end ≤ 65535 (KB929851).
  */
-import type { KernelConstraints, TargetOs } from './backend.js';
+import type { KernelConstraints } from './backend.js';
+import type { TargetOs } from './platform.js';
 import { type Diagnostic, EphemeralPortsError, ErrorCodes } from './errors.js';
 import { MAX_PORT, type PortRange, PortSet, describe, formatRange } from './range.js';
 

@@ -13,7 +13,7 @@ let current: EphemeralPortsBackend | undefined;
  *
  * @example
  * ```ts
- * import { getBackend } from 'ephemeral-ports';
+ * import { getBackend } from 'ephemeral-ports/testing';
  * console.log(getBackend().info().implementation); // e.g. "native"
  * ```
  */
@@ -28,7 +28,8 @@ export function getBackend(): EphemeralPortsBackend {
  *
  * @example
  * ```ts
- * import { useBackend, createMemoryBackend, getEphemeralRange } from 'ephemeral-ports';
+ * import { createMemoryBackend, useBackend } from 'ephemeral-ports/testing';
+ * import { getEphemeralRange } from 'ephemeral-ports';
  * useBackend(createMemoryBackend({ os: 'linux', range: { low: 40000, high: 49999 } }));
  * (await getEphemeralRange()).range; // { low: 40000, high: 49999 }
  * ```

@@ -1,6 +1,12 @@
 /**
  * ephemeral-ports — know, change and reason about the OS ephemeral port range.
  *
+ * This is the front door: what the README documents. Deeper pieces have named subpaths:
+ * `ephemeral-ports/core` (the range model, per-OS rules, allocation models), `ephemeral-ports/diagnostics`
+ * (census reports, port map, Prometheus text), `ephemeral-ports/platforms` (the platform table and backend loading),
+ * `ephemeral-ports/testing` (the memory backend, the backend contract suite, backend injection) and
+ * `ephemeral-ports/get-port` (a drop-in for get-port).
+ *
  * @example
  * ```ts
  * import { getEphemeralRange } from 'ephemeral-ports';
@@ -8,12 +14,43 @@
  * ```
  * @packageDocumentation
  */
-export * from '@ephemeral-ports/core';
-export { getBackend, useBackend } from './backend.js';
-export { PLATFORM_PACKAGES, BACKEND_ENV, backendPackageFor, isSupportedPlatform, loadBackend } from './platforms.js';
+export {
+  EphemeralPortsError,
+  EphemeralPortsTypeError,
+  EphemeralPortsRangeError,
+  ErrorCodes,
+  isEphemeralPortsError,
+} from '@ephemeral-ports/core';
+export type {
+  AnyEphemeralPortsError,
+  CensusMethod,
+  Diagnostic,
+  ErrorCode,
+  PortRange,
+  PortSet,
+  Protocol,
+  SocketEntry,
+  SocketState,
+  TargetOs,
+} from '@ephemeral-ports/core';
+
+// Reading the range: loaded with the package (the common case must start fast).
 export type { Family, RangeQueryOptions } from './options.js';
 export { type RangeReport, getEphemeralRange, getEphemeralRangeSync } from './range-report.js';
-// Free-port: types from the module, values through lazy wrappers (cold start; see free-port-lazy.ts).
+export { isEphemeral, isEphemeralSync } from './is-ephemeral.js';
+
+// Everything else loads on first use (lazy.ts, free-port-lazy.ts).
+export type { SetRangeOptions, RangeChangeReport, PersistReport } from './set-range.js';
+export type {
+  ReservedPortsReport,
+  ReservedChangeReport,
+  ReservedQueryOptions,
+  SetReservedOptions,
+  PortListInput,
+} from './reserved-ports.js';
+export type { ExplainOptions, PortExplanation, PortFinding, FindingSeverity } from './explain/explain-port.js';
+export type { UsageResult, DoctorResult, DiagnosticsOptions } from './diagnostics/index.js';
+export { setEphemeralRange, getReservedPorts, setReservedPorts, explainPort, usage, doctor } from './lazy.js';
 export type * from './free-port/index.js';
 export {
   getFreePort,
@@ -25,24 +62,3 @@ export {
   heldPorts,
 } from './free-port-lazy.js';
 export { portNumbers } from './free-port/port-numbers.js';
-export * from './diagnostics/index.js';
-export { type SetRangeOptions, type RangeChangeReport, type PersistReport, setEphemeralRange } from './set-range.js';
-export {
-  type ReservedPortsReport,
-  type ReservedChangeReport,
-  type ReservedQueryOptions,
-  type SetReservedOptions,
-  type PortListInput,
-  getReservedPorts,
-  setReservedPorts,
-  toPortSet,
-} from './reserved-ports.js';
-export { isEphemeral, isEphemeralSync } from './is-ephemeral.js';
-export {
-  type ExplainOptions,
-  type PortExplanation,
-  type PortFinding,
-  type FindingSeverity,
-  explainPort,
-} from './explain/explain-port.js';
-export { type ListeningPorts, listeningPorts } from './listening-ports.js';

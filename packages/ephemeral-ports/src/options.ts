@@ -1,5 +1,14 @@
 /** Option shapes shared by the facade functions, and their validation (bad input changes nothing). */
-import { EphemeralPortsError, ErrorCodes, type Protocol, type ScopeOptions, describe } from '@ephemeral-ports/core';
+import {
+  PROTOCOLS,
+  type PortRange,
+  type Protocol,
+  type ScopeOptions,
+  checkObject,
+  checkOneOf,
+  invalidArgType,
+  outOfRange,
+} from '@ephemeral-ports/core';
 
 /** Address family a caller cares about. Linux, the BSDs, macOS and Windows use one range for IPv4 and IPv6. */
 export type Family = 4 | 6;
@@ -13,25 +22,39 @@ export interface RangeQueryOptions {
   netns?: string;
 }
 
+/** The options object of a public function: absent is `{}`; a string or number where it belongs is a TypeError. */
+export function checkOptions<T extends object>(value: T | undefined): T {
+  if (value === undefined) return {} as T;
+  checkObject('options', value);
+  return value;
+}
+
 export function checkProtocol(value: unknown): Protocol {
   if (value === undefined) return 'tcp';
-  if (value === 'tcp' || value === 'udp') return value;
-  throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `protocol must be "tcp" or "udp", got ${describe(value)}`);
+  checkOneOf('protocol', value, PROTOCOLS);
+  return value;
 }
 
 export function checkFamily(value: unknown): Family {
   if (value === undefined) return 4;
-  if (value === 4 || value === 6) return value;
-  throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `family must be 4 or 6, got ${describe(value)}`);
+  checkOneOf('family', value, FAMILIES);
+  return value;
 }
 
-export function checkNetns(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && value.startsWith('/') && !value.includes('\0')) return value;
-  throw new EphemeralPortsError(
-    ErrorCodes.INVALID_ARGUMENT,
-    `netns must be an absolute path such as /proc/<pid>/ns/net or /run/netns/<name>, got ${describe(value)}`,
-  );
+const FAMILIES: readonly Family[] = [4, 6];
+
+/**
+ * A `{low, high}` argument: the JS types are checked here (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE` for a
+ * fraction); whether the target OS accepts the values is validation's answer (`ERR_EPHEMERAL_INVALID_RANGE`).
+ */
+export function checkRangeArgument(value: unknown, name = 'range'): PortRange {
+  checkObject(name, value, 'a {low, high} object');
+  const { low, high } = value as Record<string, unknown>;
+  for (const [key, v] of [['low', low], ['high', high]] as const) {
+    if (typeof v !== 'number') throw invalidArgType(`${name}.${key}`, 'of type number', v);
+    if (!Number.isInteger(v)) throw outOfRange(`${name}.${key}`, 'an integer', v);
+  }
+  return value as PortRange;
 }
 
 /** The backend scope for validated options (netns only when given: other backends reject it). */

@@ -1,7 +1,6 @@
 /**
- * The platform table: `process.platform` → the package holding that OS's backend. It is the single source of
- * truth for the facade's `optionalDependencies` and for each OS package's `"os"` field (test/facade keeps them
- * in step). Backends load lazily, on first use, and never fall through to another OS's implementation.
+ * `ephemeral-ports/platforms`: loading the backend the platform table (platform-table.ts) names. Backends load
+ * lazily, on first use, and never fall through to another OS's implementation.
  *
  * A backend module exports `createBackend(): EphemeralPortsBackend` (CommonJS, or ESM with that named export).
  * `EPHEMERAL_PORTS_BACKEND=<module path or package name>` loads another module of that shape instead — tests use
@@ -10,23 +9,9 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { type EphemeralPortsBackend, EphemeralPortsError, ErrorCodes, type TargetOs } from '@ephemeral-ports/core';
+import { PLATFORM_PACKAGES } from './platform-table.js';
 
-/**
- * `process.platform` → backend package.
- *
- * @example
- * ```ts
- * import { PLATFORM_PACKAGES } from 'ephemeral-ports';
- * PLATFORM_PACKAGES.linux; // '@ephemeral-ports/linux'
- * ```
- */
-export const PLATFORM_PACKAGES: Readonly<Record<TargetOs, string>> = Object.freeze({
-  linux: '@ephemeral-ports/linux',
-  freebsd: '@ephemeral-ports/freebsd',
-  darwin: '@ephemeral-ports/darwin',
-  aix: '@ephemeral-ports/aix',
-  win32: '@ephemeral-ports/win32',
-});
+export { PLATFORM_PACKAGES };
 
 /** Environment variable naming a module to load instead of the platform's backend package. */
 export const BACKEND_ENV = 'EPHEMERAL_PORTS_BACKEND';
@@ -36,7 +21,7 @@ export const BACKEND_ENV = 'EPHEMERAL_PORTS_BACKEND';
  *
  * @example
  * ```ts
- * import { isSupportedPlatform } from 'ephemeral-ports';
+ * import { isSupportedPlatform } from 'ephemeral-ports/platforms';
  * isSupportedPlatform(process.platform); // true on Linux, FreeBSD, macOS, AIX, Windows
  * ```
  */
@@ -49,7 +34,7 @@ export function isSupportedPlatform(platform: string): platform is TargetOs {
  *
  * @example
  * ```ts
- * import { backendPackageFor } from 'ephemeral-ports';
+ * import { backendPackageFor } from 'ephemeral-ports/platforms';
  * backendPackageFor('win32'); // '@ephemeral-ports/win32'
  * backendPackageFor('openbsd'); // throws ERR_EPHEMERAL_UNSUPPORTED_PLATFORM
  * ```
@@ -76,7 +61,7 @@ type Loader = (id: string) => unknown;
  *
  * @example
  * ```ts
- * import { loadBackend } from 'ephemeral-ports';
+ * import { loadBackend } from 'ephemeral-ports/platforms';
  * const backend = loadBackend();
  * console.log(backend.info().implementation, (await backend.getRange()).range);
  * ```

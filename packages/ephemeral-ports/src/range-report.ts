@@ -13,12 +13,13 @@ import {
   type Protocol,
   type RangeReading,
   type TargetOs,
+  checkNetnsPath,
   rangeSize,
   validateRange,
 } from '@ephemeral-ports/core';
 import { getBackend } from './backend.js';
 import { osDefaultRange } from './os-defaults.js';
-import { type Family, type RangeQueryOptions, checkFamily, checkNetns, checkProtocol, scopeOf } from './options.js';
+import { type Family, type RangeQueryOptions, checkFamily, checkOptions, checkProtocol, scopeOf } from './options.js';
 
 /** What {@link getEphemeralRange} returns. Stable: it is also the `--json` shape of `ephemeral-ports get`. */
 export interface RangeReport {
@@ -49,7 +50,9 @@ export interface RangeReport {
 
 /** Errors that mean "the caller asked for something wrong", never papered over with defaults. */
 const CALLER_ERRORS: ReadonlySet<string> = new Set([
-  ErrorCodes.INVALID_ARGUMENT,
+  ErrorCodes.ARG_TYPE,
+  ErrorCodes.ARG_VALUE,
+  ErrorCodes.OUT_OF_RANGE,
   ErrorCodes.UNSUPPORTED_OPERATION,
   ErrorCodes.UNSUPPORTED_PLATFORM,
   ErrorCodes.BACKEND_LOAD_FAILED,
@@ -61,18 +64,19 @@ interface Query {
   netns: string | undefined;
 }
 
-function query(options: RangeQueryOptions): Query {
+function query(given: RangeQueryOptions | undefined): Query {
+  const options = checkOptions(given);
   return {
     protocol: checkProtocol(options.protocol),
     family: checkFamily(options.family),
-    netns: checkNetns(options.netns),
+    netns: checkNetnsPath(options.netns),
   };
 }
 
 /**
  * Reads the live ephemeral port range, with the OS default, reserved ports and any warnings.
  *
- * @throws `ERR_INVALID_ARGUMENT` for bad options, `ERR_EPHEMERAL_UNSUPPORTED_PLATFORM`, `ERR_EPHEMERAL_BACKEND_LOAD_FAILED`; an OS
+ * @throws `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` for bad options, `ERR_EPHEMERAL_UNSUPPORTED_PLATFORM`, `ERR_EPHEMERAL_BACKEND_LOAD_FAILED`; an OS
  * error when a given `netns` cannot be entered. Other read failures fall back to `source: 'default'`.
  * @example
  * ```ts
@@ -81,7 +85,7 @@ function query(options: RangeQueryOptions): Query {
  * console.log(`${report.range.low}-${report.range.high} (${report.size} ports, from ${report.source})`);
  * ```
  */
-export async function getEphemeralRange(options: RangeQueryOptions = {}): Promise<RangeReport> {
+export async function getEphemeralRange(options?: RangeQueryOptions): Promise<RangeReport> {
   const q = query(options);
   const backend = getBackend();
   const scope = scopeOf(q.protocol, q.netns);
@@ -107,7 +111,7 @@ export async function getEphemeralRange(options: RangeQueryOptions = {}): Promis
  * const { range } = getEphemeralRangeSync();
  * ```
  */
-export function getEphemeralRangeSync(options: RangeQueryOptions = {}): RangeReport {
+export function getEphemeralRangeSync(options?: RangeQueryOptions): RangeReport {
   const q = query(options);
   const backend = getBackend();
   if (typeof backend.getRangeSync !== 'function') {

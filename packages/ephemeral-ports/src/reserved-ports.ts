@@ -3,18 +3,17 @@
  * Windows excluded port ranges (not bindable at all). Other OSes have no such list (`ERR_EPHEMERAL_UNSUPPORTED_OPERATION`).
  */
 import {
-  EphemeralPortsError,
-  ErrorCodes,
   type PortRange,
-  PortSet,
+  type PortSet,
   type Protocol,
   type TargetOs,
   assertValidPortList,
-  describe,
-  portRange,
+  checkBoolean,
+  checkNetnsPath,
+  parsePortListArgument,
 } from '@ephemeral-ports/core';
 import { getBackend } from './backend.js';
-import { checkNetns, checkProtocol, scopeOf } from './options.js';
+import { checkOptions, checkProtocol, scopeOf } from './options.js';
 
 export interface ReservedQueryOptions {
   /** Windows keeps excluded ranges per protocol (default tcp); Linux has one list for all protocols. */
@@ -64,8 +63,9 @@ export type PortListInput = PortSet | ReadonlyArray<number | PortRange> | string
  * ports.has(8080); // true when 8080 is reserved
  * ```
  */
-export async function getReservedPorts(options: ReservedQueryOptions = {}): Promise<ReservedPortsReport> {
-  const netns = checkNetns(options.netns);
+export async function getReservedPorts(given?: ReservedQueryOptions): Promise<ReservedPortsReport> {
+  const options = checkOptions(given);
+  const netns = checkNetnsPath(options.netns);
   const backend = getBackend();
   const reading = await backend.getReserved(scopeOf(checkProtocol(options.protocol), netns));
   return {
@@ -91,12 +91,11 @@ export async function getReservedPorts(options: ReservedQueryOptions = {}): Prom
  */
 export async function setReservedPorts(
   ports: PortListInput,
-  options: SetReservedOptions = {},
+  given?: SetReservedOptions,
 ): Promise<ReservedChangeReport> {
-  const netns = checkNetns(options.netns);
-  if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'dryRun must be a boolean');
-  }
+  const options = checkOptions(given);
+  const netns = checkNetnsPath(options.netns);
+  if (options.dryRun !== undefined) checkBoolean('options.dryRun', options.dryRun);
   const requested = toPortSet(ports);
   const backend = getBackend();
   const scope = scopeOf(checkProtocol(options.protocol), netns);
@@ -115,32 +114,14 @@ export async function setReservedPorts(
 }
 
 /**
- * Parses a port list; text accepts `,` or whitespace between entries and `-` in ranges (`none` or `` = empty).
- * Throws `ERR_EPHEMERAL_INVALID_PORT_LIST`.
+ * A port list as a PortSet; text is read by core's parsePortListArgument (`,` or whitespace between entries,
+ * `-` in ranges, `none` or `` = empty). Throws `ERR_EPHEMERAL_INVALID_PORT_LIST` with every bad entry.
  *
  * @example
  * ```ts
- * import { toPortSet } from 'ephemeral-ports';
  * toPortSet('8080, 9000-9100').size; // 102
  * ```
  */
 export function toPortSet(input: PortListInput): PortSet {
-  if (typeof input !== 'string') return assertValidPortList(input);
-  const text = input.trim();
-  if (text === '' || text === 'none') return PortSet.EMPTY;
-  const ranges: PortRange[] = [];
-  for (const token of text.split(/[\s,]+/)) {
-    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(token);
-    const low = m ? Number(m[1]) : NaN;
-    const high = m ? Number(m[2] ?? m[1]) : NaN;
-    if (!m || low > 65535 || high > 65535 || low > high) {
-      throw new EphemeralPortsError(
-        ErrorCodes.INVALID_PORT_LIST,
-        `invalid port list entry ${describe(token)}: expected PORT or LOW-HIGH with ports 0-65535, e.g. 8080,9000-9100`,
-        { violations: [{ code: 'PORTS_BAD_ENTRY', severity: 'error', message: `bad entry ${describe(token)}` }] },
-      );
-    }
-    ranges.push(portRange(low, high));
-  }
-  return PortSet.fromRanges(ranges);
+  return typeof input === 'string' ? parsePortListArgument(input) : assertValidPortList(input);
 }

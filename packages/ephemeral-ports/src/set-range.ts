@@ -18,7 +18,13 @@ import {
   type Protocol,
   type TargetOs,
   assertValidRange,
+  checkBoolean,
+  checkInteger,
+  checkNetnsPath,
+  checkRange,
   checkRangeSafety,
+  invalidArgType,
+  invalidArgValue,
   isEphemeralPortsError,
   rangeEquals,
   unifiedDiff,
@@ -26,7 +32,7 @@ import {
 } from '@ephemeral-ports/core';
 import { getBackend } from './backend.js';
 import { listeningPorts } from './listening-ports.js';
-import { checkNetns, checkProtocol, scopeOf } from './options.js';
+import { checkOptions, checkProtocol, checkRangeArgument, scopeOf } from './options.js';
 
 export interface SetRangeOptions {
   /** `tcp` (default) or `udp`; matters on AIX and Windows only. */
@@ -80,7 +86,8 @@ export interface RangeChangeReport {
 /**
  * Validates, checks safety, then sets the ephemeral range (and optionally persists it).
  *
- * @throws `ERR_INVALID_ARGUMENT` / `ERR_EPHEMERAL_INVALID_RANGE` (nothing changed), `ERR_EPHEMERAL_UNSAFE_CHANGE` with `violations`
+ * @throws `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` / `ERR_OUT_OF_RANGE` for bad arguments,
+ * `ERR_EPHEMERAL_INVALID_RANGE` when the OS refuses the range (nothing changed), `ERR_EPHEMERAL_UNSAFE_CHANGE` with `violations`
  * (nothing changed; pass `force`), OS errors such as `EACCES`/`EPERM`/`EROFS`.
  * @example
  * ```ts
@@ -91,9 +98,11 @@ export interface RangeChangeReport {
  * console.log(done.previous, '→', done.current);
  * ```
  */
-export async function setEphemeralRange(range: PortRange, options: SetRangeOptions = {}): Promise<RangeChangeReport> {
+export async function setEphemeralRange(range: PortRange, given?: SetRangeOptions): Promise<RangeChangeReport> {
+  checkRangeArgument(range);
+  const options = checkOptions(given);
   const protocol = checkProtocol(options.protocol);
-  const netns = checkNetns(options.netns);
+  const netns = checkNetnsPath(options.netns);
   const flags = checkFlags(options);
   const backend = getBackend();
   const scope = scopeOf(protocol, netns);
@@ -171,17 +180,15 @@ export async function setEphemeralRange(range: PortRange, options: SetRangeOptio
 
 function checkFlags(options: SetRangeOptions): { force: boolean; dryRun: boolean; persist: boolean } {
   for (const key of ['force', 'dryRun', 'persist'] as const) {
-    const v = options[key];
-    if (v !== undefined && typeof v !== 'boolean') {
-      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `${key} must be a boolean, got ${typeof v}`);
-    }
+    if (options[key] !== undefined) checkBoolean(`options.${key}`, options[key]);
   }
-  if (options.file !== undefined && (typeof options.file !== 'string' || options.file === '')) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'file must be a non-empty path');
+  if (options.file !== undefined) {
+    if (typeof options.file !== 'string') throw invalidArgType('options.file', 'of type string', options.file);
+    if (options.file === '') throw invalidArgValue('options.file', options.file, 'must be a non-empty path');
+    if (!options.persist) throw invalidArgValue('options.file', options.file, 'is only meaningful with persist: true');
   }
-  if (options.file !== undefined && !options.persist) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'file is only meaningful with persist');
-  }
+  if (options.minSize !== undefined) checkInteger('options.minSize', options.minSize, 0, Number.MAX_SAFE_INTEGER);
+  if (options.nodePortRange != null) checkRange(options.nodePortRange, 'options.nodePortRange');
   return { force: options.force === true, dryRun: options.dryRun === true, persist: options.persist === true };
 }
 

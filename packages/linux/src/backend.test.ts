@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EphemeralPortsError } from '@ephemeral-ports/core';
 import { createProcfsBackend } from './backend.js';
-import type { KnobName } from './knobs.js';
+import type { KnobName } from './procfs-format.js';
 import type { ProcfsIo } from './procfs-io.js';
 
 /** A stub procfs whose ip_unprivileged_port_start changes between validation and write (a race). */
@@ -27,7 +27,7 @@ describe('linux backend logic (stubbed procfs)', () => {
     const backend = createProcfsBackend(racingIo(), {});
     await expect(backend.setRange({ low: 1500, high: 50001 })).rejects.toMatchObject({
       code: 'EINVAL',
-      errno: 22,
+      errno: -22,
       syscall: 'write',
       remedy: expect.stringContaining('ip_unprivileged_port_start (2000)'),
       violations: [expect.objectContaining({ code: 'RANGE_BELOW_UNPRIVILEGED_START' })],

@@ -20,7 +20,7 @@ import {
   type ScopeOptions,
   assertValidPortList,
   assertValidRange,
-  describe,
+  checkNetnsPath,
   rangeEquals,
   scopeProtocol,
   validateRange,
@@ -32,7 +32,7 @@ import {
   parseRangeText,
   parseReservedText,
   parseUnprivilegedStartText,
-} from './knobs.js';
+} from './procfs-format.js';
 import { kernelRelease } from './kernel-release.js';
 import { loadNativeBinding } from './native.js';
 import { persistRangeToFile, readPersistedRange, refusePersistNetns } from './persist.js';
@@ -73,19 +73,8 @@ function selectIo(choice: LinuxBackendOptions['implementation']): { io: ProcfsIo
   return { io: createJsIo(loaded.fallbackReason), fallbackReason: loaded.fallbackReason };
 }
 
-function checkNetns(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !value.startsWith('/') || value.includes('\0')) {
-    throw new EphemeralPortsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `netns must be an absolute path such as /proc/<pid>/ns/net or /run/netns/<name>, got ${describe(value)}`,
-    );
-  }
-  return value;
-}
-
 export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBackend {
-  const netns = checkNetns(options.netns);
+  const netns = checkNetnsPath(options.netns);
   const { io, fallbackReason } = selectIo(options.implementation ?? 'auto');
   const implementation = options.implementation ?? 'auto';
   // The census code loads on its first use: most programs never take one (cold start, bench/suites/cold-start.ts).
@@ -114,7 +103,7 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
 
   const scope = (o: ScopeOptions = {}): Scope => {
     const protocol = scopeProtocol(o);
-    return { protocol, netns: o.netns === undefined ? defaultNetns : checkNetns(o.netns) };
+    return { protocol, netns: o.netns === undefined ? defaultNetns : checkNetnsPath(o.netns) };
   };
   const details = (s: Scope) => (s.netns === undefined ? {} : { details: { netns: s.netns } });
 

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { KnobName } from './knobs.js';
+import type { KnobName } from './procfs-format.js';
 
 /** Exports of `ephemeral_ports_linux.node` (native/linux/addon.cc). Errors carry code/errno/syscall/path/remedy. */
 export interface NativeLinuxBinding {

@@ -14,10 +14,13 @@ import {
   type PersistResult,
   type PersistedReading,
   type PortRange,
-  portRange,
+  invalidArgType,
+  invalidArgValue,
   unifiedDiff,
 } from '@ephemeral-ports/core';
 import { withOsErrors } from './os-error.js';
+import { parseRangeText } from './procfs-format.js';
+import { persistRemedy } from './remedy.js';
 
 export const SYSCTL_D_DIR = '/etc/sysctl.d';
 export const SYSCTL_D_FILE = '90-ephemeral-ports.conf';
@@ -29,9 +32,8 @@ const KEY_LINE = /^\s*-?\s*net[./]ipv4[./]ip_local_port_range\s*=(.*)$/;
 
 export function persistTarget(options: PersistOptions = {}): string {
   if (options.file !== undefined) {
-    if (typeof options.file !== 'string' || options.file === '') {
-      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'file must be a non-empty path');
-    }
+    if (typeof options.file !== 'string') throw invalidArgType('file', 'a path string', options.file);
+    if (options.file === '') throw invalidArgValue('file', options.file, 'must be a non-empty path');
     return options.file;
   }
   return join(process.env[SYSCTL_DIR_ENV] || SYSCTL_D_DIR, SYSCTL_D_FILE);
@@ -75,13 +77,15 @@ export function parseSysctlConf(text: string, target: string): PortRange | null 
     if (/^\s*[#;]/.test(raw)) continue;
     const match = KEY_LINE.exec(raw);
     if (!match) continue;
-    const value = /^\s*(\d{1,5})\s+(\d{1,5})\s*$/.exec(match[1]!);
-    if (!value) {
+    // The value is the knob's own text ("low high"): one parser for both.
+    try {
+      found = parseRangeText(match[1]!);
+    } catch (error) {
       throw new EphemeralPortsError(ErrorCodes.PARSE, `cannot parse ${JSON.stringify(raw.trim())} in ${target}`, {
         path: target,
+        cause: error,
       });
     }
-    found = portRange(Number(value[1]), Number(value[2]));
   }
   return found;
 }
@@ -128,11 +132,11 @@ export function persistRangeToFile(range: PortRange, options: PersistOptions = {
       diff: unifiedDiff(before ?? '', after, target),
       written: changed && !options.dryRun,
     };
-  });
+  }, persistRemedy);
 }
 
 export function readPersistedRange(options: PersistOptions = {}): PersistedReading {
   const target = persistTarget(options);
-  const text = withOsErrors(() => readIfExists(target));
+  const text = withOsErrors(() => readIfExists(target), persistRemedy);
   return { range: text === null ? null : parseSysctlConf(text, target), target };
 }

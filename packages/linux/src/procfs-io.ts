@@ -4,9 +4,10 @@
  */
 import { closeSync, openSync, readFileSync, writeSync, constants as fsConstants } from 'node:fs';
 import { EphemeralPortsError, ErrorCodes, type PortRange } from '@ephemeral-ports/core';
-import { type KnobName, knobPath, parseRangeText } from './knobs.js';
+import { type KnobName, knobPath, parseRangeText } from './procfs-format.js';
 import type { NativeLinuxBinding } from './native.js';
 import { withOsErrors } from './os-error.js';
+import { inNetns, knobRemedy } from './remedy.js';
 
 export interface KnobExchange {
   previous: string;
@@ -22,19 +23,35 @@ export interface ProcfsIo {
   exchange(knob: KnobName, value: string, netns?: string): KnobExchange;
 }
 
+const READING = knobRemedy(false);
+const WRITING = knobRemedy(true);
+
 export function createNativeIo(binding: NativeLinuxBinding): ProcfsIo {
   return {
     source: 'native:procfs',
     readPortRange(netns) {
-      const packed = withOsErrors(() => binding.readPortRange(netns));
+      const packed = withOsErrors(() => binding.readPortRange(netns), inNetns(netns, READING));
       return { low: packed & 0xffff, high: (packed >>> 16) & 0xffff };
     },
-    read: (knob, netns) => withOsErrors(() => binding.readKnob(knob, netns)),
+    read: (knob, netns) => withOsErrors(() => binding.readKnob(knob, netns), inNetns(netns, READING)),
     exchange(knob, value, netns) {
-      const [previous, current] = withOsErrors(() => binding.exchangeKnob(knob, value, netns));
+      const [previous, current] = withOsErrors(() => binding.exchangeKnob(knob, value, netns), inNetns(netns, WRITING));
       return { previous, current };
     },
   };
+}
+
+/**
+ * The kernel took only part of a write (a list longer than a page): no errno says so, the count does. The addon
+ * reports the same condition with the same code (native/linux/procfs.cc).
+ */
+function partialWrite(knob: KnobName, written: number, length: number): EphemeralPortsError {
+  const code = knob === 'ip_local_reserved_ports' ? ErrorCodes.INVALID_PORT_LIST : ErrorCodes.READBACK_MISMATCH;
+  return new EphemeralPortsError(code, `write '${knobPath(knob)}': the kernel accepted only ${written} of ${length} bytes in one write`, {
+    syscall: 'write',
+    path: knobPath(knob),
+    remedy: 'shorten the value',
+  });
 }
 
 /** Node cannot setns(), so the fallback refuses a namespace rather than act on its own by mistake. */
@@ -50,7 +67,7 @@ function refuseNetns(netns: string | undefined, fallbackReason: string): void {
 export function createJsIo(fallbackReason: string): ProcfsIo {
   const read = (knob: KnobName, netns?: string): string => {
     refuseNetns(netns, fallbackReason);
-    return withOsErrors(() => readFileSync(knobPath(knob), 'latin1'));
+    return withOsErrors(() => readFileSync(knobPath(knob), 'latin1'), READING);
   };
   return {
     source: 'js:procfs',
@@ -58,22 +75,16 @@ export function createJsIo(fallbackReason: string): ProcfsIo {
     read,
     exchange(knob, value, netns) {
       const previous = read(knob, netns);
-      withOsErrors(() => {
+      const bytes = Buffer.from(value, 'latin1');
+      const written = withOsErrors(() => {
         const fd = openSync(knobPath(knob), fsConstants.O_WRONLY);
         try {
-          const bytes = Buffer.from(value, 'latin1');
-          const written = writeSync(fd, bytes, 0, bytes.length, 0);
-          if (written !== bytes.length) {
-            throw new EphemeralPortsError('EIO', `short write to ${knobPath(knob)}: ${written} of ${bytes.length}`, {
-              errno: 5,
-              syscall: 'write',
-              path: knobPath(knob),
-            });
-          }
+          return writeSync(fd, bytes, 0, bytes.length, 0);
         } finally {
           closeSync(fd);
         }
-      });
+      }, WRITING);
+      if (written !== bytes.length) throw partialWrite(knob, written, bytes.length);
       return { previous, current: read(knob) };
     },
   };

@@ -101,7 +101,13 @@ describe('win32 backend (emulated)', () => {
       expect(r.details).toMatchObject({
         start: 49152,
         count: 16384,
-        attempts: [{ source: 'wmi:root/StandardCimv2/MSFT_NetTCPSetting', code: 'WBEM_E_INVALID_NAMESPACE' }],
+        attempts: [
+          {
+            source: 'wmi:root/StandardCimv2/MSFT_NetTCPSetting',
+            code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
+            winCode: 'WBEM_E_INVALID_NAMESPACE',
+          },
+        ],
       });
       expect(e.state().calls).toEqual([['int', 'ipv4', 'show', 'dynamicport', 'tcp']]);
     });
@@ -115,11 +121,12 @@ describe('win32 backend (emulated)', () => {
       expect(error).toBeInstanceOf(RangeReadError);
       const r = error as RangeReadError;
       expect(r.code).toBe('ERR_EPHEMERAL_PARSE');
-      expect(r.attempts.map((a) => [a.source, a.code])).toEqual([
-        ['wmi:root/StandardCimv2/MSFT_NetTCPSetting', 'WBEM_E_INVALID_NAMESPACE'],
-        ['spawn:netsh', 'ERR_EPHEMERAL_PARSE'],
+      expect(r.attempts.map((a) => [a.source, a.code, a.winCode])).toEqual([
+        ['wmi:root/StandardCimv2/MSFT_NetTCPSetting', 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION', 'WBEM_E_INVALID_NAMESPACE'],
+        ['spawn:netsh', 'ERR_EPHEMERAL_PARSE', undefined],
       ]);
       expect(r.message).toMatch(/printed nothing/);
+      expect(r.message).toMatch(/ERR_EPHEMERAL_UNSUPPORTED_OPERATION \(WBEM_E_INVALID_NAMESPACE\)/);
     });
 
     it('without the addon: says so in info() and in the chain', async () => {
@@ -172,12 +179,13 @@ describe('win32 backend (emulated)', () => {
       expect(e.state().active.tcp).toEqual({ start: 65281, count: 255 });
     });
 
-    it('a non-elevated process gets ERROR_ELEVATION_REQUIRED (740) and nothing changes (spawned)', async () => {
+    it('a non-elevated process gets EACCES (winCode ERROR_ELEVATION_REQUIRED) and nothing changes (spawned)', async () => {
       e = emulate({ elevated: false }, { wmi: false }, true);
       const error = await e.backend.setRange({ low: 40000, high: 49999 }).catch((x: unknown) => x);
       expect(error).toMatchObject({
-        code: 'ERROR_ELEVATION_REQUIRED',
-        errno: 740,
+        code: 'EACCES',
+        errno: -4092,
+        winCode: 'ERROR_ELEVATION_REQUIRED',
         syscall: 'netsh',
         remedy: expect.stringMatching(/elevated/),
       });
@@ -247,12 +255,17 @@ describe('win32 backend (emulated)', () => {
       ]);
     });
 
-    it('a reservation over a system block fails with ERROR_SHARING_VIOLATION and changes nothing', async () => {
+    it('a reservation over a system block fails with EBUSY (ERROR_SHARING_VIOLATION) and changes nothing', async () => {
       e = emulate({ excluded: SYSTEM });
       const error = await e.backend
         .setReserved(PortSet.fromRanges([{ low: 50000, high: 50059 }, { low: 49800, high: 49810 }]))
         .catch((x: unknown) => x);
-      expect(error).toMatchObject({ code: 'ERROR_SHARING_VIOLATION', errno: 32, remedy: expect.any(String) });
+      expect(error).toMatchObject({
+        code: 'EBUSY',
+        errno: -4082,
+        winCode: 'ERROR_SHARING_VIOLATION',
+        remedy: expect.stringMatching(/excludedportrange/),
+      });
       expect(e.state().excluded).toEqual(SYSTEM);
     });
 
@@ -277,17 +290,21 @@ describe('win32 backend (emulated)', () => {
       ]);
       await e.backend.removeExclusion({ low: 50500, high: 50509 }, { protocol: 'udp' });
       expect(await e.backend.getExcludedRanges({ protocol: 'udp' })).toEqual([]);
-      expect(await codeOf(e.backend.removeExclusion({ low: 50500, high: 50509 }, { protocol: 'udp' }))).toBe(
-        'ERROR_NOT_FOUND',
-      );
+      const missing = await e.backend.removeExclusion({ low: 50500, high: 50509 }, { protocol: 'udp' }).catch((x: unknown) => x);
+      expect(missing).toMatchObject({ code: 'ENOENT', errno: -4058, winCode: 'ERROR_NOT_FOUND' });
     });
 
-    it('refuses port 0 and bad shapes before calling the API; reports ERROR_ACCESS_DENIED with a remedy', async () => {
+    it('refuses port 0 and bad shapes before calling the API; reports EACCES (ERROR_ACCESS_DENIED) with a remedy', async () => {
       e = emulate({ elevated: false });
       expect(await codeOf(e.backend.addExclusion({ low: 0, high: 10 }))).toBe('ERR_EPHEMERAL_INVALID_PORT_LIST');
       expect(await codeOf(e.backend.addExclusion({ low: 10, high: 70000 }))).toBe('ERR_EPHEMERAL_INVALID_PORT_LIST');
       const denied = await e.backend.addExclusion({ low: 50000, high: 50009 }).catch((x: unknown) => x);
-      expect(denied).toMatchObject({ code: 'ERROR_ACCESS_DENIED', errno: 5, remedy: expect.stringMatching(/elevated/) });
+      expect(denied).toMatchObject({
+        code: 'EACCES',
+        errno: -4092,
+        winCode: 'ERROR_ACCESS_DENIED',
+        remedy: expect.stringMatching(/elevated/),
+      });
     });
 
     it('explainPort names the range and who made it', async () => {
@@ -312,11 +329,11 @@ describe('win32 backend (emulated)', () => {
     });
     it('refuses netns and unknown protocols', async () => {
       expect(await codeOf(e.backend.getRange({ netns: '/proc/1/ns/net' }))).toBe('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
-      expect(await codeOf(e.backend.getRange({ protocol: 'sctp' as 'tcp' }))).toBe('ERR_INVALID_ARGUMENT');
+      expect(await codeOf(e.backend.getRange({ protocol: 'sctp' as 'tcp' }))).toBe('ERR_INVALID_ARG_VALUE');
     });
     it('refuses a relative netsh path (never resolved through PATH)', () => {
       expect(() => createWin32Backend({ native: null, netsh: { command: 'netsh.exe' } })).toThrow(
-        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+        expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', name: 'TypeError' }),
       );
     });
   });

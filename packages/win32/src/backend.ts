@@ -13,32 +13,29 @@ import {
   EphemeralPortsError,
   type EphemeralPortsBackend,
   ErrorCodes,
-  type ExcludedPortRange,
   type KernelConstraints,
   type PersistOptions,
   type PersistResult,
   type PersistedReading,
-  type PortExplanation,
   type PortRange,
   type PortSet,
   type Protocol,
   type RangeChange,
   type RangeReading,
   type ReservedChange,
+  type ReservedPortExplanation,
   type ReservedReading,
   type ScopeOptions,
   type SocketCensus,
   assertValidPortList,
   assertValidRange,
-  excludedPortSet,
-  explainExcludedPort,
   rangeEquals,
   scopeProtocol,
-  toWindowsStartCount,
 } from '@ephemeral-ports/core';
 import { takeCensus } from './census.js';
 import { NETSH_SOURCE, type NetshStore, readDynamicRange, readNetshDynamicPort } from './dynamic-range.js';
 import { applyReservations, planReservations, readExcludedRanges } from './exclusions.js';
+import { type ExcludedPortExplanation, explainExcludedPort, explainExcludedReading } from './explain-excluded.js';
 import { type Win32NativeBinding, loadNativeBinding } from './native.js';
 import {
   type NetshCommand,
@@ -48,7 +45,9 @@ import {
   defaultNetshPath,
   formatNetsh,
 } from './netsh.js';
-import { ERROR_ELEVATION_REQUIRED, remedyFor, withWin32Errors } from './win-error.js';
+import { type ExcludedPortRange, excludedPortSet } from './netsh-excluded.js';
+import { toWindowsStartCount } from './start-count.js';
+import { ERROR_ELEVATION_REQUIRED, windowsError, withWin32Errors } from './win-error.js';
 
 export interface Win32BackendOptions {
   /** The addon. Default: loaded with node-gyp-build. `null`: run without it (netsh only, no census). */
@@ -69,7 +68,7 @@ export interface Win32Backend extends EphemeralPortsBackend {
   /** Rows of `show excludedportrange`, with the administered marker. */
   getExcludedRanges(options?: ScopeOptions): Promise<ExcludedPortRange[]>;
   /** Why binding `port` fails (or not): the excluded range, who made it, remedies. */
-  explainPort(port: number, options?: ScopeOptions): Promise<PortExplanation>;
+  explainPort(port: number, options?: ScopeOptions): Promise<ExcludedPortExplanation>;
   /** CreatePersistent{Tcp,Udp}PortReservation; returns the token (elevated). */
   addExclusion(range: PortRange, options?: ScopeOptions): Promise<bigint>;
   /** LookupPersistent{Tcp,Udp}PortReservation: the token, or null when no such reservation exists. */
@@ -118,7 +117,7 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
     return native;
   };
 
-  /** Runs a netsh `set`; a refusal by a non-elevated process becomes ERROR_ELEVATION_REQUIRED. */
+  /** Runs a netsh `set`; a refusal by a non-elevated process becomes EACCES (winCode ERROR_ELEVATION_REQUIRED). */
   const runSet = async (args: string[]): Promise<void> => {
     const result = await netsh(args);
     if (result.status === 0) return;
@@ -129,10 +128,11 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
       elevated = undefined;
     }
     if (elevated === false) {
-      throw new EphemeralPortsError(
+      throw windowsError(
+        ERROR_ELEVATION_REQUIRED,
         'ERROR_ELEVATION_REQUIRED',
         `${formatNetsh(args)} was refused: this process is not elevated`,
-        { errno: ERROR_ELEVATION_REQUIRED, syscall: 'netsh', remedy: remedyFor('ERROR_ELEVATION_REQUIRED')! },
+        { syscall: 'netsh' },
       );
     }
     throw commandFailed(args, result, 'check the values against KB929851 (start ≥ 1025, ≥ 255 ports, end ≤ 65535)');
@@ -187,6 +187,10 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
 
     getReserved,
 
+    explainReserved(port: number, reading: ReservedReading): ReservedPortExplanation | undefined {
+      return explainExcludedReading(port, reading);
+    },
+
     async setReserved(ports: PortSet, o?: ScopeOptions): Promise<ReservedChange> {
       const protocol = protocolOf(o);
       const target = assertValidPortList(ports);
@@ -233,7 +237,7 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
       return readExcludedRanges(netsh, protocolOf(o));
     },
 
-    async explainPort(port: number, o?: ScopeOptions): Promise<PortExplanation> {
+    async explainPort(port: number, o?: ScopeOptions): Promise<ExcludedPortExplanation> {
       const protocol = protocolOf(o);
       const excluded = await readExcludedRanges(netsh, protocol);
       let dynamic: PortRange | undefined;

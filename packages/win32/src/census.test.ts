@@ -52,12 +52,15 @@ describe('census mapping (MIB rows → SocketEntry)', () => {
     expect(c.sockets).toHaveLength(1);
     expect(c.source).toBe('iphlpapi:GetExtendedTcpTable/GetExtendedUdpTable');
     expect(() => takeCensus(native, { protocols: ['sctp' as 'tcp'] })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', name: 'TypeError' }),
+    );
+    expect(() => takeCensus(native, { families: 6 as unknown as [6] })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE', name: 'TypeError' }),
     );
     expect(() => takeCensus(native, { netns: '/x' })).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION' }));
   });
 
-  it('turns addon errors into coded errors with errno, syscall and remedy', () => {
+  it('turns addon errors into errno-coded errors (libuv\'s mapping) with winCode, syscall and remedy', () => {
     const native = {
       tcpTable: () => {
         throw Object.assign(new Error('GetExtendedTcpTable failed: ERROR_ACCESS_DENIED (5)'), {
@@ -75,7 +78,12 @@ describe('census mapping (MIB rows → SocketEntry)', () => {
       caught = e;
     }
     expect(isEphemeralPortsError(caught)).toBe(true);
-    expect(caught).toMatchObject({ code: 'ERROR_ACCESS_DENIED', errno: 5, syscall: 'GetExtendedTcpTable' });
+    expect(caught).toMatchObject({
+      code: 'EACCES',
+      errno: -4092,
+      winCode: 'ERROR_ACCESS_DENIED',
+      syscall: 'GetExtendedTcpTable',
+    });
     expect((caught as { remedy: string }).remedy).toMatch(/elevated/);
   });
 

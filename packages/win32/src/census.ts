@@ -11,7 +11,7 @@
  * - PIDs come from the OWNER_PID table classes; 0 means unknown (always so under Wine 8) and is left out.
  */
 import type { CensusOptions, Protocol, SocketCensus, SocketEntry, SocketState } from '@ephemeral-ports/core';
-import { EphemeralPortsError, ErrorCodes } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, checkOneOf, invalidArgType } from '@ephemeral-ports/core';
 import type { NativeSocketRow, Win32NativeBinding } from './native.js';
 import { withWin32Errors } from './win-error.js';
 
@@ -72,12 +72,8 @@ export function toSocketEntry(
 
 function checkList<T>(value: readonly T[] | undefined, allowed: readonly T[], name: string): readonly T[] {
   if (value === undefined) return allowed;
-  if (!Array.isArray(value) || value.some((v) => !allowed.includes(v))) {
-    throw new EphemeralPortsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `${name} must be an array of ${allowed.map((a) => JSON.stringify(a)).join(' / ')}`,
-    );
-  }
+  if (!Array.isArray(value)) throw invalidArgType(name, 'an array', value);
+  value.forEach((v, i) => checkOneOf(`${name}[${i}]`, v, allowed));
   return value;
 }
 

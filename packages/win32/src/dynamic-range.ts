@@ -12,11 +12,11 @@ import {
   type PortRange,
   type Protocol,
   type RangeReading,
-  parseDynamicPortOutput,
-  fromWindowsStartCount,
 } from '@ephemeral-ports/core';
 import type { Win32NativeBinding } from './native.js';
+import { parseDynamicPortOutput } from './netsh-dynamicport.js';
 import { type NetshRunner, commandFailed } from './netsh.js';
+import { fromWindowsStartCount } from './start-count.js';
 import { toWin32Error } from './win-error.js';
 
 export type NetshStore = 'active' | 'persistent';
@@ -24,20 +24,29 @@ export type NetshStore = 'active' | 'persistent';
 /** One step of the chain that did not answer. */
 export interface ReadAttempt {
   source: string;
+  /** The error's code: an errno name or an ERR_EPHEMERAL_* code. */
   code: string;
+  /** The Windows name of the failure, when Windows reported one. */
+  winCode?: string;
   message: string;
 }
 
-/** No route answered. `attempts` lists them in order; `code` is the last attempt's. */
+/** No route answered. `attempts` lists them in order; `code`, `errno`, `winCode` and `syscall` are the last one's. */
 export class RangeReadError extends EphemeralPortsError {
   readonly attempts: readonly ReadAttempt[];
   constructor(protocol: Protocol, attempts: ReadAttempt[], cause: unknown) {
     const last = attempts[attempts.length - 1];
+    const lastError = cause instanceof EphemeralPortsError ? cause : undefined;
     super(
       last?.code ?? ErrorCodes.COMMAND_FAILED,
       `cannot read the ${protocol.toUpperCase()} dynamic port range: ` +
-        attempts.map((a) => `${a.source}: ${a.code}: ${a.message.split('\n')[0]}`).join('; '),
+        attempts
+          .map((a) => `${a.source}: ${a.code}${a.winCode ? ` (${a.winCode})` : ''}: ${a.message.split('\n')[0]}`)
+          .join('; '),
       {
+        ...(lastError?.errno !== undefined && { errno: lastError.errno }),
+        ...(lastError?.winCode !== undefined && { winCode: lastError.winCode }),
+        ...(lastError?.syscall !== undefined && { syscall: lastError.syscall }),
         remedy:
           'on Windows, run netsh int ipv4 show dynamicport tcp by hand; under Wine neither WMI ' +
           'MSFT_NetTCPSetting nor netsh show dynamicport is implemented',
@@ -62,10 +71,11 @@ export const showDynamicPortArgs = (protocol: Protocol, store?: NetshStore): str
 ];
 
 function attemptOf(source: string, error: unknown): ReadAttempt {
-  const e = toWin32Error(error) as { code?: unknown; message?: unknown };
+  const e = error as { code?: unknown; winCode?: unknown; message?: unknown };
   return {
     source,
-    code: typeof e.code === 'string' ? e.code : 'ERR_UNKNOWN',
+    code: typeof e.code === 'string' ? e.code : ErrorCodes.INTERNAL,
+    ...(typeof e.winCode === 'string' && { winCode: e.winCode }),
     message: typeof e.message === 'string' ? e.message : String(error),
   };
 }
@@ -113,8 +123,8 @@ export async function readDynamicRange(
         },
       };
     } catch (error) {
-      lastError = error;
-      attempts.push(attemptOf(wmi, error));
+      lastError = toWin32Error(error);
+      attempts.push(attemptOf(wmi, lastError));
     }
   } else {
     attempts.push({ source: wmi, code: ErrorCodes.BACKEND_LOAD_FAILED, message: nativeMissingReason ?? 'no addon' });
@@ -124,8 +134,8 @@ export async function readDynamicRange(
     const { range, start, count } = await readNetshDynamicPort(netsh, protocol);
     return { range, protocol, source: NETSH_SOURCE, details: { start, count, attempts } };
   } catch (error) {
-    lastError = error;
-    attempts.push(attemptOf(NETSH_SOURCE, error));
+    lastError = toWin32Error(error);
+    attempts.push(attemptOf(NETSH_SOURCE, lastError));
   }
   throw new RangeReadError(protocol, attempts, lastError);
 }

@@ -7,14 +7,13 @@
 import {
   EphemeralPortsError,
   ErrorCodes,
-  type ExcludedPortRange,
   type PortRange,
   type PortSet,
   type Protocol,
   formatRange,
-  parseExcludedPortRanges,
 } from '@ephemeral-ports/core';
 import type { Win32NativeBinding } from './native.js';
+import { type ExcludedPortRange, parseExcludedPortRanges } from './netsh-excluded.js';
 import { type NetshRunner, commandFailed } from './netsh.js';
 import { toWin32Error } from './win-error.js';
 

@@ -10,6 +10,16 @@ export { type NetshCommand, type NetshResult, type NetshRunner, defaultNetshPath
 export type { NativeSocketRow, NativeWmiSetting, Win32NativeBinding } from './native.js';
 export { loadNativeBinding } from './native.js';
 export { tcpState, toSocketEntry } from './census.js';
+export {
+  type ExcludedPortExplanation,
+  type ExplainPortInput,
+  explainExcludedPort,
+  explainExcludedReading,
+} from './explain-excluded.js';
+export { type ExcludedPortRange, excludedPortSet, parseExcludedPortRanges } from './netsh-excluded.js';
+export { type DynamicPortReading, parseDynamicPortOutput } from './netsh-dynamicport.js';
+export { fromWindowsStartCount, toWindowsStartCount } from './start-count.js';
+export { type TranslatedWindowsError, translateWindowsError } from './win-errno.js';
 
 /** The facade's entry point (see packages/ephemeral-ports/src/platforms.ts). */
 export function createBackend(): Win32Backend {

@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { win32 as winPath } from 'node:path';
-import { EphemeralPortsError, ErrorCodes } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, invalidArgValue } from '@ephemeral-ports/core';
 
 export interface NetshCommand {
   /** Absolute path of the program to run. */
@@ -35,24 +35,25 @@ const isAbsolutePath = (p: string) => winPath.isAbsolute(p) || p.startsWith('/')
 
 export function createNetshRunner(command: NetshCommand, timeoutMs = 30_000): NetshRunner {
   if (!isAbsolutePath(command.command)) {
-    throw new EphemeralPortsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `the netsh command must be an absolute path, got ${JSON.stringify(command.command)}`,
-    );
+    throw invalidArgValue('netsh.command', command.command, 'must be an absolute path');
   }
   const prefix = [...(command.args ?? [])];
   return (args) =>
     new Promise((resolve, reject) => {
-      execFile(
+      // LC_ALL only matters to a double run by node; netsh itself prints in the display language (see above).
+      const env = { ...process.env, LC_ALL: 'C' };
+      const child = execFile(
         command.command,
         [...prefix, ...args],
-        { encoding: 'latin1', windowsHide: true, timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, shell: false },
+        { encoding: 'latin1', env, windowsHide: true, timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, shell: false },
         (error, stdout, stderr) => {
           if (error && typeof (error as { code?: unknown }).code === 'string') {
-            // Could not start it at all (ENOENT, EACCES...): an OS error of its own, not a netsh answer.
+            // Could not start it at all (ENOENT, EACCES...): Node's own errno error, not a netsh answer.
             const code = (error as { code: string }).code;
+            const errno = (error as { errno?: unknown }).errno;
             reject(
               new EphemeralPortsError(code, `cannot run ${command.command}: ${error.message}`, {
+                ...(typeof errno === 'number' && { errno }),
                 syscall: 'spawn',
                 path: command.command,
                 remedy: 'netsh.exe ships with Windows in %SystemRoot%\\System32; check SystemRoot',
@@ -65,6 +66,7 @@ export function createNetshRunner(command: NetshCommand, timeoutMs = 30_000): Ne
           resolve({ stdout, stderr, status });
         },
       );
+      child.stdin?.end(); // netsh never reads stdin; an interactive prompt then ends instead of waiting
     });
 }
 

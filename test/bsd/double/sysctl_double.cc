@@ -1,8 +1,14 @@
-// TEST ONLY. Models sysctl_net_ipport_check() and the generic sysctl layer as documented in
-// /work/shared/docs/platform-facts.md §4.3 (FreeBSD) and §5 (XNU):
-// - every OID is an int; out-of-range port values are clamped silently (RANGECHK), first > last is accepted;
-// - writes need root (EPERM); FreeBSD reservedlow/reservedhigh are CTLFLAG_SECURE (EPERM while securelevel > 0);
-// - unknown names → ENOENT; newlen < sizeof(int) → EINVAL; *oldlenp < sizeof(int) → ENOMEM.
+// TEST ONLY. Models the port-range sysctls and the generic sysctl layer of FreeBSD and XNU, from their source:
+// - freebsd-src sys/netinet/in_pcb.c `sysctl_net_ipport_check()`: every portrange OID is an int, handled by
+//   sysctl_handle_int and then clamped silently with RANGECHK (lowfirst/lowlast to 1..IPPORT_RESERVED-1;
+//   first/last/hifirst/hilast to IPPORT_RESERVED..IPPORT_MAX, sys/netinet/in.h); nothing orders the pair, and
+//   `in_pcb_lport_dest()` swaps first > last when it picks a port. XNU bsd/netinet/in_pcb.c
+//   `sysctl_net_ipport_check` clamps each written OID to the same bounds (low pair 1..1023, others 1024..65535).
+// - the same file declares reservedlow/reservedhigh as plain SYSCTL_INT with CTLFLAG_SECURE (no RANGECHK);
+//   freebsd-src sys/kern/kern_sysctl.c `sysctl_root()` refuses a write to a CTLFLAG_SECURE OID with
+//   securelevel_gt() (EPERM) and an unprivileged write with EPERM before the handler runs;
+// - kern_sysctl.c: an unknown name → ENOENT; `sysctl_new_user()` → EINVAL when newlen < sizeof(int);
+//   `sysctl_old_user()` → ENOMEM when *oldlenp < sizeof(int).
 #include "sysctl_double.h"
 
 #include <cerrno>

@@ -1,6 +1,6 @@
 // The facade (`ephemeral-ports`) on Wine: the live range cannot be read there, so it answers with the Windows
 // default, source 'default' and a warning — never a guess presented as the kernel's value. The win32 backend is
-// loaded through EPHEMERAL_PORTS_BACKEND because packages/win32 is not linked into node_modules (not a workspace).
+// loaded through EPHEMERAL_PORTS_BACKEND, by the path of its built dist, so the test names exactly the build it checks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FACADE_DIST, WIN32_DIST_CJS } from './helpers.mjs';

@@ -17,7 +17,8 @@ test('(emulated) reads through netsh after the real WMI failure, and says so', a
   const reading = await backend.getRange();
   assert.deepEqual(reading.range, { low: 10000, high: 29999 });
   assert.equal(reading.source, 'spawn:netsh');
-  assert.equal(reading.details.attempts[0].code, 'WBEM_E_INVALID_NAMESPACE');
+  assert.equal(reading.details.attempts[0].code, 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
+  assert.equal(reading.details.attempts[0].winCode, 'WBEM_E_INVALID_NAMESPACE');
 });
 
 test('(emulated) setRange writes store=active for that transport only and reads back', async () => {

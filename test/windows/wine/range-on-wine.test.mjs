@@ -13,10 +13,10 @@ for (const protocol of ['tcp', 'udp']) {
     assert.ok(error instanceof win32.RangeReadError, String(error));
     const klass = protocol === 'tcp' ? 'MSFT_NetTCPSetting' : 'MSFT_NetUDPSetting';
     assert.deepEqual(
-      error.attempts.map((a) => [a.source, a.code]),
+      error.attempts.map((a) => [a.source, a.code, a.winCode]),
       [
-        [`wmi:root/StandardCimv2/${klass}`, 'WBEM_E_INVALID_NAMESPACE'],
-        ['spawn:netsh', 'ERR_EPHEMERAL_PARSE'],
+        [`wmi:root/StandardCimv2/${klass}`, 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION', 'WBEM_E_INVALID_NAMESPACE'],
+        ['spawn:netsh', 'ERR_EPHEMERAL_PARSE', undefined],
       ],
     );
     assert.equal(error.code, 'ERR_EPHEMERAL_PARSE');
@@ -31,17 +31,18 @@ test('getReserved: netsh show excludedportrange prints nothing under Wine → ER
   assert.match(error.message, /printed nothing/);
 });
 
-test('reservation calls missing from Wine iphlpapi → ERROR_PROC_NOT_FOUND (127), addon still loaded', async () => {
+test('reservation calls missing from Wine iphlpapi → ERR_EPHEMERAL_UNSUPPORTED_OPERATION (ERROR_PROC_NOT_FOUND), addon still loaded', async () => {
   const error = await rejectionOf(backend.addExclusion({ low: 50000, high: 50009 }));
-  assert.equal(error.code, 'ERROR_PROC_NOT_FOUND');
-  assert.equal(error.errno, 127);
+  assert.equal(error.code, 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
+  assert.equal(error.winCode, 'ERROR_PROC_NOT_FOUND');
+  assert.equal(error.errno, undefined); // no errno means "this API is missing": none is invented
   assert.equal(error.syscall, 'CreatePersistentTcpPortReservation');
   assert.match(error.remedy, /excludedportrange/);
   const lookup = await rejectionOf(backend.lookupExclusion({ low: 50000, high: 50009 }, { protocol: 'udp' }));
   assert.equal(lookup.syscall, 'LookupPersistentUdpPortReservation');
 });
 
-test('a WMI failure carries the HRESULT as errno and the failing call as syscall', async () => {
+test('the addon reports a WMI failure as Windows facts: the HRESULT name and value, and the failing call', async () => {
   const { binding } = win32.loadNativeBinding();
   const error = await rejectionOf(binding.queryDynamicPortRange('tcp'));
   assert.equal(error.code, 'WBEM_E_INVALID_NAMESPACE');

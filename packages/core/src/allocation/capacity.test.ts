@@ -20,11 +20,13 @@ describe('connectionCapacity', () => {
     expect(connectionCapacity({ range: portRange(5000, 5000) }).guaranteed).toBe(1);
   });
 
-  it('rejects bad input with ERR_INVALID_ARGUMENT', () => {
-    const bad = [{ range: { low: 3, high: 1 } }, { range: portRange(1, 2), reserved: [1] }, { range: portRange(1, 2), model: 'x' }, null];
-    for (const input of bad) {
-      expect(() => connectionCapacity(input as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    }
+  it.each([
+    ['an inverted range', { range: { low: 3, high: 1 } }, 'ERR_OUT_OF_RANGE'],
+    ['an array as reserved', { range: portRange(1, 2), reserved: [1] }, 'ERR_INVALID_ARG_TYPE'],
+    ['an unknown model', { range: portRange(1, 2), model: 'x' }, 'ERR_INVALID_ARG_VALUE'],
+    ['null', null, 'ERR_INVALID_ARG_TYPE'],
+  ])('rejects %s with %s', (_, input, code) => {
+    expect(() => connectionCapacity(input as never)).toThrow(expect.objectContaining({ code }));
   });
 });
 
@@ -36,9 +38,10 @@ describe('sustainableConnectionRate', () => {
   });
 
   it('rejects a zero hold time and bad numbers', () => {
-    expect(() => sustainableConnectionRate({ capacity: 10, timeWaitSeconds: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => sustainableConnectionRate({ capacity: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => sustainableConnectionRate({ capacity: 10, timeWaitSeconds: NaN })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => sustainableConnectionRate({ capacity: 10, timeWaitSeconds: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    expect(() => sustainableConnectionRate({ capacity: -1 })).toThrow(RangeError);
+    expect(() => sustainableConnectionRate({ capacity: 10, timeWaitSeconds: NaN })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => sustainableConnectionRate({ capacity: '10' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
   });
 });
 
@@ -58,7 +61,7 @@ describe('timeToExhaustion', () => {
 
   it('rejects bad rates and inUse', () => {
     for (const extra of [{ rate: -1 }, { rate: Infinity }, { rate: 1, inUse: 1.5 }]) {
-      expect(() => timeToExhaustion({ capacity: 10, ...extra } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+      expect(() => timeToExhaustion({ capacity: 10, ...extra } as never)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
     }
   });
 });

@@ -16,8 +16,8 @@
  * N − 1 when N is odd (rounded down to even): each call then misses either the lowest or the highest port of the
  * range, depending on its random offset. So with odd N and both ends usable, one port is not guaranteed.
  */
-import { EphemeralPortsError, ErrorCodes } from '../errors.js';
-import { type PortRange, PortSet, assertPort, describe, portRange, rangeSize } from '../range.js';
+import { checkFiniteNumber, checkInteger, checkObject, checkOneOf, invalidArgType, invalidArgValue } from '../errors.js';
+import { type PortRange, PortSet, checkRange, rangeSize } from '../range.js';
 
 /** TCP_TIMEWAIT_LEN on Linux: 60 s, fixed at compile time (include/net/tcp.h). */
 export const LINUX_TIME_WAIT_SECONDS = 60;
@@ -44,13 +44,12 @@ export interface ConnectionCapacity {
 
 /** Concurrent connections to one (address, port) from one source address. See the module comment. */
 export function connectionCapacity(input: ConnectionCapacityInput): ConnectionCapacity {
-  const range = checkRange(input?.range);
+  checkObject('input', input);
+  const range = checkRange(input.range);
   const reserved = checkSet(input.reserved, 'reserved');
   const bound = checkSet(input.bound, 'bound');
   const model = input.model ?? 'linux';
-  if (model !== 'linux' && model !== 'generic') {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `model must be 'linux' or 'generic', got ${describe(model)}`);
-  }
+  checkOneOf('model', model, ['linux', 'generic'] as const);
   const usableSet = PortSet.of(range).subtract(reserved).subtract(bound);
   const usablePorts = usableSet.size;
   const n = rangeSize(range);
@@ -96,13 +95,9 @@ export interface ExhaustionInput extends RateInput {
 export function timeToExhaustion(input: ExhaustionInput): number {
   const { capacity, hold } = checkRateInput(input);
   const rate = input.rate;
-  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `rate must be a finite number ≥ 0, got ${describe(rate)}`);
-  }
+  checkFiniteNumber('rate', rate, 0);
   const inUse = input.inUse ?? 0;
-  if (!Number.isInteger(inUse) || inUse < 0) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `inUse must be an integer ≥ 0, got ${describe(inUse)}`);
-  }
+  checkInteger('inUse', inUse, 0, Number.MAX_SAFE_INTEGER);
   const free = capacity - inUse;
   if (free <= 0) return 0;
   if (rate === 0) return Infinity;
@@ -111,44 +106,26 @@ export function timeToExhaustion(input: ExhaustionInput): number {
 }
 
 function checkRateInput(input: RateInput): { capacity: number; hold: number } {
-  if (typeof input !== 'object' || input === null) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `expected an options object, got ${describe(input)}`);
-  }
+  checkObject('input', input);
   const { capacity } = input;
-  if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 0) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `capacity must be an integer ≥ 0, got ${describe(capacity)}`);
-  }
+  checkInteger('capacity', capacity, 0, Number.MAX_SAFE_INTEGER);
   const tw = input.timeWaitSeconds ?? LINUX_TIME_WAIT_SECONDS;
   const open = input.connectionSeconds ?? 0;
-  for (const [name, v] of [['timeWaitSeconds', tw], ['connectionSeconds', open]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `${name} must be a finite number ≥ 0, got ${describe(v)}`);
-    }
-  }
+  checkFiniteNumber('timeWaitSeconds', tw, 0);
+  checkFiniteNumber('connectionSeconds', open, 0);
   const hold = tw + open;
   if (hold <= 0) {
-    throw new EphemeralPortsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      'timeWaitSeconds + connectionSeconds must be above 0; with no hold time the rate is unbounded',
+    throw invalidArgValue(
+      'timeWaitSeconds',
+      tw,
+      'plus connectionSeconds must be above 0; with no hold time the rate is unbounded',
     );
   }
   return { capacity, hold };
 }
 
-function checkRange(value: unknown): PortRange {
-  if (typeof value !== 'object' || value === null) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `range must be a {low, high} object, got ${describe(value)}`);
-  }
-  const { low, high } = value as Record<string, unknown>;
-  assertPort(low, 'range.low');
-  assertPort(high, 'range.high');
-  return portRange(low, high);
-}
-
 function checkSet(value: unknown, name: string): PortSet {
   if (value === undefined) return PortSet.EMPTY;
-  if (!(value instanceof PortSet)) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `${name} must be a PortSet, got ${describe(value)}`);
-  }
+  if (!(value instanceof PortSet)) throw invalidArgType(name, 'a PortSet', value);
   return value;
 }

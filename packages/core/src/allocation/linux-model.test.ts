@@ -154,8 +154,8 @@ describe('LinuxPortModel bind(0) (inet_csk_find_open_port)', () => {
   });
 
   it('rejects bad options', () => {
-    expect(() => new LinuxPortModel({ range: { low: 9, high: 1 } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => new LinuxPortModel({ range, tablePerturbOrder: 21 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => new LinuxPortModel({ range }).bind(70_000)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => new LinuxPortModel({ range: { low: 9, high: 1 } })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => new LinuxPortModel({ range, tablePerturbOrder: 21 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => new LinuxPortModel({ range }).bind(70_000)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
   });
 });

@@ -20,8 +20,8 @@
  * and bind conflicts are "any socket already uses the port" (no SO_REUSEADDR/SO_REUSEPORT sharing or
  * ip_autobind_reuse). The 64-bit SipHash is replaced by two 32-bit keyed hashes (pluggable).
  */
-import { EphemeralPortsError, ErrorCodes } from '../errors.js';
-import { type PortRange, PortSet, assertPort, describe, portRange } from '../range.js';
+import { checkInteger } from '../errors.js';
+import { type PortRange, PortSet, assertPort, portRange } from '../range.js';
 import { type ConnectionKey, type KeyedHash, defaultKeyedHash, keyId } from './hashing.js';
 import { PortTable } from './port-table.js';
 import { Xoshiro128, randomSeed } from './prng.js';
@@ -183,7 +183,5 @@ export class LinuxPortModel {
 }
 
 function assertPerturbOrder(value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 20) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `tablePerturbOrder must be an integer from 0 to 20, got ${describe(value)}`);
-  }
+  checkInteger('tablePerturbOrder', value, 0, 20);
 }

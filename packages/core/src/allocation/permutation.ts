@@ -3,8 +3,7 @@
  * balanced Feistel network over the smallest even number of bits covering n, with cycle walking to stay below n
  * (Black & Rogaway, "Ciphers with arbitrary finite domains", 2002). Each output is distinct, and all n appear.
  */
-import { EphemeralPortsError, ErrorCodes } from '../errors.js';
-import { describe } from '../range.js';
+import { checkInteger } from '../errors.js';
 import { Xoshiro128, mix32 } from './prng.js';
 
 const ROUNDS = 4;
@@ -16,9 +15,7 @@ export class IndexPermutation {
   private readonly keys: number[];
 
   constructor(size: number, seed: number) {
-    if (!Number.isInteger(size) || size < 0 || size > 0x1_0000_0000) {
-      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `permutation size must be an integer from 0 to 2^32, got ${describe(size)}`);
-    }
+    checkInteger('size', size, 0, 0x1_0000_0000);
     this.size = size;
     let bits = 2;
     while (2 ** bits < size) bits += 2;

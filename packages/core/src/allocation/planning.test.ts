@@ -15,18 +15,17 @@ describe('candidatePool', () => {
     expect(candidatePool().toString()).toBe('1024-65535');
   });
 
-  it('rejects bad options with ERR_INVALID_ARGUMENT', () => {
-    const bad = [
-      { within: { low: 5, high: 2 } },
-      { within: { low: -1, high: 2 } },
-      { avoid: [1, 2] },
-      { privilegedBelow: 70_000 },
-      { order: 'descending' },
-      { seed: 0.5 },
-    ];
-    for (const options of bad) {
-      expect(() => candidatePool(options as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    }
+  it.each([
+    [{ within: { low: 5, high: 2 } }, 'ERR_OUT_OF_RANGE'],
+    [{ within: { low: -1, high: 2 } }, 'ERR_OUT_OF_RANGE'],
+    [{ within: '1-2' }, 'ERR_INVALID_ARG_TYPE'],
+    [{ avoid: [1, 2] }, 'ERR_INVALID_ARG_TYPE'],
+    [{ privilegedBelow: 70_000 }, 'ERR_OUT_OF_RANGE'],
+    [{ order: 'descending' }, 'ERR_INVALID_ARG_VALUE'],
+    [{ seed: 0.5 }, 'ERR_OUT_OF_RANGE'],
+    ['random', 'ERR_INVALID_ARG_TYPE'],
+  ])('rejects options %j with %s', (options, code) => {
+    expect(() => candidatePool(options as never)).toThrow(expect.objectContaining({ code }));
   });
 });
 
@@ -61,7 +60,7 @@ describe('candidatePorts', () => {
   });
 
   it('checks options when iteration starts', () => {
-    expect(() => [...candidatePorts({ order: 'x' as never })]).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => [...candidatePorts({ order: 'x' as never })]).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
   });
 });
 
@@ -99,7 +98,8 @@ describe('planBlocks', () => {
 
   it('rejects bad sizes and counts', () => {
     for (const [size, count] of [[0, 1], [1, 0], [1.5, 1], [1, 70_000]]) {
-      expect(() => planBlocks(size!, count!)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+      expect(() => planBlocks(size!, count!)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
     }
+    expect(() => planBlocks('2' as never, 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
   });
 });

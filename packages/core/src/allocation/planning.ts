@@ -5,8 +5,8 @@
  * The pool is `within` minus `avoid` minus the privileged ports (< `privilegedBelow`). Random order is a seeded
  * permutation (see IndexPermutation): every pool port exactly once, O(1) memory per step, reproducible by seed.
  */
-import { EphemeralPortsError, ErrorCodes } from '../errors.js';
-import { MAX_PORT, type PortRange, PortSet, assertPort, describe, portRange } from '../range.js';
+import { EphemeralPortsError, ErrorCodes, checkInteger, checkObject, checkOneOf, invalidArgType } from '../errors.js';
+import { MAX_PORT, type PortRange, PortSet, checkRange, portRange } from '../range.js';
 import { IndexPermutation } from './permutation.js';
 import { PortIndex } from './port-index.js';
 import { Xoshiro128, assertSeed, randomSeed } from './prng.js';
@@ -34,39 +34,18 @@ interface ResolvedPlan {
 }
 
 function resolve(options: PlanOptions = {}): ResolvedPlan {
-  if (typeof options !== 'object' || options === null) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `plan options must be an object, got ${describe(options)}`);
-  }
+  checkObject('options', options);
   const within = options.within === undefined ? DEFAULT_PLAN_WITHIN : checkRange(options.within, 'within');
   const avoid = options.avoid ?? PortSet.EMPTY;
-  if (!(avoid instanceof PortSet)) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `avoid must be a PortSet, got ${describe(avoid)}`);
-  }
+  if (!(avoid instanceof PortSet)) throw invalidArgType('avoid', 'a PortSet', avoid);
   const privilegedBelow = options.privilegedBelow ?? DEFAULT_PRIVILEGED_BELOW;
-  if (!Number.isInteger(privilegedBelow) || privilegedBelow < 0 || privilegedBelow > MAX_PORT + 1) {
-    throw new EphemeralPortsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `privilegedBelow must be an integer from 0 to ${MAX_PORT + 1}, got ${describe(privilegedBelow)}`,
-    );
-  }
+  checkInteger('privilegedBelow', privilegedBelow, 0, MAX_PORT + 1);
   const order = options.order ?? 'random';
-  if (order !== 'random' && order !== 'ascending') {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `order must be 'random' or 'ascending', got ${describe(order)}`);
-  }
+  checkOneOf('order', order, ['random', 'ascending'] as const);
   if (options.seed !== undefined) assertSeed(options.seed);
   let pool = PortSet.of(within).subtract(avoid);
   if (privilegedBelow > 0) pool = pool.subtract({ low: 0, high: privilegedBelow - 1 });
   return { pool, order, seed: options.seed ?? randomSeed() };
-}
-
-function checkRange(value: unknown, name: string): PortRange {
-  if (typeof value !== 'object' || value === null) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `${name} must be a {low, high} range, got ${describe(value)}`);
-  }
-  const { low, high } = value as Record<string, unknown>;
-  assertPort(low, `${name}.low`);
-  assertPort(high, `${name}.high`);
-  return portRange(low, high);
 }
 
 /** The ports a plan may use: `within` minus `avoid` minus the privileged ports. */
@@ -93,11 +72,8 @@ export function* candidatePorts(options?: PlanOptions): Generator<number> {
  * holds fewer than `count` blocks. Blocks come back sorted by `low` for 'ascending', in draw order for 'random'.
  */
 export function planBlocks(blockSize: number, count: number, options?: PlanOptions): PortRange[] {
-  for (const [name, v] of [['blockSize', blockSize], ['count', count]] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > MAX_PORT + 1) {
-      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `${name} must be an integer from 1 to ${MAX_PORT + 1}, got ${describe(v)}`);
-    }
-  }
+  checkInteger('blockSize', blockSize, 1, MAX_PORT + 1);
+  checkInteger('count', count, 1, MAX_PORT + 1);
   const { pool, order, seed } = resolve(options);
   const rng = new Xoshiro128(seed);
   // Slots: [low of the first slot in a range, number of slots in it].

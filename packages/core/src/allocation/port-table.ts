@@ -6,7 +6,7 @@
  * Per-port counters live in typed arrays and connections are indexed by key, because the models scan thousands
  * of ports per call when a range fills up (as the kernels do) and each probe must stay a few array reads.
  */
-import { EphemeralPortsError, ErrorCodes } from '../errors.js';
+import { invalidArgValue } from '../errors.js';
 import { MAX_PORT, assertPort } from '../range.js';
 import { type ConnectionKey, keyId } from './hashing.js';
 
@@ -54,7 +54,7 @@ export class PortTable {
     assertPort(port);
     let ports = this.byKey.get(id);
     if (ports?.has(port)) {
-      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `4-tuple ${port}→${id} is already in use`);
+      throw invalidArgValue('id', id, `names a 4-tuple already in use on port ${port}`);
     }
     if (!ports) this.byKey.set(id, (ports = new Set()));
     ports.add(port);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { EphemeralPortsError } from '../errors.js';
 import { IndexPermutation } from './permutation.js';
 import { Xoshiro128, mix32, uniformBelow } from './prng.js';
 
@@ -27,11 +26,12 @@ describe('Xoshiro128 (xoshiro128**)', () => {
     expect(new Xoshiro128(2 ** 32 + 5).next()).not.toBe(new Xoshiro128(5).next());
   });
 
-  it('rejects bad seeds and the all-zero state with ERR_INVALID_ARGUMENT', () => {
-    for (const bad of [1.5, NaN, '1', 2 ** 60]) {
-      expect(() => new Xoshiro128(bad as number)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  it('rejects bad seeds (RangeError, TypeError) and the all-zero state', () => {
+    for (const bad of [1.5, NaN, 2 ** 60]) {
+      expect(() => new Xoshiro128(bad)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
     }
-    expect(() => Xoshiro128.fromState(0, 0, 0, 0)).toThrow(EphemeralPortsError);
+    expect(() => new Xoshiro128('1' as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => Xoshiro128.fromState(0, 0, 0, 0)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
   });
 
   it('uniformBelow stays in [0, bound) and rejects bad bounds', () => {
@@ -44,8 +44,8 @@ describe('Xoshiro128 (xoshiro128**)', () => {
       seen.add(x);
     }
     expect(seen.size).toBe(7);
-    expect(() => uniformBelow(rng, 0)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => uniformBelow(rng, 2 ** 32 + 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => uniformBelow(rng, 0)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => uniformBelow(rng, 2 ** 32 + 1)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
   });
 
   it('mix32 is a bijection on a sample (no collisions among 100 000 inputs)', () => {
@@ -78,8 +78,8 @@ describe('IndexPermutation', () => {
   });
 
   it('rejects sizes outside 0..2^32', () => {
-    expect(() => new IndexPermutation(-1, 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => new IndexPermutation(1.5, 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => new IndexPermutation(-1, 1)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => new IndexPermutation(1.5, 1)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
   });
 });
 

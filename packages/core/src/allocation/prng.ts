@@ -3,8 +3,7 @@
  * xoshiro128** (Blackman & Vigna, 2018) produces the stream. Not cryptographic — the models only need
  * reproducible, well-distributed numbers; an attacker model is out of scope.
  */
-import { EphemeralPortsError, ErrorCodes } from '../errors.js';
-import { describe } from '../range.js';
+import { checkInteger, invalidArgValue } from '../errors.js';
 
 /** A source of uniformly distributed unsigned 32-bit integers. */
 export interface Random32 {
@@ -31,9 +30,7 @@ export function mix32(x: number): number {
 }
 
 export function assertSeed(seed: unknown, name = 'seed'): asserts seed is number {
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || !Number.isSafeInteger(seed)) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `${name} must be a safe integer, got ${describe(seed)}`);
-  }
+  checkInteger(name, seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
 }
 
 /** A fresh unpredictable seed for callers that do not ask for reproducibility. */
@@ -68,7 +65,7 @@ export class Xoshiro128 implements Random32 {
   /** A generator with an explicit state (for reference vectors); the all-zero state is rejected. */
   static fromState(a: number, b: number, c: number, d: number): Xoshiro128 {
     if (((a | b | c | d) >>> 0) === 0) {
-      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'xoshiro128** state must not be all zero');
+      throw invalidArgValue('state', [a, b, c, d], 'must not be all zero (xoshiro128** never leaves that state)');
     }
     const rng = new Xoshiro128(0);
     rng.a = a | 0;
@@ -102,9 +99,7 @@ function rotl(x: number, k: number): number {
 
 /** Uniform integer in [0, bound), bound in [1, 2^32], by rejecting the biased tail. */
 export function uniformBelow(rng: Random32, bound: number): number {
-  if (!Number.isInteger(bound) || bound < 1 || bound > 0x1_0000_0000) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `bound must be an integer from 1 to 2^32, got ${describe(bound)}`);
-  }
+  checkInteger('bound', bound, 1, 0x1_0000_0000);
   const limit = 0x1_0000_0000 - (0x1_0000_0000 % bound);
   for (;;) {
     const x = rng.next();

@@ -154,17 +154,18 @@ describe('RFC 6056 algorithm specifics', () => {
 
   it('rejects bad options with coded errors', () => {
     const bad: unknown[] = [
-      [1, { range: { low: 10, high: 5 } }],
-      [1, { range: null }],
-      [1, { range, reserved: [1] }],
-      [1, { range, inUse: 5 }],
-      [1, { range, seed: 'x' }],
-      [4, { range, tableLength: 0 }],
-      [5, { range, increment: 0 }],
-      [6, { range }],
+      [1, { range: { low: 10, high: 5 } }, 'ERR_OUT_OF_RANGE'],
+      [1, { range: null }, 'ERR_INVALID_ARG_TYPE'],
+      [1, { range, reserved: [1] }, 'ERR_INVALID_ARG_TYPE'],
+      [1, { range, inUse: 5 }, 'ERR_INVALID_ARG_TYPE'],
+      [1, { range, seed: 'x' }, 'ERR_INVALID_ARG_TYPE'],
+      [4, { range, tableLength: 0 }, 'ERR_OUT_OF_RANGE'],
+      [5, { range, increment: 0 }, 'ERR_OUT_OF_RANGE'],
+      [6, { range }, 'ERR_OUT_OF_RANGE'],
+      ['1', { range }, 'ERR_INVALID_ARG_TYPE'],
     ];
-    for (const [n, options] of bad as [Rfc6056AlgorithmNumber, never][]) {
-      expect(() => createRfc6056Selector(n, options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    for (const [n, options, code] of bad as [Rfc6056AlgorithmNumber, never, string][]) {
+      expect(() => createRfc6056Selector(n, options)).toThrow(expect.objectContaining({ code }));
     }
   });
 });

@@ -9,8 +9,8 @@
  * Algorithm 2); by default these two finish with one linear sweep so that null means exhausted — pass
  * `verbatim: true` for the pseudo-code's exact behaviour.
  */
-import { EphemeralPortsError, ErrorCodes } from '../errors.js';
-import { type PortRange, PortSet, describe } from '../range.js';
+import { invalidArgType, outOfRange } from '../errors.js';
+import { type PortRange, PortSet } from '../range.js';
 import { type ConnectionKey, type KeyedHash, defaultKeyedHash } from './hashing.js';
 import { Xoshiro128, randomSeed } from './prng.js';
 import { type InUsePredicate, type PortSelector, type SelectorOptions, assertPositiveInteger, checkSelectorOptions } from './selector.js';
@@ -227,6 +227,8 @@ export function createRfc6056Selector(n: Rfc6056AlgorithmNumber, options: Rfc605
     case 5:
       return new Rfc6056Algorithm5(options);
     default:
-      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `RFC 6056 algorithm must be 1 to 5, got ${describe(n)}`);
+      throw typeof n === 'number'
+        ? outOfRange('algorithm', 'an integer >= 1 && <= 5', n)
+        : invalidArgType('algorithm', 'of type number', n);
   }
 }

@@ -2,8 +2,8 @@
  * Shared shape of every port-selection simulator (RFC 6056 algorithms and kernel models): the options they take,
  * and the checks that keep bad input from producing a half-configured simulator.
  */
-import { EphemeralPortsError, ErrorCodes } from '../errors.js';
-import { type PortRange, PortSet, assertPort, describe, portRange } from '../range.js';
+import { checkInteger, checkObject, invalidArgType } from '../errors.js';
+import { type PortRange, PortSet, checkRange } from '../range.js';
 import type { ConnectionKey } from './hashing.js';
 import { assertSeed } from './prng.js';
 
@@ -35,30 +35,17 @@ export interface CheckedSelectorOptions {
 }
 
 export function checkSelectorOptions(options: SelectorOptions): CheckedSelectorOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `selector options must be an object, got ${describe(options)}`);
-  }
-  const r = options.range as unknown;
-  if (typeof r !== 'object' || r === null) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `range must be a {low, high} object, got ${describe(r)}`);
-  }
-  const { low, high } = r as Record<string, unknown>;
-  assertPort(low, 'range.low');
-  assertPort(high, 'range.high');
-  const range = portRange(low, high);
+  checkObject('options', options);
+  const range = checkRange(options.range);
   const reserved = options.reserved ?? PortSet.EMPTY;
-  if (!(reserved instanceof PortSet)) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `reserved must be a PortSet, got ${describe(reserved)}`);
-  }
+  if (!(reserved instanceof PortSet)) throw invalidArgType('reserved', 'a PortSet', reserved);
   if (options.inUse !== undefined && typeof options.inUse !== 'function') {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `inUse must be a function, got ${describe(options.inUse)}`);
+    throw invalidArgType('inUse', 'a function', options.inUse);
   }
   if (options.seed !== undefined) assertSeed(options.seed);
   return { range, reserved, inUse: options.inUse, seed: options.seed };
 }
 
 export function assertPositiveInteger(value: unknown, name: string, max = 0xffff_ffff): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `${name} must be an integer from 1 to ${max}, got ${describe(value)}`);
-  }
+  checkInteger(name, value, 1, max);
 }

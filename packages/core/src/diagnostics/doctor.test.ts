@@ -106,7 +106,7 @@ describe('diagnose (doctor rules)', () => {
   });
 
   it('rejects something that is not a usage report', () => {
-    expect(() => diagnose({} as never, linux)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => diagnose({} as never, linux)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
   });
 });
 

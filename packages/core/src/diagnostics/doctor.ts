@@ -3,8 +3,8 @@
  * remedies. Each rule has a stable id, documented in docs/doctor.md, and its thresholds live in
  * DOCTOR_THRESHOLDS so the docs and tests quote the same numbers.
  */
-import type { TargetOs } from '../backend.js';
-import { EphemeralPortsError, ErrorCodes } from '../errors.js';
+import type { TargetOs } from '../platform.js';
+import { invalidArgType } from '../errors.js';
 import { formatRange, PortSet } from '../range.js';
 import { BIND_NO_PORT_REMEDY, KEEP_ALIVE_REMEDY, proposeWiderRange, reserveCommands, widenCommands } from './remedies.js';
 import type { DestinationUsage, UsageReport } from './usage.js';
@@ -72,7 +72,7 @@ function twReuseRemedy(facts: DoctorFacts, loopbackOnly: boolean): string | unde
 
 export function diagnose(usage: UsageReport, facts: DoctorFacts): DoctorReport {
   if (typeof usage !== 'object' || usage === null || !Array.isArray(usage.destinations)) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'doctor needs a usage report (from analyzeUsage)');
+    throw invalidArgType('usage', 'a usage report (from analyzeUsage)', usage);
   }
   const t = DOCTOR_THRESHOLDS;
   const findings: DoctorFinding[] = [];

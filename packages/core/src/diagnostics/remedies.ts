@@ -2,7 +2,7 @@
  * Concrete remedy text: the exact commands to widen the range, reserve ports or enable tcp_tw_reuse, per OS.
  * Pure string building; nothing is executed.
  */
-import type { TargetOs } from '../backend.js';
+import type { TargetOs } from '../platform.js';
 import { formatRange, PortSet, rangeSize, type PortRange } from '../range.js';
 
 /**

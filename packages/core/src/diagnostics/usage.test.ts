@@ -84,7 +84,7 @@ describe('analyzeUsage', () => {
   });
 
   it('rejects input without a census or with a bad range', () => {
-    expect(() => analyzeUsage({} as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => analyzeUsage({ census: census([]), range: { low: 5, high: 1 } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => analyzeUsage({} as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => analyzeUsage({ census: census([]), range: { low: 5, high: 1 } })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
   });
 });

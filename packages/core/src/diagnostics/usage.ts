@@ -5,9 +5,9 @@
  * Why per destination: Linux lets one local port serve many connections as long as the 4-tuple differs, so
  * outgoing TCP runs out per (local address, remote address, remote port), not globally (platform-facts §3.7).
  */
-import { EphemeralPortsError, ErrorCodes } from '../errors.js';
-import type { Protocol } from '../backend.js';
-import { PortSet, rangeSize, type PortRange } from '../range.js';
+import { checkObject, invalidArgType } from '../errors.js';
+import type { Protocol } from '../platform.js';
+import { PortSet, checkRange, rangeSize, type PortRange } from '../range.js';
 import type { SocketCensus, SocketEntry, SocketState } from '../sockets.js';
 import { connectionCapacity } from '../allocation/capacity.js';
 
@@ -62,13 +62,9 @@ export interface UsageReport {
 const CLOSED_STATES = new Set<SocketState>(['LISTEN', 'CLOSE', 'BOUND', 'UNCONN']);
 
 function assertInput(input: UsageInput): void {
-  if (typeof input !== 'object' || input === null || !Array.isArray(input.census?.sockets)) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'usage analysis needs { census, range }');
-  }
-  const { low, high } = input.range ?? {};
-  if (!Number.isInteger(low) || !Number.isInteger(high) || low! > high! || low! < 0 || high! > 65_535) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'usage analysis needs a valid { low, high } range');
-  }
+  checkObject('input', input, 'a {census, range} object');
+  if (!Array.isArray(input.census?.sockets)) throw invalidArgType('input.census', 'a census (with sockets)', input.census);
+  checkRange(input.range, 'input.range');
 }
 
 export function analyzeUsage(input: UsageInput): UsageReport {

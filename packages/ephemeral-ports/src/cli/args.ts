@@ -5,12 +5,16 @@
  * Shared flags: --json, --help/-h, --protocol <tcp|udp>, --netns <path>, --method <census method>, --force,
  * --dry-run, --persist, --file <path>. A command accepts the shared flags it lists plus its own; `--` ends flag parsing.
  */
-import { CENSUS_METHODS, type CensusMethod, EphemeralPortsError, type Protocol } from '@ephemeral-ports/core';
-
-export const USAGE_ERROR = 'ERR_EPHEMERAL_USAGE';
+import {
+  CENSUS_METHODS,
+  type CensusMethod,
+  EphemeralPortsError,
+  ErrorCodes,
+  type Protocol,
+} from '@ephemeral-ports/core';
 
 export function usageError(message: string, remedy?: string): EphemeralPortsError {
-  return new EphemeralPortsError(USAGE_ERROR, message, remedy === undefined ? {} : { remedy });
+  return new EphemeralPortsError(ErrorCodes.USAGE, message, remedy === undefined ? {} : { remedy });
 }
 
 export interface ArgSpec {
@@ -87,14 +91,6 @@ export function atMost(args: ParsedArgs, max: number, what: string): void {
   if (args.positionals.length > max) {
     throw usageError(`too many arguments for ${what}: ${args.positionals.slice(max).map((p) => JSON.stringify(p)).join(' ')}`);
   }
-}
-
-/** Parses a decimal port number (no signs, no hex, no spaces), or throws `ERR_EPHEMERAL_USAGE` naming `what`. */
-export function parsePortArg(text: string, what: string): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) {
-    throw usageError(`${what} must be a port number from 0 to 65535, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
 }
 
 /** `--netns` and `--method` of the census commands, as diagnostics options. */

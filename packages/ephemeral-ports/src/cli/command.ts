@@ -2,14 +2,15 @@
  * The contract every CLI command implements. Commands are loaded lazily from `commands/index.ts`, so a command
  * module must not do work at import time beyond defining its `Command`.
  *
- * Exit codes (stable, documented in the README):
+ * Exit codes (stable; every code and its exit code is in docs/errors.md, mapped by exit.ts):
  * - 0  ok
  * - 1  OS error or any other failure (the error's `code` is printed, e.g. `EINVAL`, `ERR_EPHEMERAL_CLAMPED`)
- * - 2  usage error (`ERR_EPHEMERAL_USAGE`, `ERR_INVALID_ARGUMENT`, `ERR_EPHEMERAL_INVALID_RANGE`, `ERR_EPHEMERAL_INVALID_PORT_LIST`): nothing changed
+ * - 2  usage error (`ERR_EPHEMERAL_USAGE`, `ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE`, `ERR_OUT_OF_RANGE`,
+ *      `ERR_EPHEMERAL_INVALID_RANGE`, `ERR_EPHEMERAL_INVALID_PORT_LIST`): nothing changed
  * - 3  unsafe change refused by a safety rail (`ERR_EPHEMERAL_UNSAFE_CHANGE`); pass `--force` to override
  * - 4  unsupported here (`ERR_EPHEMERAL_UNSUPPORTED_PLATFORM`, `ERR_EPHEMERAL_UNSUPPORTED_OPERATION`, `ERR_EPHEMERAL_BACKEND_LOAD_FAILED`)
  * - 10–19 reserved for verdicts of diagnostic commands (`doctor`: defined by that command, e.g. 10 warn / 11 critical)
- * - 77 permission denied (`EACCES`, `EPERM`, `EROFS`): run as root / administrator (77 = sysexits EX_NOPERM)
+ * - 77 permission denied (`EACCES`, `EPERM`, `EROFS`, on every OS): run as root / administrator (77 = sysexits EX_NOPERM)
  */
 
 export const ExitCode = {

@@ -1,11 +1,12 @@
 /** Maps an error to the documented exit code and prints it (human or JSON) to stderr. */
 import { EphemeralPortsError, ErrorCodes, isEphemeralPortsError } from '@ephemeral-ports/core';
 import { type CliContext, ExitCode } from './command.js';
-import { USAGE_ERROR } from './args.js';
 
 const USAGE_CODES: ReadonlySet<string> = new Set([
-  USAGE_ERROR,
-  ErrorCodes.INVALID_ARGUMENT,
+  ErrorCodes.ARG_TYPE,
+  ErrorCodes.ARG_VALUE,
+  ErrorCodes.OUT_OF_RANGE,
+  ErrorCodes.USAGE,
   ErrorCodes.INVALID_RANGE,
   ErrorCodes.INVALID_PORT_LIST,
 ]);
@@ -14,6 +15,7 @@ const UNSUPPORTED_CODES: ReadonlySet<string> = new Set([
   ErrorCodes.UNSUPPORTED_OPERATION,
   ErrorCodes.BACKEND_LOAD_FAILED,
 ]);
+/** Errno names on every OS: the Windows backend maps its access errors to them too (the original is `winCode`). */
 const PERMISSION_CODES: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EROFS']);
 
 export function exitCodeFor(error: unknown): number {
@@ -33,7 +35,11 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Writes the error to stderr: `error [CODE]: message`, violations, remedy; or one JSON document with --json. */
+/**
+ * Writes the error to stderr: `error [CODE]: message`, violations, remedy, cause; or one JSON document with --json.
+ * The remedy is printed once: messages built as `what failed; what to do` (the addons' and backends' form)
+ * already carry it, and a cause that carries it too is shown without it.
+ */
 export function reportError(error: unknown, ctx: CliContext): number {
   const exit = exitCodeFor(error);
   if (ctx.json) {
@@ -48,10 +54,14 @@ export function reportError(error: unknown, ctx: CliContext): number {
   let text = `${red(`error [${code}]`)}: ${messageOf(error)}\n`;
   if (error instanceof EphemeralPortsError) {
     for (const v of error.violations ?? []) text += `  - ${v.code}: ${v.message}\n`;
-    if (error.remedy) text += `  remedy: ${error.remedy}\n`;
-    if (error.cause instanceof Error) text += `  cause: ${error.cause.message.split('\n')[0]}\n`;
+    const remedy = error.remedy?.trim().replace(/[.\s]+$/, '');
+    if (remedy && !error.message.includes(remedy)) text += `  remedy: ${error.remedy}\n`;
+    if (error.cause instanceof Error) {
+      const cause = error.cause.message.split('\n')[0]!;
+      text += `  cause: ${remedy ? cause.replace(`; ${remedy}`, '') : cause}\n`;
+    }
   }
-  if (exit === ExitCode.USAGE && code === USAGE_ERROR) text += `  (run "${ctx.program} --help" for usage)\n`;
+  if (exit === ExitCode.USAGE && code === ErrorCodes.USAGE) text += `  (run "${ctx.program} --help" for usage)\n`;
   ctx.stderr.write(text);
   return exit;
 }

@@ -1,19 +1,15 @@
-/** Reads a range from CLI words: `<low> <high>` or one word `low-high` (also `low:high`). Throws `ERR_EPHEMERAL_USAGE`. */
-import type { PortRange } from '@ephemeral-ports/core';
-import { parsePortArg, usageError } from './args.js';
+/**
+ * A range from CLI words: one word (`32768-60999`, `32768:60999`, or `"32768 60999"` as `sysctl -n` prints it) or
+ * two (`32768 60999`). The text goes through core's parseRangeArgument, the one parser of human range input, so
+ * a value that does not parse is `ERR_INVALID_ARG_VALUE`; a wrong number of words is `ERR_EPHEMERAL_USAGE`.
+ */
+import { type PortRange, parseRangeArgument } from '@ephemeral-ports/core';
+import { usageError } from './args.js';
 
-export function rangeFromWords(words: readonly string[], what = 'range'): PortRange {
-  if (words.length === 1) {
-    const m = /^(\d+)[-:](\d+)$/.exec(words[0]!);
-    if (!m) throw usageError(`${what} must be LOW-HIGH or LOW HIGH, got ${JSON.stringify(words[0])}`);
-    return checked(parsePortArg(m[1]!, 'low'), parsePortArg(m[2]!, 'high'));
+export function rangeFromWords(words: readonly string[], name = 'range'): PortRange {
+  if (words.length === 0) throw usageError(`missing ${name}: give LOW HIGH or LOW-HIGH, e.g. 32768 60999`);
+  if (words.length > 2) {
+    throw usageError(`too many arguments for a ${name}: ${words.map((w) => JSON.stringify(w)).join(' ')}`);
   }
-  if (words.length === 2) return checked(parsePortArg(words[0]!, 'low'), parsePortArg(words[1]!, 'high'));
-  if (words.length === 0) throw usageError(`missing ${what}: give LOW HIGH or LOW-HIGH, e.g. 49152 65535`);
-  throw usageError(`too many arguments for a ${what}: ${words.map((w) => JSON.stringify(w)).join(' ')}`);
-}
-
-function checked(low: number, high: number): PortRange {
-  if (low > high) throw usageError(`low (${low}) must not be above high (${high})`);
-  return { low, high };
+  return parseRangeArgument(words.join(' '), name);
 }

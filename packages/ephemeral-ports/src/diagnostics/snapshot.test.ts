@@ -42,9 +42,11 @@ describe('diagnostics facade', () => {
 
   it('refuses backends without a census and bad options, before any census runs', async () => {
     await expect(takeSnapshot({}, createMemoryBackend({ os: 'aix' }))).rejects.toMatchObject({ code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION' });
-    expect(() => checkDiagnosticsOptions({ netns: 'x' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => checkDiagnosticsOptions({ processes: 1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => checkDiagnosticsOptions('x')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => checkDiagnosticsOptions({ netns: 'x' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    expect(() => checkDiagnosticsOptions({ processes: 1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => checkDiagnosticsOptions({ method: 'ebpf' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    expect(() => checkDiagnosticsOptions('x')).toThrow(TypeError);
+    expect(() => checkDiagnosticsOptions('x')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
   });
 
   it('passes netns and processes through to the census', async () => {

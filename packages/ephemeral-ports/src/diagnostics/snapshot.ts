@@ -12,12 +12,15 @@ import {
   EphemeralPortsError,
   ErrorCodes,
   PortSet,
+  checkBoolean,
+  checkNetnsPath,
+  checkObject,
+  checkOneOf,
   type PortRange,
   type SocketCensus,
   type TargetOs,
 } from '@ephemeral-ports/core';
 import { getBackend } from '../backend.js';
-import { checkNetns } from '../options.js';
 
 export interface DiagnosticsOptions {
   /** Linux: network namespace path (`/proc/<pid>/ns/net`, `/run/netns/<name>`). */
@@ -41,17 +44,11 @@ export interface DiagnosticsSnapshot {
 
 export function checkDiagnosticsOptions(options: unknown): DiagnosticsOptions {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'diagnostics options must be an object');
-  }
+  checkObject('options', options);
   const o = options as Record<string, unknown>;
-  const netns = checkNetns(o.netns);
-  if (o.processes !== undefined && typeof o.processes !== 'boolean') {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, 'processes must be a boolean');
-  }
-  if (o.method !== undefined && !CENSUS_METHODS.includes(o.method as CensusMethod)) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `method must be one of ${CENSUS_METHODS.join(', ')}`);
-  }
+  const netns = checkNetnsPath(o.netns);
+  if (o.processes !== undefined) checkBoolean('options.processes', o.processes);
+  if (o.method !== undefined) checkOneOf<CensusMethod>('options.method', o.method, CENSUS_METHODS);
   return {
     ...(netns === undefined ? {} : { netns }),
     ...(o.processes === true ? { processes: true } : {}),

@@ -6,11 +6,15 @@ import {
   EphemeralPortsError,
   ErrorCodes,
   type PortRange,
-  type PortSet,
+  PortSet,
   type Protocol,
   type TargetOs,
   assertValidRange,
+  checkOneOf,
+  invalidArgType,
+  invalidArgValue,
 } from '@ephemeral-ports/core';
+import { checkOptions, checkProtocol, checkRangeArgument } from '../options.js';
 
 export const EMIT_TARGETS = [
   'sysctl',
@@ -77,7 +81,14 @@ export const DEFAULT_SYSCTL_FILE = '/etc/sysctl.d/90-ephemeral-ports.conf';
 const KEY = 'net.ipv4.ip_local_port_range';
 const RESERVED_KEY = 'net.ipv4.ip_local_reserved_ports';
 
-export function emitConfig(target: EmitTarget, range: PortRange, options: EmitOptions = {}): Emitted {
+export function emitConfig(target: EmitTarget, range: PortRange, given?: EmitOptions): Emitted {
+  checkOneOf('target', target, EMIT_TARGETS);
+  checkRangeArgument(range);
+  const options = checkOptions(given);
+  if (options.protocol !== undefined) checkProtocol(options.protocol);
+  if (options.reserved !== undefined && !(options.reserved instanceof PortSet)) {
+    throw invalidArgType('options.reserved', 'a PortSet', options.reserved);
+  }
   const os = TARGET_OS[target];
   const r = assertValidRange(os, range);
   const value = `${r.low} ${r.high}`;
@@ -236,7 +247,7 @@ export function emitConfig(target: EmitTarget, range: PortRange, options: EmitOp
     }
     default: {
       const never: never = target;
-      throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `unknown target ${String(never)}`);
+      throw invalidArgValue('target', never, `must be one of ${EMIT_TARGETS.join(', ')}`);
     }
   }
 }

@@ -4,21 +4,19 @@
  * socket census when the backend has one (it names the sockets — and, when permitted, the processes — involved).
  */
 import {
-  type ExcludedPortRange,
-  explainExcludedPort,
   type EphemeralPortsBackend,
-  EphemeralPortsError,
-  ErrorCodes,
   type PortRange,
   type Protocol,
   type SocketEntry,
   assertPort,
-  describe,
+  checkBoolean,
   ianaClass,
+  invalidArgType,
+  invalidArgValue,
   rangeContains,
 } from '@ephemeral-ports/core';
 import { getBackend } from '../backend.js';
-import { checkProtocol } from '../options.js';
+import { checkOptions, checkProtocol } from '../options.js';
 import { type ProbeResult, probeBind } from './bind-probe.js';
 
 export interface ExplainOptions {
@@ -65,7 +63,7 @@ const ADDRESS_UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOS
 /**
  * Explains whether a service can bind `port`, and what could take it away later.
  *
- * @throws `ERR_INVALID_ARGUMENT` for a bad port, protocol or host; the range read's OS errors.
+ * @throws `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` / `ERR_OUT_OF_RANGE` for a bad port, options, protocol or host; the range read's OS errors.
  * @example
  * ```ts
  * import { explainPort } from 'ephemeral-ports';
@@ -73,9 +71,11 @@ const ADDRESS_UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOS
  * if (e.verdict !== 'ok') for (const f of e.findings) console.log(f.code, f.message);
  * ```
  */
-export async function explainPort(port: number, options: ExplainOptions = {}): Promise<PortExplanation> {
+export async function explainPort(port: number, given?: ExplainOptions): Promise<PortExplanation> {
   assertPort(port);
+  const options = checkOptions(given);
   const protocol = checkProtocol(options.protocol);
+  if (options.probe !== undefined) checkBoolean('options.probe', options.probe);
   const hosts = await checkHosts(options.host);
   const backend = getBackend();
   const scope = { protocol };
@@ -91,11 +91,8 @@ export async function explainPort(port: number, options: ExplainOptions = {}): P
   const inRange = rangeContains(reading.range, port);
   const listed = list?.ports.has(port) ?? false;
   if (list && listed && list.kind === 'excluded') {
-    // The Windows backend passes the netsh rows, which say who made the exclusion and lead to the remedies.
-    const rows = list.details?.ranges as ExcludedPortRange[] | undefined;
-    const why = Array.isArray(rows)
-      ? explainExcludedPort(port, { protocol, excluded: rows, dynamic: reading.range })
-      : undefined;
+    // The backend knows its OS's reservations: who made this one and what a human can do about it.
+    const why = backend.explainReserved?.(port, list);
     findings.push({
       code: 'PORT_EXCLUDED',
       severity: 'error',
@@ -161,15 +158,15 @@ export async function explainPort(port: number, options: ExplainOptions = {}): P
 
 async function checkHosts(host: ExplainOptions['host']): Promise<string[]> {
   if (host === undefined) return [...DEFAULT_HOSTS];
-  const { isIP } = await import('node:net');
-  const list = typeof host === 'string' ? [host] : [...host];
-  if (list.length === 0 || list.some((h) => typeof h !== 'string' || isIP(h) === 0)) {
-    throw new EphemeralPortsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `host must be an IPv4 or IPv6 address (or a list of them), got ${describe(host)}`,
-    );
+  if (typeof host !== 'string' && !Array.isArray(host)) {
+    throw invalidArgType('options.host', 'a string or an array of strings', host);
   }
-  return list;
+  const { isIP } = await import('node:net');
+  const list: unknown[] = typeof host === 'string' ? [host] : [...host];
+  if (list.length === 0 || list.some((h) => typeof h !== 'string' || isIP(h) === 0)) {
+    throw invalidArgValue('options.host', host, 'must be an IPv4 or IPv6 address (or a non-empty list of them)');
+  }
+  return list as string[];
 }
 
 async function readList(backend: EphemeralPortsBackend, protocol: Protocol) {

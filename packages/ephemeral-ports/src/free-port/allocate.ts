@@ -1,8 +1,11 @@
 /**
- * The allocation loop shared by getFreePort, reservePorts and checkPort: candidates (preferred ports first, then
- * core's pool in random or ascending order) → lock → bind probe. Locking comes before probing, so two callers can
- * never both pass the probe for the same port (get-port #72's race); a port that fails the probe is unlocked at once.
+ * The allocation loop shared by getFreePort, reservePorts, checkPort and get-port's drop-in: candidates (preferred
+ * ports first, then core's pool in random or ascending order) → lock → bind probe. Locking comes before probing, so
+ * two callers can never both pass the probe for the same port (get-port #72's race); a port that fails the probe is
+ * unlocked at once.
  */
+import { isIP } from 'node:net';
+import { constants } from 'node:os';
 import {
   type Diagnostic,
   EphemeralPortsError,
@@ -14,10 +17,10 @@ import {
   candidatePorts,
   formatRange,
 } from '@ephemeral-ports/core';
-import { type KernelAvoidFacts, readKernelAvoid } from './avoid.js';
-import type { NormalizedOptions, PortRejection, RejectReason } from './options.js';
-import { type HeldLock, tryLockPort } from './port-lock.js';
-import { type ProbeOutcome, probePort } from './probe.js';
+import { type KernelAvoidFacts, kernelAvoidNow, readKernelAvoid } from './avoid.js';
+import type { NormalizedOptions, PortRejection, PreferredNotice, RejectReason } from './options.js';
+import { type HeldLock, type LockRefusal, tryLockPort } from './port-lock.js';
+import { type ProbeOutcome, type ProbeReport, probePort } from './probe.js';
 import * as registry from './registry.js';
 
 /** What was avoided, and how it was learned. */
@@ -65,9 +68,40 @@ function planKey(n: NormalizedOptions): string | undefined {
   return `${+n.avoid.ephemeral}${+n.avoid.reserved}${+n.avoid.privileged}${r ? `${r.low}-${r.high}` : ''}`;
 }
 
-/** Reads the kernel facts (cached) and combines them with the caller's options. */
-export async function makePlan(n: NormalizedOptions): Promise<Plan> {
-  const facts = await readKernelAvoid(n.protocols);
+/**
+ * A host name is looked up once per call, and its address bound from then on (Node's `listen` would look the name
+ * up again for every bind). Lookup failures are reported as the resolver's error (`ENOTFOUND`...).
+ */
+async function resolveHost(n: NormalizedOptions, host: string): Promise<NormalizedOptions> {
+  const { lookup } = await import('node:dns/promises');
+  try {
+    const { address } = await lookup(host);
+    return { ...n, plan: { ...n.plan, addresses: [address] } };
+  } catch (cause) {
+    const e = cause as NodeJS.ErrnoException;
+    throw new EphemeralPortsError(typeof e.code === 'string' ? e.code : 'ENOTFOUND', `could not resolve host ${JSON.stringify(host)}: ${e.message}`, {
+      ...(typeof e.errno === 'number' ? { errno: e.errno } : {}),
+      syscall: e.syscall ?? 'getaddrinfo',
+      cause,
+      remedy: 'pass an IP address of this machine as host, or a name that resolves to one (e.g. localhost)',
+    });
+  }
+}
+
+/**
+ * Reads the kernel facts (cached) and combines them with the caller's options. Synchronous when nothing needs
+ * waiting for (no host name to look up, kernel facts read within their TTL): a burst of calls never waits.
+ */
+export function makePlan(options: NormalizedOptions): Plan | Promise<Plan> {
+  const host = options.host;
+  if (host !== undefined && isIP(host) === 0) {
+    return resolveHost(options, host).then(async (n) => planWith(n, await readKernelAvoid(n.protocols)));
+  }
+  const facts = kernelAvoidNow(options.protocols);
+  return facts instanceof Promise ? facts.then((f) => planWith(options, f)) : planWith(options, facts);
+}
+
+function planWith(n: NormalizedOptions, facts: KernelAvoidFacts): Plan {
   const key = planKey(n);
   const cached = key === undefined ? undefined : planCache.get(facts)?.get(key);
   if (cached) return { ...cached, n };
@@ -79,7 +113,8 @@ export async function makePlan(n: NormalizedOptions): Promise<Plan> {
     facts,
     avoidSet,
     privilegedBelow,
-    pool: candidatePool({ ...(n.range === undefined ? {} : { within: n.range }), avoid: avoidSet, privilegedBelow }),
+    // The pool does not depend on the seed; passing one spares core drawing a crypto seed (webcrypto loads slowly).
+    pool: candidatePool({ ...(n.range === undefined ? {} : { within: n.range }), avoid: avoidSet, privilegedBelow, seed: 0 }),
     summary: {
       ephemeral: n.avoid.ephemeral ? facts.ephemeral : [],
       reserved: n.avoid.reserved ? facts.reserved.toString() : '',
@@ -134,15 +169,40 @@ function probeRejection(port: number, outcomes: ProbeOutcome[]): PortRejection {
   };
 }
 
-/** Tries one candidate: lock, then probe. Resolves the lock and the probes, or the rejection. */
-export async function tryCandidate(
-  plan: Plan,
-  port: number,
-): Promise<{ lock: HeldLock; probes: ProbeOutcome[] } | { rejection: PortRejection }> {
+/** Probe results that say the address itself cannot be bound here (not that the port is taken). */
+const NO_SUCH_ADDRESS: ReadonlySet<string> = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT', 'EINVAL']);
+
+/**
+ * A caller's `host` that no socket can bind here fails the call at once: every other port would fail the same way,
+ * and trying them all would take minutes. get-port rejects with the bind's error in the same situation.
+ */
+function hostNotLocal(host: string, port: number, outcome: ProbeOutcome): EphemeralPortsError | undefined {
+  const code = outcome.code;
+  if (outcome.result !== 'skipped' || code === undefined || !NO_SUCH_ADDRESS.has(code)) return undefined;
+  const errno = (constants.errno as Record<string, number | undefined>)[code];
+  const shown = outcome.address === host ? host : `${host} (${outcome.address})`;
+  return new EphemeralPortsError(code, `cannot bind ${shown} port ${port}: ${code} (${outcome.address} is not an address of this machine)`, {
+    ...(errno === undefined ? {} : { errno }),
+    syscall: 'bind',
+    remedy: 'pass an address of this machine as host (see os.networkInterfaces(), or 127.0.0.1 / ::1), or leave host out to check every local address',
+  });
+}
+
+export type CandidateOutcome = { lock: HeldLock; probes: ProbeOutcome[] } | { rejection: PortRejection };
+
+/**
+ * Tries one candidate: lock, then probe. Gives the lock and the probes, or the rejection; synchronously when the lock
+ * and every bind completed at once (the common case on Linux), else as a promise.
+ */
+export function tryCandidate(plan: Plan, port: number): CandidateOutcome | Promise<CandidateOutcome> {
   if (registry.isOwned(port)) {
     return { rejection: { port, reason: 'locked', message: `${port} is held or leased by this process` } };
   }
-  const lock = await tryLockPort(port);
+  const lock = tryLockPort(port);
+  return lock instanceof Promise ? lock.then((l) => probeLocked(plan, port, l)) : probeLocked(plan, port, lock);
+}
+
+function probeLocked(plan: Plan, port: number, lock: HeldLock | LockRefusal): CandidateOutcome | Promise<CandidateOutcome> {
   if (!('release' in lock)) {
     const rejection: PortRejection =
       lock.code === 'EADDRINUSE'
@@ -150,12 +210,16 @@ export async function tryCandidate(
         : { port, reason: 'error', code: lock.code, message: `could not take the lock of ${port}: ${lock.code}` };
     return { rejection };
   }
-  const report = await probePort(port, plan.n.protocols, plan.n.plan);
-  if (!report.free) {
-    lock.release();
-    return { rejection: probeRejection(port, report.outcomes) };
-  }
-  return { lock, probes: report.outcomes };
+  const report = probePort(port, plan.n.protocols, plan.n.plan);
+  return report instanceof Promise ? report.then((r) => judge(plan, lock, r)) : judge(plan, lock, report);
+}
+
+function judge(plan: Plan, lock: HeldLock, report: ProbeReport): CandidateOutcome {
+  if (report.free) return { lock, probes: report.outcomes };
+  lock.release();
+  const refusedHost = plan.n.host === undefined ? undefined : hostNotLocal(plan.n.host, report.port, report.outcomes[report.outcomes.length - 1]!);
+  if (refusedHost) throw refusedHost;
+  return { rejection: probeRejection(report.port, report.outcomes) };
 }
 
 /** A uniformly random port of `pool` (which must not be empty). */
@@ -207,7 +271,8 @@ function* candidates(plan: Plan, tried: Set<number>): Generator<{ port: number; 
  * this process as a hold or a lease, per the options.
  */
 export async function allocate(n: NormalizedOptions, count: number): Promise<FreePortResult[]> {
-  const plan = await makePlan(n);
+  const planned = makePlan(n);
+  const plan = planned instanceof Promise ? await planned : planned;
   const taken: FreePortResult[] = [];
   const tally = new Map<RejectReason, number>();
   const reject = (r: PortRejection) => {
@@ -216,19 +281,23 @@ export async function allocate(n: NormalizedOptions, count: number): Promise<Fre
   };
   try {
     for (const { port, preferred } of candidates(plan, new Set())) {
+      let honoured: PreferredNotice | undefined;
       if (preferred) {
         const why = staticReason(plan, port);
-        if (why) {
+        if (why && n.preferredPolicy === 'honour' && isKernelRule(why)) honoured = why;
+        else if (why) {
           reject(why);
           continue;
         }
       }
-      const outcome = await tryCandidate(plan, port);
+      const attempt = tryCandidate(plan, port);
+      const outcome = attempt instanceof Promise ? await attempt : attempt;
       if ('rejection' in outcome) {
         reject(outcome.rejection);
         continue;
       }
       registry.own(outcome.lock, n.hold ? 'hold' : 'lease', n.leaseMs);
+      if (honoured) n.onHonoured?.(honoured);
       taken.push({
         port,
         protocols: [...n.protocols],
@@ -246,6 +315,11 @@ export async function allocate(n: NormalizedOptions, count: number): Promise<Fre
   }
   for (const t of taken) registry.release(t.port);
   throw noFreePort(plan, count, taken.length, tally);
+}
+
+/** Rules read from the kernel (as opposed to the caller's own exclude/avoid lists). */
+function isKernelRule(rejection: PortRejection): rejection is PreferredNotice {
+  return ['ephemeral', 'reserved', 'excluded-range', 'privileged'].includes(rejection.reason);
 }
 
 function noFreePort(plan: Plan, count: number, found: number, tally: Map<RejectReason, number>): EphemeralPortsError {

@@ -41,6 +41,8 @@ export interface KernelAvoidFacts {
 interface CacheEntry {
   at: number;
   facts: Promise<KernelAvoidFacts>;
+  /** The facts once read, so that calls within the TTL use them without waiting for a promise. */
+  value?: KernelAvoidFacts;
 }
 
 const cache = new Map<string, CacheEntry>();
@@ -52,13 +54,25 @@ export function clearAvoidCache(): void {
 
 /** Reads (or reuses, within {@link AVOID_TTL_MS}) what the kernel says to avoid for `protocols`. */
 export function readKernelAvoid(protocols: readonly Protocol[], now = Date.now()): Promise<KernelAvoidFacts> {
-  const key = protocols.join('+');
+  const known = kernelAvoidNow(protocols, now);
+  return known instanceof Promise ? known : Promise.resolve(known);
+}
+
+/** {@link readKernelAvoid}, but synchronous while a reading within the TTL is at hand (a burst of calls). */
+export function kernelAvoidNow(protocols: readonly Protocol[], now = Date.now()): KernelAvoidFacts | Promise<KernelAvoidFacts> {
+  const key = protocols.length === 1 ? protocols[0]! : protocols.join('+');
   const hit = cache.get(key);
-  if (hit && now - hit.at < AVOID_TTL_MS) return hit.facts;
+  if (hit && now - hit.at < AVOID_TTL_MS) return hit.value ?? hit.facts;
   const facts = readFresh(protocols);
-  cache.set(key, { at: now, facts });
-  // A failed read must not be cached (it never rejects today, but keep the cache honest if it ever does).
-  facts.catch(() => cache.delete(key));
+  const entry: CacheEntry = { at: now, facts };
+  cache.set(key, entry);
+  facts.then(
+    (value) => {
+      entry.value = value;
+    },
+    // A failed read must not be cached (it never rejects today, but keep the cache honest if it ever does).
+    () => cache.delete(key),
+  );
   return facts;
 }
 
@@ -103,7 +117,7 @@ async function readFresh(protocols: readonly Protocol[]): Promise<KernelAvoidFac
       message: `no backend for this platform (${message(error)}); avoiding the documented default range instead`,
     });
   }
-  const release = backend?.info().release;
+  const info = backend?.info();
   const os = backend?.os ?? process.platform;
 
   const ephemeral: KernelAvoidFacts['ephemeral'] = [];
@@ -114,7 +128,7 @@ async function readFresh(protocols: readonly Protocol[]): Promise<KernelAvoidFac
       const reading = backend.getRangeSync ? backend.getRangeSync({ protocol }) : await backend.getRange({ protocol });
       ephemeral.push({ protocol, range: reading.range, source: reading.source });
     } catch (error) {
-      const range = fallbackRange(os, protocol, release);
+      const range = fallbackRange(os, protocol, info?.release);
       ephemeral.push({ protocol, range, source: 'default' });
       if (backend) {
         warnings.push({
@@ -128,7 +142,7 @@ async function readFresh(protocols: readonly Protocol[]): Promise<KernelAvoidFac
 
   let reserved = PortSet.EMPTY;
   let reservedKind: KernelAvoidFacts['reservedKind'] = 'none';
-  if (backend?.info().supportsReserved) {
+  if (backend && info?.supportsReserved) {
     for (const protocol of protocols) {
       try {
         const reading = await backend.getReserved({ protocol });

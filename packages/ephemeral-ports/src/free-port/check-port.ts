@@ -1,7 +1,6 @@
 /** checkPort: why a given port would or would not be handed out, without keeping anything. */
-import { assertPort } from '@ephemeral-ports/core';
 import { makePlan, staticReason, tryCandidate } from './allocate.js';
-import { type FreePortOptions, type PortRejection, normalizeOptions } from './options.js';
+import { type FreePortOptions, type PortRejection, checkPortNumber, normalizeOptions } from './options.js';
 import type { ProbeOutcome } from './probe.js';
 
 export interface PortCheck {
@@ -28,7 +27,7 @@ export interface PortCheck {
  * ```
  */
 export async function checkPort(port: number, options?: Omit<FreePortOptions, 'port' | 'hold' | 'reserve'>): Promise<PortCheck> {
-  assertPort(port);
+  checkPortNumber(port, 'port');
   const plan = await makePlan(normalizeOptions({ ...options, port }));
   const why = staticReason(plan, port);
   if (why) return { port, free: false, rejection: why, probes: [] };

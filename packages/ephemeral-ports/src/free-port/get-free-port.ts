@@ -12,7 +12,9 @@ import * as registry from './registry.js';
  * reserved/excluded ports and the privileged ports. The port stays locked against other callers (in any process)
  * for `leaseMs` (15 s), or until {@link releasePort} with `hold: true`.
  *
- * @throws `ERR_INVALID_ARGUMENT` for bad options (nothing is locked); `ERR_EPHEMERAL_NO_FREE_PORT` when no candidate is free.
+ * @throws TypeError / RangeError (Node's `ERR_INVALID_ARG_*`, `ERR_OUT_OF_RANGE`) for bad options, before anything
+ * is locked; `ERR_EPHEMERAL_NO_FREE_PORT` when no candidate is free; the bind's errno (`EADDRNOTAVAIL`...) at once
+ * when `host` is not an address of this machine.
  * @example
  * ```ts
  * import { getFreePort, portNumbers } from 'ephemeral-ports';

@@ -1,19 +1,21 @@
 /**
  * Options of {@link getFreePort} and friends, and their validation. get-port's options (`port`, `exclude`,
- * `host`) keep get-port's meaning; the rest are ours. Bad input throws `ERR_INVALID_ARGUMENT` before any port is
- * locked or probed.
+ * `host`) keep get-port's meaning; the rest are ours. Bad input throws before any port is locked or probed, the way
+ * Node does: a TypeError (`ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE`) or a RangeError (`ERR_OUT_OF_RANGE`).
  */
 import {
-  EphemeralPortsError,
-  ErrorCodes,
   type PortRange,
   PortSet,
   type Protocol,
-  assertPort,
-  describe,
-  portRange,
+  checkBoolean,
+  checkInteger,
+  checkObject,
+  checkOneOf,
+  checkRange,
+  invalidArgType,
+  invalidArgValue,
 } from '@ephemeral-ports/core';
-import { ALL_ADDRESSES_PLAN, type ProbePlan, defaultProbePlan } from './probe.js';
+import { ALL_ADDRESSES_PLAN, type ProbePlan, type TestBindOptions, defaultProbePlan } from './probe.js';
 
 /** Which transports must be free: `both` asks for a port free for TCP and UDP at once (portpicker's rule). */
 export type FreePortProtocol = 'tcp' | 'udp' | 'both';
@@ -110,10 +112,21 @@ export interface FreePortOptions {
   onReject?: (rejection: PortRejection) => void;
 }
 
+/** A preferred port that was honoured although a kernel rule would have kept the search away from it. */
+export type PreferredNotice = PortRejection & { reason: 'ephemeral' | 'reserved' | 'excluded-range' | 'privileged' };
+
 export interface NormalizedOptions {
   preferred: Iterable<number> | undefined;
+  /**
+   * `refuse` (getFreePort): a preferred port inside an avoided set is refused like any other. `honour` (get-port):
+   * only `exclude`, locks and the bind decide; a port honoured despite a kernel rule is passed to `onHonoured`.
+   */
+  preferredPolicy: 'refuse' | 'honour';
+  onHonoured: ((notice: PreferredNotice) => void) | undefined;
   exclude: PortSet;
   protocols: Protocol[];
+  /** The caller's `host`, when given: a bind refused as "no such address" then fails the call at once. */
+  host: string | undefined;
   plan: ProbePlan;
   avoid: { ephemeral: boolean; reserved: boolean; privileged: boolean; ports: PortSet };
   range: PortRange | undefined;
@@ -127,37 +140,36 @@ export interface NormalizedOptions {
 export const DEFAULT_LEASE_MS = 15_000;
 const MAX_LEASE_MS = 2 ** 31 - 1;
 
-function invalid(message: string): EphemeralPortsError {
-  return new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, message);
-}
-
 function isIterable(value: unknown): value is Iterable<unknown> {
   return (
     typeof value === 'object' && value !== null && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
   );
 }
 
-function checkBoolean(value: unknown, name: string): boolean | undefined {
-  if (value === undefined || typeof value === 'boolean') return value;
-  throw invalid(`${name} must be true or false, got ${describe(value)}`);
+/** A port number (0-65535): TypeError for a non-number, RangeError for a number that is not one. */
+export function checkPortNumber(value: unknown, name: string): number {
+  checkInteger(name, value, 0, 65_535);
+  return value;
+}
+
+function optionalBoolean(value: unknown, name: string): boolean | undefined {
+  if (value !== undefined) checkBoolean(name, value);
+  return value;
 }
 
 function toPortSet(value: unknown, name: string): PortSet {
   if (value === undefined) return PortSet.EMPTY;
   if (value instanceof PortSet) return value;
-  if (!isIterable(value) || typeof value === 'string') throw invalid(`${name} must be an iterable of ports, got ${describe(value)}`);
+  if (!isIterable(value)) throw invalidArgType(name, 'an iterable of port numbers', value);
   const ranges: PortRange[] = [];
   for (const item of value) {
     if (typeof item === 'number') {
-      assertPort(item, `each entry of ${name}`);
+      checkPortNumber(item, `${name}[]`);
       ranges.push({ low: item, high: item });
     } else if (typeof item === 'object' && item !== null) {
-      const { low, high } = item as Record<string, unknown>;
-      assertPort(low, `${name} entry low`);
-      assertPort(high, `${name} entry high`);
-      ranges.push(portRange(low, high));
+      ranges.push(checkRange(item, `${name}[]`));
     } else {
-      throw invalid(`each entry of ${name} must be a port number or {low, high}, got ${describe(item)}`);
+      throw invalidArgType(`${name}[]`, 'a port number or a {low, high} object', item);
     }
   }
   return PortSet.fromRanges(ranges);
@@ -165,89 +177,71 @@ function toPortSet(value: unknown, name: string): PortSet {
 
 function checkPreferred(value: unknown): Iterable<number> | undefined {
   if (value === undefined || value === 0) return undefined;
-  if (typeof value === 'number') {
-    assertPort(value, 'port');
-    return [value];
-  }
+  if (typeof value === 'number') return [checkPortNumber(value, 'options.port')];
   if (Array.isArray(value) || value instanceof Set) {
     // A finite collection is checked whole, up front: a bad entry is refused before anything is locked.
     const list = [...(value as Iterable<unknown>)];
-    for (const item of list) assertPort(item, 'each preferred port');
+    for (const item of list) checkPortNumber(item, 'options.port[]');
     return (list as number[]).filter((p) => p !== 0);
   }
-  if (isIterable(value) && typeof value !== 'string') {
+  if (isIterable(value)) {
     // Lazy, like get-port: a generator of 60 000 ports is never materialized. Entries are checked as they come.
     return (function* () {
-      for (const item of value) {
-        assertPort(item, 'each preferred port');
-        if (item !== 0) yield item;
-      }
+      for (const item of value) if (checkPortNumber(item, 'options.port[]') !== 0) yield item as number;
     })();
   }
-  throw invalid(`port must be a port number or an iterable of port numbers, got ${describe(value)}`);
+  throw invalidArgType('options.port', 'a port number or an iterable of port numbers', value);
 }
 
 function checkProtocols(value: unknown): Protocol[] {
-  if (value === undefined || value === 'tcp') return ['tcp'];
-  if (value === 'udp') return ['udp'];
-  if (value === 'both') return ['tcp', 'udp'];
-  throw invalid(`protocol must be "tcp", "udp" or "both", got ${describe(value)}`);
+  if (value === undefined) return ['tcp'];
+  checkOneOf('options.protocol', value, ['tcp', 'udp', 'both'] as const);
+  return value === 'both' ? ['tcp', 'udp'] : [value];
 }
 
-function checkPlan(host: unknown, addresses: unknown): ProbePlan {
-  if (addresses !== undefined && addresses !== 'auto' && addresses !== 'all') {
-    throw invalid(`addresses must be "auto" or "all", got ${describe(addresses)}`);
-  }
-  if (host !== undefined) {
-    if (typeof host !== 'string' || host.length === 0 || host.includes('\0')) {
-      throw invalid(`host must be a non-empty IP address or host name, got ${describe(host)}`);
-    }
-    return { addresses: [host], firstBoundSuffices: false };
-  }
+function checkHost(host: unknown): string | undefined {
+  if (host === undefined) return undefined;
+  if (typeof host !== 'string') throw invalidArgType('options.host', 'of type string', host);
+  if (host.length === 0 || host.includes('\0')) throw invalidArgValue('options.host', host, 'must be an IP address or a host name');
+  return host;
+}
+
+function checkPlan(host: string | undefined, addresses: unknown): ProbePlan {
+  if (addresses !== undefined) checkOneOf('options.addresses', addresses, ['auto', 'all'] as const);
+  if (host !== undefined) return { addresses: [host], firstBoundSuffices: false };
   return addresses === 'all' ? ALL_ADDRESSES_PLAN : defaultProbePlan();
 }
 
-function checkRange(value: unknown): PortRange | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null) throw invalid(`range must be {low, high}, got ${describe(value)}`);
-  const { low, high } = value as Record<string, unknown>;
-  assertPort(low, 'range.low');
-  assertPort(high, 'range.high');
-  return portRange(low, high);
-}
-
-/** Validates everything up front; throws `ERR_INVALID_ARGUMENT` naming the first bad option. */
-export function normalizeOptions(options: FreePortOptions | undefined): NormalizedOptions {
-  const o: FreePortOptions = options ?? {};
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw invalid(`options must be an object, got ${describe(o)}`);
-  const avoid: unknown = o.avoid ?? {};
-  if (typeof avoid !== 'object' || avoid === null || Array.isArray(avoid)) {
-    throw invalid(`avoid must be an object such as { ephemeral: true, ports: [...] }, got ${describe(avoid)}`);
-  }
-  const a = avoid as AvoidOptions;
+/** Validates everything up front; throws a TypeError or RangeError (with Node's code) naming the first bad option. */
+export function normalizeOptions(options: FreePortOptions | undefined, testBind?: TestBindOptions): NormalizedOptions {
+  const o = options ?? {};
+  checkObject('options', o);
+  const a = o.avoid ?? {};
+  checkObject('options.avoid', a, 'an object such as { ephemeral: true, ports: [...] }');
   const leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
-  if (!Number.isInteger(leaseMs) || leaseMs < 0 || leaseMs > MAX_LEASE_MS) {
-    throw invalid(`leaseMs must be an integer from 0 to ${MAX_LEASE_MS}, got ${describe(leaseMs)}`);
-  }
+  checkInteger('options.leaseMs', leaseMs, 0, MAX_LEASE_MS);
   const order = o.order ?? 'random';
-  if (order !== 'random' && order !== 'ascending') throw invalid(`order must be "random" or "ascending", got ${describe(order)}`);
-  if (o.seed !== undefined && (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffff_ffff)) {
-    throw invalid(`seed must be an integer from 0 to 2^32-1, got ${describe(o.seed)}`);
-  }
-  if (o.onReject !== undefined && typeof o.onReject !== 'function') throw invalid(`onReject must be a function, got ${describe(o.onReject)}`);
+  checkOneOf('options.order', order, ['random', 'ascending'] as const);
+  if (o.seed !== undefined) checkInteger('options.seed', o.seed, 0, 0xffff_ffff);
+  if (o.onReject !== undefined && typeof o.onReject !== 'function') throw invalidArgType('options.onReject', 'a function', o.onReject);
+  const host = checkHost(o.host);
+  const plan = checkPlan(host, o.addresses);
   return {
     preferred: checkPreferred(o.port),
-    exclude: toPortSet(o.exclude, 'exclude'),
+    preferredPolicy: 'refuse',
+    onHonoured: undefined,
+    exclude: toPortSet(o.exclude, 'options.exclude'),
     protocols: checkProtocols(o.protocol),
-    plan: checkPlan(o.host, o.addresses),
+    host,
+    plan: testBind === undefined ? plan : { ...plan, testBind },
     avoid: {
-      ephemeral: checkBoolean(a.ephemeral, 'avoid.ephemeral') ?? true,
-      reserved: checkBoolean(a.reserved, 'avoid.reserved') ?? true,
-      privileged: checkBoolean(a.privileged, 'avoid.privileged') ?? true,
-      ports: toPortSet(a.ports, 'avoid.ports'),
+      ephemeral: optionalBoolean(a.ephemeral, 'options.avoid.ephemeral') ?? true,
+      reserved: optionalBoolean(a.reserved, 'options.avoid.reserved') ?? true,
+      privileged: optionalBoolean(a.privileged, 'options.avoid.privileged') ?? true,
+      ports: toPortSet(a.ports, 'options.avoid.ports'),
     },
-    range: checkRange(o.range),
-    hold: (checkBoolean(o.hold, 'hold') ?? false) || (checkBoolean(o.reserve, 'reserve') ?? false),
+    range: o.range === undefined ? undefined : checkRange(o.range, 'options.range'),
+    hold: (optionalBoolean(o.hold, 'options.hold') ?? false) || (optionalBoolean(o.reserve, 'options.reserve') ?? false),
     leaseMs,
     order,
     seed: o.seed,

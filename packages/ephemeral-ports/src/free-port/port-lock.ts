@@ -72,7 +72,7 @@ const hangUp = (socket: net.Socket): void => {
   socket.destroy();
 };
 
-function listenOn(name: string): ListenResult | Promise<ListenResult> {
+function listenOn(name: string): { server: net.Server } | Promise<ListenResult> {
   const server = net.createServer(hangUp);
   server.listen({ path: name, exclusive: true, backlog: 8 });
   if (server.listening) {
@@ -112,32 +112,7 @@ function ensureDirectory(directory: string): void {
   directoryReady = directory;
 }
 
-/**
- * Tries to take the machine-wide lock of `port`. Resolves a {@link HeldLock}, or a refusal with `code` `EADDRINUSE`
- * (another live owner) or the errno of an unexpected failure (which callers treat as "not available").
- */
-export async function tryLockPort(
-  port: number,
-  naming: LockNaming = DEFAULT_NAMING,
-  directory?: string,
-): Promise<HeldLock | LockRefusal> {
-  // lockDirectory() reads the environment (slow in a hot loop): only the file naming needs it.
-  if (naming === 'file') ensureDirectory((directory ??= lockDirectory()));
-  const name = lockName(port, naming, directory);
-  let attempt = listenOn(name);
-  let result = attempt instanceof Promise ? await attempt : attempt;
-  if ('code' in result && result.code === 'EADDRINUSE' && naming === 'file' && !(await isAlive(name))) {
-    // A dead holder's socket file: reclaim it.
-    try {
-      unlinkSync(name);
-    } catch (error) {
-      if (codeOf(error) !== 'ENOENT') return { held: false, code: codeOf(error) };
-    }
-    attempt = listenOn(name);
-    result = attempt instanceof Promise ? await attempt : attempt;
-  }
-  if ('code' in result) return { held: false, code: result.code };
-  const { server } = result;
+function heldLock(port: number, server: net.Server): HeldLock {
   let open = true;
   return {
     port,
@@ -148,4 +123,38 @@ export async function tryLockPort(
       server.close();
     },
   };
+}
+
+/**
+ * Tries to take the machine-wide lock of `port`: a {@link HeldLock}, or a refusal with `code` `EADDRINUSE` (another
+ * live owner) or the errno of an unexpected failure (which callers treat as "not available"). A lock taken at once is
+ * returned synchronously (the common case, and the one a burst of calls repeats); anything else settles later.
+ */
+export function tryLockPort(
+  port: number,
+  naming: LockNaming = DEFAULT_NAMING,
+  directory?: string,
+): HeldLock | LockRefusal | Promise<HeldLock | LockRefusal> {
+  // lockDirectory() reads the environment (slow in a hot loop): only the file naming needs it.
+  if (naming === 'file') ensureDirectory((directory ??= lockDirectory()));
+  const name = lockName(port, naming, directory);
+  const attempt = listenOn(name);
+  if (!(attempt instanceof Promise)) return heldLock(port, attempt.server);
+  return settleLock(port, name, naming, attempt);
+}
+
+async function settleLock(port: number, name: string, naming: LockNaming, attempt: Promise<ListenResult>): Promise<HeldLock | LockRefusal> {
+  let result = await attempt;
+  if ('code' in result && result.code === 'EADDRINUSE' && naming === 'file' && !(await isAlive(name))) {
+    // A dead holder's socket file: reclaim it.
+    try {
+      unlinkSync(name);
+    } catch (error) {
+      if (codeOf(error) !== 'ENOENT') return { held: false, code: codeOf(error) };
+    }
+    const again = listenOn(name);
+    result = again instanceof Promise ? await again : again;
+  }
+  if ('code' in result) return { held: false, code: result.code };
+  return heldLock(port, result.server);
 }

@@ -1,5 +1,5 @@
 /** get-port's `portNumbers(from, to)`: a lazy sequence of ports for the `port` (preferred) or `exclude` options. */
-import { EphemeralPortsError, ErrorCodes, describe } from '@ephemeral-ports/core';
+import { invalidArgType, invalidArgValue, outOfRange } from '@ephemeral-ports/core';
 
 /** get-port's bounds: its helper refuses privileged ports. */
 export const PORT_NUMBERS_MIN = 1024;
@@ -8,8 +8,8 @@ export const PORT_NUMBERS_MAX = 65_535;
 /**
  * The ports `from`..`to` (both included), in ascending order, generated lazily.
  *
- * @throws `ERR_INVALID_ARGUMENT` when an end is not an integer in 1024..65535 or `from > to` (get-port throws
- * TypeError/RangeError for the same inputs).
+ * @throws `TypeError` when an end is not an integer (`ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE`), `RangeError`
+ * (`ERR_OUT_OF_RANGE`) when it is outside 1024..65535 or `to < from`: the error classes get-port throws.
  * @example
  * ```ts
  * import { getFreePort, portNumbers } from 'ephemeral-ports';
@@ -19,16 +19,11 @@ export const PORT_NUMBERS_MAX = 65_535;
  */
 export function portNumbers(from: number, to: number): Iterable<number> {
   for (const [name, v] of [['from', from], ['to', to]] as const) {
-    if (!Number.isInteger(v) || v < PORT_NUMBERS_MIN || v > PORT_NUMBERS_MAX) {
-      throw new EphemeralPortsError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `${name} must be an integer from ${PORT_NUMBERS_MIN} to ${PORT_NUMBERS_MAX}, got ${describe(v)}`,
-      );
-    }
+    if (typeof v !== 'number') throw invalidArgType(name, 'of type number', v);
+    if (!Number.isInteger(v)) throw invalidArgValue(name, v, 'must be an integer');
+    if (v < PORT_NUMBERS_MIN || v > PORT_NUMBERS_MAX) throw outOfRange(name, `>= ${PORT_NUMBERS_MIN} && <= ${PORT_NUMBERS_MAX}`, v);
   }
-  if (from > to) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `from (${from}) must not be above to (${to})`);
-  }
+  if (to < from) throw outOfRange('to', `>= from (${from})`, to);
   return (function* () {
     for (let port = from; port <= to; port++) yield port;
   })();

@@ -1,5 +1,5 @@
 /** reservePorts: several ports at once, held machine-wide until released or until this process dies. */
-import { EphemeralPortsError, ErrorCodes, describe } from '@ephemeral-ports/core';
+import { invalidArgType, outOfRange } from '@ephemeral-ports/core';
 import { allocate } from './allocate.js';
 import { type FreePortOptions, normalizeOptions } from './options.js';
 import * as registry from './registry.js';
@@ -20,7 +20,7 @@ export type ReservePortsOptions = Omit<FreePortOptions, 'hold' | 'reserve' | 'le
  * process using this library until `release()`, or until this process exits or is killed — the kernel frees the
  * locks then. All or nothing: when fewer than `count` are free, none stays held.
  *
- * @throws `ERR_INVALID_ARGUMENT` (count or options), `ERR_EPHEMERAL_NO_FREE_PORT`.
+ * @throws TypeError / RangeError (Node's codes) for a bad count or options, `ERR_EPHEMERAL_NO_FREE_PORT`.
  * @example
  * ```ts
  * import { reservePorts } from 'ephemeral-ports';
@@ -31,9 +31,8 @@ export type ReservePortsOptions = Omit<FreePortOptions, 'hold' | 'reserve' | 'le
  * ```
  */
 export async function reservePorts(count: number, options?: ReservePortsOptions): Promise<PortReservation> {
-  if (!Number.isInteger(count) || count < 1 || count > 65_536) {
-    throw new EphemeralPortsError(ErrorCodes.INVALID_ARGUMENT, `count must be an integer from 1 to 65536, got ${describe(count)}`);
-  }
+  if (typeof count !== 'number') throw invalidArgType('count', 'of type number', count);
+  if (!Number.isInteger(count) || count < 1 || count > 65_536) throw outOfRange('count', 'an integer >= 1 && <= 65536', count);
   const n = normalizeOptions({ ...options, hold: true });
   const ports = Object.freeze((await allocate(n, count)).map((r) => r.port));
   let released = false;

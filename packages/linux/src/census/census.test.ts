@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BPF_MIN_SOCKETS, BPF_SOURCE, createLinuxCensus, NETLINK_SOURCE, PROCFS_SOURCE, validateCensusOptions } from './census.js';
+import { createLinuxCensus, NETLINK_SOURCE, PROCFS_SOURCE, validateCensusOptions } from './census.js';
 import { decodeRecords } from './decode.js';
 import { hasCensus, RECORD, type CensusNative, type NativeCensusRequest } from './native-census.js';
 
@@ -25,20 +25,21 @@ function records(rows: Array<{ protocol: 6 | 17; family: 4 | 6; state: number; l
 
 const LO6 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
 
-/** An addon double: answers every request with `result` (records as the netlink method, or `method`). */
-function fakeNative(result: ArrayBuffer | Error, seen: NativeCensusRequest[] = [], method: 'bpf' | 'netlink' = 'netlink'): CensusNative {
+/** An addon double: answers every request with `result`. */
+function fakeNative(result: ArrayBuffer | Error, seen: NativeCensusRequest[] = []): CensusNative {
   return {
     censusRecordSize: RECORD.size,
     census: async (request) => {
       seen.push(request);
       if (result instanceof Error) throw result;
-      return { records: result, method };
+      return result;
     },
   };
 }
 
+/** An error as the addon rejects with (native/common/system_error.cc): errno negative, as Node's. */
 const osError = (code: string, errno: number, syscall: string, extra: Record<string, unknown> = {}) =>
-  Object.assign(new Error(`${syscall} failed (${code})`), { code, errno, syscall, ...extra });
+  Object.assign(new Error(`${syscall} failed (${code})`), { code, errno: -errno, syscall, ...extra });
 
 describe('census record decoding', () => {
   it('decodes protocol, family, state names, ports, addresses, inode and uid', () => {
@@ -72,49 +73,55 @@ describe('census record decoding', () => {
 });
 
 describe('createLinuxCensus', () => {
-  it('passes protocols, families, the namespace and method auto with the BPF threshold', async () => {
+  it('passes protocols, families and the namespace; every entry carries its inode', async () => {
     const seen: NativeCensusRequest[] = [];
-    const census = createLinuxCensus(fakeNative(records([{ protocol: 6, family: 4, state: 10, lport: 1, rport: 0, local: [0, 0, 0, 0], remote: [0, 0, 0, 0] }]), seen));
+    const rows = records([{ protocol: 6, family: 4, state: 10, lport: 1, rport: 0, local: [0, 0, 0, 0], remote: [0, 0, 0, 0], inode: 9 }]);
+    const census = createLinuxCensus(fakeNative(rows, seen));
     const result = await census({ protocols: ['udp'], families: [6], netns: '/proc/1/ns/net' });
     expect(result.source).toBe(NETLINK_SOURCE);
     expect(result.fallbackReason).toBeUndefined();
     expect(result.sockets).toHaveLength(1);
-    expect(seen).toEqual([{ method: 'auto', netns: '/proc/1/ns/net', tcp: false, udp: true, v4: false, v6: true, inodes: false, bpfMinSockets: BPF_MIN_SOCKETS }]);
+    expect(result.sockets[0]!.inode).toBe(9);
+    expect(seen).toEqual([{ netns: '/proc/1/ns/net', tcp: false, udp: true, v4: false, v6: true }]);
+    await census({ method: 'netlink' });
+    expect(seen[1]).toEqual({ tcp: true, udp: true, v4: true, v6: true });
   });
 
-  it('names the source after the method the addon used; BPF entries carry inodes only when owners were asked for', async () => {
-    const rows = records([{ protocol: 6, family: 4, state: 1, lport: 40000, rport: 80, local: [127, 0, 0, 1], remote: [127, 0, 0, 1], inode: 0, uid: 7 }]);
-    const seen: NativeCensusRequest[] = [];
-    const census = createLinuxCensus(fakeNative(rows, seen, 'bpf'), undefined, { bpfMinSockets: 5 });
-    const plain = await census({ method: 'bpf' });
-    expect(plain.source).toBe(BPF_SOURCE);
-    expect(plain.fallbackReason).toBeUndefined();
-    expect(plain.sockets[0]).toEqual({ protocol: 'tcp', family: 4, state: 'ESTABLISHED', localAddress: '127.0.0.1', localPort: 40000, remoteAddress: '127.0.0.1', remotePort: 80, uid: 7 });
-    const owners = await census({ method: 'bpf', processes: true });
-    expect(owners.sockets[0]!.inode).toBe(0);
-    expect(seen.map((r) => [r.method, r.inodes, r.bpfMinSockets])).toEqual([['bpf', false, 5], ['bpf', true, 5]]);
-    // sock_diag records always carry the inode
-    expect((await createLinuxCensus(fakeNative(rows))()).sockets[0]!.inode).toBe(0);
-  });
-
-  it('method procfs reads /proc/net without the addon and says so; bpf/netlink without an addon are coded errors', async () => {
+  it('method procfs reads /proc/net without the addon and says so; netlink without an addon is a coded error', async () => {
     const seen: NativeCensusRequest[] = [];
     const viaProc = await createLinuxCensus(fakeNative(new ArrayBuffer(0), seen))({ method: 'procfs' });
     expect(viaProc).toMatchObject({ source: PROCFS_SOURCE, fallbackReason: 'method "procfs" was requested' });
     expect(seen).toEqual([]);
-    for (const method of ['bpf', 'netlink'] as const) {
-      await expect(createLinuxCensus(null, 'native addon not loaded: no prebuild')({ method })).rejects.toMatchObject({
-        code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
-        message: `census method "${method}" is unavailable: native addon not loaded: no prebuild`,
-      });
-    }
+    await expect(createLinuxCensus(null, 'native addon not loaded: no prebuild')({ method: 'netlink' })).rejects.toMatchObject({
+      code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
+      message: 'census method "netlink" is unavailable: native addon not loaded: no prebuild',
+    });
   });
 
-  it('an explicit method never falls back: its failure is the answer', async () => {
-    for (const method of ['bpf', 'netlink'] as const) {
-      const census = createLinuxCensus(fakeNative(osError('EPROTONOSUPPORT', 93, 'socket')));
-      await expect(census({ method })).rejects.toMatchObject({ code: 'EPROTONOSUPPORT', syscall: 'socket' });
+  it('method netlink never falls back: its failure is the answer, with a remedy that names the way out', async () => {
+    const census = createLinuxCensus(fakeNative(osError('EPROTONOSUPPORT', 93, 'socket')));
+    await expect(census({ method: 'netlink' })).rejects.toMatchObject({
+      name: 'EphemeralPortsError',
+      code: 'EPROTONOSUPPORT',
+      errno: -93,
+      syscall: 'socket',
+      remedy: expect.stringContaining('method "procfs"'),
+    });
+  });
+
+  it('auto falls back only where netlink is unavailable; other failures are the answer', async () => {
+    for (const [code, errno, syscall] of [['EACCES', 13, 'socket'], ['ENOENT', 2, 'sock_diag']] as const) {
+      const result = await createLinuxCensus(fakeNative(osError(code, errno, syscall)))({ protocols: ['tcp'] });
+      expect(result).toMatchObject({ source: PROCFS_SOURCE, fallbackReason: `sock_diag unavailable: ${code} from ${syscall}` });
     }
+    await expect(createLinuxCensus(fakeNative(osError('ENOBUFS', 105, 'recv')))()).rejects.toMatchObject({ code: 'ENOBUFS', syscall: 'recv' });
+    // A condition from the addon keeps its code and gets no errno.
+    const truncated = Object.assign(new Error('recv: a batch did not fit'), { code: 'ERR_EPHEMERAL_INTERNAL', syscall: 'recv' });
+    const error = await createLinuxCensus(fakeNative(truncated))().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_INTERNAL', syscall: 'recv' });
+    expect((error as { errno?: number }).errno).toBeUndefined();
+    // An addon error without a code is a bug: ERR_EPHEMERAL_INTERNAL, never an invented errno.
+    await expect(createLinuxCensus(fakeNative(new Error('boom')))()).rejects.toMatchObject({ code: 'ERR_EPHEMERAL_INTERNAL' });
   });
 
   it('falls back to /proc/net, saying why, when the kernel has no usable sock_diag', async () => {
@@ -130,16 +137,36 @@ describe('createLinuxCensus', () => {
     expect(result).toMatchObject({ source: PROCFS_SOURCE, fallbackReason: 'native addon not loaded: no prebuild' });
   });
 
-  it('throws namespace errors as coded OS errors instead of silently listing the wrong namespace', async () => {
-    const census = createLinuxCensus(fakeNative(osError('EPERM', 1, 'setns', { path: '/run/netns/x', remedy: 'needs root' })));
-    await expect(census({ netns: '/run/netns/x' })).rejects.toMatchObject({ code: 'EPERM', errno: 1, syscall: 'setns', path: '/run/netns/x', remedy: 'needs root' });
+  it('throws namespace errors as coded OS errors with the namespace remedy, instead of listing the wrong namespace', async () => {
+    const census = createLinuxCensus(fakeNative(osError('EPERM', 1, 'setns', { path: '/run/netns/x' })));
+    await expect(census({ netns: '/run/netns/x' })).rejects.toMatchObject({
+      code: 'EPERM',
+      errno: -1,
+      syscall: 'setns',
+      path: '/run/netns/x',
+      remedy: expect.stringContaining('CAP_SYS_ADMIN'),
+    });
+    const missing = createLinuxCensus(fakeNative(osError('ENOENT', 2, 'open', { path: '/run/netns/gone' })));
+    await expect(missing({ netns: '/run/netns/gone' })).rejects.toMatchObject({ code: 'ENOENT', remedy: expect.stringContaining('/run/netns/<name>') });
   });
 
-  it('rejects bad options with ERR_INVALID_ARGUMENT before touching the kernel', async () => {
+  it('rejects bad options with TypeError/RangeError codes before touching the kernel', async () => {
     const seen: NativeCensusRequest[] = [];
     const census = createLinuxCensus(fakeNative(new ArrayBuffer(0), seen));
-    for (const bad of [{ protocols: ['sctp'] }, { families: [5] }, { netns: 'relative/path' }, { processes: 'yes' }, { method: 'ebpf' }, 42]) {
-      await expect(census(bad as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    const cases: [unknown, string][] = [
+      [{ protocols: ['sctp'] }, 'ERR_INVALID_ARG_VALUE'],
+      [{ protocols: 'tcp' }, 'ERR_INVALID_ARG_TYPE'],
+      [{ families: [5] }, 'ERR_INVALID_ARG_VALUE'],
+      [{ netns: 'relative/path' }, 'ERR_INVALID_ARG_VALUE'],
+      [{ netns: 42 }, 'ERR_INVALID_ARG_TYPE'],
+      [{ processes: 'yes' }, 'ERR_INVALID_ARG_TYPE'],
+      [{ method: 'bpf' }, 'ERR_INVALID_ARG_VALUE'],
+      [42, 'ERR_INVALID_ARG_TYPE'],
+    ];
+    for (const [bad, code] of cases) {
+      const error = await census(bad as never).catch((e: unknown) => e);
+      expect(error, JSON.stringify(bad)).toBeInstanceOf(TypeError);
+      expect(error).toMatchObject({ code });
     }
     expect(seen).toEqual([]);
     expect(validateCensusOptions(undefined)).toEqual({});

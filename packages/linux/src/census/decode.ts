@@ -16,8 +16,7 @@ const UDP_NAMES: SocketState[] = Array.from({ length: 256 }, (_, s) => stateName
 const W = RECORD.size / 4; // 32-bit words per record
 const H = RECORD.size / 2; // 16-bit halves per record
 
-/** `inodes: false`: the records carry no inodes (a BPF census not asked for them), so entries get none. */
-export function decodeRecords(buffer: ArrayBuffer, { inodes = true }: { inodes?: boolean } = {}): SocketEntry[] {
+export function decodeRecords(buffer: ArrayBuffer): SocketEntry[] {
   const count = Math.floor(buffer.byteLength / RECORD.size);
   const bytes = new Uint8Array(buffer);
   const cache = new AddressCache(bytes);
@@ -48,27 +47,20 @@ export function decodeRecords(buffer: ArrayBuffer, { inodes = true }: { inodes?:
     const name = udp ? UDP_NAMES[state]! : TCP_NAMES[state]!;
     const localAddress = v6 ? cache.ipv6(o + RECORD.localAddress) : cache.ipv4(o + RECORD.localAddress);
     const remoteAddress = v6 ? cache.ipv6(o + RECORD.remoteAddress) : cache.ipv4(o + RECORD.remoteAddress);
-    // Two literals rather than deleting a key: every entry keeps one hidden class (this loop runs per socket).
-    out[i] = inodes
-      ? { protocol, family, state: name, localAddress, localPort, remoteAddress, remotePort, inode, uid }
-      : { protocol, family, state: name, localAddress, localPort, remoteAddress, remotePort, uid };
+    out[i] = { protocol, family, state: name, localAddress, localPort, remoteAddress, remotePort, inode, uid };
   }
   return out;
 }
 
-/** The addon request for a set of census options (defaults: both protocols, both families, method auto). */
-export function nativeRequest(options: CensusOptions, bpfMinSockets: number): NativeCensusRequest {
+/** The addon request for a set of census options (defaults: both protocols, both families). */
+export function nativeRequest(options: CensusOptions): NativeCensusRequest {
   const protocols = options.protocols ?? ['tcp', 'udp'];
   const families = options.families ?? [4, 6];
-  const method = options.method === 'bpf' || options.method === 'netlink' ? options.method : 'auto';
   return {
-    method,
     ...(options.netns === undefined ? {} : { netns: options.netns }),
     tcp: protocols.includes('tcp'),
     udp: protocols.includes('udp'),
     v4: families.includes(4),
     v6: families.includes(6),
-    inodes: options.processes === true, // owners are found by socket inode
-    bpfMinSockets,
   };
 }

@@ -1,5 +1,5 @@
-export { createLinuxCensus, validateCensusOptions, BPF_MIN_SOCKETS, BPF_SOURCE, BPF_WALK_SOURCE, NETLINK_SOURCE, PROCFS_SOURCE, type CensusFunction, type LinuxCensusOptions } from './census.js';
-export { hasCensus, RECORD, type CensusNative, type NativeCensusRequest, type NativeCensusResult } from './native-census.js';
+export { createLinuxCensus, validateCensusOptions, NETLINK_SOURCE, PROCFS_SOURCE, type CensusFunction } from './census.js';
+export { hasCensus, RECORD, type CensusNative, type NativeCensusRequest } from './native-census.js';
 export { decodeRecords } from './decode.js';
 export { parseProcNetTable, procfsCensus } from './procfs.js';
 export { findSocketOwners, attachOwners, type Owner } from './processes.js';

@@ -3,33 +3,20 @@
  * `native/linux/census_records.h`; keep both in step.
  */
 export interface NativeCensusRequest {
-  /** `auto`: the BPF method from `bpfMinSockets` sockets on when it can run, else sock_diag. */
-  method: 'auto' | 'bpf' | 'netlink';
   /** Network namespace path; omitted = the caller's namespace. */
   netns?: string;
   tcp: boolean;
   udp: boolean;
   v4: boolean;
   v6: boolean;
-  /** BPF: follow each socket to its inode (slower; owners are found by inode). Without it, records carry 0. */
-  inodes: boolean;
-  /** auto: the socket count (from /proc/net/sockstat) from which the BPF method pays for its fixed cost. */
-  bpfMinSockets: number;
-  /** BPF: TCP by the hash-table walk where the kernel allows it (default true); false takes the TCP iterator. */
-  walk?: boolean;
-}
-
-export interface NativeCensusResult {
-  /** Fixed-size records, see {@link RECORD}. */
-  records: ArrayBuffer;
-  method: 'bpf' | 'netlink';
-  /** BPF: the TCP sockets came from the hash-table walk (native/linux/bpf_walk.h), not the iterator. */
-  walked: boolean;
 }
 
 export interface CensusNative {
-  /** Rejects with an Error carrying code/errno/syscall/path (and a remedy where one helps). */
-  census(request: NativeCensusRequest): Promise<NativeCensusResult>;
+  /**
+   * Every selected socket by NETLINK_SOCK_DIAG, as fixed-size records (see {@link RECORD}). Rejects with an Error
+   * carrying code/errno/syscall/path, or an ERR_EPHEMERAL_* code for a condition that is no syscall's failure.
+   */
+  census(request: NativeCensusRequest): Promise<ArrayBuffer>;
   censusRecordSize: number;
 }
 

@@ -6,10 +6,19 @@
  */
 import { endianness } from 'node:os';
 import { EphemeralPortsError, ErrorCodes, type CensusOptions, type Protocol, type SocketEntry } from '@ephemeral-ports/core';
+import { toOsError } from '../os-error.js';
+import type { Remedy } from '../remedy.js';
 import { formatIPv4, formatIPv6 } from './address.js';
 import { stateName } from './states.js';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
+
+const procNetRemedy: Remedy = ({ code, path }) =>
+  code === 'ENOENT' && path !== undefined && !path.startsWith('/proc/self/')
+    ? 'the process whose namespace was named has exited: name a running process of that namespace'
+    : code === 'ENOENT' || code === 'EACCES' || code === 'EPERM'
+      ? 'check that /proc is mounted and readable (hidepid= hides other users\' processes)'
+      : undefined;
 
 /** The /proc directory whose net/ tables describe `netns` (undefined = the caller's). */
 export function procNetDir(netns: string | undefined): string {
@@ -79,16 +88,9 @@ export async function procfsCensus(options: CensusOptions): Promise<SocketEntry[
       try {
         text = await readFile(path, 'latin1');
       } catch (e) {
-        const err = e as NodeJS.ErrnoException;
         // A kernel without IPv6 has no tcp6/udp6 table: that family simply has no sockets.
-        if (err.code === 'ENOENT' && family === 6) continue;
-        throw new EphemeralPortsError(err.code ?? 'EIO', `cannot read ${path}: ${err.message}`, {
-          ...(err.errno === undefined ? {} : { errno: Math.abs(err.errno) }),
-          syscall: err.syscall ?? 'open',
-          path,
-          remedy: 'Check that /proc is mounted and readable.',
-          cause: e,
-        });
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT' && family === 6) continue;
+        throw toOsError(e, procNetRemedy, 'socket census (/proc/net) failed: ');
       }
       for (const entry of parseProcNetTable(text, protocol, family)) out.push(entry);
     }

@@ -19,8 +19,8 @@ Exit status: 0 ok, 10 warn, 11 critical (1 on errors), for scripts and monitors.
 
 Options:
   --netns <path>   Linux: diagnose this network namespace (/proc/<pid>/ns/net, /run/netns/<name>)
-  --method <m>     Linux: how to list sockets: auto (default), bpf, netlink or procfs
-                   (auto: BPF for 10,000+ sockets as root, else sock_diag)
+  --method <m>     Linux: how to list sockets: auto (default), netlink or procfs
+                   (auto: sock_diag, else /proc/net where netlink is refused)
   --json           Print {verdict, findings: [{rule, severity, reason, remedies, subject?}], usage}
   -h, --help       Show this help
 

@@ -1,6 +1,7 @@
 /** `ephemeral-ports explain <port...>`: why binding a port would fail or is risky, with evidence. */
+import { parsePortArgument } from '@ephemeral-ports/core';
 import type { Command } from '../command.js';
-import { parseArgs, parsePortArg, protocolOption, usageError } from '../args.js';
+import { parseArgs, protocolOption, usageError } from '../args.js';
 import { paint, writeJson } from '../output.js';
 
 const command: Command = {
@@ -31,7 +32,7 @@ Examples:
   async run(argv, ctx) {
     const args = parseArgs(argv, { booleans: ['no-probe'], strings: ['protocol', 'host'] });
     if (args.positionals.length === 0) throw usageError('explain needs at least one port');
-    const ports = args.positionals.map((w) => parsePortArg(w, 'port'));
+    const ports = args.positionals.map((w) => parsePortArgument(w, 'port'));
     const protocol = protocolOption(args);
     const hostText = args.values.get('host');
     const hosts = hostText?.split(',').filter((h) => h !== '');

@@ -1,6 +1,7 @@
 /** `ephemeral-ports free-port`: free ports outside the ephemeral range, reserved and excluded ports. */
+import { parsePortArgument, parseRangeArgument } from '@ephemeral-ports/core';
 import type { Command } from '../command.js';
-import { atMost, parseArgs, parsePortArg, usageError } from '../args.js';
+import { atMost, parseArgs, usageError } from '../args.js';
 import { warningLines, writeJson } from '../output.js';
 
 const command: Command = {
@@ -82,18 +83,12 @@ function protocolOption(value: string | undefined): 'tcp' | 'udp' | 'both' {
 }
 
 function rangeOption(value: string | undefined): { low: number; high: number } | undefined {
-  if (value === undefined) return undefined;
-  const m = /^(\d+)-(\d+)$/.exec(value);
-  if (!m) throw usageError(`--range must look like 20000-29999, got ${JSON.stringify(value)}`);
-  const low = parsePortArg(m[1]!, '--range low');
-  const high = parsePortArg(m[2]!, '--range high');
-  if (low > high) throw usageError(`--range ${value}: low must not be above high`);
-  return { low, high };
+  return value === undefined ? undefined : parseRangeArgument(value, '--range');
 }
 
 function listOption(value: string | undefined, name: string): number[] | undefined {
   if (value === undefined) return undefined;
-  return value.split(',').map((part) => parsePortArg(part.trim(), `each port of ${name}`));
+  return value.split(',').map((part) => parsePortArgument(part, `each port of ${name}`));
 }
 
 /** Holds (the locks live in this process) until stdin ends or a termination signal arrives. */

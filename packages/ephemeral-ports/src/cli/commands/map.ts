@@ -14,8 +14,8 @@ and shows the most important kind inside it, so a single listener stays visible.
 
 Options:
   --netns <path>   Linux: map this network namespace
-  --method <m>     Linux: how to list sockets: auto (default), bpf, netlink or procfs
-                   (auto: BPF for 10,000+ sockets as root, else sock_diag)
+  --method <m>     Linux: how to list sockets: auto (default), netlink or procfs
+                   (auto: sock_diag, else /proc/net where netlink is refused)
   --width <n>      Characters of the bar (default: terminal width, else 100)
   --svg <file>     Also write the same picture as SVG (one <rect> per region), atomically
   --json           Print {regions: [{kind, low, high}], totals}

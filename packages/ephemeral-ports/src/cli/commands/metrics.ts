@@ -1,9 +1,9 @@
 /** `ephemeral-ports metrics`: Prometheus exposition on stdout, over HTTP (/metrics) or into a textfile. */
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { EphemeralPortsError } from '@ephemeral-ports/core';
+import { EphemeralPortsError, parsePortArgument } from '@ephemeral-ports/core';
 import type { Command } from '../command.js';
-import { atMost, censusOptions, parseArgs, parsePortArg, usageError } from '../args.js';
+import { atMost, censusOptions, parseArgs, usageError } from '../args.js';
 
 export const TEXTFILE_NAME = 'ephemeral_ports.prom';
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -19,8 +19,8 @@ per-destination used/capacity/pressure (top 20), TIME_WAIT, listeners in range a
 
 Options:
   --netns <path>     Linux: measure this network namespace
-  --method <m>       Linux: how to list sockets: auto (default), bpf, netlink or procfs
-                     (auto: BPF for 10,000+ sockets as root, else sock_diag)
+  --method <m>       Linux: how to list sockets: auto (default), netlink or procfs
+                     (auto: sock_diag, else /proc/net where netlink is refused)
   --serve <port>     Serve GET /metrics on <port> (fresh census per scrape) until Ctrl-C; 0 picks a free port
   --host <address>   Address to serve on (default 127.0.0.1: metrics name hosts and ports, keep them local)
   --textfile <dir>   Write <dir>/${TEXTFILE_NAME} atomically, for node_exporter --collector.textfile.directory
@@ -44,7 +44,7 @@ Examples:
     const collect = () => prometheusMetrics(census);
 
     if (serve !== undefined) {
-      const port = parsePortArg(serve, '--serve');
+      const port = parsePortArgument(serve, '--serve');
       return await serveMetrics(port, args.values.get('host') ?? '127.0.0.1', collect, ctx.stderr);
     }
     const text = await collect();

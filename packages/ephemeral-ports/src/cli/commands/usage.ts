@@ -8,14 +8,14 @@ const command: Command = {
   summary: 'Show how the ephemeral range is used (per state, per destination)',
   usage: `Usage: ephemeral-ports usage [options]
 
-List every TCP/UDP socket (Linux: BPF programs or NETLINK_SOCK_DIAG, else /proc/net) and show: sockets per
+List every TCP/UDP socket (Linux: NETLINK_SOCK_DIAG, else /proc/net) and show: sockets per
 state, local ports held inside the ephemeral range, per destination the ports used versus what connect() can
 pick, the TIME_WAIT share, bound-but-idle sockets and listeners that sit inside the range.
 
 Options:
   --netns <path>   Linux: look inside this network namespace (/proc/<pid>/ns/net, /run/netns/<name>)
-  --method <m>     Linux: how to list sockets: auto (default), bpf, netlink or procfs
-                   (auto: BPF for 10,000+ sockets as root, else sock_diag)
+  --method <m>     Linux: how to list sockets: auto (default), netlink or procfs
+                   (auto: sock_diag, else /proc/net where netlink is refused)
   --processes      Name the owning process (pid, command) of listeners; needs root for other users' sockets
   --top <n>        Destinations to list (default 10)
   --json           Print the full report as JSON (destinations, listenersInRange, boundInactive, byState, ...)

@@ -22,8 +22,8 @@ When stdout is not a terminal, frames are printed one after another (with --json
 
 Options:
   --netns <path>      Linux: watch this network namespace
-  --method <m>        Linux: how to list sockets: auto (default), bpf, netlink or procfs
-                      (auto: BPF for 10,000+ sockets as root, else sock_diag)
+  --method <m>        Linux: how to list sockets: auto (default), netlink or procfs
+                      (auto: sock_diag, else /proc/net where netlink is refused)
   --interval <secs>   Seconds between frames (default 1, at least 0.2)
   --count <n>         Stop after n frames (default: until Ctrl-C)
   --json              One JSON object per frame: {time, verdict, range, rangePressure, portsInUse, timeWait, destinations}

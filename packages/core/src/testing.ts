@@ -1,0 +1,5 @@
+/**
+ * `@ephemeral-ports/core/testing`: the in-memory backend, and the contract suite every backend runs (it needs
+ * vitest, an optional peer dependency, which is why it has its own entry).
+ */
+export { createMemoryBackend, type MemoryBackendOptions } from './memory-backend.js';

@@ -1,0 +1,1 @@
+export * from '@ephemeral-ports/core';

@@ -1,0 +1,66 @@
+/**
+ * The CLI's documented exit codes hold on Windows (EMULATED: the win32 backend over the netsh double and the
+ * emulated addon, injected with EPHEMERAL_PORTS_BACKEND): a privilege failure — netsh refused for a non-elevated
+ * process (ERROR_ELEVATION_REQUIRED), a reservation call denied (ERROR_ACCESS_DENIED) — is EACCES, exit 77.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { initialState, readState, writeState } from '../../../test/windows/doubles/netsh-double.mjs';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = join(ROOT, 'test/windows/doubles/cli.ts');
+const BACKEND = join(ROOT, 'test/windows/doubles/cli-backend.ts');
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function windows(elevated: boolean): string {
+  dir = mkdtempSync(join(tmpdir(), 'ep-win-cli-'));
+  const file = join(dir, 'netsh-state.json');
+  writeState(file, initialState({ elevated }));
+  return file;
+}
+
+function cli(state: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', EPHEMERAL_PORTS_BACKEND: BACKEND, EP_WIN_STATE: state };
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+describe('CLI exit codes on Windows (emulated)', () => {
+  it('set from a non-elevated prompt: EACCES (ERROR_ELEVATION_REQUIRED), exit 77, nothing changed', async () => {
+    const state = windows(false);
+    const r = await cli(state, ['set', '40000-49999', '--json']);
+    expect(r.code, r.stderr).toBe(77);
+    const { error, exitCode } = JSON.parse(r.stderr);
+    expect(exitCode).toBe(77);
+    expect(error).toMatchObject({ code: 'EACCES', errno: -4092, winCode: 'ERROR_ELEVATION_REQUIRED', syscall: 'netsh' });
+    expect(readState(state).active.tcp).toEqual({ start: 49152, count: 16384 });
+  });
+
+  it('an excluded-range change denied by the reservation API: EACCES (ERROR_ACCESS_DENIED), exit 77', async () => {
+    const state = windows(false);
+    const r = await cli(state, ['reserved', 'add', '60000-60009']);
+    expect(r.code, r.stderr).toBe(77);
+    expect(r.stderr).toMatch(/error \[EACCES\]/);
+    expect(r.stderr).toMatch(/remedy: run from an elevated prompt/);
+    expect(readState(state).excluded.tcp).toEqual([]);
+  });
+
+  it('the same commands succeed elevated (exit 0), so 77 above is the privilege check', async () => {
+    const state = windows(true);
+    expect((await cli(state, ['set', '40000-49999'])).code).toBe(0);
+    expect(readState(state).active.tcp).toEqual({ start: 40000, count: 10000 });
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * The built entries (dist/, which npm test builds first): every subpath of every exports map works for require,
+ * import and bundlers alike, with one copy of core; the front door stays small and loads only what reading the
+ * range needs. Each check runs in a fresh Node process, so module caches start empty.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../helpers/netns.js';
+
+function node(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: ROOT_DIR, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+}
+const json = <T>(script: string, type: 'commonjs' | 'module' = 'commonjs'): T =>
+  JSON.parse(node(type === 'module' ? ['--input-type=module', '-e', script] : ['-e', script])) as T;
+
+interface Manifest {
+  name: string;
+  exports?: Record<string, string | Record<string, string>>;
+}
+const packageDirs = readdirSync(join(ROOT_DIR, 'packages')).filter((dir) => existsSync(join(ROOT_DIR, 'packages', dir, 'package.json')));
+const manifests = new Map<string, Manifest>(
+  packageDirs.map((dir) => [dir, JSON.parse(readFileSync(join(ROOT_DIR, 'packages', dir, 'package.json'), 'utf8')) as Manifest]),
+);
+/** [module id, the file its `module` condition names] for every subpath of every exports map. */
+const subpaths = [...manifests].flatMap(([dir, m]) =>
+  Object.entries(m.exports ?? {})
+    .filter(([key]) => key !== './package.json')
+    .map(([key, target]) => [
+      key === '.' ? m.name : `${m.name}/${key.slice(2)}`,
+      join(ROOT_DIR, 'packages', dir, (target as Record<string, string>).module!),
+    ]),
+);
+// Names Node adds to the ESM view of a CommonJS module; not ours.
+const INTEROP = JSON.stringify(['default', '__esModule', 'module.exports']);
+
+describe('exports maps', () => {
+  it('every published package has one, with types, import, require and module (bundlers) for each subpath', () => {
+    for (const m of manifests.values()) {
+      expect(m.exports, m.name).toBeDefined();
+      for (const [key, target] of Object.entries(m.exports!)) {
+        if (key === './package.json') continue;
+        expect(Object.keys(target as object).sort(), `${m.name} ${key}`).toEqual(['import', 'module', 'require', 'types']);
+      }
+    }
+  });
+
+  it.each(subpaths)("%s: require, import and the bundlers' ESM build export the same names", (id, mjs) => {
+    const cjs = json<string[]>(`console.log(JSON.stringify(Object.keys(require(${JSON.stringify(id)})).sort()))`);
+    const esm = json<string[]>(
+      `const ns = await import(${JSON.stringify(id)}); console.log(JSON.stringify(Object.keys(ns).filter((k) => !${INTEROP}.includes(k)).sort()))`,
+      'module',
+    );
+    const bundlers = json<string[]>(
+      `const ns = await import(${JSON.stringify(mjs)}); console.log(JSON.stringify(Object.keys(ns).filter((k) => !${INTEROP}.includes(k)).sort()))`,
+      'module',
+    );
+    expect(cjs.length).toBeGreaterThan(0);
+    expect(esm).toEqual(cjs);
+    expect(bundlers).toEqual(cjs);
+  });
+});
+
+describe('the front door', () => {
+  it('has at most 30 runtime names, and the deeper pieces are on subpaths', () => {
+    const names = json<string[]>(`console.log(JSON.stringify(Object.keys(require('ephemeral-ports'))))`);
+    expect(names.length).toBeLessThanOrEqual(30);
+    expect(names).toEqual(
+      expect.arrayContaining(['getEphemeralRange', 'setEphemeralRange', 'getFreePort', 'explainPort', 'usage', 'doctor', 'EphemeralPortsError', 'ErrorCodes']),
+    );
+    expect(names).not.toContain('createMemoryBackend');
+    expect(names).not.toContain('loadBackend');
+  });
+
+  it('require() loads no backend, no socket module and none of the lazily loaded parts', () => {
+    const loaded = json<{ files: string[]; builtins: string[] }>(
+      `require('ephemeral-ports');` +
+        `console.log(JSON.stringify({ files: Object.keys(require.cache).filter((f) => f.includes('/packages/')).map((f) => f.slice(f.indexOf('/packages/') + 10)),` +
+        ` builtins: process.moduleLoadList.filter((m) => /^NativeModule (net|dgram|dns)$/.test(m)) }))`,
+    );
+    expect(loaded.files.filter((f) => !/^(core|ephemeral-ports)\/dist\/(index|chunk-\w+)\.js$/.test(f))).toEqual([]);
+    expect(loaded.builtins).toEqual([]);
+  });
+
+  it.runIf(process.platform === 'linux')('reading the range loads the Linux backend, and no socket module', () => {
+    const after = json<{ files: string[]; builtins: string[]; range: unknown }>(
+      `require('ephemeral-ports').getEphemeralRange().then((r) => console.log(JSON.stringify({ range: r.range,` +
+        ` files: Object.keys(require.cache).filter((f) => f.includes('/packages/')).map((f) => f.slice(f.indexOf('/packages/') + 10)),` +
+        ` builtins: process.moduleLoadList.filter((m) => /^NativeModule (net|dgram|dns)$/.test(m)) })))`,
+    );
+    expect(after.range).toMatchObject({ low: expect.any(Number), high: expect.any(Number) });
+    expect(after.files.filter((f) => f.startsWith('linux/'))).not.toEqual([]);
+    expect(after.builtins).toEqual([]);
+  });
+});
+
+describe('bundled with esbuild', () => {
+  const dir = mkdtempSync(join(ROOT_DIR, 'test/bundle/.tmp-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const imports = [
+    ['{ EphemeralPortsError, EphemeralPortsTypeError, getEphemeralRange }', 'ephemeral-ports'],
+    ['core', 'ephemeral-ports/core'],
+    ['{ backendPackageFor }', 'ephemeral-ports/platforms'],
+    ['{ createMemoryBackend }', 'ephemeral-ports/testing'],
+  ] as const;
+  const body = `
+    let platformError, argumentError;
+    try { backendPackageFor('plan9'); } catch (e) { platformError = e; }
+    try { await getEphemeralRange({ protocol: 'sctp' }); } catch (e) { argumentError = e; }
+    console.log(JSON.stringify({
+      sameClass: core.EphemeralPortsError === EphemeralPortsError,
+      platformError: platformError instanceof core.EphemeralPortsError && platformError instanceof EphemeralPortsError,
+      code: platformError?.code,
+      argumentError: argumentError instanceof core.EphemeralPortsTypeError && argumentError instanceof TypeError && argumentError instanceof EphemeralPortsTypeError,
+      memory: typeof createMemoryBackend,
+    }));`;
+  const sources = {
+    esm: `${imports.map(([what, id]) => `import ${what === 'core' ? '* as core' : what} from '${id}';`).join('\n')}\n${body}`,
+    cjs: `${imports.map(([what, id]) => `const ${what} = require('${id}');`).join('\n')}\n(async () => {${body}})();`,
+  };
+
+  it.each(['esm', 'cjs'] as const)('one copy of core, and instanceof holds across the root and subpaths (%s)', async (format) => {
+    const entry = join(dir, `app-${format}.${format === 'esm' ? 'mjs' : 'cjs'}`);
+    writeFileSync(entry, sources[format]);
+    const outfile = join(dir, `bundle-${format}.${format === 'esm' ? 'mjs' : 'cjs'}`);
+    await build({ entryPoints: [entry], bundle: true, platform: 'node', format, outfile, logLevel: 'silent', absWorkingDir: ROOT_DIR });
+    expect(readFileSync(outfile, 'utf8').match(/class EphemeralPortsError extends Error|EphemeralPortsError\d* = class extends Error/g)).toHaveLength(1);
+    expect(JSON.parse(node([outfile]))).toEqual({
+      sameClass: true,
+      platformError: true,
+      code: 'ERR_EPHEMERAL_UNSUPPORTED_PLATFORM',
+      argumentError: true,
+      memory: 'function',
+    });
+  });
+});
