@@ -1,11 +1,12 @@
 /**
- * Socket census at scale (issue 5): ≥ 30,000 TCP sockets in a private network namespace — one listener process
+ * Socket census at scale: ≥ 30,000 TCP sockets in a private network namespace — one listener process
  * holding the accepted ends and three client processes holding 5,000 connections each (every process stays
  * below the 20,000 open-file cap) — then, measured from a process inside that namespace:
  *   - the census as a caller gets it (sock_diag, decoded to SocketEntry objects), TCP only so it lists what the
  *     anchors list, and also TCP+UDP; split into the addon's dump and the JS decoding;
  *   - anchor 1: spawning `ss -tanH` from Node and counting its lines (goal: census ≤ 0.5× its time);
- *   - anchor 2: reading and parsing /proc/net/tcp + tcp6 in JS (goal: census ≥ 10× faster);
+ *   - anchor 2: reading and parsing /proc/net/tcp + tcp6 in JS (context: what the /proc fallback would cost; the
+ *     ≥ 10× goal belonged to the eBPF census, removed because it needed root and Linux ≥ 6.15: docs/census.md);
  *   - extra RSS while the census runs (goal ≤ 64 MB);
  *   - for context, the floor: the same sock_diag dump in plain C (bench/native/sock-diag-floor.c).
  * Medians of interleaved runs. Every process is killed and the namespace released at the end.
@@ -275,7 +276,7 @@ const suite: BenchSuite = {
       return [
         { name: `TCP sockets in the namespace (census / ss / /proc)`, value: sockets, unit: 'sockets', anchor: 'ss -tanH lines', anchorValue: r.sockets.ss, goal: '≥ 30000', pass: sockets >= 30_000 && r.sockets.ss === sockets && r.sockets.proc === sockets },
         { name: 'census TCP (sock_diag → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'spawn ss -tanH + count lines', anchorValue: r.ssMs, ratio: ssRatio, goal: 'ratio ≤ 0.5 (census/ss)', pass: ssRatio <= 0.5 },
-        { name: 'census TCP (sock_diag → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: r.procMs, ratio: procRatio, goal: 'ratio ≥ 10 (proc/census)', pass: procRatio >= 10 },
+        { name: 'census TCP (sock_diag → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: r.procMs, ratio: procRatio, goal: 'info: ratio proc/census' },
         { name: `census TCP+UDP, all families (${r.sockets.all} sockets)`, value: r.censusAllMs, unit: 'ms' },
         { name: '  the same, first in a process', value: r.firstMs, unit: 'ms' },
         { name: '  of census TCP: addon listing (the sock_diag dump)', value: r.dumpMs, unit: 'ms' },

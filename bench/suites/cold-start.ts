@@ -1,7 +1,7 @@
 /**
  * Cold start of the facade and the CLI, each against a bare `node -e 0` (the anchor), as median wall times of
  * many fresh processes. Runs interleave subject and anchor so that load changes on the machine hit both alike.
- * Goals (issue 4): `require('ephemeral-ports').getEphemeralRange()` ≤ 1.25× and `ephemeral-ports get --json`
+ * Goals: `require('ephemeral-ports').getEphemeralRange()` ≤ 1.25× and `ephemeral-ports get --json`
  * ≤ 1.5× the anchor. Needs the built packages (`npm run build`).
  */
 import { execFile } from 'node:child_process';

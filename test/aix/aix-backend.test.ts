@@ -3,8 +3,9 @@
  * documented behaviour of /usr/sbin/no, see double/no.mjs).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import * as vitest from 'vitest';
 import { createAixBackend } from '@ephemeral-ports/aix';
-import { describeBackendContract } from '../contract/backend-contract.js';
+import { describeBackendContract } from '@ephemeral-ports/core/testing';
 import { type NoDouble, createNoDouble } from './double/no-double.js';
 
 const doubles: NoDouble[] = [];
@@ -26,7 +27,7 @@ describeBackendContract('aix (emulated: no double)', async () => {
       return { low: s[`${protocol}_ephemeral_low`]!.current, high: s[`${protocol}_ephemeral_high`]!.current };
     },
   };
-});
+}, vitest);
 
 describe('aix backend (emulated: no double)', () => {
   it('reads current, default and next-boot values and the no -x limits', async () => {

@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as vitest from 'vitest';
 import { type BsdOs, createBackend } from '@ephemeral-ports/bsd';
 import { type EphemeralPortsBackend, EphemeralPortsError } from '@ephemeral-ports/core';
-import { describeBackendContract } from '../contract/backend-contract.js';
+import { describeBackendContract } from '@ephemeral-ports/core/testing';
 import { type FakeSysctl, createFakeSysctl } from './fake-sysctl.js';
 import { FIRST, LAST } from './emulated-addon.js';
 
@@ -29,7 +30,7 @@ for (const os of OSES) {
         rmSync(dir, { recursive: true, force: true });
       },
     };
-  });
+  }, vitest);
 }
 
 describe.each(OSES)('%s sysctl(8) fallback: set, read-back, rollback (emulated)', (os) => {

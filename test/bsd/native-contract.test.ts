@@ -1,3 +1,4 @@
+import * as vitest from 'vitest';
 /**
  * The backend contract, run against @ephemeral-ports/bsd (FreeBSD and macOS) with the emulated addon: the shipped
  * native/bsd C++ linked against a sysctlbyname() double (no FreeBSD or macOS machine is available here).
@@ -6,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BsdOs, createBackend } from '@ephemeral-ports/bsd';
-import { describeBackendContract } from '../contract/backend-contract.js';
+import { describeBackendContract } from '@ephemeral-ports/core/testing';
 import { FIRST, LAST, loadEmulatedAddon } from './emulated-addon.js';
 
 for (const os of ['freebsd', 'darwin'] as const satisfies readonly BsdOs[]) {
@@ -22,5 +23,5 @@ for (const os of ['freebsd', 'darwin'] as const satisfies readonly BsdOs[]) {
       },
       cleanup: () => rmSync(dir, { recursive: true, force: true }),
     };
-  });
+  }, vitest);
 }

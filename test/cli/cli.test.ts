@@ -225,11 +225,13 @@ describe('reserved (memory backend)', () => {
 });
 
 describe('backend loading through the built binary', () => {
-  it('a missing override module is ERR_EPHEMERAL_BACKEND_LOAD_FAILED (exit 4) with the cause', async () => {
+  it('a missing override module is ERR_EPHEMERAL_BACKEND_LOAD_FAILED (exit 4) with the cause, said once', async () => {
     const r = await runCli(['get'], { EPHEMERAL_PORTS_BACKEND: '/nonexistent/backend.js' });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('error [ERR_EPHEMERAL_BACKEND_LOAD_FAILED]');
-    expect(r.stderr).toContain('cause: Cannot find module');
+    expect(r.stderr.split("Cannot find module '/nonexistent/backend.js'")).toHaveLength(2);
+    const json = await runCli(['get', '--json'], { EPHEMERAL_PORTS_BACKEND: '/nonexistent/backend.js' });
+    expect(JSON.parse(json.stderr).error.code).toBe('ERR_EPHEMERAL_BACKEND_LOAD_FAILED');
   });
 });
 

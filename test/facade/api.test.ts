@@ -226,6 +226,7 @@ describe('reserved ports, isEphemeral', () => {
       expect(() => toPortSet(bad)).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_INVALID_PORT_LIST' }));
     }
     expect(toPortSet('none').isEmpty).toBe(true);
+    expect(() => toPortSet(8080 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
   });
 
   it('isEphemeral reads the live range (async and sync)', async () => {

@@ -47,10 +47,19 @@ export interface RunningChild<T> {
   line<U>(index: number): Promise<U>;
   /** Closes its stdin (holders then exit) and waits for the exit. */
   stop(): Promise<void>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
 }
 
-export async function startChild<T>(ns: Netns, request: object, source?: string): Promise<RunningChild<T>> {
-  const child = ns.spawnNode(await childScript(source), [JSON.stringify(request)]);
+/** Which fixture to run (default fixtures/free-port-child.ts), and its environment. */
+export interface ChildOptions {
+  source?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startChild<T>(ns: Netns, request: object, options: ChildOptions = {}): Promise<RunningChild<T>> {
+  const script = await childScript(options.source);
+  const child = ns.spawnNode(script, [JSON.stringify(request)], options.env ? { env: options.env } : {});
   let buffer = '';
   let stderr = '';
   let ended: Error | undefined;
@@ -98,12 +107,13 @@ export async function startChild<T>(ns: Netns, request: object, source?: string)
       child.stdin?.end();
       await exited;
     },
+    stderr: () => stderr,
   };
 }
 
 /** Runs a child to completion and returns its answer. */
-export async function runChild<T>(ns: Netns, request: object, source?: string): Promise<T> {
-  const running = await startChild<T>(ns, request, source);
+export async function runChild<T>(ns: Netns, request: object, options?: ChildOptions): Promise<T> {
+  const running = await startChild<T>(ns, request, options);
   try {
     return await running.answer;
   } finally {

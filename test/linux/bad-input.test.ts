@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PortRange, PortSet } from '@ephemeral-ports/core';
 import { type LinuxBackend, createLinuxBackend } from '@ephemeral-ports/linux';
-import { BAD_RANGE_INPUTS } from '../contract/backend-contract.js';
+import { BAD_RANGE_INPUTS } from '@ephemeral-ports/core/testing';
 import { NETNS_REQUIREMENT, type Netns, canUseNetns, createNetns } from '../helpers/netns.js';
 import { sysctlRange, sysctlReserved, sysctlWrite } from './sysctl-oracle.js';
 

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import * as vitest from 'vitest';
 import { createLinuxBackend } from '@ephemeral-ports/linux';
-import { describeBackendContract } from '../contract/backend-contract.js';
+import { describeBackendContract } from '@ephemeral-ports/core/testing';
 import { NETNS_REQUIREMENT, ROOT_DIR, canUseNetns, createNetns } from '../helpers/netns.js';
 import { sysctlRangeHere } from './sysctl-oracle.js';
 
@@ -31,7 +32,7 @@ if (innerNetns !== undefined) {
     describeBackendContract('linux JS fallback (real kernel, own netns)', async () => ({
       backend: createLinuxBackend(),
       oracle: () => sysctlRangeHere(),
-    }));
+    }), vitest);
   });
 } else {
   describe.runIf(canUseNetns)(`linux JS fallback ${NETNS_REQUIREMENT}`, () => {

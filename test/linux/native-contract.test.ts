@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
+import * as vitest from 'vitest';
 import { createLinuxBackend } from '@ephemeral-ports/linux';
-import { describeBackendContract } from '../contract/backend-contract.js';
+import { describeBackendContract } from '@ephemeral-ports/core/testing';
 import { NETNS_REQUIREMENT, canUseNetns, createNetns } from '../helpers/netns.js';
 import { sysctlRange } from './sysctl-oracle.js';
 
@@ -26,5 +27,5 @@ describe.runIf(canUseNetns)(`linux native addon, a fresh netns per test ${NETNS_
       oracle: () => sysctlRange(ns),
       cleanup: () => ns.close(),
     };
-  });
+  }, vitest);
 });

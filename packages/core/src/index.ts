@@ -1,6 +1,8 @@
 /**
- * @ephemeral-ports/core — pure TypeScript, no I/O: the range model, per-OS validation and defaults, parsers of
- * every OS's native formats, the backend contract, and allocation logic.
+ * @ephemeral-ports/core — pure TypeScript, no I/O, no OS specifics: the range model, per-OS rules and defaults as
+ * data, the backend contract, RFC 6056 and the Linux allocation model, capacity and diagnostics maths. The parsers
+ * of each OS's own formats live in that OS's package. `@ephemeral-ports/core/model` is the part a backend needs;
+ * `@ephemeral-ports/core/testing` has the memory backend and the contract suite.
  */
 export * from './errors.js';
 export * from './range.js';

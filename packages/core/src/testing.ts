@@ -3,3 +3,4 @@
  * vitest, an optional peer dependency, which is why it has its own entry).
  */
 export { createMemoryBackend, type MemoryBackendOptions } from './memory-backend.js';
+export { BAD_RANGE_INPUTS, type ContractSubject, type TestRunner, describeBackendContract } from './contract-suite.js';

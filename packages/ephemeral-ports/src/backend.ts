@@ -2,7 +2,7 @@
  * Which backend the facade talks to: the platform's (loaded lazily, once) unless one was injected with
  * {@link useBackend}.
  */
-import type { EphemeralPortsBackend } from '@ephemeral-ports/core';
+import type { EphemeralPortsBackend } from '@ephemeral-ports/core/model';
 import { loadBackend } from './platforms.js';
 
 let current: EphemeralPortsBackend | undefined;

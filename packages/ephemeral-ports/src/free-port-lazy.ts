@@ -3,10 +3,11 @@
  * `require('ephemeral-ports')` a noticeable part of its cold start (bench/suites/cold-start.ts). Signatures and
  * behaviour are exactly those of `./free-port/index.ts`; see the TSDoc there.
  *
- * The synchronous functions only touch ports this process holds; before the module is loaded it holds none,
- * so they answer that without loading it.
+ * The synchronous functions only touch this process's registry of locks, a small module without I/O, shared with
+ * `ephemeral-ports/get-port` (which may have taken locks before this module loaded anything).
  */
 import type * as FreePort from './free-port/index.js';
+import * as registry from './free-port/registry.js';
 
 let loaded: typeof FreePort | undefined;
 const load = async (): Promise<typeof FreePort> => (loaded ??= await import('./free-port/index.js'));
@@ -21,8 +22,8 @@ export const reservePorts: typeof FreePort.reservePorts = async (...args) => (aw
 /** {@inheritDoc FreePort.checkPort} */
 export const checkPort: typeof FreePort.checkPort = async (...args) => (await load()).checkPort(...args);
 /** {@inheritDoc FreePort.releasePort} */
-export const releasePort: typeof FreePort.releasePort = (port) => (loaded ? loaded.releasePort(port) : false);
+export const releasePort: typeof FreePort.releasePort = (port) => registry.release(port);
 /** {@inheritDoc FreePort.clearLockedPorts} */
-export const clearLockedPorts: typeof FreePort.clearLockedPorts = () => (loaded ? loaded.clearLockedPorts() : 0);
+export const clearLockedPorts: typeof FreePort.clearLockedPorts = () => registry.releaseAll();
 /** {@inheritDoc FreePort.heldPorts} */
-export const heldPorts: typeof FreePort.heldPorts = () => (loaded ? loaded.heldPorts() : []);
+export const heldPorts: typeof FreePort.heldPorts = () => registry.ownedPorts();

@@ -20,7 +20,7 @@ export {
   EphemeralPortsRangeError,
   ErrorCodes,
   isEphemeralPortsError,
-} from '@ephemeral-ports/core';
+} from '@ephemeral-ports/core/model';
 export type {
   AnyEphemeralPortsError,
   CensusMethod,

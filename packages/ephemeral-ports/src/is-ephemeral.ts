@@ -1,5 +1,5 @@
 /** {@link isEphemeral}: is a port inside the live ephemeral range? Reads the kernel; never answers from defaults. */
-import { EphemeralPortsError, ErrorCodes, assertPort, checkNetnsPath, rangeContains } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, assertPort, checkNetnsPath, rangeContains } from '@ephemeral-ports/core/model';
 import { getBackend } from './backend.js';
 import { type RangeQueryOptions, checkOptions, checkProtocol, scopeOf } from './options.js';
 

@@ -8,7 +8,7 @@ import {
   checkOneOf,
   invalidArgType,
   outOfRange,
-} from '@ephemeral-ports/core';
+} from '@ephemeral-ports/core/model';
 
 /** Address family a caller cares about. Linux, the BSDs, macOS and Windows use one range for IPv4 and IPv6. */
 export type Family = 4 | 6;

@@ -1,5 +1,5 @@
 /** The OS's documented default range for a release, from core's defaults table (null when it has none). */
-import { type PortRange, type Protocol, type TargetOs, defaultProtocolRange } from '@ephemeral-ports/core';
+import { type PortRange, type Protocol, type TargetOs, defaultProtocolRange } from '@ephemeral-ports/core/model';
 
 export function osDefaultRange(os: TargetOs, protocol: Protocol, release?: string): PortRange | null {
   try {

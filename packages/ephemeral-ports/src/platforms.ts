@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
-import { type EphemeralPortsBackend, EphemeralPortsError, ErrorCodes, type TargetOs } from '@ephemeral-ports/core';
+import { type EphemeralPortsBackend, EphemeralPortsError, ErrorCodes, type TargetOs } from '@ephemeral-ports/core/model';
 import { PLATFORM_PACKAGES } from './platform-table.js';
 
 export { PLATFORM_PACKAGES };

@@ -16,7 +16,7 @@ import {
   checkNetnsPath,
   rangeSize,
   validateRange,
-} from '@ephemeral-ports/core';
+} from '@ephemeral-ports/core/model';
 import { getBackend } from './backend.js';
 import { osDefaultRange } from './os-defaults.js';
 import { type Family, type RangeQueryOptions, checkFamily, checkOptions, checkProtocol, scopeOf } from './options.js';

@@ -4,12 +4,13 @@
  */
 import {
   type PortRange,
-  type PortSet,
+  PortSet,
   type Protocol,
   type TargetOs,
   assertValidPortList,
   checkBoolean,
   checkNetnsPath,
+  invalidArgType,
   parsePortListArgument,
 } from '@ephemeral-ports/core';
 import { getBackend } from './backend.js';
@@ -81,7 +82,8 @@ export async function getReservedPorts(given?: ReservedQueryOptions): Promise<Re
 /**
  * Replaces the whole reserved-ports list (that is how the kernel setting works). An empty list clears it.
  *
- * @throws `ERR_EPHEMERAL_INVALID_PORT_LIST` (nothing changed), `ERR_EPHEMERAL_UNSUPPORTED_OPERATION`, OS errors (`EACCES`, ...).
+ * @throws `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` for bad arguments, `ERR_EPHEMERAL_INVALID_PORT_LIST` (nothing changed),
+ * `ERR_EPHEMERAL_UNSUPPORTED_OPERATION`, OS errors (`EACCES`, ...).
  * @example
  * ```ts
  * import { setReservedPorts } from 'ephemeral-ports';
@@ -115,7 +117,8 @@ export async function setReservedPorts(
 
 /**
  * A port list as a PortSet; text is read by core's parsePortListArgument (`,` or whitespace between entries,
- * `-` in ranges, `none` or `` = empty). Throws `ERR_EPHEMERAL_INVALID_PORT_LIST` with every bad entry.
+ * `-` in ranges, `none` or `` = empty). Throws `ERR_EPHEMERAL_INVALID_PORT_LIST` with every bad entry,
+ * `ERR_INVALID_ARG_TYPE` for something that is no list at all.
  *
  * @example
  * ```ts
@@ -123,5 +126,9 @@ export async function setReservedPorts(
  * ```
  */
 export function toPortSet(input: PortListInput): PortSet {
-  return typeof input === 'string' ? parsePortListArgument(input) : assertValidPortList(input);
+  if (typeof input === 'string') return parsePortListArgument(input);
+  if (!(input instanceof PortSet) && !Array.isArray(input)) {
+    throw invalidArgType('ports', 'a PortSet, an array of ports and {low, high} objects, or a string', input);
+  }
+  return assertValidPortList(input);
 }

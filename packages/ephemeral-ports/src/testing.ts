@@ -1,7 +1,8 @@
 /**
  * `ephemeral-ports/testing`: test code that reads or sets the range without touching a kernel. Inject core's
  * memory backend with {@link useBackend}; check a backend of your own against the contract every backend meets
- * with `describeBackendContract` (needs vitest).
+ * with `describeBackendContract(title, setup, runner)`, passing your runner's functions (`import * as vitest from
+ * 'vitest'`).
  *
  * @example
  * ```ts
@@ -11,5 +12,12 @@
  * (await getEphemeralRange()).range; // { low: 40000, high: 49999 }
  * ```
  */
-export { createMemoryBackend, type MemoryBackendOptions } from '@ephemeral-ports/core';
+export {
+  BAD_RANGE_INPUTS,
+  type ContractSubject,
+  createMemoryBackend,
+  describeBackendContract,
+  type MemoryBackendOptions,
+  type TestRunner,
+} from '@ephemeral-ports/core/testing';
 export { getBackend, useBackend } from './backend.js';

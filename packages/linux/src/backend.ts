@@ -24,7 +24,7 @@ import {
   rangeEquals,
   scopeProtocol,
   validateRange,
-} from '@ephemeral-ports/core';
+} from '@ephemeral-ports/core/model';
 import {
   MAX_RESERVED_TEXT_BYTES,
   formatRangeText,

@@ -4,7 +4,7 @@
  * fits what failed (remedy.ts); the addon's argument errors become {@link EphemeralPortsTypeError}.
  */
 import { createRequire } from 'node:module';
-import { EphemeralPortsError, EphemeralPortsTypeError, isEphemeralPortsError } from '@ephemeral-ports/core';
+import { EphemeralPortsError, EphemeralPortsTypeError, isEphemeralPortsError } from '@ephemeral-ports/core/model';
 import type { Remedy } from './remedy.js';
 
 interface ErrnoLike {

@@ -17,7 +17,7 @@ import {
   invalidArgType,
   invalidArgValue,
   unifiedDiff,
-} from '@ephemeral-ports/core';
+} from '@ephemeral-ports/core/model';
 import { withOsErrors } from './os-error.js';
 import { parseRangeText } from './procfs-format.js';
 import { persistRemedy } from './remedy.js';

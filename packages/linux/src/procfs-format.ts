@@ -17,7 +17,7 @@ import {
   describe,
   parseLinuxReservedPorts,
   portRange,
-} from '@ephemeral-ports/core';
+} from '@ephemeral-ports/core/model';
 
 export type KnobName = 'ip_local_port_range' | 'ip_local_reserved_ports' | 'ip_unprivileged_port_start';
 

@@ -3,7 +3,7 @@
  * setns thread) and the pure-JS fallback (the caller's namespace only). Both throw EphemeralPortsErrors.
  */
 import { closeSync, openSync, readFileSync, writeSync, constants as fsConstants } from 'node:fs';
-import { EphemeralPortsError, ErrorCodes, type PortRange } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, type PortRange } from '@ephemeral-ports/core/model';
 import { type KnobName, knobPath, parseRangeText } from './procfs-format.js';
 import type { NativeLinuxBinding } from './native.js';
 import { withOsErrors } from './os-error.js';

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PortSet, isEphemeralPortsError } from '@ephemeral-ports/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeBackendContract } from '../../../test/contract/backend-contract.js';
+import * as vitest from 'vitest';
+import { describeBackendContract } from '@ephemeral-ports/core/testing';
 import { type EmulatedAddonOptions, createEmulatedAddon } from '../../../test/windows/doubles/emulated-addon.js';
 import {
   type DoubleState,
@@ -78,7 +79,7 @@ describeBackendContract('win32 (emulated: netsh double in Japanese, WMI missing 
     },
     cleanup: e.cleanup,
   };
-});
+}, vitest);
 
 describe('win32 backend (emulated)', () => {
   let e: Emulated;

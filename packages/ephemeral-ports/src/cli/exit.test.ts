@@ -39,6 +39,18 @@ describe('reportError', () => {
     expect(count(err(), remedy)).toBe(1);
   });
 
+  it('leaves out a cause the message already says', () => {
+    const cause = new Error('CreatePersistentTcpPortReservation failed: ERROR_ACCESS_DENIED (5)');
+    const error = new EphemeralPortsError('EACCES', `${cause.message}; run from an elevated prompt`, {
+      remedy: 'run from an elevated prompt',
+      winCode: 'ERROR_ACCESS_DENIED',
+      cause,
+    });
+    const { ctx, err } = context();
+    expect(reportError(error, ctx)).toBe(77);
+    expect(err()).toBe(`error [EACCES]: ${error.message}\n`);
+  });
+
   it('points usage errors at --help, and writes one JSON document with --json', () => {
     const usage = context();
     expect(reportError(new EphemeralPortsError(ErrorCodes.USAGE, 'unknown option --x'), usage.ctx)).toBe(2);

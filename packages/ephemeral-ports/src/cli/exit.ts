@@ -38,7 +38,7 @@ function errorCode(error: unknown): string | undefined {
 /**
  * Writes the error to stderr: `error [CODE]: message`, violations, remedy, cause; or one JSON document with --json.
  * The remedy is printed once: messages built as `what failed; what to do` (the addons' and backends' form)
- * already carry it, and a cause that carries it too is shown without it.
+ * already carry it, and a cause that carries it too is shown without it (and not at all when the message has said it).
  */
 export function reportError(error: unknown, ctx: CliContext): number {
   const exit = exitCodeFor(error);
@@ -57,8 +57,9 @@ export function reportError(error: unknown, ctx: CliContext): number {
     const remedy = error.remedy?.trim().replace(/[.\s]+$/, '');
     if (remedy && !error.message.includes(remedy)) text += `  remedy: ${error.remedy}\n`;
     if (error.cause instanceof Error) {
-      const cause = error.cause.message.split('\n')[0]!;
-      text += `  cause: ${remedy ? cause.replace(`; ${remedy}`, '') : cause}\n`;
+      const first = error.cause.message.split('\n')[0]!;
+      const cause = remedy ? first.replace(`; ${remedy}`, '') : first;
+      if (!error.message.includes(cause)) text += `  cause: ${cause}\n`;
     }
   }
   if (exit === ExitCode.USAGE && code === ErrorCodes.USAGE) text += `  (run "${ctx.program} --help" for usage)\n`;

@@ -5,7 +5,7 @@
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { EphemeralPortsError } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes } from '@ephemeral-ports/core';
 
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   // node_exporter only reads *.prom: a dot-prefixed temporary name is ignored until the rename.
@@ -16,9 +16,10 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   } catch (error) {
     await rm(tmp, { force: true }).catch(() => undefined);
     const e = error as NodeJS.ErrnoException;
-    throw new EphemeralPortsError(e.code ?? 'EIO', `cannot write ${path}: ${e.message}`, {
-      ...(e.errno === undefined ? {} : { errno: Math.abs(e.errno) }),
-      syscall: e.syscall ?? 'write',
+    // A failure without an errno name is not a syscall's (never invent one): ERR_EPHEMERAL_COMMAND_FAILED.
+    throw new EphemeralPortsError(e.code ?? ErrorCodes.COMMAND_FAILED, `cannot write ${path}: ${e.message}`, {
+      ...(e.errno === undefined ? {} : { errno: e.errno }),
+      ...(e.syscall === undefined ? {} : { syscall: e.syscall }),
       path,
       remedy: 'Check that the directory exists and is writable by this user.',
       cause: error,

@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { constants } from 'node:os';
+import type * as Core from '@ephemeral-ports/core';
 import {
   type Diagnostic,
   EphemeralPortsError,
@@ -13,10 +14,8 @@ import {
   type PortRange,
   PortSet,
   type Protocol,
-  candidatePool,
-  candidatePorts,
   formatRange,
-} from '@ephemeral-ports/core';
+} from './from-core.js';
 import { type KernelAvoidFacts, kernelAvoidNow, readKernelAvoid } from './avoid.js';
 import type { NormalizedOptions, PortRejection, PreferredNotice, RejectReason } from './options.js';
 import { type HeldLock, type LockRefusal, tryLockPort } from './port-lock.js';
@@ -53,7 +52,7 @@ export interface Plan {
   facts: KernelAvoidFacts;
   /** Everything the pool leaves out (besides privileged ports). */
   avoidSet: PortSet;
-  /** The ports the search may return: core's candidatePool of range, avoidSet and privilegedBelow. */
+  /** The ports the search may return: `range` minus avoidSet minus the ports below privilegedBelow (core's candidatePool). */
   pool: PortSet;
   privilegedBelow: number;
   summary: AvoidSummary;
@@ -113,8 +112,7 @@ function planWith(n: NormalizedOptions, facts: KernelAvoidFacts): Plan {
     facts,
     avoidSet,
     privilegedBelow,
-    // The pool does not depend on the seed; passing one spares core drawing a crypto seed (webcrypto loads slowly).
-    pool: candidatePool({ ...(n.range === undefined ? {} : { within: n.range }), avoid: avoidSet, privilegedBelow, seed: 0 }),
+    pool: poolOf(n.range, avoidSet, privilegedBelow),
     summary: {
       ephemeral: n.avoid.ephemeral ? facts.ephemeral : [],
       reserved: n.avoid.reserved ? facts.reserved.toString() : '',
@@ -128,6 +126,18 @@ function planWith(n: NormalizedOptions, facts: KernelAvoidFacts): Plan {
     byKey.set(key, plan);
   }
   return { ...plan, n };
+}
+
+/** Where the search looks when the caller gives no `range` (the documented default of the `range` option). */
+const DEFAULT_SEARCH: PortRange = Object.freeze({ low: 1024, high: 65_535 });
+
+/**
+ * The pool that core's candidatePool / candidatePorts compute for the same arguments, in plain set algebra: the
+ * first call needs only this, not core's allocation planning (loaded when the full permutation is needed).
+ */
+function poolOf(range: PortRange | undefined, avoid: PortSet, privilegedBelow: number): PortSet {
+  const pool = PortSet.of(range ?? DEFAULT_SEARCH).subtract(avoid);
+  return privilegedBelow > 0 ? pool.subtract({ low: 0, high: privilegedBelow - 1 }) : pool;
 }
 
 /** The reason a port is refused without touching a socket, or null. */
@@ -237,6 +247,15 @@ function randomPortOf(pool: PortSet): number {
 /** Random picks tried before building core's full permutation: the first pick is almost always free. */
 const QUICK_PICKS = 3;
 
+/**
+ * Core's full entry, for its allocation planning (the seeded permutation of the pool): loaded the first time a search
+ * gets past the preferred ports and the quick picks, so the common call never compiles it.
+ */
+let planning: typeof Core | undefined;
+
+/** What {@link candidates} yields when it needs {@link planning} loaded before it can go on. */
+const NEEDS_PLANNING = { port: -1, preferred: false } as const;
+
 function* candidates(plan: Plan, tried: Set<number>): Generator<{ port: number; preferred: boolean }> {
   const { n, pool } = plan;
   if (n.preferred) {
@@ -255,7 +274,8 @@ function* candidates(plan: Plan, tried: Set<number>): Generator<{ port: number; 
     }
   }
   // Every pool port exactly once (core's seeded permutation, or ascending), minus those already tried.
-  const all = candidatePorts({
+  if (!planning) yield NEEDS_PLANNING;
+  const all = planning!.candidatePorts({
     ...(n.range === undefined ? {} : { within: n.range }),
     avoid: plan.avoidSet,
     privilegedBelow: plan.privilegedBelow,
@@ -280,7 +300,12 @@ export async function allocate(n: NormalizedOptions, count: number): Promise<Fre
     n.onReject?.(r);
   };
   try {
-    for (const { port, preferred } of candidates(plan, new Set())) {
+    for (const candidate of candidates(plan, new Set())) {
+      if (candidate === NEEDS_PLANNING) {
+        planning ??= await import('@ephemeral-ports/core');
+        continue;
+      }
+      const { port, preferred } = candidate;
       let honoured: PreferredNotice | undefined;
       if (preferred) {
         const why = staticReason(plan, port);

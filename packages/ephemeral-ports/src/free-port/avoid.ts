@@ -16,7 +16,7 @@ import {
   PortSet,
   type Protocol,
   defaultProtocolRange,
-} from '@ephemeral-ports/core';
+} from './from-core.js';
 import { getBackend } from '../backend.js';
 
 /** How long kernel readings are reused, in milliseconds. */

@@ -5,7 +5,7 @@
  * the fallback avoids the ephemeral range and reserved ports, and every port is locked across processes.
  */
 import type { ListenOptions } from 'node:net';
-import { invalidArgType, outOfRange } from '@ephemeral-ports/core';
+import { invalidArgType, outOfRange } from './from-core.js';
 import { type NormalizedOptions, type PreferredNotice, checkPortNumber, normalizeOptions } from './options.js';
 import { type TestBindOptions, defaultProbePlan } from './probe.js';
 
@@ -48,10 +48,15 @@ export interface GetPortWarning {
   message: string;
 }
 
-/** `NODE_DEBUG=ephemeral-ports` (util.debuglog's matching). node:util loads only then: it would slow every first call. */
+/**
+ * `NODE_DEBUG=ephemeral-ports`, with util.debuglog's matching. node:util is loaded only when NODE_DEBUG is set (it
+ * would slow every first call), synchronously so that a process exiting right after the call still prints it.
+ */
 function debug(warning: GetPortWarning): void {
   if (!process.env.NODE_DEBUG) return;
-  void import('node:util').then(({ debuglog }) => debuglog('ephemeral-ports')('%s: %s', warning.code, warning.message));
+  // getBuiltinModule exists from Node 20.16; before that the warning reaches only onWarning.
+  const util = process.getBuiltinModule?.('node:util');
+  util?.debuglog('ephemeral-ports')('%s: %s', warning.code, warning.message);
 }
 
 function warningOf(notice: PreferredNotice): GetPortWarning | undefined {

@@ -14,7 +14,7 @@ import {
   checkRange,
   invalidArgType,
   invalidArgValue,
-} from '@ephemeral-ports/core';
+} from './from-core.js';
 import { ALL_ADDRESSES_PLAN, type ProbePlan, type TestBindOptions, defaultProbePlan } from './probe.js';
 
 /** Which transports must be free: `both` asks for a port free for TCP and UDP at once (portpicker's rule). */

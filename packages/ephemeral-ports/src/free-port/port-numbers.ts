@@ -1,5 +1,5 @@
 /** get-port's `portNumbers(from, to)`: a lazy sequence of ports for the `port` (preferred) or `exclude` options. */
-import { invalidArgType, invalidArgValue, outOfRange } from '@ephemeral-ports/core';
+import { invalidArgType, invalidArgValue, outOfRange } from './from-core.js';
 
 /** get-port's bounds: its helper refuses privileged ports. */
 export const PORT_NUMBERS_MIN = 1024;

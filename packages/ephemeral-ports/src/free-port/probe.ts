@@ -14,7 +14,7 @@
 import type dgram from 'node:dgram';
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
-import type { Protocol } from '@ephemeral-ports/core';
+import type { Protocol } from './from-core.js';
 
 /** Where a probe binds. `::` is bound dual-stack (IPV6_V6ONLY off), as Node servers do by default. */
 export type ProbeAddress = '0.0.0.0' | '::' | '127.0.0.1' | '::1' | (string & {});

@@ -1,5 +1,5 @@
 /** reservePorts: several ports at once, held machine-wide until released or until this process dies. */
-import { invalidArgType, outOfRange } from '@ephemeral-ports/core';
+import { invalidArgType, outOfRange } from './from-core.js';
 import { allocate } from './allocate.js';
 import { type FreePortOptions, normalizeOptions } from './options.js';
 import * as registry from './registry.js';

@@ -8,7 +8,7 @@ const command: Command = {
   name: 'set',
   summary: 'Change the ephemeral port range (validated, with safety rails)',
   usage: `Usage: ephemeral-ports set <low> <high> [options]
-       ephemeral-ports set <low>-<high> [options]
+       ephemeral-ports set <low>-<high> [options]      (also <low>:<high>, or "<low> <high>" as sysctl -n prints it)
 
 Change the live ephemeral port range. The range is validated for this OS first; then safety rails refuse a
 range that is too small (< 1024 usable ports), that would contain ports where services listen now, that

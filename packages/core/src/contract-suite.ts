@@ -1,18 +1,18 @@
 /**
- * The backend contract suite. Every backend runs it: the in-memory one, Linux against the real kernel in a
- * private network namespace, and the emulated ones (BSD sysctl double, AIX `no` double, Windows `netsh` double).
+ * The backend contract suite (`@ephemeral-ports/core/testing`, needs vitest). Every backend runs it: the in-memory
+ * one, Linux against the real kernel in a private network namespace, and the emulated ones (BSD sysctl double, AIX
+ * `no` double, Windows `netsh` double). A new OS package runs it first.
  *
- * Usage:
- *   describeBackendContract('linux (real kernel, netns)', async () => ({ backend, oracle, cleanup }));
+ * The suite takes the test runner's functions instead of importing one, so that this module loads anywhere (vitest
+ * cannot be `require`d, and a library must not pick its users' runner):
+ *   import * as vitest from 'vitest';
+ *   describeBackendContract('linux (real kernel, netns)', async () => ({ backend, oracle, cleanup }), vitest);
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type EphemeralPortsBackend,
-  type PortRange,
-  PortSet,
-  type Protocol,
-  isEphemeralPortsError,
-} from '@ephemeral-ports/core';
+import type * as Vitest from 'vitest';
+import type { EphemeralPortsBackend } from './backend.js';
+import { isEphemeralPortsError } from './errors.js';
+import type { Protocol } from './platform.js';
+import { type PortRange, PortSet } from './range.js';
 
 export interface ContractSubject {
   backend: EphemeralPortsBackend;
@@ -58,7 +58,15 @@ export const BAD_RANGE_INPUTS: ReadonlyArray<readonly [string, unknown]> = [
   ['swapped max', { low: 65535, high: 1 }],
 ];
 
-export function describeBackendContract(title: string, setup: () => Promise<ContractSubject>): void {
+/** The functions of vitest (or a runner with the same API, such as jest with its `expect`) the suite calls. */
+export type TestRunner = Pick<typeof Vitest, 'describe' | 'it' | 'expect' | 'beforeEach' | 'afterEach'>;
+
+export function describeBackendContract(
+  title: string,
+  setup: () => Promise<ContractSubject>,
+  runner: TestRunner,
+): void {
+  const { describe, it, expect, beforeEach, afterEach } = runner;
   describe(`backend contract: ${title}`, () => {
     let subject: ContractSubject;
     let backend: EphemeralPortsBackend;

@@ -1,0 +1,184 @@
+/**
+ * `ephemeral-ports/get-port` beside get-port itself, in one run:
+ * - first call: `import` + the first `getPort()` in a fresh process, timed inside the process (Node's own start is
+ *   the same for both), median of RUNS processes each, alternating. Goal ≤ 1.5× get-port. Needs `npm run build`.
+ * - 1,000 sequential `getPort()` calls in this process, interleaved in rounds of 100 (alternating which goes first)
+ *   so that background load hits both alike; median ratio of REPEATS. Goal ≤ 0.75× get-port.
+ * - duplicates: 64 processes × 100 `getPort()` started at the same moment in a private network namespace with the
+ *   kernel's default range, each holding what it got; ports handed out twice, and ports inside the ephemeral range.
+ *   Goal: 0 for ours. Needs root (unshare -n); skipped otherwise.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import getPortOfGetPort, { clearLockedPorts as clearGetPort } from 'get-port';
+import getPort, { clearLockedPorts } from 'ephemeral-ports/get-port';
+import { type RunningChild, startChild } from '../../test/free-port/child.js';
+import { NETNS_UNAVAILABLE, ROOT_DIR, createNetns } from '../../test/helpers/netns.js';
+import { percentile } from '../measure.js';
+import type { BenchRow, BenchSuite } from '../types.js';
+
+const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_FIRST_CALL_RUNS ?? 21);
+const CALLS = 1000;
+const ROUND = 100;
+const REPEATS = 3;
+const PROCESSES = 64;
+const PER_PROCESS = 100;
+const CHILD = join(ROOT_DIR, 'test/get-port/fixtures/get-port-child.ts');
+
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
+
+/** An ES module that imports `specifier`, awaits its first `getPort()` and prints the ms since before the import. */
+const firstCallScript = (specifier: string) =>
+  `const t0 = performance.now(); const { default: getPort } = await import('${specifier}'); await getPort(); ` +
+  `process.stdout.write(String(performance.now() - t0));`;
+
+function firstCall(specifier: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+    execFile(process.execPath, ['--input-type=module', '-e', firstCallScript(specifier)], { cwd: ROOT_DIR, env, timeout: 30_000 }, (error, out, err) => {
+      if (error) reject(new Error(`first call of ${specifier} failed (built? npm run build): ${String(err).trim() || error.message}`));
+      else resolve(Number(out));
+    });
+  });
+}
+
+async function firstCallRow(): Promise<BenchRow> {
+  await firstCall('get-port');
+  await firstCall('ephemeral-ports/get-port');
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    if (i % 2 === 0) {
+      ours.push(await firstCall('ephemeral-ports/get-port'));
+      theirs.push(await firstCall('get-port'));
+    } else {
+      theirs.push(await firstCall('get-port'));
+      ours.push(await firstCall('ephemeral-ports/get-port'));
+    }
+  }
+  const value = median(ours);
+  const anchorValue = median(theirs);
+  const ratio = value / anchorValue;
+  return {
+    name: `first call: import + getPort(), fresh process (median of ${RUNS})`,
+    value,
+    unit: 'ms',
+    anchor: "get-port's",
+    anchorValue,
+    ratio,
+    goal: 'ratio ≤ 1.5 (time, lower is better)',
+    pass: ratio <= 1.5,
+  };
+}
+
+type Call = () => Promise<number>;
+
+async function timeRound(call: Call): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < ROUND; i++) await call();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function sequential(): Promise<{ ours: number; theirs: number }> {
+  const ours: Call = () => getPort();
+  const theirs: Call = () => getPortOfGetPort();
+  for (let i = 0; i < ROUND; i++) {
+    await ours();
+    await theirs();
+  }
+  clearLockedPorts();
+  clearGetPort();
+  let a = 0;
+  let b = 0;
+  for (let round = 0; round < CALLS / ROUND; round++) {
+    if (round % 2 === 0) {
+      a += await timeRound(ours);
+      b += await timeRound(theirs);
+    } else {
+      b += await timeRound(theirs);
+      a += await timeRound(ours);
+    }
+  }
+  clearLockedPorts();
+  clearGetPort();
+  return { ours: a, theirs: b };
+}
+
+async function sequentialRow(): Promise<BenchRow> {
+  const runs: { ours: number; theirs: number }[] = [];
+  for (let i = 0; i < REPEATS; i++) runs.push(await sequential());
+  runs.sort((x, y) => x.ours / x.theirs - y.ours / y.theirs);
+  const t = runs[Math.floor(REPEATS / 2)]!;
+  const ratio = t.ours / t.theirs;
+  return {
+    name: `${CALLS} sequential getPort() calls (median ratio of ${REPEATS})`,
+    value: t.ours,
+    unit: `ms / ${CALLS} calls`,
+    anchor: "get-port's",
+    anchorValue: t.theirs,
+    ratio,
+    goal: 'ratio ≤ 0.75 (time, lower is better)',
+    pass: ratio <= 0.75,
+  };
+}
+
+interface Allocated {
+  ports: number[];
+}
+
+/** Every port the processes got while all of them held theirs, and the namespace's ephemeral range. */
+async function allocateTogether(lib: 'ours' | 'get-port'): Promise<{ ports: number[]; range: { low: number; high: number } }> {
+  const ns = await createNetns();
+  let children: RunningChild<unknown>[] = [];
+  try {
+    const range = await ns.readRange();
+    const request = { mode: 'allocate', lib, count: PER_PROCESS };
+    children = await Promise.all(Array.from({ length: PROCESSES }, () => startChild<unknown>(ns, request, { source: CHILD })));
+    await Promise.all(children.map((c) => c.answer));
+    for (const c of children) c.child.stdin?.write('go\n');
+    const answers = await Promise.all(children.map((c) => c.line<Allocated>(1)));
+    return { ports: answers.flatMap((a) => a.ports), range };
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await ns.close();
+  }
+}
+
+async function duplicateRows(): Promise<BenchRow[]> {
+  const what = `${PROCESSES} processes × ${PER_PROCESS} getPort(), started together`;
+  if (NETNS_UNAVAILABLE) return [{ name: `duplicates, ${what} (skipped: ${NETNS_UNAVAILABLE})`, value: NaN, unit: 'ports' }];
+  const ours = await allocateTogether('ours');
+  const theirs = await allocateTogether('get-port');
+  const duplicates = (ports: number[]) => ports.length - new Set(ports).size;
+  const inside = ({ ports, range }: { ports: number[]; range: { low: number; high: number } }) =>
+    ports.filter((p) => p >= range.low && p <= range.high).length;
+  return [
+    {
+      name: `duplicate ports, ${what}`,
+      value: duplicates(ours.ports),
+      unit: `of ${ours.ports.length} ports`,
+      anchor: "get-port's",
+      anchorValue: duplicates(theirs.ports),
+      goal: 'ours = 0',
+      pass: duplicates(ours.ports) === 0,
+    },
+    {
+      name: `ports inside the ephemeral range ${ours.range.low}-${ours.range.high}, same run`,
+      value: inside(ours),
+      unit: `of ${ours.ports.length} ports`,
+      anchor: "get-port's",
+      anchorValue: inside(theirs),
+      goal: 'ours = 0',
+      pass: inside(ours) === 0,
+    },
+  ];
+}
+
+const suite: BenchSuite = {
+  name: 'get-port drop-in (ephemeral-ports/get-port vs get-port)',
+  async run() {
+    return [await firstCallRow(), await sequentialRow(), ...(await duplicateRows())];
+  },
+};
+
+export default suite;
