@@ -4,17 +4,10 @@
  * of each OS's own formats live in that OS's package. `@ephemeral-ports/core/model` is the part a backend needs;
  * `@ephemeral-ports/core/testing` has the memory backend and the contract suite.
  */
-export * from './errors.js';
-export * from './range.js';
-export * from './platform.js';
-export * from './backend.js';
-export * from './sockets.js';
-export * from './validate.js';
+// The model (range, notation, OS rules and defaults, the backend contract, errors), then what builds on it.
+export * from './model.js';
 export * from './memory-backend.js';
-export * from './text-diff.js';
 export * from './allocation/index.js';
 export * from './diagnostics/index.js';
-export * from './defaults.js';
-export * from './notation.js';
 export * from './iana.js';
 export * from './safety.js';
