@@ -1,12 +1,17 @@
 /**
- * `npm run bench [-- <substring>]`: runs every suite in bench/suites/*.ts (in file-name order, one after the
- * other so they do not compete for CPU), prints a table per suite and writes bench/results.json.
- * A substring filter keeps only suites whose name or file name contains it.
+ * `npm run bench [-- [--quick] <substring>]`: runs every suite in bench/suites/*.ts (in file-name order, one after
+ * the other so they do not compete for CPU), prints a progress line per suite (suites add one per case, see
+ * progress.ts) and a table per suite, and writes bench/results.json.
+ * A substring filter keeps only suites whose name or file name contains it; `--quick` asks suites for a small
+ * subset of their cases, for local use.
  */
 import { readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BenchRow, BenchSuite } from './types.js';
+
+// Before any suite is imported: suites read it at load time, and their child processes inherit it.
+if (process.argv.includes('--quick')) process.env.EPHEMERAL_PORTS_BENCH_QUICK = '1';
 
 // The root package is CommonJS to tsx, so neither import.meta nor top-level await is available: locate the
 // bench directory from the script path instead.
@@ -48,7 +53,8 @@ function printTable(title: string, rows: readonly BenchRow[]): void {
 }
 
 async function main(): Promise<number> {
-  const filter = process.argv[2];
+  const { progress } = await import('./progress.js');
+  const filter = process.argv.slice(2).find((a) => a !== '--quick');
   const files = (await readdir(suitesDir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
   const results: Record<string, { file: string; rows: BenchRow[]; error?: string; ms: number }> = {};
   let failed = 0;
@@ -63,9 +69,11 @@ async function main(): Promise<number> {
     }
     if (filter && !suite.name.includes(filter) && !basename(file, '.ts').includes(filter)) continue;
     const started = Date.now();
+    progress(`${suite.name}: started`);
     try {
       const rows = await suite.run();
       results[suite.name] = { file, rows, ms: Date.now() - started };
+      progress(`${suite.name}: done in ${Date.now() - started} ms, ${rows.filter((r) => r.pass === false).length} goal(s) missed`);
       printTable(`${suite.name}  (${file}, ${Date.now() - started} ms)`, rows);
       missed += rows.filter((r) => r.pass === false).length;
     } catch (error) {
@@ -76,7 +84,7 @@ async function main(): Promise<number> {
     }
   }
   const out = join(here, 'results.json');
-  const meta = { date: new Date().toISOString(), node: process.version, platform: process.platform, arch: process.arch, filter: filter ?? null };
+  const meta = { date: new Date().toISOString(), node: process.version, platform: process.platform, arch: process.arch, filter: filter ?? null, quick: process.env.EPHEMERAL_PORTS_BENCH_QUICK === '1' };
   await writeFile(out, `${JSON.stringify({ meta, suites: results }, null, 2)}\n`);
   console.log(`\nwrote ${out}; ${failed} suite(s) failed, ${missed} goal(s) missed`);
   // Missed goals are reported, not fatal: timings on a shared machine vary. A crashing suite is fatal.

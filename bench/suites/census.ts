@@ -1,9 +1,9 @@
 /**
- * Socket census at scale: ≥ 30,000 TCP sockets in a private network namespace — one listener process
- * holding the accepted ends and three client processes holding 5,000 connections each (every process stays
- * below the 20,000 open-file cap) — then, measured from a process inside that namespace:
+ * Socket census at scale: ≥ 30,000 TCP sockets in a private network namespace (bench/socket-workload.ts: 15,000
+ * connections, every process below the 20,000 open-file cap), then, measured from a process inside that namespace:
  *   - the census as a caller gets it (sock_diag, decoded to SocketEntry objects), TCP only so it lists what the
  *     anchors list, and also TCP+UDP; split into the addon's dump and the JS decoding;
+ *   - the census as the reports take it (`aggregate: true`: counted in C++, no list);
  *   - anchor 1: spawning `ss -tanH` from Node and counting its lines (goal: census ≤ 0.5× its time);
  *   - anchor 2: reading and parsing /proc/net/tcp + tcp6 in JS (context: what the /proc fallback would cost; the
  *     ≥ 10× goal belonged to the eBPF census, removed because it needed root and Linux ≥ 6.15: docs/census.md);
@@ -13,22 +13,22 @@
  *
  * The same file is the measuring child: started with CHILD_FLAG inside the namespace, it prints one JSON line.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { NSENTER, ROOT_DIR, canUseNetns, createNetns, NETNS_UNAVAILABLE, type Netns } from '../../test/helpers/netns.js';
+import { NSENTER, ROOT_DIR, canUseNetns, NETNS_UNAVAILABLE, type Netns } from '../../test/helpers/netns.js';
 import { percentile } from '../measure.js';
 import { compileFloor } from '../native/compile.js';
+import { progress } from '../progress.js';
+import { createSocketWorkload } from '../socket-workload.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
 const CHILD_FLAG = '--census-bench-child';
 /** The compiled floor program, passed to the child; unset without a compiler. */
 const FLOOR_ENV = 'EPHEMERAL_PORTS_BENCH_DIAG_FLOOR';
 const SS = '/usr/bin/ss';
-const CLIENT_PROCESSES = 3;
-const CONNECTIONS_PER_CLIENT = 5_000;
-const LISTEN_PORT = 7000;
+const CONNECTIONS = 15_000;
 const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_CENSUS_RUNS ?? 21);
 const RSS_GOAL_MB = 64;
 /**
@@ -38,71 +38,6 @@ const RSS_GOAL_MB = 64;
 const SETTLE_MS = Number(process.env.EPHEMERAL_PORTS_BENCH_SETTLE_MS ?? 30);
 /** USER_HZ: /proc reports CPU times in these ticks; 100 on every mainstream Linux. */
 const CLOCK_TICKS = 100;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Workload processes (plain JS, run with `node -e` inside the namespace).
-
-const LISTENER_JS = `
-const net = require('node:net');
-const held = [];
-const server = net.createServer((s) => { held.push(s); s.on('error', () => {}); });
-server.maxConnections = 100000;
-server.listen({ port: ${LISTEN_PORT}, host: '127.0.0.1', backlog: 4096 }, () => process.stdout.write('ready\\n'));
-setInterval(() => process.stdout.write('accepted ' + held.length + '\\n'), 250);
-`;
-
-const CLIENT_JS = `
-const net = require('node:net');
-const total = Number(process.argv[1]);
-const held = [];
-let pending = 0, opened = 0;
-function more() {
-  while (pending < 256 && opened + pending < total) {
-    pending++;
-    const s = net.connect({ port: ${LISTEN_PORT}, host: '127.0.0.1' });
-    s.on('connect', () => { pending--; opened++; held.push(s); if (opened === total) process.stdout.write('ready ' + opened + '\\n'); else more(); });
-    s.on('error', (e) => { process.stderr.write('connect failed: ' + e.code + '\\n'); process.exit(1); });
-  }
-}
-more();
-`;
-
-function startInNs(ns: Netns, code: string, args: string[] = []): ChildProcess {
-  return spawn(NSENTER, [`--net=${ns.path}`, '--', process.execPath, '-e', code, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`workload not ready after ${timeoutMs} ms: ${stderr}`)), timeoutMs);
-    child.stderr?.on('data', (d: Buffer) => (stderr += String(d)));
-    child.stdout?.on('data', (d: Buffer) => {
-      buffer += String(d);
-      const line = buffer.split('\n').find((l) => pattern.test(l));
-      if (line) {
-        clearTimeout(timer);
-        resolve(line);
-      }
-      if (buffer.length > 4096) buffer = buffer.slice(-1024);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`workload exited (${code}): ${stderr}`));
-    });
-  });
-}
-
-async function kill(children: readonly ChildProcess[]): Promise<void> {
-  await Promise.all(
-    children.map(async (c) => {
-      if (c.exitCode !== null || c.signalCode !== null) return;
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGKILL');
-      await exited;
-    }),
-  );
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The measuring child (inside the namespace).
@@ -115,7 +50,9 @@ interface ChildResult {
   ssMs: number;
   procMs: number;
   /** Mean CPU ms per run (user + system; for ss including the ss process): robust against a busy host. */
-  cpu: { census: number; ss: number; proc: number; dump: number; decode: number };
+  cpu: { census: number; aggregate: number; ss: number; proc: number; dump: number; decode: number };
+  /** The census with counts and no list (`aggregate: true`), median wall ms. */
+  aggregateMs: number;
   /** Of the census: the addon's sock_diag dump alone and the JS decoding alone (median wall ms). */
   dumpMs: number;
   /** The same dump in plain C, replies only counted (median wall ms); null without a compiler. */
@@ -177,10 +114,10 @@ async function childMain(): Promise<void> {
     await fn();
     return Number(process.hrtime.bigint() - start) / 1e6;
   };
-  const samples = { censusTcp: [] as number[], censusAll: [] as number[], ss: [] as number[], proc: [] as number[], dump: [] as number[], decode: [] as number[], floor: [] as number[] };
+  const samples = { aggregate: [] as number[], censusTcp: [] as number[], censusAll: [] as number[], ss: [] as number[], proc: [] as number[], dump: [] as number[], decode: [] as number[], floor: [] as number[] };
   const floorExe = process.env[FLOOR_ENV];
   const runFloor = (exe: string) => (JSON.parse(execFileSync(exe, { encoding: 'utf8' })) as { ms: number }).ms;
-  const cpu = { census: 0, ss: 0, proc: 0, dump: 0, decode: 0 };
+  const cpu = { census: 0, aggregate: 0, ss: 0, proc: 0, dump: 0, decode: 0 };
   const timed = async (name: keyof typeof cpu, list: number[], fn: () => Promise<unknown>) => {
     const c = cpuMs();
     list.push(await time(fn));
@@ -199,6 +136,7 @@ async function childMain(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     // Interleaved, so a load change on the machine hits subject and anchors alike.
     await timed('census', samples.censusTcp, () => census({ protocols: ['tcp'] }));
+    await timed('aggregate', samples.aggregate, () => census({ protocols: ['tcp'], aggregate: true }));
     await timed('ss', samples.ss, ssLineCount);
     await timed('proc', samples.proc, procTcp);
     await timed('dump', samples.dump, async () => (raw = await binding.census(tcpOnly)));
@@ -212,10 +150,11 @@ async function childMain(): Promise<void> {
     sockets: { tcp: counts.tcp, all, ss: counts.ss, proc: counts.proc },
     source: kept.source,
     censusTcpMs: median(samples.censusTcp),
+    aggregateMs: median(samples.aggregate),
     censusAllMs: median(samples.censusAll),
     ssMs: median(samples.ss),
     procMs: median(samples.proc),
-    cpu: { census: perRun(cpu.census), ss: perRun(cpu.ss), proc: perRun(cpu.proc), dump: perRun(cpu.dump), decode: perRun(cpu.decode) },
+    cpu: { census: perRun(cpu.census), aggregate: perRun(cpu.aggregate), ss: perRun(cpu.ss), proc: perRun(cpu.proc), dump: perRun(cpu.dump), decode: perRun(cpu.decode) },
     dumpMs: median(samples.dump),
     decodeMs: median(samples.decode),
     floorMs: floorExe ? median(samples.floor) : null,
@@ -255,19 +194,13 @@ const suite: BenchSuite = {
   async run(): Promise<BenchRow[]> {
     if (!canUseNetns) throw new Error(`the census bench needs a private network namespace: ${NETNS_UNAVAILABLE}`);
     const floor = compileFloor('sock-diag-floor', 'census');
-    const ns = await createNetns();
-    const children: ChildProcess[] = [];
+    const workload = await createSocketWorkload();
     try {
-      const listener = startInNs(ns, LISTENER_JS);
-      children.push(listener);
-      await waitForLine(listener, /^ready$/, 20_000);
-      const clients = Array.from({ length: CLIENT_PROCESSES }, () => startInNs(ns, CLIENT_JS, [String(CONNECTIONS_PER_CLIENT)]));
-      children.push(...clients);
-      await Promise.all(clients.map((c) => waitForLine(c, /^ready \d+$/, 120_000)));
-      const expected = CLIENT_PROCESSES * CONNECTIONS_PER_CLIENT;
-      await waitForLine(listener, new RegExp(`^accepted ${expected}$`), 60_000);
-
-      const r = await runChild(ns, floor?.exe ?? null);
+      const started = Date.now();
+      await workload.growTo(CONNECTIONS);
+      progress(`census: ${2 * CONNECTIONS} sockets ready in ${Date.now() - started} ms; measuring ${RUNS} interleaved runs`);
+      const expected = CONNECTIONS;
+      const r = await runChild(workload.ns, floor?.exe ?? null);
       const sockets = r.sockets.tcp;
       if (r.source !== 'netlink:sock_diag') throw new Error(`census used ${r.source}, not sock_diag`);
       if (sockets < 2 * expected) throw new Error(`census saw ${sockets} TCP sockets, expected ≥ ${2 * expected}`);
@@ -276,6 +209,8 @@ const suite: BenchSuite = {
       return [
         { name: `TCP sockets in the namespace (census / ss / /proc)`, value: sockets, unit: 'sockets', anchor: 'ss -tanH lines', anchorValue: r.sockets.ss, goal: '≥ 30000', pass: sockets >= 30_000 && r.sockets.ss === sockets && r.sockets.proc === sockets },
         { name: 'census TCP (sock_diag → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'spawn ss -tanH + count lines', anchorValue: r.ssMs, ratio: ssRatio, goal: 'ratio ≤ 0.5 (census/ss)', pass: ssRatio <= 0.5 },
+        { name: 'census TCP with counts, no list (aggregate: true)', value: r.aggregateMs, unit: 'ms', anchor: 'spawn ss -tanH + count lines', anchorValue: r.ssMs, ratio: r.aggregateMs / r.ssMs, goal: 'ratio ≤ 0.5 (census/ss)', pass: r.aggregateMs / r.ssMs <= 0.5 },
+        { name: 'CPU per census TCP with counts (user+sys)', value: r.cpu.aggregate, unit: 'ms', anchor: 'CPU per ss -tanH (node + ss)', anchorValue: r.cpu.ss, ratio: r.cpu.aggregate / r.cpu.ss, goal: 'info: ratio census/ss' },
         { name: 'census TCP (sock_diag → SocketEntry[])', value: r.censusTcpMs, unit: 'ms', anchor: 'read+parse /proc/net/tcp+tcp6 in JS', anchorValue: r.procMs, ratio: procRatio, goal: 'info: ratio proc/census' },
         { name: `census TCP+UDP, all families (${r.sockets.all} sockets)`, value: r.censusAllMs, unit: 'ms' },
         { name: '  the same, first in a process', value: r.firstMs, unit: 'ms' },
@@ -287,8 +222,7 @@ const suite: BenchSuite = {
         { name: 'extra RSS during one census', value: r.extraRssMb, unit: 'MB', goal: `≤ ${RSS_GOAL_MB} MB`, pass: r.extraRssMb <= RSS_GOAL_MB },
       ];
     } finally {
-      await kill(children);
-      await ns.close();
+      await workload.close();
       floor?.dispose();
     }
   },

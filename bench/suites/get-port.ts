@@ -36,8 +36,10 @@ function firstCall(specifier: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME };
     execFile(process.execPath, ['--input-type=module', '-e', firstCallScript(specifier)], { cwd: ROOT_DIR, env, timeout: 30_000 }, (error, out, err) => {
-      if (error) reject(new Error(`first call of ${specifier} failed (built? npm run build): ${String(err).trim() || error.message}`));
-      else resolve(Number(out));
+      if (!error) return resolve(Number(out));
+      // The line of Node's report that names the error (e.g. ERR_PACKAGE_PATH_NOT_EXPORTED), not its stack.
+      const reason = String(err).split('\n').find((line) => /Error|ERR_/.test(line))?.trim() ?? error.message;
+      reject(new Error(`${specifier} failed (npm run build?): ${reason}`));
     });
   });
 }

@@ -7,11 +7,15 @@
 // (AsyncWorker) and comes back to JS as one buffer of fixed records, without a copy.
 #include "census.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <memory>
+#include <new>
 #include <string>
 
+#include "census_aggregate.h"
 #include "census_records.h"
 #include "netns_thread.h"
 #include "sock_diag.h"
@@ -23,6 +27,7 @@ namespace {
 struct CensusRequest {
   std::string netns;  // empty: the caller's namespace
   CensusSelection what;
+  bool aggregate = false;  // also count for the reports (census_aggregate.h)
 };
 
 // The whole census into `out`; false with `failure` set.
@@ -75,6 +80,30 @@ Napi::ArrayBuffer ToArrayBuffer(Napi::Env env, RecordBuffer* records) {
   return Napi::ArrayBuffer(env, value);
 }
 
+// A typed array holding a copy of `values` (counts and per-connection arrays: small beside the records).
+template <typename T, typename Array>
+Array CopyOut(Napi::Env env, const std::vector<T>& values) {
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, values.size() * sizeof(T));
+  if (!values.empty()) memcpy(buffer.Data(), values.data(), values.size() * sizeof(T));
+  return Array::New(env, values.size(), buffer, 0);
+}
+
+// { records, states, stateOrder, ports, bound, destinations, connectionDestination, connectionPort,
+//   connectionTimeWait }; typed in packages/linux/src/census/native-census.ts.
+Napi::Object ToAggregateObject(Napi::Env env, RecordBuffer* records, CensusAggregate* aggregate) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("records", ToArrayBuffer(env, records));
+  o.Set("states", CopyOut<uint32_t, Napi::Uint32Array>(env, aggregate->states));
+  o.Set("stateOrder", CopyOut<uint16_t, Napi::Uint16Array>(env, aggregate->state_order));
+  o.Set("ports", CopyOut<uint32_t, Napi::Uint32Array>(env, aggregate->ports));
+  o.Set("bound", ToArrayBuffer(env, &aggregate->bound));
+  o.Set("destinations", ToArrayBuffer(env, &aggregate->destinations));
+  o.Set("connectionDestination", CopyOut<uint32_t, Napi::Uint32Array>(env, aggregate->connection_destination));
+  o.Set("connectionPort", CopyOut<uint16_t, Napi::Uint16Array>(env, aggregate->connection_port));
+  o.Set("connectionTimeWait", CopyOut<uint8_t, Napi::Uint8Array>(env, aggregate->connection_time_wait));
+  return o;
+}
+
 class CensusWorker : public Napi::AsyncWorker {
  public:
   CensusWorker(Napi::Env env, CensusRequest request)
@@ -82,7 +111,17 @@ class CensusWorker : public Napi::AsyncWorker {
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
-  void Execute() override { RunCensus(request_, &records_, &failure_); }
+  void Execute() override {
+    if (!RunCensus(request_, &records_, &failure_) || !request_.aggregate) return;
+    bool counted;
+    try {
+      aggregate_.reset(new CensusAggregate());
+      counted = AggregateRecords(records_.data(), records_.size() / kCensusRecordSize, aggregate_.get());
+    } catch (const std::bad_alloc&) {
+      counted = false;
+    }
+    if (!counted) failure_.Set(ENOMEM, "malloc", "");
+  }
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -90,7 +129,8 @@ class CensusWorker : public Napi::AsyncWorker {
       deferred_.Reject(SystemError(env, failure_).Value());
       return;
     }
-    deferred_.Resolve(ToArrayBuffer(env, &records_));
+    if (aggregate_) deferred_.Resolve(ToAggregateObject(env, &records_, aggregate_.get()));
+    else deferred_.Resolve(ToArrayBuffer(env, &records_));
   }
 
   void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
@@ -100,6 +140,7 @@ class CensusWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   OsFailure failure_;
   RecordBuffer records_;
+  std::unique_ptr<CensusAggregate> aggregate_;
 };
 
 bool FlagOr(const Napi::Object& o, const char* key, bool fallback) {
@@ -135,6 +176,7 @@ Napi::Value Census(const Napi::CallbackInfo& info) {
     request.what.udp = FlagOr(o, "udp", true);
     request.what.v4 = FlagOr(o, "v4", true);
     request.what.v6 = FlagOr(o, "v6", true);
+    request.aggregate = FlagOr(o, "aggregate", false);
   }
   CensusWorker* worker = new CensusWorker(env, std::move(request));
   Napi::Promise promise = worker->Promise();

@@ -5,6 +5,9 @@
 // Every selected socket, listed by NETLINK_SOCK_DIAG in the caller's or the given namespace. The buffer holds
 // fixed-size little-endian records (census_records.h), so tens of thousands of sockets cross into JS as one
 // allocation instead of one object per socket. Failures reject with the errors of system_error.h.
+//   census({ ..., aggregate: true }) -> Promise<{ records, states, stateOrder, ports, bound, destinations,
+//                                                connectionDestination, connectionPort, connectionTimeWait }>
+// The same records plus what the usage reports count (census_aggregate.h), counted on the pool thread.
 #pragma once
 #include <napi.h>
 

@@ -35,6 +35,7 @@ class RecordBuffer {
   ~RecordBuffer() { Free(data_, capacity_); }
 
   size_t size() const { return size_; }
+  const uint8_t* data() const { return data_; }
   void Truncate(size_t size) { size_ = size; }
 
   // Room for one more record, zeroed; nullptr when memory ran out.

@@ -28,22 +28,35 @@ bool Fail(OsFailure* failure, int err, const char* syscall, const char* path) {
   return false;
 }
 
-bool ReadAll(int fd, const char* path, std::string* text, OsFailure* failure) {
-  text->clear();
-  char chunk[16384];
-  for (;;) {
-    ssize_t n = read(fd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
+// A sysctl file is read in one read() at offset 0: the kernel formats the whole value into the caller's buffer and
+// answers a read at any later offset with end of file (kernel/sysctl.c), so a value longer than the buffer would be
+// cut in the middle of a number. The buffer grows until the value fits; the longest reserved-ports list (every other
+// port) is about 250 KiB.
+constexpr size_t kMaxKnobText = size_t{4} << 20;
+
+bool ReadWhole(int fd, const char* path, std::string* text, OsFailure* failure) {
+  for (size_t size = 4096;; size *= 4) {
+    text->resize(size);
+    ssize_t n;
+    do {
+      n = pread(fd, &(*text)[0], size, 0);
+    } while (n < 0 && errno == EINTR);
     if (n < 0) return Fail(failure, errno, "read", path);
-    if (n == 0) return true;
-    text->append(chunk, static_cast<size_t>(n));
+    if (static_cast<size_t>(n) < size) {
+      text->resize(static_cast<size_t>(n));
+      return true;
+    }
+    if (size >= kMaxKnobText) {
+      failure->SetCondition("ERR_EPHEMERAL_PARSE", "holds more than " + std::to_string(kMaxKnobText) + " bytes", "read", path);
+      return false;
+    }
   }
 }
 
 bool ReadPath(const char* path, std::string* text, OsFailure* failure) {
   int fd = OpenRetrying(path, O_RDONLY);
   if (fd < 0) return Fail(failure, errno, "open", path);
-  bool ok = ReadAll(fd, path, text, failure);
+  bool ok = ReadWhole(fd, path, text, failure);
   close(fd);
   return ok;
 }

@@ -1,11 +1,13 @@
 import { packageConfig } from '../../scripts/build/tsup-base.mjs';
 
 // One entry per subpath of package.json "exports" (subpath x is src/x.ts), plus the CLI (bin/ephemeral-ports.js).
-// `./core` is not built: subpaths/core.* hand over @ephemeral-ports/core itself (src/core.ts says the same for tests).
+// `./core` is not built: subpaths/core.* hand over @ephemeral-ports/core itself (src/core.ts says the same for
+// tests); subpaths/get-port.* give the built get-port entry get-port's module shape (a function as the export).
 export default packageConfig({
   index: 'src/index.ts',
   diagnostics: 'src/diagnostics.ts',
   platforms: 'src/platforms.ts',
   testing: 'src/testing.ts',
+  'get-port': 'src/get-port.ts',
   cli: 'src/cli/main.ts',
 });

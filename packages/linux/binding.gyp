@@ -12,6 +12,7 @@
             "native/linux/procfs.cc",
             "native/linux/netns_thread.cc",
             "native/linux/sock_diag.cc",
+            "native/linux/census_aggregate.cc",
             "native/linux/census.cc",
             "native/linux/addon.cc"
           ]

@@ -15,7 +15,8 @@ const LINK_TARGET = path.join('..', '..', 'native');
 function copyNativeSources(pkg, dirs) {
   const copy = path.join(pkg, 'native');
   rmSync(copy, { recursive: true, force: true });
-  for (const dir of dirs) cpSync(path.join(repoNative, dir), path.join(copy, dir), { recursive: true });
+  // Timestamps kept: the prebuild step compares them with its outputs' (scripts/prebuild/prebuild-all.mjs).
+  for (const dir of dirs) cpSync(path.join(repoNative, dir), path.join(copy, dir), { recursive: true, preserveTimestamps: true });
   return copy;
 }
 

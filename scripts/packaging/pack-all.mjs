@@ -4,10 +4,12 @@
  *
  *   node scripts/packaging/pack-all.mjs [--out <dir>] [--json]
  *
- * Packing runs each package's prepack (tsup + the addon's native/ copy and prebuild), which rewrites dist/,
- * native/ and prebuilds/. Other processes (tests, the dev build) load those folders from the working tree, so
- * the packs run in a staging copy of the repo's layout instead; its node_modules is a link to the real one.
- * Packages without a prepack are built in the staging copy first, so a stale dist/ is never published.
+ * First the prebuilds are brought up to date in the repo (`npm run prebuild`, scripts/prebuild/prebuild-all.mjs;
+ * a fresh file is kept). Packing runs each package's prepack (tsup, the addon's native/ copy, the prebuild step,
+ * which finds its files up to date), which rewrites dist/ and native/. Other processes (tests, the dev build) load
+ * those folders from the working tree, so the packs run in a staging copy of the repo's layout instead (timestamps
+ * kept, so the prebuilds stay up to date there); its node_modules is a link to the real one. Packages without a
+ * prepack are built in the staging copy first, so a stale dist/ is never published.
  */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { prebuildAll } from '../prebuild/prebuild-all.mjs';
 import { osFields } from './platform-fields.mjs';
 
 const run = promisify(execFile);
@@ -38,8 +41,9 @@ function listPackages() {
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-// Generated or local-only content that must not leak into the staging copy (prepack/build recreate what ships).
-const SKIP = new Set(['node_modules', 'build', 'prebuilds', 'dist', 'native', 'docs']);
+// Generated or local-only content that must not leak into the staging copy (prepack/build recreate what ships;
+// prebuilds/ is copied, fresh from prebuildAll()).
+const SKIP = new Set(['node_modules', 'build', 'dist', 'native', 'docs']);
 
 function resolveNpmCli() {
   for (const candidate of [
@@ -74,12 +78,13 @@ async function stageRepo(stage) {
     const from = join(ROOT, 'packages', dir);
     cpSync(from, join(stage, 'packages', dir), {
       recursive: true,
+      preserveTimestamps: true,
       filter: (src) => !(SKIP.has(basename(src)) && dirname(src) === from),
     });
   }
-  cpSync(join(ROOT, 'native'), join(stage, 'native'), { recursive: true });
-  for (const dir of ['build', 'windows', 'packaging']) {
-    cpSync(join(ROOT, 'scripts', dir), join(stage, 'scripts', dir), { recursive: true });
+  cpSync(join(ROOT, 'native'), join(stage, 'native'), { recursive: true, preserveTimestamps: true });
+  for (const dir of ['build', 'windows', 'packaging', 'prebuild']) {
+    cpSync(join(ROOT, 'scripts', dir), join(stage, 'scripts', dir), { recursive: true, preserveTimestamps: true });
   }
   await writeOsFields(stage);
   cpSync(join(ROOT, 'tsconfig.base.json'), join(stage, 'tsconfig.base.json'));
@@ -103,8 +108,9 @@ async function writeOsFields(stage) {
  * @returns {Promise<Array<{ dir: string, name: string, version: string, tarball: string, size: number,
  *   unpackedSize: number, entryCount: number, files: string[] }>>}
  */
-export async function packAll(out) {
+export async function packAll(out, { log = console.error } = {}) {
   mkdirSync(out, { recursive: true });
+  await prebuildAll({ root: ROOT, log });
   const stage = mkdtempSync(join(tmpdir(), 'ephports-stage-'));
   try {
     await stageRepo(stage);

@@ -2,6 +2,7 @@
  * The AIX backend end to end against the `no` double (EMULATED: no AIX machine here; the double implements the
  * documented behaviour of /usr/sbin/no, see double/no.mjs).
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as vitest from 'vitest';
 import { createAixBackend } from '@ephemeral-ports/aix';
@@ -63,6 +64,48 @@ describe('aix backend (emulated: no double)', () => {
       '-o',
       'tcp_ephemeral_low=50000',
     ]);
+  });
+
+  it('property: random (old, new) pairs never pass through an inverted or one-port state (states.log)', async () => {
+    const port = fc.integer({ min: 1024, max: 65535 });
+    const pair = fc.tuple(port, port).filter(([a, b]) => a < b).map(([low, high]) => ({ low, high }));
+    await fc.assert(
+      fc.asyncProperty(pair, pair, async (old, next) => {
+        const { double, backend } = setup({
+          tunables: { tcp_ephemeral_low: { current: old.low }, tcp_ephemeral_high: { current: old.high } },
+        });
+        await backend.setRange(next);
+        for (const { tcp } of double.states()) expect(tcp[0]).toBeLessThan(tcp[1]);
+        expect(double.states().at(-1)?.tcp ?? [old.low, old.high]).toEqual([next.low, next.high]);
+        double.cleanup();
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('moving 40000-40001 up to 40001-50000 writes the high bound first (never one port)', async () => {
+    const { double, backend } = setup({
+      tunables: { tcp_ephemeral_low: { current: 40000 }, tcp_ephemeral_high: { current: 40001 } },
+    });
+    await backend.setRange({ low: 40001, high: 50000 });
+    expect(double.calls().find((c) => c.includes('-o'))).toEqual([
+      '-o', 'tcp_ephemeral_high=50000', '-o', 'tcp_ephemeral_low=40001',
+    ]);
+    expect(double.states()).toEqual([
+      { tcp: [40000, 50000], udp: [32768, 65535] },
+      { tcp: [40001, 50000], udp: [32768, 65535] },
+    ]);
+  });
+
+  it('persist when the live values already match still records both bounds for next boot', async () => {
+    const { double, backend } = setup({
+      tunables: { tcp_ephemeral_low: { current: 40000 }, tcp_ephemeral_high: { current: 50001 } },
+    });
+    await backend.persistRange({ low: 40000, high: 50001 });
+    expect(double.calls().find((c) => c.includes('-p'))).toEqual([
+      '-p', '-o', 'tcp_ephemeral_low=40000', '-o', 'tcp_ephemeral_high=50001',
+    ]);
+    expect(double.nextboot()).toBe('no:\n\ttcp_ephemeral_low = "40000"\n\ttcp_ephemeral_high = "50001"\n');
   });
 
   it('validates against the min/max that no -x reports, before running any set', async () => {

@@ -15,7 +15,12 @@ export interface DoubleWrite {
   /** first / last right after this write. */
   first: number;
   last: number;
+  /** A connect() right after this write would trap in the kernel (FreeBSD in_pcb_lport_dest(): one port, randomized). */
+  trap: boolean;
 }
+
+/** What the kernel's port picker would do now (test/bsd/double/sysctl_double.cc PickPort()). */
+export type DoublePick = { trap: true } | { trap: false; port: number };
 
 /** Controls of the double (test/bsd/double/test_addon.cc). */
 export interface SysctlDouble {
@@ -29,6 +34,7 @@ export interface SysctlDouble {
   clampRange(min: number, max: number): void;
   forceStore(name: string, value: number): void;
   writeLog(): DoubleWrite[];
+  pickPort(): DoublePick;
   rawWrite(name: string, value: number, newlen: number): number;
   rawRead(name: string, oldlen: number): number;
 }

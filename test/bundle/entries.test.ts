@@ -35,6 +35,7 @@ const subpaths = [...manifests].flatMap(([dir, m]) =>
 );
 // Names Node adds to the ESM view of a CommonJS module; not ours.
 const INTEROP = JSON.stringify(['default', '__esModule', 'module.exports']);
+// (`default` is compared apart: get-port's subpath exports a function as its default, on purpose.)
 
 describe('exports maps', () => {
   it('every published package has one, with types, import, require and module (bundlers) for each subpath', () => {
@@ -48,7 +49,10 @@ describe('exports maps', () => {
   });
 
   it.each(subpaths)("%s: require, import and the bundlers' ESM build export the same names", (id, mjs) => {
-    const cjs = json<string[]>(`console.log(JSON.stringify(Object.keys(require(${JSON.stringify(id)})).sort()))`);
+    // get-port's shape: require() gives a function carrying the names, and `default` stands for it in ESM.
+    const cjs = json<string[]>(
+      `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(id)})).filter((k) => k !== 'default').sort()))`,
+    );
     const esm = json<string[]>(
       `const ns = await import(${JSON.stringify(id)}); console.log(JSON.stringify(Object.keys(ns).filter((k) => !${INTEROP}.includes(k)).sort()))`,
       'module',

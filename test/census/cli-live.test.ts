@@ -4,17 +4,17 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canUseNetns, createNetns, NETNS_REQUIREMENT, ROOT_DIR, type Netns } from '../helpers/netns.js';
+import { optionalTool } from '../helpers/tools.js';
 import { BACKEND_FIXTURE, CLI_ENTRY, CLI_ENV } from './fixtures/run-cli.js';
 
-const TMUX = '/usr/bin/tmux';
+const tmuxTool = optionalTool('tmux');
 const EXIT_RECORDER = 'test/census/fixtures/exit-recorder.mjs';
-const PROMTOOL = '/usr/bin/promtool';
+const promtool = optionalTool('promtool');
 const RANGE = { low: 41000, high: 41999 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,11 +37,11 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, tim
   }
 }
 
-describe.runIf(canUseNetns && existsSync(TMUX))(`watch in a pseudo-terminal (tmux) ${NETNS_REQUIREMENT}`, () => {
+describe.runIf(canUseNetns && tmuxTool.run)(`watch in a pseudo-terminal (tmux) ${NETNS_REQUIREMENT} ${tmuxTool.title}`, () => {
   const socket = `census-watch-${process.pid}`;
   const raw = join(tmpdir(), `census-watch-${process.pid}.raw`);
   const exitFile = join(tmpdir(), `census-watch-${process.pid}.exit`);
-  const tmux = (...args: string[]) => run(TMUX, ['-L', socket, ...args]);
+  const tmux = (...args: string[]) => run(tmuxTool.path, ['-L', socket, ...args]);
   let ns: Netns;
 
   beforeAll(async () => {
@@ -102,7 +102,7 @@ describe.runIf(canUseNetns)(`metrics --serve ${NETNS_REQUIREMENT}`, () => {
   });
   afterAll(async () => ns?.close());
 
-  it(`serves /metrics on 127.0.0.1, 404 elsewhere, and stops on SIGINT; promtool check: ${existsSync(PROMTOOL) ? 'yes' : `skipped, no ${PROMTOOL}`}`, async () => {
+  it(`serves /metrics on 127.0.0.1, 404 elsewhere, and stops on SIGINT; then promtool check metrics ${promtool.title}`, async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, 'metrics', '--serve', '0', '--netns', ns.path], {
       cwd: ROOT_DIR,
       env: CLI_ENV,
@@ -117,7 +117,7 @@ describe.runIf(canUseNetns)(`metrics --serve ${NETNS_REQUIREMENT}`, () => {
       expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
       const body = await res.text();
       expect(body).toContain(`ephemeral_ports_range_low ${RANGE.low}`);
-      if (existsSync(PROMTOOL)) expect((await run(PROMTOOL, ['check', 'metrics'], body)).code).toBe(0);
+      if (promtool.run) expect((await run(promtool.path, ['check', 'metrics'], body)).code).toBe(0);
       expect((await fetch(url.replace('/metrics', '/'))).status).toBe(404);
       child.kill('SIGINT');
       const [code] = (await once(child, 'exit')) as [number | null];

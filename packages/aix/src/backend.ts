@@ -1,8 +1,9 @@
 /**
  * AIX backend: `tcp_ephemeral_low/high` and `udp_ephemeral_low/high` through `/usr/sbin/no`
  * (platform-facts.md §7). TCP and UDP have separate ranges. Reads use `no -x` (machine-readable, with the
- * min/max that validation uses); writes use `no [-p] -o`, ordered so low ≤ high holds after each step, read
- * back, and restore the previous values if any step fails.
+ * min/max that validation uses); writes use one `no [-p] -o … -o …` whose assignments follow write-plan.ts
+ * (widen first, then narrow: no intermediate pair is inverted or one port wide), read back, and restore the
+ * previous values if any step fails.
  */
 import { release, version } from 'node:os';
 import {
@@ -25,6 +26,7 @@ import {
 } from '@ephemeral-ports/core';
 import { type NoRunner, createNoRunner } from './no-command.js';
 import { AIX_EPHEMERAL_TUNABLES, type NoTunable, parseNoX } from './no-output.js';
+import { type PairBounds, planPairWrites } from './write-plan.js';
 
 export interface AixBackendOptions {
   /** Path of the `no` command. Default `/usr/sbin/no`. */
@@ -52,7 +54,7 @@ export function createAixBackend(options: AixBackendOptions = {}): AixBackend {
   async function readPair(protocol: Protocol): Promise<PairState> {
     const names = AIX_EPHEMERAL_TUNABLES[protocol];
     const text = await no.run(['-x', names.low, '-x', names.high]);
-    const byName = new Map(parseNoX(text).map((t) => [t.name, t]));
+    const byName = new Map(parseNoX(text, [names.low, names.high]).map((t) => [t.name, t]));
     const low = byName.get(names.low);
     const high = byName.get(names.high);
     if (!low || !high) {
@@ -80,22 +82,43 @@ export function createAixBackend(options: AixBackendOptions = {}): AixBackend {
     },
   });
 
+  /** What each end accepts, from `no -x` (the same limits validation used). */
+  const boundsOf = (s: PairState): PairBounds => {
+    const { low, high } = constraintsOf(s).tunableLimits!;
+    return { first: low, last: high };
+  };
+
   /**
-   * `-o` arguments in an order that keeps low ≤ high after each step; with `onlyChanged`, bounds already at their
-   * target are left out (a restore touches only what the failed change moved).
+   * `-o` arguments that take `from` to `to` in the order write-plan.ts gives: no intermediate pair is inverted
+   * or one port wide. With `everyBound`, the bounds the plan leaves alone are set too, after it (their live value
+   * is already the target's, so the state does not move): `-p` then records both in nextboot. Without it only the
+   * bounds that differ are written (a restore touches only what the failed change moved).
    */
-  function orderedAssignments(protocol: Protocol, from: PortRange, to: PortRange, onlyChanged = false): string[] {
+  function orderedAssignments(
+    protocol: Protocol,
+    from: PortRange,
+    to: PortRange,
+    bounds: PairBounds,
+    everyBound: boolean,
+  ): string[] {
     const names = AIX_EPHEMERAL_TUNABLES[protocol];
-    const low = onlyChanged && from.low === to.low ? [] : ['-o', `${names.low}=${to.low}`];
-    const high = onlyChanged && from.high === to.high ? [] : ['-o', `${names.high}=${to.high}`];
-    return to.low > from.high ? [...high, ...low] : [...low, ...high];
+    const plan = planPairWrites({ first: from.low, last: from.high }, { first: to.low, last: to.high }, bounds);
+    const untouched = (['first', 'last'] as const).filter((end) => !plan.some((w) => w.end === end));
+    const writes = [...plan, ...(everyBound ? untouched.map((end) => ({ end, value: end === 'first' ? to.low : to.high })) : [])];
+    return writes.flatMap((w) => ['-o', `${w.end === 'first' ? names.low : names.high}=${w.value}`]);
   }
 
   /** Applies `to` (live, or live + next boot), reads back, and restores `from` if anything went wrong. */
-  async function apply(protocol: Protocol, from: PortRange, to: PortRange, flags: string[]): Promise<PortRange> {
+  async function apply(
+    protocol: Protocol,
+    from: PortRange,
+    to: PortRange,
+    flags: string[],
+    bounds: PairBounds,
+  ): Promise<PortRange> {
     let failure: unknown;
     try {
-      await no.run([...flags, ...orderedAssignments(protocol, from, to)]);
+      await no.run([...flags, ...orderedAssignments(protocol, from, to, bounds, flags.includes('-p'))]);
       const now = currentOf(await readPair(protocol));
       if (rangeEquals(now, to)) return now;
       failure = new EphemeralPortsError(
@@ -105,11 +128,18 @@ export function createAixBackend(options: AixBackendOptions = {}): AixBackend {
     } catch (error) {
       failure = error;
     }
-    await restore(protocol, from, to, flags, failure);
+    await restore(protocol, from, to, flags, bounds, failure);
     throw failure; // restore() throws unless nothing had changed
   }
 
-  async function restore(protocol: Protocol, from: PortRange, to: PortRange, flags: string[], failure: unknown) {
+  async function restore(
+    protocol: Protocol,
+    from: PortRange,
+    to: PortRange,
+    flags: string[],
+    bounds: PairBounds,
+    failure: unknown,
+  ) {
     let now: PortRange;
     try {
       now = currentOf(await readPair(protocol));
@@ -118,7 +148,7 @@ export function createAixBackend(options: AixBackendOptions = {}): AixBackend {
     }
     if (rangeEquals(now, from)) return; // nothing was applied: the original failure stands
     try {
-      await no.run([...flags, ...orderedAssignments(protocol, now, from, true)]);
+      await no.run([...flags, ...orderedAssignments(protocol, now, from, bounds, false)]);
       const back = currentOf(await readPair(protocol));
       if (!rangeEquals(back, from)) throw new Error(`read back ${formatRange(back)} after restoring`);
     } catch (restoreError) {
@@ -154,7 +184,8 @@ export function createAixBackend(options: AixBackendOptions = {}): AixBackend {
     const boot = pairOf(state.low.reboot, state.high.reboot);
     const needsLive = !rangeEquals(previous, next);
     const needsBoot = flags.includes('-p') && !(boot && rangeEquals(boot, next));
-    const current = needsLive || needsBoot ? await apply(protocol, previous, next, flags) : previous;
+    const current =
+      needsLive || needsBoot ? await apply(protocol, previous, next, flags, boundsOf(state)) : previous;
     return {
       previous,
       current,

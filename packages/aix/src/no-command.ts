@@ -1,8 +1,9 @@
 /**
  * Runs AIX's `no` command (absolute path, never a shell, LC_ALL=C so its messages are the English ones the
- * permission check below reads) and turns its failures into coded errors. `no` prompts on stdin before changing
- * restricted tunables; stdin is closed at once, so such a prompt is answered "no" by end of file (the ephemeral
- * tunables are not restricted).
+ * permission check below reads, a timeout) and turns its failures into coded errors. The tuning commands prompt
+ * on stdin before changing a restricted tunable with -p/-r and before running bosboot (IBM Docs "Tunable
+ * parameters type"); stdin is closed at once, so such a prompt reads end of file instead of waiting (the
+ * ephemeral tunables are neither restricted nor of type Bosboot).
  */
 import { type ExecFileException, execFile } from 'node:child_process';
 import { constants } from 'node:os';
@@ -16,7 +17,8 @@ export interface NoRunner {
   run(args: readonly string[]): Promise<string>;
 }
 
-const PERMISSION = /permission|not authori[sz]ed|must be root|privilege/i;
+// IBM documents that the tuning commands need root authority to change values, not the words of the refusal.
+const PERMISSION = /permission|not authori[sz]ed|must be root|root authority|privilege/i;
 
 export function createNoRunner(path = DEFAULT_NO_PATH, timeoutMs = 15_000): NoRunner {
   // An absolute path only: a bare name would be looked up on PATH, which an attacker may control.
@@ -46,6 +48,15 @@ function toNoError(
   args: readonly string[],
 ): EphemeralPortsError {
   const command = `${path} ${args.join(' ')}`;
+  if (error.killed) {
+    return new EphemeralPortsError('ETIMEDOUT', `${command} did not finish in time and was stopped (${error.signal ?? 'killed'})`, {
+      errno: constants.errno.ETIMEDOUT,
+      syscall: 'no',
+      path,
+      remedy: 'no waited for something (a prompt, a locked ODM); run the same command by hand to see why.',
+      cause: error,
+    });
+  }
   if (error.code === 'ENOENT' || error.code === 'EACCES') {
     return new EphemeralPortsError(error.code, `cannot run ${path}: ${error.message}`, {
       errno: constants.errno[error.code as 'ENOENT' | 'EACCES'],

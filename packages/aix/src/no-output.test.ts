@@ -104,6 +104,69 @@ const show = (v: number | null) => (v === null ? 'n/a' : String(v));
 const formatX = (t: NoTunable) =>
   [t.name, show(t.current), show(t.default), show(t.reboot), show(t.min), show(t.max), t.unit, t.type, t.dependencies.join(' ')].join(',');
 
+describe('AIX no output parsers: what real machines print', () => {
+  const WANT = ['tcp_ephemeral_low', 'tcp_ephemeral_high'];
+
+  it('no -a: skips unrelated non-integer values ({}), unknown lines, and accepts CRLF, tabs, leading zeros', () => {
+    const text = [
+      'Warning: some tunables are restricted; use -F to see them',
+      '                 arpqsize = 12',
+      '\t tcp_ephemeral_high =\t065535',
+      '        tcp_ephemeral_low = 32768',
+      '          rfc1323_options = {}',
+      '         tcp_init_window = 1M',
+      '------------------------------',
+      '',
+    ].join('\r\n');
+    const a = parseNoAssignments(text, WANT);
+    expect(a.get('tcp_ephemeral_low')).toBe(32768);
+    expect(a.get('tcp_ephemeral_high')).toBe(65535);
+    expect(a.get('arpqsize')).toBe(12);
+    expect(a.has('rfc1323_options')).toBe(false);
+  });
+
+  it('no -a: a required tunable that is malformed or missing is ERR_EPHEMERAL_PARSE quoting the line', () => {
+    expect(() => parseNoAssignments('tcp_ephemeral_low = {}\ntcp_ephemeral_high = 65535\n', WANT)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_EPHEMERAL_PARSE',
+        message: expect.stringContaining('line 1 "tcp_ephemeral_low = {}"'),
+      }),
+    );
+    expect(() => parseNoAssignments('tcp_ephemeral_low 32768\ntcp_ephemeral_high = 65535\n', WANT)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('line 1 "tcp_ephemeral_low 32768": expected "name = value"') }),
+    );
+    expect(() => parseNoAssignments('tcp_ephemeral_high = 65535\n', WANT)).toThrow(
+      expect.objectContaining({ code: 'ERR_EPHEMERAL_PARSE', message: expect.stringContaining('tcp_ephemeral_low is missing') }),
+    );
+  });
+
+  it('no -x: skips unknown lines and unrelated tunables with non-numeric fields; CRLF, tabs, leading zeros', () => {
+    const text = [
+      'no: 1 restricted tunable not shown',
+      'rfc1323_options,{},{},{},0,1,boolean,D,',
+      'tcp_ephemeral_low,\t032768,32768,32768,1024,65535,numeric,D,tcp_ephemeral_high ',
+      'tcp_ephemeral_high,65535,65535,65535,1024,65535,numeric,D,tcp_ephemeral_low ',
+      'strange_one,1,1,1,1,1,numeric,Z,',
+      '',
+    ].join('\r\n');
+    const t = parseNoX(text, WANT);
+    expect(t.map((x) => x.name)).toEqual(['tcp_ephemeral_low', 'tcp_ephemeral_high']);
+    expect(t[0]).toMatchObject({ current: 32768, dependencies: ['tcp_ephemeral_high'] });
+  });
+
+  it('no -x: a required tunable with a bad field is ERR_EPHEMERAL_PARSE quoting the line', () => {
+    expect(() => parseNoX('tcp_ephemeral_low,lots,32768,32768,1024,65535,numeric,D,\n', WANT)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_EPHEMERAL_PARSE',
+        message: expect.stringContaining('line 1 "tcp_ephemeral_low,lots,32768,32768,1024,65535,numeric,D,": current is not an integer'),
+      }),
+    );
+    expect(() => parseNoX('tcp_ephemeral_high,65535,65535\n', WANT)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('expected 9 comma-separated fields, got 3') }),
+    );
+  });
+});
+
 describe('AIX no output parsers (fuzz)', () => {
   it('round-trips generated no -x lines exactly (10k cases)', () => {
     fc.assert(

@@ -1,7 +1,6 @@
 /**
- * Parsers for the output of AIX's `no` command (IBM Docs "no Command", "Common syntax for tuning commands";
- * field layout as parsed by IBM/ansible-power-aix plugins/modules/tunables.py). Every parser either returns
- * exactly what the text says or throws `ERR_EPHEMERAL_PARSE`; it never guesses a number.
+ * Parsers for the output of AIX's `no` command (IBM Docs "no Command" and "Common syntax for tuning commands",
+ * AIX 7.3; field layout as parsed by IBM/ansible-power-aix plugins/modules/tunables.py).
  *
  * - `no -x [tunable]`: one line per tunable, comma-separated
  *   `name,current,default,reboot,min,max,unit,type,dependencies`; with `-F`, restricted tunables follow a
@@ -9,6 +8,12 @@
  * - `no -o tunable` and `no -a`: `name = value` lines, padded in `-a` (`       tcp_ephemeral_low = 32768`).
  *   The value is `n/a` for a tunable this system does not support, and with `-p` `NONE` when the current and
  *   next-boot values differ.
+ *
+ * A real `no -a` / `no -x` lists every network tunable, and some unrelated ones hold values that are not integers
+ * (`{}`, a size with a unit) or lines that are not tunables at all (a warning, a section header). The parsers read
+ * what they are asked for: lines they do not understand and tunables whose values are not numbers are skipped,
+ * unless the tunable is one of `required`, in which case `ERR_EPHEMERAL_PARSE` quotes the line. CRLF, tabs,
+ * padding and leading zeros are accepted. A number is never guessed.
  */
 import { EphemeralPortsError, ErrorCodes } from '@ephemeral-ports/core';
 
@@ -34,66 +39,107 @@ export interface NoTunable {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const INTEGER = /^-?\d+$/;
+const INTEGER = /^[-+]?\d+$/;
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*(\S+)$/;
 
-function parseError(message: string, line: number): EphemeralPortsError {
-  return new EphemeralPortsError(ErrorCodes.PARSE, `cannot parse no output, line ${line}: ${message}`);
+class Unparsable extends Error {}
+
+function parseError(why: string, lineNo: number, line: string): EphemeralPortsError {
+  const shown = line.length > 100 ? `${line.slice(0, 100)}…` : line;
+  return new EphemeralPortsError(
+    ErrorCodes.PARSE,
+    `cannot parse no output, line ${lineNo} ${JSON.stringify(shown)}: ${why}`,
+  );
 }
 
-function parseValue(raw: string, field: string, line: number): NoValue {
+function lines(text: string): Array<{ n: number; text: string }> {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((raw, i) => ({ n: i + 1, text: raw.replace(/^[ \t]+|[ \t]+$/g, '') }))
+    .filter((l) => l.text !== '');
+}
+
+function parseValue(raw: string, field: string): NoValue {
   const text = raw.trim();
   if (text === 'n/a' || text === 'NONE') return null;
-  if (!INTEGER.test(text)) throw parseError(`${field} is not an integer, n/a or NONE: ${JSON.stringify(text)}`, line);
+  if (!INTEGER.test(text)) throw new Unparsable(`${field} is not an integer, n/a or NONE: ${JSON.stringify(text)}`);
   const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw parseError(`${field} is out of range: ${text}`, line);
+  if (!Number.isSafeInteger(value)) throw new Unparsable(`${field} is out of range: ${text}`);
   return value;
 }
 
-/** Parses `no [-F] -x [tunable ...]` output. */
-export function parseNoX(text: string): NoTunable[] {
+function tunableOf(fields: string[], restricted: boolean): NoTunable {
+  const [name, current, def, reboot, min, max, unit, type, ...deps] = fields.map((f) => f.trim()) as [string, ...string[]];
+  if (!TYPES.has(type!)) throw new Unparsable(`unknown tunable type ${JSON.stringify(type)}`);
+  return {
+    name,
+    current: parseValue(current!, 'current'),
+    default: parseValue(def!, 'default'),
+    reboot: parseValue(reboot!, 'reboot'),
+    min: parseValue(min!, 'min'),
+    max: parseValue(max!, 'max'),
+    unit: unit!,
+    type: type as NoTunableType,
+    dependencies: deps.join(',').split(/[\s,{}]+/).filter(Boolean),
+    restricted,
+  };
+}
+
+/**
+ * Parses `no [-F] -x [tunable ...]` output. Lines of other shapes and tunables with non-numeric fields are skipped;
+ * a `required` tunable that cannot be read is `ERR_EPHEMERAL_PARSE`. Without `required`, every line must parse.
+ */
+export function parseNoX(text: string, required?: readonly string[]): NoTunable[] {
+  const strict = required === undefined;
+  const wanted = new Set(required ?? []);
   const out: NoTunable[] = [];
   let restricted = false;
-  text.split('\n').forEach((rawLine, index) => {
-    const line = rawLine.replace(/\r$/, '');
-    const lineNo = index + 1;
-    if (line.trim() === '') return;
-    if (line.trim() === '##Restricted tunables') {
+  for (const { n, text: line } of lines(text)) {
+    if (/^##\s*Restricted tunables$/i.test(line)) {
       restricted = true;
-      return;
+      continue;
     }
     const fields = line.split(',');
-    if (fields.length < 8) throw parseError(`expected 9 comma-separated fields, got ${fields.length}`, lineNo);
-    const [name, current, def, reboot, min, max, unit, type, ...deps] = fields as [string, ...string[]];
-    if (!NAME.test(name)) throw parseError(`bad tunable name ${JSON.stringify(name)}`, lineNo);
-    if (!TYPES.has(type!)) throw parseError(`unknown tunable type ${JSON.stringify(type)}`, lineNo);
-    out.push({
-      name,
-      current: parseValue(current!, 'current', lineNo),
-      default: parseValue(def!, 'default', lineNo),
-      reboot: parseValue(reboot!, 'reboot', lineNo),
-      min: parseValue(min!, 'min', lineNo),
-      max: parseValue(max!, 'max', lineNo),
-      unit: unit!,
-      type: type as NoTunableType,
-      dependencies: deps.join(',').split(/[\s,]+/).filter(Boolean),
-      restricted,
-    });
-  });
+    const name = fields[0]!.trim();
+    const needed = strict || wanted.has(name);
+    try {
+      if (fields.length < 8) throw new Unparsable(`expected 9 comma-separated fields, got ${fields.length}`);
+      if (!NAME.test(name)) throw new Unparsable(`bad tunable name ${JSON.stringify(name)}`);
+      out.push(tunableOf(fields, restricted));
+    } catch (error) {
+      if (!(error instanceof Unparsable)) throw error;
+      if (needed) throw parseError(error.message, n, line);
+    }
+  }
   return out;
 }
 
-/** Parses `name = value` lines of `no -o name` / `no -a` (padding tolerated). */
-export function parseNoAssignments(text: string): Map<string, NoValue> {
+/**
+ * Parses `name = value` lines of `no -o name` / `no -a` (padding, tabs, CRLF tolerated). Lines that are not
+ * assignments and tunables whose value is not a number are skipped; a `required` tunable missing its number is
+ * `ERR_EPHEMERAL_PARSE` quoting its line. Without `required`, every line must parse.
+ */
+export function parseNoAssignments(text: string, required?: readonly string[]): Map<string, NoValue> {
+  const strict = required === undefined;
+  const wanted = new Set(required ?? []);
   const out = new Map<string, NoValue>();
-  text.split('\n').forEach((rawLine, index) => {
-    const line = rawLine.replace(/\r$/, '');
-    if (line.trim() === '') return;
-    const match = /^\s*(\S+)\s*=\s*(\S+)\s*$/.exec(line);
-    if (!match) throw parseError(`expected "name = value", got ${JSON.stringify(line.slice(0, 80))}`, index + 1);
-    const [, name, value] = match as unknown as [string, string, string];
-    if (!NAME.test(name)) throw parseError(`bad tunable name ${JSON.stringify(name)}`, index + 1);
-    out.set(name, parseValue(value, name, index + 1));
-  });
+  for (const { n, text: line } of lines(text)) {
+    const m = ASSIGNMENT.exec(line);
+    const name = m?.[1] ?? /^([A-Za-z_][A-Za-z0-9_]*)/.exec(line)?.[1];
+    const needed = strict || (name !== undefined && wanted.has(name));
+    try {
+      if (!m) throw new Unparsable('expected "name = value"');
+      out.set(m[1]!, parseValue(m[2]!, m[1]!));
+    } catch (error) {
+      if (!(error instanceof Unparsable)) throw error;
+      if (needed) throw parseError(error.message, n, line);
+    }
+  }
+  for (const name of wanted) {
+    if (!out.has(name)) {
+      throw new EphemeralPortsError(ErrorCodes.PARSE, `cannot parse no output: ${name} is missing`);
+    }
+  }
   return out;
 }
 

@@ -16,18 +16,19 @@ import {
   type RangeChange,
   type RangeReading,
   type ScopeOptions,
-  assertValidRange,
   defaultRange,
   isPort,
   scopeProtocol,
   unifiedDiff,
 } from '@ephemeral-ports/core';
 import { DARWIN_LAUNCHD_PLIST, parseLaunchdPlist, renderLaunchdPlist } from './launchd-plist.js';
-import { planWriteOrder, writeSysctlPair } from './pair-writer.js';
+import { planBsdWrites, writeSysctlPair } from './pair-writer.js';
+import { assertBsdRange } from './range-rules.js';
 import { type BsdPortRanges, pairFromRange, portRangesFromValues, rangeFromPair } from './port-ranges.js';
 import { parseSysctlConf, updateSysctlConf } from './sysctl-conf.js';
 import { BSD_OIDS, BSD_OS_LABEL, BSD_READ_KEYS, type BsdOs } from './sysctl-names.js';
 import type { SysctlPort } from './sysctl-port.js';
+import { endOrder } from './write-plan.js';
 
 /** File access for persistence, injected so the backend runs against temporary files in tests. */
 export interface ConfigFiles {
@@ -73,12 +74,13 @@ function toDetails(r: BsdPortRanges): Record<string, unknown> {
   };
 }
 
-/** The two settings for `range`, ordered so that applying them from the boot default never swaps the pair. */
+/**
+ * The two settings for `range`, in the order that takes the boot default to it without a one-port or inverted
+ * pair in between (the boot scripts apply the lines top to bottom).
+ */
 function persistValues(os: BsdOs, range: PortRange): Array<[string, string]> {
-  const boot = pairFromRange(defaultRange(os).range);
   const target = pairFromRange(range);
-  const order = planWriteOrder(boot, target);
-  const ends = [...order, ...(['first', 'last'] as const).filter((e) => !order.includes(e))];
+  const ends = endOrder(planBsdWrites(pairFromRange(defaultRange(os).range), target));
   return ends.map((end) => [PAIR[end], String(target[end])]);
 }
 
@@ -153,7 +155,7 @@ export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBack
     },
     async setRange(input, o): Promise<RangeChange> {
       const protocol = checkScope(os, o);
-      const range = assertValidRange(os, input);
+      const range = assertBsdRange(os, input);
       return serialized(async () => {
         const change = await writeSysctlPair(os, port, PAIR, pairFromRange(range));
         return {
@@ -184,7 +186,7 @@ export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBack
     },
     async persistRange(input, o: PersistOptions = {}): Promise<PersistResult> {
       checkScope(os, o);
-      const range = assertValidRange(os, input);
+      const range = assertBsdRange(os, input);
       const target = o.file ?? defaultTarget;
       const before = (await files.read(target)) ?? '';
       const values = persistValues(os, range);

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { optionalTool } from '../../../test/helpers/tools.js';
 import { DARWIN_LAUNCHD_LABEL, parseLaunchdPlist, renderLaunchdPlist } from './launchd-plist.js';
 
 const F = 'net.inet.ip.portrange.first';
 const L = 'net.inet.ip.portrange.last';
-const XMLLINT = '/usr/bin/xmllint';
+const xmllint = optionalTool('xmllint');
 
 describe('macOS LaunchDaemon plist', () => {
   const text = renderLaunchdPlist([
@@ -30,8 +30,8 @@ describe('macOS LaunchDaemon plist', () => {
     );
   });
 
-  it.skipIf(!existsSync(XMLLINT))(`is well-formed XML (needs ${XMLLINT}, from libxml2-utils)`, () => {
-    expect(() => execFileSync(XMLLINT, ['--noout', '--nonet', '-'], { input: text, stdio: 'pipe' })).not.toThrow();
+  it.runIf(xmllint.run)(`is well-formed XML ${xmllint.title}`, () => {
+    expect(() => execFileSync(xmllint.path, ['--noout', '--nonet', '-'], { input: text, stdio: 'pipe' })).not.toThrow();
   });
 
   it('escapes XML in the label and rejects plists that do not run sysctl', () => {

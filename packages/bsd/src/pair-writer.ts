@@ -1,11 +1,11 @@
 /**
  * Writes a `first`/`last` sysctl pair safely (platform-facts §1.3, §4.3, §5):
  * 1. read the current pair;
- * 2. write the ends that change, in an order that keeps every intermediate pair ordered (`first ≤ last`), so no
- *    moment shows the kernel a swapped range it did not have before;
+ * 2. write the ends in the order `planPairWrites` gives (widen first, then narrow), so no intermediate pair is one
+ *    port wide (FreeBSD's in_pcb_lport_dest() divides by `last - first`) or inverted;
  * 3. read back after each write: FreeBSD and XNU clamp silently, so a different value is `ERR_EPHEMERAL_CLAMPED`
  *    (or `ERR_EPHEMERAL_READBACK_MISMATCH` when the kernel kept the old value);
- * 4. on any failure after the first change, restore the previous pair (same ordering rule, read back) and throw
+ * 4. on any failure after the first change, restore the previous pair (same planning, read back) and throw
  *    `ERR_EPHEMERAL_ROLLED_BACK`, or `ERR_EPHEMERAL_ROLLBACK_FAILED` when the restore fails too; `cause` is the original failure.
  * A failure before anything changed is thrown as is (e.g. `EPERM`): nothing needs restoring.
  */
@@ -13,8 +13,9 @@ import { EphemeralPortsError, ErrorCodes, isEphemeralPortsError } from '@ephemer
 import { BSD_CLAMP, type BsdOs } from './sysctl-names.js';
 import type { SysctlPair } from './port-ranges.js';
 import type { SysctlPort } from './sysctl-port.js';
+import { type PairBounds, type PairEnd, type PairWrite, planPairWrites } from './write-plan.js';
 
-export type PairEnd = keyof SysctlPair;
+export type { PairEnd } from './write-plan.js';
 
 export interface PairNames {
   first: string;
@@ -28,17 +29,12 @@ export interface PairChange {
   writes: PairEnd[];
 }
 
-/**
- * The order to write the ends that differ. Writing `first` first exposes (target.first, current.last); writing
- * `last` first exposes (current.first, target.last). One of them is always ordered when the target is ordered
- * and the current pair is; when neither is (the kernel already held a swapped pair), `first` goes first.
- */
-export function planWriteOrder(current: SysctlPair, target: SysctlPair): PairEnd[] {
-  const changed = (['first', 'last'] as const).filter((end) => current[end] !== target[end]);
-  if (changed.length < 2) return [...changed];
-  if (target.first <= current.last) return ['first', 'last'];
-  if (current.first <= target.last) return ['last', 'first'];
-  return ['first', 'last'];
+/** RANGECHK's bounds for first/last on both kernels (IPPORT_RESERVED..IPPORT_MAX). */
+export const BSD_PAIR_BOUNDS: PairBounds = Object.freeze({ first: BSD_CLAMP, last: BSD_CLAMP });
+
+/** The writes from `current` to `target` within the BSD bounds (see write-plan.ts). */
+export function planBsdWrites(current: SysctlPair, target: SysctlPair): PairWrite[] {
+  return planPairWrites(current, target, BSD_PAIR_BOUNDS);
 }
 
 const show = (p: SysctlPair) => `${p.first}-${p.last}`;
@@ -64,20 +60,19 @@ async function readPair(port: SysctlPort, names: PairNames): Promise<SysctlPair>
   return { first: first!, last: last! };
 }
 
-/** Writes `ends` of `target` in order, reading back each one. Returns the ends written before a failure. */
-async function writeEnds(
+/** Runs `plan` in order, reading back each write; `done` collects the ends written before a failure. */
+async function runPlan(
   port: SysctlPort,
   names: PairNames,
-  ends: readonly PairEnd[],
-  target: SysctlPair,
+  plan: readonly PairWrite[],
   before: SysctlPair,
   done: PairEnd[],
 ): Promise<void> {
-  for (const end of ends) {
-    await port.write(names[end], target[end]);
+  for (const { end, value } of plan) {
+    await port.write(names[end], value);
     done.push(end);
     const [got] = await port.read([names[end]]);
-    if (got !== target[end]) throw readbackError(names[end], target[end], got!, before[end]);
+    if (got !== value) throw readbackError(names[end], value, got!, before[end]);
   }
 }
 
@@ -88,10 +83,9 @@ export async function writeSysctlPair(
   target: SysctlPair,
 ): Promise<PairChange> {
   const previous = await readPair(port, names);
-  const order = planWriteOrder(previous, target);
   const done: PairEnd[] = [];
   try {
-    await writeEnds(port, names, order, target, previous, done);
+    await runPlan(port, names, planBsdWrites(previous, target), previous, done);
     const current = await readPair(port, names);
     if (current.first !== target.first || current.last !== target.last) {
       throw new EphemeralPortsError(
@@ -124,7 +118,7 @@ async function rollBack(
     : {};
   try {
     const now = await readPair(port, names);
-    await writeEnds(port, names, planWriteOrder(now, previous), previous, now, []);
+    await runPlan(port, names, planBsdWrites(now, previous), now, []);
     const restored = await readPair(port, names);
     if (restored.first !== previous.first || restored.last !== previous.last) {
       throw new EphemeralPortsError(ErrorCodes.READBACK_MISMATCH, `read back ${show(restored)} after restoring`);

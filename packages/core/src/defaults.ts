@@ -8,8 +8,29 @@
  */
 import type { Protocol, TargetOs } from './platform.js';
 import { invalidArgType, invalidArgValue } from './errors.js';
-import type { BsdRange, PerProtocolRanges, WindowsDynamicPortRange } from './notation.js';
 import { type PortRange, describe } from './range.js';
+
+// The shapes of the table's OS-specific columns. Their converters and parsers live in the OS packages, beside the
+// backends that read them (@ephemeral-ports/bsd port-ranges.ts, @ephemeral-ports/win32 start-count.ts,
+// @ephemeral-ports/aix no-output.ts).
+
+/** A FreeBSD / macOS first-last pair as a range. */
+export interface BsdRange {
+  readonly range: PortRange;
+  /** True when `first > last`: the kernel searches downward, e.g. the default `lowfirst=1023, lowlast=600`. */
+  readonly swapped: boolean;
+}
+
+/** Windows' start + number of ports. */
+export interface WindowsDynamicPortRange {
+  /** `Start Port` / `DynamicPortRangeStartPort`. */
+  readonly start: number;
+  /** `Number of Ports` / `DynamicPortRangeNumberOfPorts` (netsh `num=`). */
+  readonly count: number;
+}
+
+/** One range per transport, where TCP and UDP are set apart (AIX, illumos, Windows). */
+export type PerProtocolRanges = Readonly<Record<Protocol, PortRange>>;
 
 /** Every OS the knowledge base knows: the backend targets plus other Unixes (`sunos` is illumos/Solaris). */
 export type KnownOs = TargetOs | 'openbsd' | 'netbsd' | 'illumos' | 'sunos';

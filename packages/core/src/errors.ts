@@ -190,6 +190,8 @@ export const ErrorCodes = {
   UNSUPPORTED_PLATFORM: 'ERR_EPHEMERAL_UNSUPPORTED_PLATFORM',
   /** A backend exists for this platform but could not be loaded; see `cause`. */
   BACKEND_LOAD_FAILED: 'ERR_EPHEMERAL_BACKEND_LOAD_FAILED',
+  /** The operation needs the package's native addon and none loads here; the message names the platform and the prebuilds shipped, `remedy` how to build one. */
+  NO_BINARY: 'ERR_EPHEMERAL_NO_BINARY',
   /** The backend cannot do this on this OS (e.g. reserved ports on macOS). */
   UNSUPPORTED_OPERATION: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
   /** The kernel stored something other than what was written (BSD clamping). */

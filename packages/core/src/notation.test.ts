@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isEphemeralPortsError } from './errors.js';
 import {
-  parseLinuxReservedPorts,
+  parsePortListText,
   parsePortArgument,
   parsePortListArgument,
   parseRangeArgument,
@@ -37,15 +37,15 @@ function codeOf(fn: () => unknown): string | null {
 
 describe('Linux ip_local_reserved_ports', () => {
   it('parses lists, normalizing like the kernel', () => {
-    expect(parseLinuxReservedPorts('1,2-4,10').toString()).toBe('1-4,10');
-    expect(parseLinuxReservedPorts('1-4,10\n').toString()).toBe('1-4,10');
-    expect(parseLinuxReservedPorts('10-10,3,1-2').toJSON()).toEqual([
+    expect(parsePortListText('1,2-4,10').toString()).toBe('1-4,10');
+    expect(parsePortListText('1-4,10\n').toString()).toBe('1-4,10');
+    expect(parsePortListText('10-10,3,1-2').toJSON()).toEqual([
       { low: 1, high: 3 },
       { low: 10, high: 10 },
     ]);
-    expect(parseLinuxReservedPorts('').isEmpty).toBe(true);
-    expect(parseLinuxReservedPorts('\n').isEmpty).toBe(true);
-    expect(parseLinuxReservedPorts('0,65535').size).toBe(2);
+    expect(parsePortListText('').isEmpty).toBe(true);
+    expect(parsePortListText('\n').isEmpty).toBe(true);
+    expect(parsePortListText('0,65535').size).toBe(2);
   });
 
   it("PortSet's text form is exactly what the kernel prints", () => {
@@ -68,14 +68,14 @@ describe('Linux ip_local_reserved_ports', () => {
     ['negative', '-5'],
   ];
   it.each(malformed)('%s → ERR_EPHEMERAL_PARSE', (_name, text) => {
-    expect(codeOf(() => parseLinuxReservedPorts(text))).toBe('ERR_EPHEMERAL_PARSE');
+    expect(codeOf(() => parsePortListText(text))).toBe('ERR_EPHEMERAL_PARSE');
   });
 
   it('format → parse is the identity, with or without the newline (property)', () => {
     fc.assert(
       fc.property(setArb, (set) => {
-        expect(parseLinuxReservedPorts(set.toString()).equals(set)).toBe(true);
-        expect(parseLinuxReservedPorts(`${set.toString()}\n`).equals(set)).toBe(true);
+        expect(parsePortListText(set.toString()).equals(set)).toBe(true);
+        expect(parsePortListText(`${set.toString()}\n`).equals(set)).toBe(true);
       }),
       RUNS,
     );
@@ -88,10 +88,10 @@ describe('Linux ip_local_reserved_ports', () => {
     );
     fc.assert(
       fc.property(fc.array(itemArb, { minLength: 1, maxLength: 12 }), (items) => {
-        const parsed = parseLinuxReservedPorts(items.map((i) => i.text).join(','));
+        const parsed = parsePortListText(items.map((i) => i.text).join(','));
         expect(parsed.equals(PortSet.fromRanges(items.map((i) => i.r)))).toBe(true);
         // the kernel's normalised output of that list parses to the same set
-        expect(parseLinuxReservedPorts(`${parsed.toString()}\n`).equals(parsed)).toBe(true);
+        expect(parsePortListText(`${parsed.toString()}\n`).equals(parsed)).toBe(true);
       }),
       RUNS,
     );
@@ -174,7 +174,7 @@ describe('parsers never crash on arbitrary input (property)', () => {
   it('OS parsers throw only ERR_EPHEMERAL_PARSE, and what they return is valid', () => {
     fc.assert(
       fc.property(textArb, (text) => {
-        const code = codeOf(() => parseLinuxReservedPorts(text));
+        const code = codeOf(() => parsePortListText(text));
         expect(code === null || code === 'ERR_EPHEMERAL_PARSE').toBe(true);
       }),
       RUNS,
@@ -185,7 +185,7 @@ describe('parsers never crash on arbitrary input (property)', () => {
     fc.assert(
       fc.property(fc.anything(), (value) => {
         for (const parse of [
-          parseLinuxReservedPorts,
+          parsePortListText,
         ] as ((v: unknown) => unknown)[]) {
           const code = codeOf(() => parse(value));
           expect(code === null || code === 'ERR_EPHEMERAL_PARSE').toBe(true);

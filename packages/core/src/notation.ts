@@ -51,57 +51,32 @@ function orderedPair(low: number, high: number, what: string, text: unknown): Po
 // Port lists: Linux ip_local_reserved_ports and the CLI's port lists share this syntax, the text form of PortSet
 // (its toString() writes it). The Linux range and the knobs' other formats live in @ephemeral-ports/linux.
 
-const LINUX_RESERVED = 'net.ipv4.ip_local_reserved_ports';
+const PORT_LIST = 'port list';
 
 /**
  * Parses `"1,2-4,10"` (kernel output `"1-4,10\n"`; `""` or `"\n"` is the empty list). Items may be unsorted,
  * overlapping or repeated, as the kernel accepts on write; ranges must use `-` (`"1024 15999"` is refused, as
  * the kernel refuses it).
  */
-export function parseLinuxReservedPorts(text: string): PortSet {
-  const s = requireString(text, LINUX_RESERVED);
+export function parsePortListText(text: string): PortSet {
+  const s = requireString(text, PORT_LIST);
   const body = s.trim();
   if (body === '') return PortSet.EMPTY;
   const ranges: PortRange[] = [];
   for (const item of body.split(',')) {
     const dash = item.indexOf('-');
-    if (item === '') throw parseError(LINUX_RESERVED, s, 'empty item between commas');
+    if (item === '') throw parseError(PORT_LIST, s, 'empty item between commas');
     if (dash < 0) {
-      const port = parsePortToken(item, LINUX_RESERVED, s);
+      const port = parsePortToken(item, PORT_LIST, s);
       ranges.push({ low: port, high: port });
     } else {
-      const low = parsePortToken(item.slice(0, dash), LINUX_RESERVED, s);
-      const high = parsePortToken(item.slice(dash + 1), LINUX_RESERVED, s);
-      ranges.push(orderedPair(low, high, LINUX_RESERVED, s));
+      const low = parsePortToken(item.slice(0, dash), PORT_LIST, s);
+      const high = parsePortToken(item.slice(dash + 1), PORT_LIST, s);
+      ranges.push(orderedPair(low, high, PORT_LIST, s));
     }
   }
   return PortSet.fromRanges(ranges);
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// FreeBSD / macOS / OpenBSD first-last pairs (the shape of core's defaults table; the converters between a
-// first/last pair and a range live in @ephemeral-ports/bsd, beside the backend that reads the pairs)
-
-export interface BsdRange {
-  readonly range: PortRange;
-  /** True when `first > last`: the kernel searches downward, e.g. the default `lowfirst=1023, lowlast=600`. */
-  readonly swapped: boolean;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Windows start + number of ports, AIX per-protocol ranges: only the shapes of core's defaults table stay here.
-// Their converters and parsers live in @ephemeral-ports/win32 (start-count.ts, netsh output) and
-// @ephemeral-ports/aix (no-output.ts), beside the backends that read them.
-
-export interface WindowsDynamicPortRange {
-  /** `Start Port` / `DynamicPortRangeStartPort`. */
-  readonly start: number;
-  /** `Number of Ports` / `DynamicPortRangeNumberOfPorts` (netsh `num=`). */
-  readonly count: number;
-}
-
-/** One range per transport, where TCP and UDP are set apart (AIX, illumos, Windows). */
-export type PerProtocolRanges = Readonly<Record<Protocol, PortRange>>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Human input (CLI)

@@ -12,18 +12,18 @@ import * as registry from './free-port/registry.js';
 let loaded: typeof FreePort | undefined;
 const load = async (): Promise<typeof FreePort> => (loaded ??= await import('./free-port/index.js'));
 
-/** {@inheritDoc FreePort.getFreePort} */
+/** @function */
 export const getFreePort: typeof FreePort.getFreePort = async (...args) => (await load()).getFreePort(...args);
-/** {@inheritDoc FreePort.getFreePortDetailed} */
+/** @function */
 export const getFreePortDetailed: typeof FreePort.getFreePortDetailed = async (...args) =>
   (await load()).getFreePortDetailed(...args);
-/** {@inheritDoc FreePort.reservePorts} */
+/** @function */
 export const reservePorts: typeof FreePort.reservePorts = async (...args) => (await load()).reservePorts(...args);
-/** {@inheritDoc FreePort.checkPort} */
+/** @function */
 export const checkPort: typeof FreePort.checkPort = async (...args) => (await load()).checkPort(...args);
-/** {@inheritDoc FreePort.releasePort} */
+/** @function */
 export const releasePort: typeof FreePort.releasePort = (port) => registry.release(port);
-/** {@inheritDoc FreePort.clearLockedPorts} */
+/** @function */
 export const clearLockedPorts: typeof FreePort.clearLockedPorts = () => registry.releaseAll();
-/** {@inheritDoc FreePort.heldPorts} */
+/** @function */
 export const heldPorts: typeof FreePort.heldPorts = () => registry.ownedPorts();

@@ -25,7 +25,7 @@ import { portNumbers } from './free-port/port-numbers.js';
 import * as registry from './free-port/registry.js';
 
 export type Options = GetPortOptions;
-export type { GetPortWarning };
+export type { GetPortOptions, GetPortWarning };
 
 /**
  * Get an available TCP port number: the first free preferred port (`port`), else a free port outside the live

@@ -8,25 +8,25 @@ import type * as Explain from './explain/explain-port.js';
 import type * as Reserved from './reserved-ports.js';
 import type * as SetRange from './set-range.js';
 
-/** {@inheritDoc SetRange.setEphemeralRange} */
+/** @function */
 export const setEphemeralRange: typeof SetRange.setEphemeralRange = async (...args) =>
   (await import('./set-range.js')).setEphemeralRange(...args);
 
-/** {@inheritDoc Reserved.getReservedPorts} */
+/** @function */
 export const getReservedPorts: typeof Reserved.getReservedPorts = async (...args) =>
   (await import('./reserved-ports.js')).getReservedPorts(...args);
 
-/** {@inheritDoc Reserved.setReservedPorts} */
+/** @function */
 export const setReservedPorts: typeof Reserved.setReservedPorts = async (...args) =>
   (await import('./reserved-ports.js')).setReservedPorts(...args);
 
-/** {@inheritDoc Explain.explainPort} */
+/** @function */
 export const explainPort: typeof Explain.explainPort = async (...args) =>
   (await import('./explain/explain-port.js')).explainPort(...args);
 
-/** {@inheritDoc Diagnostics.usage} */
+/** @function */
 export const usage: typeof Diagnostics.usage = async (...args) => (await import('./diagnostics/index.js')).usage(...args);
 
-/** {@inheritDoc Diagnostics.doctor} */
+/** @function */
 export const doctor: typeof Diagnostics.doctor = async (...args) =>
   (await import('./diagnostics/index.js')).doctor(...args);

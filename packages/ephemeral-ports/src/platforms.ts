@@ -52,7 +52,8 @@ export function backendPackageFor(platform: string, arch: string = process.arch)
 
 type BackendModule = Record<string, unknown> & { default?: Record<string, unknown> };
 
-type Loader = (id: string) => unknown;
+/** How a backend package is loaded (`require` by default; tests pass a fake). */
+export type Loader = (id: string) => unknown;
 
 /**
  * Loads the backend for `platform` (or the module named by `EPHEMERAL_PORTS_BACKEND` in `env`). The facade calls

@@ -4,7 +4,11 @@
  * 2. safety rails (core `checkRangeSafety`): too small, listening ports inside, Kubernetes NodePort overlap,
  *    system ports — any error refuses with `ERR_EPHEMERAL_UNSAFE_CHANGE` unless `force`;
  * 3. dry run: return the plan (and the persistence diff) without writing;
- * 4. set the live value, then write the persistent configuration; if that write fails the live value is restored.
+ * 4. with persist: what persisting would refuse (a namespace, an unparsable or unsafe file) is found by a dry run,
+ *    the live value is proven writable by writing the value it has, then the configuration is written (and
+ *    synced) before the live value. A run killed at any point leaves the old state, the new state, or the new
+ *    configuration with the old live value, which the next run completes; never a live change that the next boot
+ *    would undo without anyone being told.
  */
 import {
   DEFAULT_MIN_RANGE_SIZE,
@@ -155,20 +159,21 @@ export async function setEphemeralRange(range: PortRange, given?: SetRangeOption
     return { ...base, dryRun: true, current: previous, changed: !rangeEquals(previous, requested), persisted };
   }
 
-  // Catch what persisting would refuse (a namespace, an unparsable existing file) before the live change.
-  if (flags.persist) await backend.persistRange(requested, { ...persistOptions, dryRun: true });
-  const change = await backend.setRange(requested, scope);
-  for (const w of change.warnings) if (!warnings.some((x) => x.code === w.code)) warnings.push(w);
   let persisted: PersistReport | null = null;
   if (flags.persist) {
-    try {
-      const result = withDiff(await backend.persistRange(requested, persistOptions), requested);
-      const reading = await backend.getPersisted(persistOptions);
-      persisted = { ...result, range: reading.range };
-    } catch (error) {
-      await restore(backend, previous, scope, error);
-    }
+    await backend.persistRange(requested, { ...persistOptions, dryRun: true });
+    await proveWritable(backend, previous, scope);
+    const result = withDiff(await backend.persistRange(requested, persistOptions), requested);
+    const reading = await backend.getPersisted(persistOptions);
+    persisted = { ...result, range: reading.range };
   }
+  let change;
+  try {
+    change = await backend.setRange(requested, scope);
+  } catch (error) {
+    throw persisted?.written ? liveFailedAfterPersist(error, persisted, previous) : error;
+  }
+  for (const w of change.warnings) if (!warnings.some((x) => x.code === w.code)) warnings.push(w);
   return {
     ...base,
     dryRun: false,
@@ -210,27 +215,34 @@ function withDiff(result: PersistResult, range: PortRange): PersistReport {
   return { ...result, ...(diff === undefined ? {} : { diff }), range };
 }
 
-async function restore(
-  backend: ReturnType<typeof getBackend>,
-  previous: PortRange,
-  scope: object,
-  cause: unknown,
-): Promise<never> {
-  const code = isEphemeralPortsError(cause) ? cause.code : ((cause as { code?: string }).code ?? ErrorCodes.ROLLED_BACK);
+/**
+ * Writes the live value it already has, so that a caller who may not change it (not root, a read-only /proc/sys)
+ * is refused before the persistent configuration changes. A value core would refuse to write is left alone.
+ */
+async function proveWritable(backend: ReturnType<typeof getBackend>, previous: PortRange, scope: object): Promise<void> {
   try {
     await backend.setRange(previous, scope);
-  } catch (rollbackError) {
-    throw new EphemeralPortsError(
-      ErrorCodes.ROLLBACK_FAILED,
-      `persisting failed (${(cause as Error).message}) and restoring the live range ${previous.low}-${previous.high} failed too: ${(rollbackError as Error).message}`,
-      { cause },
-    );
+  } catch (error) {
+    if (isEphemeralPortsError(error) && error.code === ErrorCodes.INVALID_RANGE) return;
+    throw error;
   }
-  // Keep the persistence error's own code (EACCES → exit 77) and say the live change was undone.
-  throw new EphemeralPortsError(
+}
+
+/** Says what happened, no more: the configuration was written, the live value was not changed. */
+function liveFailedAfterPersist(cause: unknown, persisted: PersistReport, previous: PortRange): EphemeralPortsError {
+  const code = isEphemeralPortsError(cause) ? cause.code : ((cause as { code?: string }).code ?? ErrorCodes.INTERNAL);
+  const next = persisted.range ? `${persisted.range.low}-${persisted.range.high}` : 'the new range';
+  return new EphemeralPortsError(
     code,
-    `persisting failed, the live range was restored to ${previous.low}-${previous.high}: ${(cause as Error).message}`,
-    { cause, ...(cause instanceof EphemeralPortsError && cause.remedy ? { remedy: cause.remedy } : {}) },
+    `${persisted.target} was written (the next boot applies ${next}), but the live range was not changed and is still ` +
+      `${previous.low}-${previous.high}: ${(cause as Error).message}`,
+    {
+      cause,
+      remedy:
+        cause instanceof EphemeralPortsError && cause.remedy
+          ? `${cause.remedy}; then run the command again to apply it now`
+          : 'run the command again to apply it now',
+    },
   );
 }
 

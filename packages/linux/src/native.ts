@@ -1,10 +1,11 @@
 /**
- * The addon's typed surface and its loader. The addon is `build/Release` (built from source) or the prebuild
- * in `prebuilds/<platform>-<arch>/`, tried in that order (node-gyp-build's order) by their known paths; only
- * when neither exists does node-gyp-build search (other libc or arch tags). Loading node-gyp-build and letting it
- * list directories costs a few ms of every cold start (bench/suites/cold-start.ts), the direct path almost none.
- * When no addon loads, the backend uses the JS procfs fallback and says why in `info().fallbackReason`.
- * `EPHEMERAL_PORTS_FORCE_JS=1` forces the fallback (tests, debugging).
+ * The addon's typed surface and its loader. The addon is `build/Release` (built from source) or the prebuild in
+ * `prebuilds/<platform>-<arch>/` for this libc (`ephemeral_ports_linux.glibc.node` or `.musl.node`, made by
+ * `npm run prebuild`), tried in that order (node-gyp-build's order) by their known paths; the other libc's prebuild
+ * is tried when this one fails to load, and node-gyp-build searches only when none of them exists. Loading
+ * node-gyp-build and letting it list directories costs a few ms of every cold start (bench/suites/cold-start.ts),
+ * the direct path almost none. When no addon loads, the backend uses the JS procfs fallback and says why in
+ * `info().fallbackReason`. `EPHEMERAL_PORTS_FORCE_JS=1` forces the fallback (tests, debugging).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,10 +37,16 @@ export const FORCE_JS_ENV = 'EPHEMERAL_PORTS_FORCE_JS';
 const HERE = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
 const PACKAGE_ROOT = dirname(dirname(HERE));
 
-/** Where `node-gyp build` and prebuildify (`--napi --tag-libc`, package name in the file) put the addon. */
-const ADDON_PATHS: readonly string[] = [
+/**
+ * musl first where the system is musl-based. node-gyp-build's test (Alpine's release file) decides the order only:
+ * a glibc build fails to load on other musl systems, and the musl one is tried next.
+ */
+const LIBCS = existsSync('/etc/alpine-release') ? ['musl', 'glibc'] : ['glibc', 'musl'];
+
+/** Where `node-gyp build` and `npm run prebuild` (scripts/prebuild/targets.mjs) put the addon, in loading order. */
+export const ADDON_PATHS: readonly string[] = [
   join(PACKAGE_ROOT, 'build', 'Release', 'ephemeral_ports_linux.node'),
-  join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, '@ephemeral-ports+linux.glibc.node'),
+  ...LIBCS.map((libc) => join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, `ephemeral_ports_linux.${libc}.node`)),
 ];
 
 type NodeGypBuild = (dir: string) => unknown;
@@ -57,21 +64,41 @@ function isBinding(value: unknown): value is NativeLinuxBinding {
   );
 }
 
+const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0];
+
 /** Loads the addon once per process; never throws. */
 export function loadNativeBinding(): NativeLoadResult {
   if (process.env[FORCE_JS_ENV] === '1') return { fallbackReason: `${FORCE_JS_ENV}=1 is set` };
   if (cached) return cached;
-  try {
-    const require = createRequire(HERE);
-    const known = ADDON_PATHS.find((path) => existsSync(path));
-    const binding = known ? require(known) : (require('node-gyp-build') as NodeGypBuild)(PACKAGE_ROOT);
-    cached = isBinding(binding)
-      ? { binding }
-      : { fallbackReason: `the addon in ${PACKAGE_ROOT} lacks the expected functions` };
-  } catch (error) {
-    // "No native build was found …" (no prebuild for this platform, never built) or a dlopen failure (ABI,
-    // libc): both leave the JS fallback, and the first line of the reason stays visible in info().
-    cached = { fallbackReason: `native addon not loaded: ${String((error as Error).message).split('\n')[0]}` };
+  const require = createRequire(HERE);
+  const failures: string[] = [];
+  let binding: unknown;
+  let loaded = false;
+  for (const path of ADDON_PATHS) {
+    if (!existsSync(path)) continue;
+    try {
+      binding = require(path);
+      loaded = true;
+      break;
+    } catch (error) {
+      // A dlopen failure (another libc, an arch or ABI mismatch): try the next file, and keep why.
+      failures.push(`${path}: ${firstLine(error)}`);
+    }
+  }
+  if (!loaded && !failures.length) {
+    try {
+      binding = (require('node-gyp-build') as NodeGypBuild)(PACKAGE_ROOT);
+      loaded = true;
+    } catch (error) {
+      // "No native build was found …": no prebuild for this platform and never built from source.
+      failures.push(firstLine(error));
+    }
+  }
+  if (!loaded) {
+    // The JS fallback takes over; the reason stays visible in info().
+    cached = { fallbackReason: `native addon not loaded: ${failures.join('; ')}` };
+  } else {
+    cached = isBinding(binding) ? { binding } : { fallbackReason: `the addon in ${PACKAGE_ROOT} lacks the expected functions` };
   }
   return cached;
 }

@@ -3,10 +3,15 @@
  * "90" sorts after distribution defaults (`10-*`, `50-*`) so our line wins over them, and before Debian's
  * `99-sysctl.conf` → /etc/sysctl.conf, so an administrator's sysctl.conf keeps the last word. systemd-sysctl
  * applies it at boot in the initial network namespace only, so a netns option is refused here.
- * Writes are atomic (temp file in the same directory, fsync, rename); other lines of the file are kept.
+ * The existing file is parsed before anything is written (a value we cannot read refuses the change), and it is
+ * replaced through safe-file.ts: no symlink or special file followed, owner and mode kept, atomic and durable.
+ *
+ * How the file is read mirrors systemd-sysctl (src/sysctl/sysctl.c): lines end at LF, CRLF or CR, leading and
+ * trailing whitespace is stripped, `#`/`;` start comments, the value goes to the kernel as written. The kernel
+ * reads each number with base 0 (kernel/sysctl.c proc_get_long → strtoul_lenient(…, 0, …)): `0x8000` is hex,
+ * `0100000` octal and `032768` refused (EINVAL at boot). Such values are refused here, never read as decimal.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   EphemeralPortsError,
   ErrorCodes,
@@ -19,8 +24,9 @@ import {
   unifiedDiff,
 } from '@ephemeral-ports/core/model';
 import { withOsErrors } from './os-error.js';
-import { parseRangeText } from './procfs-format.js';
+import { rangeOrProblem } from './procfs-format.js';
 import { persistRemedy } from './remedy.js';
+import { readRegularFile, replaceFile } from './safe-file.js';
 
 export const SYSCTL_D_DIR = '/etc/sysctl.d';
 export const SYSCTL_D_FILE = '90-ephemeral-ports.conf';
@@ -29,6 +35,8 @@ export const SYSCTL_DIR_ENV = 'EPHEMERAL_PORTS_SYSCTL_DIR';
 const KEY = 'net.ipv4.ip_local_port_range';
 // sysctl.d accepts the dotted and the slashed spelling of a key.
 const KEY_LINE = /^\s*-?\s*net[./]ipv4[./]ip_local_port_range\s*=(.*)$/;
+/** systemd's read_line() ends a line at LF, CRLF or CR; the separators are kept to write the file back as it was. */
+const EOL = /(\r\n|\r|\n)/;
 
 export function persistTarget(options: PersistOptions = {}): string {
   if (options.file !== undefined) {
@@ -60,71 +68,52 @@ function header(target: string): string {
 export function renderSysctlConf(before: string | null, range: PortRange, target: string): string {
   const line = `${KEY} = ${range.low} ${range.high}`;
   if (before === null || before.trim() === '') return `${header(target)}${line}\n`;
-  const lines = before.replace(/\n$/, '').split('\n');
+  // Odd indexes are the line ends; a file that ends with one splits into a last empty part.
+  const parts = before.split(EOL);
+  const eol = parts[1] ?? '\n';
   let last = -1;
-  lines.forEach((l, i) => {
-    if (KEY_LINE.test(l)) last = i;
-  });
-  if (last >= 0) lines[last] = line;
-  else lines.push(line);
-  return `${lines.join('\n')}\n`;
+  for (let i = 0; i < parts.length; i += 2) if (KEY_LINE.test(parts[i]!)) last = i;
+  if (last >= 0) parts[last] = line;
+  else if (parts[parts.length - 1] === '') parts.splice(parts.length - 1, 0, line, eol);
+  else parts.push(eol, line, eol);
+  return parts.join('');
 }
 
 /** The range the file assigns (last assignment wins, as in sysctl.d), or null when it assigns none. */
 export function parseSysctlConf(text: string, target: string): PortRange | null {
   let found: PortRange | null = null;
-  for (const raw of text.split('\n')) {
+  for (const raw of text.split(/\r\n|\r|\n/)) {
     if (/^\s*[#;]/.test(raw)) continue;
     const match = KEY_LINE.exec(raw);
     if (!match) continue;
-    // The value is the knob's own text ("low high"): one parser for both.
-    try {
-      found = parseRangeText(match[1]!);
-    } catch (error) {
-      throw new EphemeralPortsError(ErrorCodes.PARSE, `cannot parse ${JSON.stringify(raw.trim())} in ${target}`, {
+    // The value is the knob's own text ("low high"): one reader for both.
+    const range = rangeOrProblem(match[1]!);
+    if ('problem' in range) {
+      throw new EphemeralPortsError(ErrorCodes.PARSE, `cannot parse ${JSON.stringify(raw.trim())} in ${target}: ${range.problem}`, {
         path: target,
-        cause: error,
+        remedy: `write the line as "${KEY} = <low> <high>" with plain decimal numbers; nothing was changed`,
       });
     }
+    found = range;
   }
   return found;
 }
 
-function readIfExists(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
+/** The default directory is created when missing (a minimal image); a `file` option names an existing directory. */
+const fileOptions = (options: PersistOptions) => ({ argument: 'file', createDirectory: options.file === undefined });
 
-function writeAtomically(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    const fd = openSync(temp, 'w', 0o644);
-    try {
-      writeSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
-
-/** Writes (unless dry run) the validated `range` into the sysctl.d file. */
+/**
+ * Writes (unless dry run) the validated `range` into the sysctl.d file. The existing file is read and parsed first,
+ * in a dry run too, so what would be refused is refused before anything changes.
+ */
 export function persistRangeToFile(range: PortRange, options: PersistOptions = {}): PersistResult {
   const target = persistTarget(options);
   return withOsErrors(() => {
-    const before = readIfExists(target);
+    const before = readRegularFile(target, fileOptions(options))?.content ?? null;
+    if (before !== null) parseSysctlConf(before, target);
     const after = renderSysctlConf(before, range, target);
     const changed = before !== after;
-    if (changed && !options.dryRun) writeAtomically(target, after);
+    if (changed && !options.dryRun) replaceFile(target, after, fileOptions(options));
     return {
       target,
       before: before ?? '',
@@ -137,6 +126,6 @@ export function persistRangeToFile(range: PortRange, options: PersistOptions = {
 
 export function readPersistedRange(options: PersistOptions = {}): PersistedReading {
   const target = persistTarget(options);
-  const text = withOsErrors(() => readIfExists(target), persistRemedy);
+  const text = withOsErrors(() => readRegularFile(target, { argument: 'file' })?.content ?? null, persistRemedy);
   return { range: text === null ? null : parseSysctlConf(text, target), target };
 }

@@ -41,7 +41,7 @@ describe('ip_local_port_range text', () => {
     ['three numbers', '1 2 3', /found 3/],
     ['a dash', '32768-60999', /expected two numbers, found 1/],
     ['a sign', '-1 60999', /not a decimal/],
-    ['hex', '0x8000 60999', /not a decimal/],
+    ['hex', '0x8000 60999', /hexadecimal to the kernel/],
     ['leading zero', '032768 60999', /leading zeros/],
     ['above 65535', '32768 65536', /above 65535/],
     ['a huge number', '32768 99999999999999999999999', /above 65535/],

@@ -2,7 +2,7 @@
  * The three per-namespace knobs under /proc/sys/net/ipv4/ and their text formats (platform-facts §3.1, §3.5):
  * - `ip_local_port_range` reads as "32768\t60999\n" and is written as "49152 65535\n" in one write();
  * - `ip_local_reserved_ports` reads and writes "1-4,10\n" (ranges need `-`; a write replaces the whole list, "\n"
- *   clears it). That is the text form of core's PortSet, so core's `parseLinuxReservedPorts`, which the CLI's port
+ *   clears it). That is the text form of core's PortSet, so core's `parsePortListText`, which the CLI's port
  *   lists share, is its one parser; this file only adds the file's path to its errors;
  * - `ip_unprivileged_port_start` is one number.
  * Parsers take only plain decimals (no sign, no leading zeros: the kernel's parser may read `010` as octal) and
@@ -15,7 +15,7 @@ import {
   type PortRange,
   type PortSet,
   describe,
-  parseLinuxReservedPorts,
+  parsePortListText,
   portRange,
 } from '@ephemeral-ports/core/model';
 
@@ -35,29 +35,33 @@ function parseError(knob: KnobName, text: unknown, why: string): EphemeralPortsE
   });
 }
 
-function port(token: string, knob: KnobName, text: string): number {
-  if (!DECIMAL.test(token)) {
-    const why = /^0[0-9]+$/.test(token) ? 'has leading zeros, which are ambiguous (octal to the kernel)' : 'is not a decimal port number';
-    throw parseError(knob, text, `${describe(token)} ${why}`);
-  }
-  // Length first: a long digit string would round to a wrong double.
-  const value = token.length > 5 ? Number.POSITIVE_INFINITY : Number(token);
-  if (value > MAX_PORT) throw parseError(knob, text, `${describe(token)} is above ${MAX_PORT}`);
-  return value;
+/** Why `token` is not a port number as this project reads them, or undefined when it is one. */
+function portProblem(token: string): string | undefined {
+  if (DECIMAL.test(token)) return token.length > 5 || Number(token) > MAX_PORT ? `${describe(token)} is above ${MAX_PORT}` : undefined;
+  // The kernel reads numbers with base 0 (kernel/sysctl.c proc_get_long): never guess what it would make of these.
+  if (/^0[xX][0-9a-fA-F]+$/.test(token)) return `${describe(token)} is hexadecimal to the kernel; write it in decimal`;
+  if (/^0[0-9]+$/.test(token)) return `${describe(token)} has leading zeros, which the kernel reads as octal (or refuses); write it in decimal`;
+  return `${describe(token)} is not a decimal port number`;
 }
 
-/** `"32768\t60999\n"` (any whitespace between and around the two numbers; the first not above the second). */
+/** `"32768\t60999\n"` read as a range, or why it is not one (any whitespace between and around the two numbers). */
+export function rangeOrProblem(text: string): PortRange | { problem: string } {
+  const tokens = text.trim().split(/\s+/);
+  if (tokens.length !== 2 || tokens[0] === '') return { problem: `expected two numbers, found ${tokens[0] === '' ? 0 : tokens.length}` };
+  const problem = portProblem(tokens[0]!) ?? portProblem(tokens[1]!);
+  if (problem !== undefined) return { problem };
+  const [low, high] = tokens.map(Number) as [number, number];
+  if (low > high) return { problem: `the first number (${low}) is above the second (${high})` };
+  return portRange(low, high);
+}
+
+/** `"32768\t60999\n"`; the first number not above the second. */
 export function parseRangeText(text: string): PortRange {
   const knob = 'ip_local_port_range';
   if (typeof text !== 'string') throw parseError(knob, text, 'expected a string');
-  const tokens = text.trim().split(/\s+/);
-  if (tokens.length !== 2 || tokens[0] === '') {
-    throw parseError(knob, text, `expected two numbers, found ${tokens[0] === '' ? 0 : tokens.length}`);
-  }
-  const low = port(tokens[0]!, knob, text);
-  const high = port(tokens[1]!, knob, text);
-  if (low > high) throw parseError(knob, text, `the first number (${low}) is above the second (${high})`);
-  return portRange(low, high);
+  const range = rangeOrProblem(text);
+  if ('problem' in range) throw parseError(knob, text, range.problem);
+  return range;
 }
 
 /** What to write in one write() at offset 0: `"low high\n"`. */
@@ -69,7 +73,7 @@ export function formatRangeText(range: PortRange): string {
 /** `"1-4,10\n"`; `""` or `"\n"` is the empty list. */
 export function parseReservedText(text: string): PortSet {
   try {
-    return parseLinuxReservedPorts(text);
+    return parsePortListText(text);
   } catch (error) {
     if (!(error instanceof EphemeralPortsError) || error.code !== ErrorCodes.PARSE) throw error;
     throw new EphemeralPortsError(ErrorCodes.PARSE, error.message, { path: knobPath('ip_local_reserved_ports'), cause: error });
@@ -84,5 +88,7 @@ export function formatReservedText(ports: PortSet): string {
 export function parseUnprivilegedStartText(text: string): number {
   const knob = 'ip_unprivileged_port_start';
   if (typeof text !== 'string') throw parseError(knob, text, 'expected a string');
-  return port(text.trim(), knob, text);
+  const problem = portProblem(text.trim());
+  if (problem !== undefined) throw parseError(knob, text, problem);
+  return Number(text.trim());
 }

@@ -2,8 +2,9 @@
  * The I/O beneath the backend, in two implementations with one interface: the addon (any namespace, via a
  * setns thread) and the pure-JS fallback (the caller's namespace only). Both throw EphemeralPortsErrors.
  */
-import { closeSync, openSync, readFileSync, writeSync, constants as fsConstants } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync, constants as fsConstants } from 'node:fs';
 import { EphemeralPortsError, ErrorCodes, type PortRange } from '@ephemeral-ports/core/model';
+import { crashPoint } from './crash-point.js';
 import { type KnobName, knobPath, parseRangeText } from './procfs-format.js';
 import type { NativeLinuxBinding } from './native.js';
 import { withOsErrors } from './os-error.js';
@@ -35,7 +36,9 @@ export function createNativeIo(binding: NativeLinuxBinding): ProcfsIo {
     },
     read: (knob, netns) => withOsErrors(() => binding.readKnob(knob, netns), inNetns(netns, READING)),
     exchange(knob, value, netns) {
+      crashPoint('live-before-write');
       const [previous, current] = withOsErrors(() => binding.exchangeKnob(knob, value, netns), inNetns(netns, WRITING));
+      crashPoint('live-written');
       return { previous, current };
     },
   };
@@ -54,6 +57,30 @@ function partialWrite(knob: KnobName, written: number, length: number): Ephemera
   });
 }
 
+/**
+ * A sysctl file must be read in one read() at offset 0: the kernel formats the whole value into the caller's buffer
+ * and answers every read at a later offset with end of file (kernel/sysctl.c: `*ppos && !write` reads nothing), so
+ * a list longer than the buffer would be cut in the middle of a number. The buffer grows until the value fits.
+ * The largest possible reserved-ports list (every other port) is about 250 KiB.
+ */
+export const MAX_KNOB_TEXT_BYTES = 4 << 20;
+
+function readWhole(path: string): string {
+  const fd = openSync(path, fsConstants.O_RDONLY);
+  try {
+    for (let size = 4096; ; size *= 4) {
+      const buffer = Buffer.allocUnsafe(size);
+      const n = readSync(fd, buffer, 0, size, 0);
+      if (n < size) return buffer.toString('latin1', 0, n);
+      if (size >= MAX_KNOB_TEXT_BYTES) {
+        throw new EphemeralPortsError(ErrorCodes.PARSE, `${path} holds more than ${MAX_KNOB_TEXT_BYTES} bytes`, { path });
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Node cannot setns(), so the fallback refuses a namespace rather than act on its own by mistake. */
 function refuseNetns(netns: string | undefined, fallbackReason: string): void {
   if (netns === undefined) return;
@@ -67,7 +94,7 @@ function refuseNetns(netns: string | undefined, fallbackReason: string): void {
 export function createJsIo(fallbackReason: string): ProcfsIo {
   const read = (knob: KnobName, netns?: string): string => {
     refuseNetns(netns, fallbackReason);
-    return withOsErrors(() => readFileSync(knobPath(knob), 'latin1'), READING);
+    return withOsErrors(() => readWhole(knobPath(knob)), READING);
   };
   return {
     source: 'js:procfs',
@@ -79,9 +106,11 @@ export function createJsIo(fallbackReason: string): ProcfsIo {
       const written = withOsErrors(() => {
         const fd = openSync(knobPath(knob), fsConstants.O_WRONLY);
         try {
+          crashPoint('live-before-write');
           return writeSync(fd, bytes, 0, bytes.length, 0);
         } finally {
           closeSync(fd);
+          crashPoint('live-written');
         }
       }, WRITING);
       if (written !== bytes.length) throw partialWrite(knob, written, bytes.length);

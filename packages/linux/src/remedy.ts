@@ -49,6 +49,8 @@ export function knobRemedy(writing: boolean): Remedy {
           '--sysctl option (e.g. docker run --sysctl net.ipv4.ip_local_port_range="49152 65535")'
         );
       case 'EROFS':
+        // Only a knob's own path gets the /proc/sys advice; any other path failed for reasons of its own.
+        if (path !== undefined && !path.startsWith('/proc/sys/')) return `${path} is on a read-only file system`;
         return (
           "/proc/sys is mounted read-only (usual in containers): set it with the runtime's --sysctl option, " +
           "or from the host with the netns option pointing at the container's namespace"

@@ -18,6 +18,7 @@ import {
   initialState,
   netsh as runDouble,
   readState,
+  sameEverywhere,
   writeState,
 } from '../../../test/windows/doubles/netsh-double.mjs';
 import { type Win32Backend, createWin32Backend } from './backend.js';
@@ -74,8 +75,10 @@ describeBackendContract('win32 (emulated: netsh double in Japanese, WMI missing 
   return {
     backend: e.backend,
     oracle: (protocol) => {
-      const r = e.state().active[protocol];
-      return { low: r.start, high: r.start + r.count - 1 };
+      const s = e.state();
+      const [v4, v6] = [s.active.ipv4[protocol], s.active.ipv6[protocol]];
+      expect(v6).toEqual(v4); // a set covers both families
+      return { low: v4.start, high: v4.start + v4.count - 1 };
     },
     cleanup: e.cleanup,
   };
@@ -85,35 +88,50 @@ describe('win32 backend (emulated)', () => {
   let e: Emulated;
   afterEach(() => e?.cleanup());
 
-  describe('reading the range: the fallback chain', () => {
-    it('answers from WMI when the class exists, without spawning netsh', async () => {
+  describe('reading the range: both families, then WMI', () => {
+    it('reads IPv4 and IPv6 through netsh, says they agree, and does not need WMI', async () => {
       e = emulate({}, { wmi: true });
       const r = await e.backend.getRange({ protocol: 'udp' });
-      expect(r).toMatchObject({ range: { low: 49152, high: 65535 }, protocol: 'udp' });
-      expect(r.source).toBe('wmi:root/StandardCimv2/MSFT_NetUDPSetting');
-      expect(r.details).toMatchObject({ start: 49152, count: 16384, settings: ['Internet', 'Datacenter', 'Compat'] });
-      expect(e.state().calls).toEqual([]);
-    });
-
-    it('falls back to netsh and records why WMI did not answer (spawned)', async () => {
-      e = emulate({ language: 'de' }, { wmi: false }, true);
-      const r = await e.backend.getRange();
-      expect(r.source).toBe('spawn:netsh');
+      expect(r).toMatchObject({ range: { low: 49152, high: 65535 }, protocol: 'udp', source: 'spawn:netsh' });
       expect(r.details).toMatchObject({
         start: 49152,
         count: 16384,
-        attempts: [
-          {
-            source: 'wmi:root/StandardCimv2/MSFT_NetTCPSetting',
-            code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
-            winCode: 'WBEM_E_INVALID_NAMESPACE',
-          },
-        ],
+        families: { ipv4: { start: 49152, count: 16384 }, ipv6: { start: 49152, count: 16384 } },
+        familiesAgree: true,
+        warnings: [],
+        attempts: [],
       });
-      expect(e.state().calls).toEqual([['int', 'ipv4', 'show', 'dynamicport', 'tcp']]);
+      expect(e.state().calls).toEqual([
+        ['int', 'ipv4', 'show', 'dynamicport', 'udp'],
+        ['int', 'ipv6', 'show', 'dynamicport', 'udp'],
+      ]);
     });
 
-    it("fails honestly when neither answers (Wine: no WMI class, netsh prints nothing)", async () => {
+    it('reports families that disagree (IPv4 given, FAMILIES_DISAGREE warning) (spawned)', async () => {
+      const state = initialState({ language: 'de' });
+      state.active.ipv6.tcp = { start: 10000, count: 1000 };
+      e = emulate(state, { wmi: false }, true);
+      const r = await e.backend.getRange();
+      expect(r.range).toEqual({ low: 49152, high: 65535 });
+      expect(r.details).toMatchObject({
+        familiesAgree: false,
+        families: { ipv4: { start: 49152, count: 16384 }, ipv6: { start: 10000, count: 1000 } },
+        warnings: [expect.objectContaining({ code: 'FAMILIES_DISAGREE', message: expect.stringMatching(/IPv6 \(10000-10999\)/) })],
+      });
+    });
+
+    it('falls back to WMI when netsh prints nothing, and says WMI cannot tell the families apart', async () => {
+      e = emulate({ silent: true }, { wmi: true });
+      const r = await e.backend.getRange({ protocol: 'udp' });
+      expect(r.source).toBe('wmi:root/StandardCimv2/MSFT_NetUDPSetting');
+      expect(r.details).toMatchObject({
+        settings: ['Internet', 'Datacenter', 'Compat'],
+        attempts: [{ source: 'spawn:netsh', code: 'ERR_EPHEMERAL_PARSE' }],
+        warnings: [expect.objectContaining({ code: 'FAMILIES_NOT_READ' })],
+      });
+    });
+
+    it('fails honestly when neither answers (Wine: netsh prints nothing, no WMI class)', async () => {
       e = emulate({ silent: true });
       const error = await e.backend.getRange().then(
         () => undefined,
@@ -121,43 +139,100 @@ describe('win32 backend (emulated)', () => {
       );
       expect(error).toBeInstanceOf(RangeReadError);
       const r = error as RangeReadError;
-      expect(r.code).toBe('ERR_EPHEMERAL_PARSE');
+      expect(r.code).toBe('ERR_EPHEMERAL_PARSE'); // the main route's failure, not the missing fallback's
       expect(r.attempts.map((a) => [a.source, a.code, a.winCode])).toEqual([
-        ['wmi:root/StandardCimv2/MSFT_NetTCPSetting', 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION', 'WBEM_E_INVALID_NAMESPACE'],
         ['spawn:netsh', 'ERR_EPHEMERAL_PARSE', undefined],
+        ['wmi:root/StandardCimv2/MSFT_NetTCPSetting', 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION', 'WBEM_E_INVALID_NAMESPACE'],
       ]);
       expect(r.message).toMatch(/printed nothing/);
       expect(r.message).toMatch(/ERR_EPHEMERAL_UNSUPPORTED_OPERATION \(WBEM_E_INVALID_NAMESPACE\)/);
     });
 
     it('without the addon: says so in info() and in the chain', async () => {
-      e = emulate({ language: 'zh' }, null);
+      e = emulate({ language: 'zh', silent: true }, null);
       expect(e.backend.info()).toMatchObject({ implementation: 'netsh-only', supportsCensus: false });
-      const r = await e.backend.getRange();
-      expect(r.details?.attempts).toEqual([
+      const error = (await e.backend.getRange().catch((x: unknown) => x)) as RangeReadError;
+      expect(error.attempts.at(-1)).toEqual(
         expect.objectContaining({ code: 'ERR_EPHEMERAL_BACKEND_LOAD_FAILED', message: expect.stringMatching(/native: null/) }),
-      ]);
-      expect(await codeOf(e.backend.census())).toBe('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
-      expect(await codeOf(e.backend.addExclusion({ low: 50000, high: 50009 }))).toBe('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
+      );
+      expect(await codeOf(e.backend.census())).toBe('ERR_EPHEMERAL_NO_BINARY');
+      const noBinary = await e.backend.addExclusion({ low: 50000, high: 50009 }).catch((x: unknown) => x);
+      expect(noBinary).toMatchObject({ code: 'ERR_EPHEMERAL_NO_BINARY', remedy: expect.stringMatching(/--build-from-source/) });
+      expect((noBinary as Error).message).toMatch(new RegExp(`none loads on ${process.platform}-${process.arch} \\(prebuilds shipped: .+\\): .*native: null`));
     });
 
     it.each(['en', 'de', 'ja', 'zh'] as const)('parses the %s display language through the backend', async (language) => {
-      e = emulate({ language, active: { tcp: { start: 10000, count: 1000 }, udp: { start: 20000, count: 300 } } });
+      e = emulate({ language, ...sameEverywhere({ start: 10000, count: 1000 }, { start: 20000, count: 300 }) });
       expect((await e.backend.getRange({ protocol: 'tcp' })).range).toEqual({ low: 10000, high: 10999 });
       expect((await e.backend.getRange({ protocol: 'udp' })).range).toEqual({ low: 20000, high: 20299 });
     });
   });
 
   describe('setting the range', () => {
-    it('uses store=active, keeps the persistent value, and reads back (spawned)', async () => {
+    it('sets both families in the active store, keeps the persistent one, and reads both back (spawned)', async () => {
       e = emulate({}, { wmi: false }, true);
       const change = await e.backend.setRange({ low: 40000, high: 40999 }, { protocol: 'udp' });
-      expect(change).toMatchObject({ previous: { low: 49152, high: 65535 }, current: { low: 40000, high: 40999 } });
+      expect(change).toMatchObject({ previous: { low: 49152, high: 65535 }, current: { low: 40000, high: 40999 }, warnings: [] });
       const s = e.state();
-      expect(s.calls).toContainEqual(['int', 'ipv4', 'set', 'dynamicport', 'udp', 'start=40000', 'num=1000', 'store=active']);
-      expect(s.active.udp).toEqual({ start: 40000, count: 1000 });
-      expect(s.persistent.udp).toEqual({ start: 49152, count: 16384 });
-      expect(s.active.tcp).toEqual({ start: 49152, count: 16384 });
+      expect(s.calls.filter((c) => c[2] === 'set')).toEqual([
+        ['int', 'ipv4', 'set', 'dynamicport', 'udp', 'start=40000', 'num=1000', 'store=active'],
+        ['int', 'ipv6', 'set', 'dynamicport', 'udp', 'start=40000', 'num=1000', 'store=active'],
+      ]);
+      for (const f of ['ipv4', 'ipv6'] as const) {
+        expect(s.active[f].udp).toEqual({ start: 40000, count: 1000 });
+        expect(s.persistent[f].udp).toEqual({ start: 49152, count: 16384 });
+        expect(s.active[f].tcp).toEqual({ start: 49152, count: 16384 });
+      }
+      // the read-back is from the store written: netsh show (active), never WMI
+      expect(s.calls.filter((c) => c[2] === 'show')).toHaveLength(4);
+    });
+
+    it('works as well when the families are one object (agreeFamilies): both written, both read back', async () => {
+      e = emulate({ agreeFamilies: true });
+      const change = await e.backend.setRange({ low: 30000, high: 39999 });
+      expect(change.current).toEqual({ low: 30000, high: 39999 });
+      expect(e.state().active.ipv6.tcp).toEqual({ start: 30000, count: 10000 });
+      expect(e.state().calls.filter((c) => c[2] === 'set')).toHaveLength(2);
+    });
+
+    it('families that disagreed are both set, and the change says what they held (FAMILIES_DISAGREED)', async () => {
+      const state = initialState();
+      state.active.ipv6.tcp = { start: 10000, count: 1000 };
+      e = emulate(state);
+      const change = await e.backend.setRange({ low: 40000, high: 49999 });
+      expect(change.warnings).toEqual([expect.objectContaining({ code: 'FAMILIES_DISAGREED' })]);
+      expect(e.state().active.ipv6.tcp).toEqual({ start: 40000, count: 10000 });
+    });
+
+    it('IPv6 refused after IPv4 was set: IPv4 is restored (ERR_EPHEMERAL_ROLLED_BACK, cause netsh\'s refusal)', async () => {
+      e = emulate({ refuseSet: 'ipv6' });
+      const error = await e.backend.setRange({ low: 40000, high: 49999 }).catch((x: unknown) => x);
+      expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLED_BACK', cause: expect.objectContaining({ code: 'ERR_EPHEMERAL_COMMAND_FAILED' }) });
+      expect((error as Error).message).toMatch(/previous ranges were restored \(IPv4 49152-65535, IPv6 49152-65535\)/);
+      expect(e.state().active.ipv4.tcp).toEqual({ start: 49152, count: 16384 });
+      expect(e.state().calls.filter((c) => c[2] === 'set').map((c) => `${c[1]} ${c[5]}`)).toEqual([
+        'ipv4 start=40000',
+        'ipv6 start=40000',
+        'ipv4 start=49152',
+      ]);
+    });
+
+    it('a range found outside what netsh accepts (start=1024) is written back as found, not refused: KB929851 then makes netsh refuse it, so ROLLBACK_FAILED names Set-NetTCPSetting', async () => {
+      e = emulate({ refuseSet: 'ipv6', ...sameEverywhere({ start: 1024, count: 64511 }) });
+      const error = await e.backend.setRange({ low: 49152, high: 65535 }).catch((x: unknown) => x);
+      expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLBACK_FAILED' });
+      const restoreCalls = e.state().calls.filter((c) => c[2] === 'set' && c[5] === 'start=1024');
+      expect(restoreCalls).toEqual([['int', 'ipv4', 'set', 'dynamicport', 'tcp', 'start=1024', 'num=64511', 'store=active']]);
+      const remedy = (error as { remedy: string }).remedy;
+      expect(remedy).toContain('netsh int ipv4 set dynamicport tcp start=1024 num=64511 store=active');
+      expect(remedy).toContain('Set-NetTCPSetting -DynamicPortRangeStartPort 1024 -DynamicPortRangeNumberOfPorts 64511');
+    });
+
+    it('a successful change from such a range warns that it could not have been restored (PREVIOUS_OUTSIDE_NETSH_LIMITS)', async () => {
+      e = emulate(sameEverywhere({ start: 1024, count: 64511 }));
+      const change = await e.backend.setRange({ low: 49152, high: 65535 });
+      expect(change.previous).toEqual({ low: 1024, high: 65534 });
+      expect(change.warnings.map((w) => w.code)).toEqual(['PREVIOUS_OUTSIDE_NETSH_LIMITS', 'PREVIOUS_OUTSIDE_NETSH_LIMITS']);
     });
 
     it('validates in core first: bad ranges never reach netsh', async () => {
@@ -175,9 +250,9 @@ describe('win32 backend (emulated)', () => {
     it('accepts the documented edges: start 1025, 255 ports, end 65535', async () => {
       e = emulate();
       await e.backend.setRange({ low: 1025, high: 1279 });
-      expect(e.state().active.tcp).toEqual({ start: 1025, count: 255 });
+      expect(e.state().active.ipv6.tcp).toEqual({ start: 1025, count: 255 });
       await e.backend.setRange({ low: 65281, high: 65535 });
-      expect(e.state().active.tcp).toEqual({ start: 65281, count: 255 });
+      expect(e.state().active.ipv4.tcp).toEqual({ start: 65281, count: 255 });
     });
 
     it('a non-elevated process gets EACCES (winCode ERROR_ELEVATION_REQUIRED) and nothing changes (spawned)', async () => {
@@ -190,35 +265,50 @@ describe('win32 backend (emulated)', () => {
         syscall: 'netsh',
         remedy: expect.stringMatching(/elevated/),
       });
-      expect(e.state().active.tcp).toEqual({ start: 49152, count: 16384 });
+      expect(e.state().active.ipv4.tcp).toEqual({ start: 49152, count: 16384 });
     });
 
     it('a set that netsh accepts but does not apply is ERR_EPHEMERAL_READBACK_MISMATCH', async () => {
       e = emulate({}, { wmi: true });
-      // WMI reads this Windows' state, but netsh writes another one: netsh says OK, the range does not move
-      // (as when a policy resets the value).
+      // netsh says OK to every set, but the state it shows never moves (as when a policy resets the value).
+      const frozen = initialState();
       const backend = createWin32Backend({
         native: createEmulatedAddon(e.file, { wmi: true }),
-        netshRunner: async (args) => ({ stdout: runDouble(initialState(), [...args]).out, stderr: '', status: 0 }),
+        netshRunner: async (args) => {
+          const r = runDouble(args[2] === 'set' ? initialState() : frozen, [...args]);
+          return { stdout: r.out, stderr: '', status: 0 };
+        },
       });
       expect(await codeOf(backend.setRange({ low: 40000, high: 49999 }))).toBe('ERR_EPHEMERAL_READBACK_MISMATCH');
     });
 
-    it('persistRange writes store=persistent, dry run writes nothing, getPersisted reads it', async () => {
+    it('persistRange writes store=persistent for both families and verifies that store; getPersisted reads it', async () => {
       e = emulate({ language: 'ja' });
       const dry = await e.backend.persistRange({ low: 30000, high: 39999 }, { protocol: 'udp', dryRun: true });
       expect(dry).toEqual({
-        target: 'netsh int ipv4 set dynamicport udp start=30000 num=10000 store=persistent',
+        target:
+          'netsh int ipv4 set dynamicport udp start=30000 num=10000 store=persistent && ' +
+          'netsh int ipv6 set dynamicport udp start=30000 num=10000 store=persistent',
         written: false,
       });
-      expect(e.state().persistent.udp).toEqual({ start: 49152, count: 16384 });
+      expect(e.state().persistent.ipv4.udp).toEqual({ start: 49152, count: 16384 });
       const done = await e.backend.persistRange({ low: 30000, high: 39999 }, { protocol: 'udp' });
       expect(done.written).toBe(true);
-      expect(e.state().persistent.udp).toEqual({ start: 30000, count: 10000 });
+      for (const f of ['ipv4', 'ipv6'] as const) expect(e.state().persistent[f].udp).toEqual({ start: 30000, count: 10000 });
+      expect(e.state().calls.filter((c) => c[2] === 'show').every((c) => c.includes('store=persistent'))).toBe(true);
       expect((await e.backend.getPersisted({ protocol: 'udp' })).range).toEqual({ low: 30000, high: 39999 });
       expect(await codeOf(e.backend.persistRange({ low: 30000, high: 39999 }, { file: 'C:\\x' }))).toBe(
         'ERR_EPHEMERAL_UNSUPPORTED_OPERATION',
       );
+    });
+
+    it('getPersisted says when the families\' persistent ranges disagree', async () => {
+      const state = initialState();
+      state.persistent.ipv6.tcp = { start: 20000, count: 1000 };
+      e = emulate(state);
+      const p = await e.backend.getPersisted();
+      expect(p.range).toEqual({ low: 49152, high: 65535 });
+      expect(p.target).toMatch(/differs between IPv4 \(49152-65535\) and IPv6 \(20000-20999\)/);
     });
   });
 
@@ -232,16 +322,43 @@ describe('win32 backend (emulated)', () => {
       udp: [],
     };
 
-    it('getReserved returns kind "excluded" with the administered marker in details (spawned)', async () => {
+    const BOTH = ['ipv4', 'ipv6'];
+
+    it('getReserved returns kind "excluded" with the administered marker and the families in details (spawned)', async () => {
       e = emulate({ language: 'de', excluded: SYSTEM }, { wmi: false }, true);
       const r = await e.backend.getReserved();
       expect(r.kind).toBe('excluded');
       expect(r.ports.toString()).toBe('5357,49709-49808,50000-50059');
       expect(r.details?.ranges).toEqual([
-        { low: 5357, high: 5357, administered: false },
-        { low: 49709, high: 49808, administered: false },
-        { low: 50000, high: 50059, administered: true },
+        { low: 5357, high: 5357, administered: false, families: BOTH },
+        { low: 49709, high: 49808, administered: false, families: BOTH },
+        { low: 50000, high: 50059, administered: true, families: BOTH },
       ]);
+      expect(e.state().calls.map((c) => c[1])).toEqual(['ipv4', 'ipv6']);
+    });
+
+    it('a block in the IPv6 list only is excluded too, and explainPort says so', async () => {
+      const state = initialState({ excluded: SYSTEM });
+      state.systemExcluded.ipv6.tcp = [[51000, 51099, false]];
+      e = emulate(state);
+      expect((await e.backend.getReserved()).ports.toString()).toBe('5357,49709-49808,50000-50059,51000-51099');
+      const why = await e.backend.explainPort(51050);
+      expect(why).toMatchObject({ excluded: true, madeBy: 'system', range: { low: 51000, high: 51099, families: ['ipv6'] } });
+      expect(why.summary).toMatch(/listed for IPv6 only/);
+    });
+
+    it('explainPort reports sockets already bound to the port, IPv6 listeners included', async () => {
+      const row = (state: number, localAddress: string, localPort: number, pid: number) => ({
+        state, localAddress, localPort, remoteAddress: localAddress.includes(':') ? '::' : '0.0.0.0', remotePort: 0, pid,
+      });
+      e = emulate({ excluded: SYSTEM }, { wmi: true, tcp6: [row(2, '::', 8080, 4242)], tcp4: [row(1, '0.0.0.0', 50010, 77)] });
+      const free = await e.backend.explainPort(8080);
+      expect(free).toMatchObject({ excluded: false, inUse: [{ family: 6, state: 'LISTEN', localAddress: '::', pid: 4242 }] });
+      expect(free.summary).toMatch(/in use \(LISTEN on \[::\] \(pid 4242\)\).*WSAEADDRINUSE \(10048\)/);
+      expect(free.remedies[0]).toMatch(/held by LISTEN on \[::\]/);
+      const both = await e.backend.explainPort(50010);
+      expect(both).toMatchObject({ excluded: true, madeBy: 'administrator', inUse: [{ family: 4, state: 'BOUND' }] });
+      expect((await e.backend.explainPort(9090)).inUse).toEqual([]);
     });
 
     it('setReserved replaces the administered ranges and leaves the system ones', async () => {
@@ -287,7 +404,7 @@ describe('win32 backend (emulated)', () => {
       expect(await e.backend.lookupExclusion({ low: 50500, high: 50509 }, { protocol: 'udp' })).toBe(token);
       expect(await e.backend.lookupExclusion({ low: 50500, high: 50508 }, { protocol: 'udp' })).toBeNull();
       expect((await e.backend.getExcludedRanges({ protocol: 'udp' }))).toEqual([
-        { low: 50500, high: 50509, administered: true },
+        { low: 50500, high: 50509, administered: true, families: ['ipv4', 'ipv6'] },
       ]);
       await e.backend.removeExclusion({ low: 50500, high: 50509 }, { protocol: 'udp' });
       expect(await e.backend.getExcludedRanges({ protocol: 'udp' })).toEqual([]);

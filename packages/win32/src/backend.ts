@@ -1,10 +1,11 @@
 /**
  * The Windows backend: core's contract over the documented Windows interfaces (platform-facts §8).
- * - Ranges are per transport (TCP and UDP apart; ipv4/ipv6 in netsh syntax address the same range).
- * - Read: WMI, then netsh (see dynamic-range.ts). Set: `netsh int ipv4 set dynamicport … store=active`, validated
- *   by core first (start ≥ 1025, count ≥ 255, end ≤ 65535), then read back. Persist: the same with
- *   store=persistent.
- * - Reserved = excluded port ranges (kind 'excluded'); census through iphlpapi.
+ * - Ranges are per transport (TCP and UDP apart, KB929851) and, as far as Microsoft documents, per IP version:
+ *   both families are read (a disagreement is reported) and both are set.
+ * - Read: netsh for IPv4 and IPv6, then WMI (see dynamic-range.ts). Set: validated by core first (start ≥ 1025,
+ *   count ≥ 255, end ≤ 65535), then `netsh int ipv4|ipv6 set dynamicport … store=active`, read back from the
+ *   active store, restored on failure (dynamic-range-set.ts). Persist: the same with store=persistent.
+ * - Reserved = excluded port ranges of both families (kind 'excluded'); census through iphlpapi.
  */
 import { release as osRelease } from 'node:os';
 import {
@@ -32,11 +33,11 @@ import {
   rangeEquals,
   scopeProtocol,
 } from '@ephemeral-ports/core';
-import { takeCensus } from './census.js';
-import { NETSH_SOURCE, type NetshStore, readDynamicRange, readNetshDynamicPort } from './dynamic-range.js';
+import { NETSH_SOURCE, familyWarnings, readDynamicRange, readFamilies } from './dynamic-range.js';
+import { setBothFamilies, setDynamicPortArgs } from './dynamic-range-set.js';
 import { applyReservations, planReservations, readExcludedRanges } from './exclusions.js';
 import { type ExcludedPortExplanation, explainExcludedPort, explainExcludedReading } from './explain-excluded.js';
-import { type Win32NativeBinding, loadNativeBinding } from './native.js';
+import { type Win32NativeBinding, loadNativeBinding, noBinaryError } from './native.js';
 import {
   type NetshCommand,
   type NetshRunner,
@@ -48,6 +49,7 @@ import {
 import { type ExcludedPortRange, excludedPortSet } from './netsh-excluded.js';
 import { toWindowsStartCount } from './start-count.js';
 import { ERROR_ELEVATION_REQUIRED, windowsError, withWin32Errors } from './win-error.js';
+import { takeCensus } from './census.js';
 
 export interface Win32BackendOptions {
   /** The addon. Default: loaded with node-gyp-build. `null`: run without it (netsh only, no census). */
@@ -79,11 +81,6 @@ export interface Win32Backend extends EphemeralPortsBackend {
 
 const protocolOf = (options?: ScopeOptions): Protocol => scopeProtocol(options, 'Windows');
 
-const setDynamicPortArgs = (protocol: Protocol, range: PortRange, store: NetshStore): string[] => {
-  const { start, count } = toWindowsStartCount(range);
-  return ['int', 'ipv4', 'set', 'dynamicport', protocol, `start=${start}`, `num=${count}`, `store=${store}`];
-};
-
 /** A single reservation range: 1..65535 (port 0 cannot be reserved), at most 65535 ports (a USHORT count). */
 function reservationRange(input: unknown): PortRange {
   const set = assertValidPortList([input], 'exclusion range');
@@ -109,11 +106,7 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
     options.netshRunner ?? createNetshRunner(options.netsh ?? { command: defaultNetshPath() }, options.netshTimeoutMs);
 
   const requireNative = (what: string): Win32NativeBinding => {
-    if (!native) {
-      throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, `${what} needs the Windows addon: ${fallbackReason}`, {
-        remedy: 'reinstall @ephemeral-ports/win32 (it ships a win32-x64 prebuild) or build it with node-gyp',
-      });
-    }
+    if (!native) throw noBinaryError(what, fallbackReason ?? 'not loaded');
     return native;
   };
 
@@ -168,16 +161,14 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
     async setRange(range: PortRange, o?: ScopeOptions): Promise<RangeChange> {
       const protocol = protocolOf(o);
       const target = assertValidRange('win32', range);
-      const previous = (await getRange({ protocol })).range;
-      await runSet(setDynamicPortArgs(protocol, target, 'active'));
-      const after = await getRange({ protocol });
-      if (!rangeEquals(after.range, target)) {
-        throw new EphemeralPortsError(
-          ErrorCodes.READBACK_MISMATCH,
-          `wrote ${target.low}-${target.high} but ${after.source} reads ${after.range.low}-${after.range.high}`,
-        );
-      }
-      return { previous, current: after.range, protocol, source: after.source, warnings: [] };
+      const change = await setBothFamilies(netsh, runSet, protocol, target, 'active');
+      return {
+        previous: change.previous.ipv4.range,
+        current: change.current.ipv4.range,
+        protocol,
+        source: NETSH_SOURCE,
+        warnings: change.warnings,
+      };
     },
 
     async getConstraints(o?: ScopeOptions): Promise<KernelConstraints> {
@@ -208,25 +199,22 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
       if (o.file !== undefined) {
         throw new EphemeralPortsError(ErrorCodes.UNSUPPORTED_OPERATION, 'Windows keeps the range in netsh\'s persistent store, not in a file');
       }
-      const args = setDynamicPortArgs(protocol, target, 'persistent');
-      const description = formatNetsh(args);
+      const value = toWindowsStartCount(target);
+      const description = (['ipv4', 'ipv6'] as const)
+        .map((family) => formatNetsh(setDynamicPortArgs(family, protocol, value, 'persistent')))
+        .join(' && ');
       if (o.dryRun) return { target: description, written: false };
-      await runSet(args);
-      const back = await readNetshDynamicPort(netsh, protocol, 'persistent');
-      if (!rangeEquals(back.range, target)) {
-        throw new EphemeralPortsError(
-          ErrorCodes.READBACK_MISMATCH,
-          `wrote ${target.low}-${target.high} to the persistent store but it reads ${back.range.low}-${back.range.high}`,
-        );
-      }
+      await setBothFamilies(netsh, runSet, protocol, target, 'persistent');
       return { target: description, written: true };
     },
 
     async getPersisted(o: PersistOptions = {}): Promise<PersistedReading> {
       const protocol = protocolOf(o);
-      const args = ['int', 'ipv4', 'show', 'dynamicport', protocol, 'store=persistent'];
-      const { range } = await readNetshDynamicPort(netsh, protocol, 'persistent');
-      return { range, target: formatNetsh(args) };
+      const families = await readFamilies(netsh, protocol, 'persistent');
+      const disagree = familyWarnings(protocol, families, 'persistent');
+      const target = `netsh int ipv4|ipv6 show dynamicport ${protocol} store=persistent`;
+      // PersistedReading has one range: IPv4's, with the disagreement said in the target.
+      return { range: families.ipv4.range, target: disagree.length > 0 ? `${target} (${disagree[0]!.message})` : target };
     },
 
     async census(o?: CensusOptions): Promise<SocketCensus> {
@@ -246,7 +234,18 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
       } catch {
         dynamic = undefined; // the explanation stands without it; inDynamicRange is then left out
       }
-      return explainExcludedPort(port, dynamic ? { protocol, excluded, dynamic } : { protocol, excluded });
+      let sockets;
+      try {
+        sockets = native ? takeCensus(native, { protocols: [protocol], processes: true }).sockets : undefined;
+      } catch {
+        sockets = undefined; // likewise: inUse is then left out
+      }
+      return explainExcludedPort(port, {
+        protocol,
+        excluded,
+        ...(dynamic !== undefined && { dynamic }),
+        ...(sockets !== undefined && { sockets }),
+      });
     },
 
     async addExclusion(range: PortRange, o?: ScopeOptions): Promise<bigint> {

@@ -46,7 +46,8 @@ describe('CLI exit codes on Windows (emulated)', () => {
     const { error, exitCode } = JSON.parse(r.stderr);
     expect(exitCode).toBe(77);
     expect(error).toMatchObject({ code: 'EACCES', errno: -4092, winCode: 'ERROR_ELEVATION_REQUIRED', syscall: 'netsh' });
-    expect(readState(state).active.tcp).toEqual({ start: 49152, count: 16384 });
+    expect(readState(state).active.ipv4.tcp).toEqual({ start: 49152, count: 16384 });
+    expect(readState(state).active.ipv6.tcp).toEqual({ start: 49152, count: 16384 });
   });
 
   it('an excluded-range change denied by the reservation API: EACCES (ERROR_ACCESS_DENIED), exit 77', async () => {
@@ -61,6 +62,7 @@ describe('CLI exit codes on Windows (emulated)', () => {
   it('the same commands succeed elevated (exit 0), so 77 above is the privilege check', async () => {
     const state = windows(true);
     expect((await cli(state, ['set', '40000-49999'])).code).toBe(0);
-    expect(readState(state).active.tcp).toEqual({ start: 40000, count: 10000 });
+    expect(readState(state).active.ipv4.tcp).toEqual({ start: 40000, count: 10000 });
+    expect(readState(state).active.ipv6.tcp).toEqual({ start: 40000, count: 10000 });
   });
 });

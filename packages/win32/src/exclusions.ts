@@ -1,6 +1,8 @@
 /**
- * Excluded port ranges: read with `netsh int ipv4 show excludedportrange protocol=…` (the only documented way to
- * LIST them, system blocks included), changed with the documented persistent reservation calls of the addon.
+ * Excluded port ranges: read with `netsh int ipv4|ipv6 show excludedportrange protocol=…` (the only documented way
+ * to LIST them, system blocks included) — both families, since netsh lists them per family and a block may show
+ * in one list only; a row in both lists is one row with `families: ['ipv4', 'ipv6']`. Changed with the documented
+ * persistent reservation calls of the addon (which take no address family).
  * `setReserved` makes the ADMINISTERED exclusions equal the given set; system exclusions (Hyper-V, WinNAT...) are
  * not ours to remove and stay. A failed multi-step change is undone in reverse order.
  */
@@ -13,23 +15,37 @@ import {
   formatRange,
 } from '@ephemeral-ports/core';
 import type { Win32NativeBinding } from './native.js';
+import { IP_FAMILIES, type IpFamily } from './dynamic-range.js';
 import { type ExcludedPortRange, parseExcludedPortRanges } from './netsh-excluded.js';
 import { type NetshRunner, commandFailed } from './netsh.js';
 import { toWin32Error } from './win-error.js';
 
-export const showExcludedArgs = (protocol: Protocol): string[] => [
+export const showExcludedArgs = (family: IpFamily, protocol: Protocol): string[] => [
   'int',
-  'ipv4',
+  family,
   'show',
   'excludedportrange',
   `protocol=${protocol}`,
 ];
 
-export async function readExcludedRanges(netsh: NetshRunner, protocol: Protocol): Promise<ExcludedPortRange[]> {
-  const args = showExcludedArgs(protocol);
+async function readFamily(netsh: NetshRunner, family: IpFamily, protocol: Protocol): Promise<ExcludedPortRange[]> {
+  const args = showExcludedArgs(family, protocol);
   const result = await netsh(args);
   if (result.status !== 0) throw commandFailed(args, result);
-  return parseExcludedPortRanges(result.stdout);
+  return parseExcludedPortRanges(result.stdout).map((r) => ({ ...r, families: [family] }));
+}
+
+/** Rows of both families' lists, merged (same start, end and marker = one row), sorted by start. */
+export async function readExcludedRanges(netsh: NetshRunner, protocol: Protocol): Promise<ExcludedPortRange[]> {
+  const lists: ExcludedPortRange[][] = [];
+  for (const family of IP_FAMILIES) lists.push(await readFamily(netsh, family, protocol));
+  const rows = new Map<string, ExcludedPortRange>();
+  for (const row of lists.flat()) {
+    const key = `${row.low}-${row.high}-${row.administered}`;
+    const seen = rows.get(key);
+    rows.set(key, Object.freeze(seen ? { ...seen, families: [...seen.families!, ...row.families!] } : row));
+  }
+  return [...rows.values()].sort((a, b) => a.low - b.low || a.high - b.high);
 }
 
 type Step = { op: 'create' | 'delete'; range: PortRange };

@@ -31,6 +31,26 @@ describe('explainExcludedPort', () => {
     expect(inDyn.excluded).toBe(false);
     expect(inDyn.remedies[0]).toMatch(/dynamic range 49152-65535/);
   });
+  it('reports sockets bound to the port (listeners, bound and UDP sockets; not connected ones)', () => {
+    const sock = (state: string, family: 4 | 6, localPort: number, pid?: number) => ({
+      protocol: 'tcp' as const, family, state: state as 'LISTEN', localAddress: family === 6 ? '::' : '0.0.0.0', localPort,
+      remoteAddress: family === 6 ? '::' : '0.0.0.0', remotePort: 0, ...(pid !== undefined && { pid }),
+    });
+    const sockets = [sock('LISTEN', 6, 8080, 9), sock('ESTABLISHED', 4, 8080), sock('BOUND', 4, 1258)];
+    const e = explainExcludedPort(8080, { excluded: rows, sockets });
+    expect(e).toMatchObject({ excluded: false, inUse: [{ family: 6, state: 'LISTEN', localAddress: '::', pid: 9 }] });
+    expect(e.summary).toMatch(/WSAEADDRINUSE/);
+    const both = explainExcludedPort(1258, { excluded: rows, sockets });
+    expect(both.summary).toMatch(/WSAEACCES \(10013\); it is also in use: BOUND on 0\.0\.0\.0/);
+    expect(explainExcludedPort(8081, { excluded: rows, sockets }).inUse).toEqual([]);
+    expect(explainExcludedPort(8081, { excluded: rows })).not.toHaveProperty('inUse');
+  });
+  it('a row in one family\'s list only is said so, and deleted in that family', () => {
+    const v6 = [{ low: 50000, high: 50059, administered: true, families: ['ipv6'] as const }];
+    const e = explainExcludedPort(50010, { excluded: v6 });
+    expect(e.summary).toMatch(/listed for IPv6 only/);
+    expect(e.remedies[1]).toMatch(/netsh int ipv6 delete excludedportrange/);
+  });
   it('refuses a port outside 1-65535 with ERR_OUT_OF_RANGE and a non-integer with ERR_INVALID_ARG_TYPE', () => {
     for (const bad of [0, -1, 65536]) {
       expect(() => explainExcludedPort(bad, { excluded: rows })).toThrow(

@@ -5,7 +5,7 @@
 import { type Win32Backend, createWin32Backend } from './backend.js';
 
 export { type Win32Backend, type Win32BackendOptions, createWin32Backend } from './backend.js';
-export { RangeReadError, type ReadAttempt } from './dynamic-range.js';
+export { type FamilyRange, type FamilyRanges, type IpFamily, RangeReadError, type ReadAttempt } from './dynamic-range.js';
 export { type NetshCommand, type NetshResult, type NetshRunner, defaultNetshPath } from './netsh.js';
 export type { NativeSocketRow, NativeWmiSetting, Win32NativeBinding } from './native.js';
 export { loadNativeBinding } from './native.js';
@@ -13,6 +13,7 @@ export { tcpState, toSocketEntry } from './census.js';
 export {
   type ExcludedPortExplanation,
   type ExplainPortInput,
+  type PortHolder,
   explainExcludedPort,
   explainExcludedReading,
 } from './explain-excluded.js';

@@ -4,9 +4,10 @@
  * Without it the backend still reads and sets ranges through netsh, but has no WMI read, no census and no
  * reservation calls; `info().fallbackReason` says why.
  */
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { Protocol } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, type Protocol } from '@ephemeral-ports/core';
 
 /** One row of GetExtendedTcpTable / GetExtendedUdpTable (ports already in host byte order). */
 export interface NativeSocketRow {
@@ -71,6 +72,33 @@ export function isWin32Binding(value: unknown): value is Win32NativeBinding {
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 let cached: NativeLoadResult | undefined;
+
+/** The `<platform>-<arch>` folders of this package's prebuilds/ (what the installed package ships). */
+function shippedPrebuilds(): string[] {
+  try {
+    return readdirSync(`${PACKAGE_ROOT}/prebuilds`).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `ERR_EPHEMERAL_NO_BINARY` for an operation only the addon can do (reservations, socket tables, elevation): names
+ * this platform, the prebuilds the package ships, why none loaded, and how to build one from source.
+ */
+export function noBinaryError(what: string, reason: string): EphemeralPortsError {
+  const shipped = shippedPrebuilds();
+  return new EphemeralPortsError(
+    ErrorCodes.NO_BINARY,
+    `${what} needs the @ephemeral-ports/win32 addon, and none loads on ${process.platform}-${process.arch} ` +
+      `(prebuilds shipped: ${shipped.join(', ') || 'none'}): ${reason}`,
+    {
+      remedy:
+        'On another platform than the prebuilds, build it from the shipped sources: ' +
+        '`npm install @ephemeral-ports/win32 --build-from-source` with node-gyp, Python and Visual Studio\'s "Desktop development with C++" tools.',
+    },
+  );
+}
 
 /** Loads the addon once per process; never throws. */
 export function loadNativeBinding(): NativeLoadResult {

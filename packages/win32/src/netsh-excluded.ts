@@ -18,6 +18,8 @@ import { EphemeralPortsError, ErrorCodes, MAX_PORT, type PortRange, PortSet } fr
 export interface ExcludedPortRange extends PortRange {
   /** True for `*` rows: made by an administrator (persistent reservation), not by the system. */
   readonly administered: boolean;
+  /** The address families whose list holds the row (set by the backend, which reads both). */
+  readonly families?: readonly ('ipv4' | 'ipv6')[];
 }
 
 const SEPARATOR = /^-{3,}[ \t]+-{3,}$/;

@@ -41,6 +41,13 @@ describe('parseDynamicPortOutput (recorded netsh outputs)', () => {
     expectParseError(() => parseDynamicPortOutput('Start Port : 65000\nNumber of Ports : 16384\n'));
     expectParseError(() => parseDynamicPortOutput('Start Port : 0\nNumber of Ports : 16384\n'));
   });
+  it('accepts tabs, leading zeros, a UTF-8 BOM and lines it does not know (a note, a banner)', () => {
+    const text = '\uFEFF\r\nProtocol tcp Dynamic Port Range\r\n---------\r\nNote: values are read at boot\r\nStart Port\t:\t049152\r\nNumber of Ports\t: 016384 \r\n';
+    expect(parseDynamicPortOutput(text)).toMatchObject({ start: 49152, count: 16384 });
+  });
+  it('quotes what netsh printed in the error', () => {
+    expect(() => parseDynamicPortOutput('Start Port : 49152\r\n')).toThrow(/found 1: "Start Port : 49152\\r\\n"/);
+  });
   it('reads a full-width colon', () => {
     expect(parseDynamicPortOutput('開始ポート：10000\nポート数：1000').range).toEqual({ low: 10000, high: 10999 });
   });

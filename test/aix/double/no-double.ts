@@ -14,7 +14,20 @@ export interface Tunable {
   min: number;
   max: number;
   unit: string;
+  /** `no -x` type letter (IBM Docs "Tunable parameters type"): S D B R C M I d. */
   type: string;
+  /** Names `no -x` lists in its dependencies field. */
+  dependencies?: string[];
+  /** Shown by -a / -x only with -F. */
+  restricted?: boolean;
+  /** false: the running kernel does not support it (`n/a`). */
+  supported?: boolean;
+}
+
+/** The live ephemeral pairs after one applied write (states.log). */
+export interface PairStates {
+  tcp: [low: number, high: number];
+  udp: [low: number, high: number];
 }
 
 export interface NoDouble {
@@ -23,23 +36,42 @@ export interface NoDouble {
   state(): Record<string, Tunable>;
   calls(): string[][];
   nextboot(): string;
+  /** The live pairs after every write the double applied, in order. */
+  states(): PairStates[];
   cleanup(): void;
 }
 
-// IBM RSCT docs: the low values cannot be set below 1024; exact min/max are unverified, so tests also vary them.
-const eph = (): Tunable => ({ current: 32768, default: 32768, reboot: 32768, min: 1024, max: 65535, unit: 'numeric', type: 'D' });
-const ephHigh = (): Tunable => ({ ...eph(), current: 65535, default: 65535, reboot: 65535 });
+// Defaults 32768-65535 and type Dynamic: IBM RSCT 3.2 "Ephemeral ports", SAS note 43946 (platform-facts §7.1).
+// IBM RSCT docs: the low values cannot be set below 1024; the exact min/max are unverified, so tests vary them.
+const eph = (partner: string): Tunable => ({
+  current: 32768,
+  default: 32768,
+  reboot: 32768,
+  min: 1024,
+  max: 65535,
+  unit: 'numeric',
+  type: 'D',
+  dependencies: [partner],
+});
+const ephHigh = (partner: string): Tunable => ({ ...eph(partner), current: 65535, default: 65535, reboot: 65535 });
 
 export function createNoDouble(
   options: { env?: Record<string, string>; tunables?: Record<string, Partial<Tunable>> } = {},
 ): NoDouble {
   const dir = mkdtempSync(join(tmpdir(), 'no-double-'));
   const tunables: Record<string, Tunable> = {
-    tcp_ephemeral_low: eph(),
-    tcp_ephemeral_high: ephHigh(),
-    udp_ephemeral_low: eph(),
-    udp_ephemeral_high: ephHigh(),
+    tcp_ephemeral_low: eph('tcp_ephemeral_high'),
+    tcp_ephemeral_high: ephHigh('tcp_ephemeral_low'),
+    udp_ephemeral_low: eph('udp_ephemeral_high'),
+    udp_ephemeral_high: ephHigh('udp_ephemeral_low'),
     tcp_finwait2: { current: 1200, default: 1200, reboot: 1200, min: 0, max: 65535, unit: 'halfsecond', type: 'D' },
+    // Unrelated tunables of other types, so that -a / -x output holds what a real machine's does.
+    ipqmaxlen: { current: 100, default: 100, reboot: 100, min: 100, max: 2147483647, unit: 'numeric', type: 'R' },
+    tcp_fastlo: {
+      current: 0, default: 0, reboot: 0, min: 0, max: 1, unit: 'boolean', type: 'D',
+      dependencies: ['tcp_fastlo_crosswpar'], restricted: true,
+    },
+    ipsrcrouteforward: { current: 1, default: 1, reboot: 1, min: 0, max: 1, unit: 'boolean', type: 'D', supported: false },
   };
   for (const [name, patch] of Object.entries(options.tunables ?? {})) tunables[name] = { ...tunables[name]!, ...patch };
   writeFileSync(join(dir, 'tunables.json'), JSON.stringify(tunables, null, 2));
@@ -63,6 +95,11 @@ export function createNoDouble(
         .filter(Boolean)
         .map((l) => JSON.parse(l)),
     nextboot: () => readOr(join(dir, 'nextboot')),
+    states: () =>
+      readOr(join(dir, 'states.log'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as PairStates),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -9,11 +9,21 @@
 //   securelevel_gt() (EPERM) and an unprivileged write with EPERM before the handler runs;
 // - kern_sysctl.c: an unknown name → ENOENT; `sysctl_new_user()` → EINVAL when newlen < sizeof(int);
 //   `sysctl_old_user()` → ENOMEM when *oldlenp < sizeof(int).
+// Neither kernel refuses a one-port or inverted pair: the hazard shows only when a port is picked. PickPort() runs
+// the arithmetic of the kernels' pickers on the current state, and every write records whether a connect() right
+// after it would trap:
+// - FreeBSD sys/netinet/in_pcb.c `in_pcb_lport_dest()`: `if (first > last) { swap }`, then
+//   `if (V_ipport_randomized) *lastport = first + (arc4random() % (last - first));` — no guard, so first == last
+//   with randomized on is an integer division by zero in the kernel; then `count = last - first` and a scan
+//   `++*lastport` wrapping to `first`.
+// - XNU bsd/netinet/in_pcb.c `in_pcbbind()`: "No point in randomizing if only one port is available":
+//   `if (first == last) randomport = 0;` — a one-port range is safe; first > last counts down from first.
 #include "sysctl_double.h"
 
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <utility>
 
 namespace sysctl_double {
 namespace {
@@ -35,6 +45,7 @@ struct State {
   int fail_errno = 0;
   std::map<std::string, int> forced;
   std::vector<WriteRecord> log;
+  unsigned random = 12345;  // the double's arc4random()/read_frandom()
 };
 
 State& state() {
@@ -117,6 +128,27 @@ void ClampRange(int min, int max) {
 void ForceStore(const std::string& name, int value) { state().forced[name] = value; }
 std::vector<WriteRecord> WriteLog() { return state().log; }
 
+Pick PickPort() {
+  State& s = state();
+  s.random = s.random * 1103515245u + 12345u;
+  // The kernels read the ints as u_short (in_pcb.c: `u_short first, last`).
+  unsigned first = static_cast<unsigned short>(Value("first"));
+  unsigned last = static_cast<unsigned short>(Value("last"));
+  if (s.os == Os::kFreeBSD) {
+    if (first > last) std::swap(first, last);
+    if (Value("randomized") != 0) {
+      if (last - first == 0) return Pick{true, 0};  // arc4random() % (last - first): divide by zero
+      return Pick{false, static_cast<int>(first + s.random % (last - first) + 1)};
+    }
+    return Pick{false, static_cast<int>(first)};
+  }
+  // XNU: a one-port range turns randomization off; first > last counts down from first.
+  if (first == last) return Pick{false, static_cast<int>(first)};
+  const unsigned lo = first < last ? first : last;
+  const unsigned hi = first < last ? last : first;
+  return Pick{false, static_cast<int>(lo + s.random % (hi - lo + 1))};
+}
+
 }  // namespace sysctl_double
 
 extern "C" int sysctlbyname(const char* name, void* oldp, std::size_t* oldlenp, const void* newp,
@@ -163,7 +195,8 @@ extern "C" int sysctlbyname(const char* name, void* oldp, std::size_t* oldlenp, 
       s.forced.erase(forced);
     }
     oid.value = stored;
-    s.log.push_back(WriteRecord{name, requested, stored, Value("first"), Value("last")});
+    const Pick pick = PickPort();
+    s.log.push_back(WriteRecord{name, requested, stored, Value("first"), Value("last"), pick.trap});
   }
   return 0;
 }

@@ -19,6 +19,14 @@ struct WriteRecord {
   // net.inet.ip.portrange.first / last as visible right after this write.
   int first;
   int last;
+  // A connect() in the state this write left would trap in the kernel (see PickPort).
+  bool trap;
+};
+
+// What the kernel's port choice for connect() / bind(0) would do in the current state of first/last/randomized.
+struct Pick {
+  bool trap;  // FreeBSD: the integer division by zero of in_pcb_lport_dest() (one-port range, randomized on)
+  int port;   // the port chosen when !trap
 };
 
 // Control surface for tests (exported to JS by test_addon.cc).
@@ -32,5 +40,6 @@ void FailWrite(long nth, int err);              // the nth write attempt from no
 void ClampRange(int min, int max);              // another kernel's bounds for first/last/hifirst/hilast
 void ForceStore(const std::string& name, int value);  // the next write of name stores value instead
 std::vector<WriteRecord> WriteLog();
+Pick PickPort();
 
 }  // namespace sysctl_double

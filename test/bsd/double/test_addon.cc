@@ -73,9 +73,18 @@ Napi::Object Controls(Napi::Env env) {
             r.Set("stored", log[i].stored);
             r.Set("first", log[i].first);
             r.Set("last", log[i].last);
+            r.Set("trap", log[i].trap);
             out.Set(static_cast<uint32_t>(i), r);
           }
           return out;
+        }));
+  // pickPort(): what connect() would get now: { trap } or { port }.
+  c.Set("pickPort", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+          const sysctl_double::Pick pick = sysctl_double::PickPort();
+          Napi::Object r = Napi::Object::New(info.Env());
+          r.Set("trap", pick.trap);
+          if (!pick.trap) r.Set("port", pick.port);
+          return r;
         }));
   // rawWrite(name, value, newlen) / rawRead(name, oldlen): the errno of one direct call (0 on success), to check
   // the double's own length rules.

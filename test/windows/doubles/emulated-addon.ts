@@ -30,10 +30,15 @@ export function addonError(code: string, syscall: string): Error {
 }
 
 export interface EmulatedAddonOptions {
-  /** true: WMI answers from the double's active store (Windows 8+); false: WBEM_E_INVALID_NAMESPACE (Wine). */
+  /**
+   * true: WMI answers (Windows 8+); false: WBEM_E_INVALID_NAMESPACE (Wine). MSFT_NetTCPSetting has no address
+   * family and Microsoft does not say which store it shows: the emulation answers with IPv4's active values.
+   */
   wmi: boolean;
   tcp4?: NativeSocketRow[];
   udp4?: NativeSocketRow[];
+  tcp6?: NativeSocketRow[];
+  udp6?: NativeSocketRow[];
 }
 
 export function createEmulatedAddon(stateFile: string, options: EmulatedAddonOptions): Win32NativeBinding {
@@ -45,11 +50,11 @@ export function createEmulatedAddon(stateFile: string, options: EmulatedAddonOpt
   };
   const name = (verb: string, p: string) => `${verb}Persistent${p === 'udp' ? 'Udp' : 'Tcp'}PortReservation`;
   return {
-    tcpTable: (family) => (family === 4 ? (options.tcp4 ?? []) : []),
-    udpTable: (family) => (family === 4 ? (options.udp4 ?? []) : []),
+    tcpTable: (family) => (family === 4 ? (options.tcp4 ?? []) : (options.tcp6 ?? [])),
+    udpTable: (family) => (family === 4 ? (options.udp4 ?? []) : (options.udp6 ?? [])),
     async queryDynamicPortRange(protocol): Promise<NativeWmiSetting[]> {
       if (!options.wmi) throw addonError('WBEM_E_INVALID_NAMESPACE', 'IWbemLocator::ConnectServer(ROOT\\StandardCimv2)');
-      const r = readState(stateFile).active[protocol];
+      const r = readState(stateFile).active.ipv4[protocol];
       return ['Internet', 'Datacenter', 'Compat'].map((settingName) => ({ settingName, ...r }));
     },
     createPortReservation: (protocol, start, count) =>

@@ -1,14 +1,19 @@
 // netsh double for the Wine tests (EMULATED Windows), cross-compiled with mingw: a native console program starts
-// in ~0.3 s under Wine where a node.exe script needs ~3 s. It follows the same documented rules as
-// netsh-double.mjs (the double of the Linux tests) for the commands the Windows backend runs:
+// in ~0.3 s under Wine where a node.exe script needs ~3 s. It encodes the same documented rules as
+// netsh-double.mjs (whose header cites each one: KB929851 for `set dynamic`, its limits and the per-IP-version
+// commands; the persistent reservation API for excluded ranges) for the commands the Windows backend runs:
 //   netsh-double.exe --state <file> int ipv4|ipv6 show dynamicport tcp|udp [store=active|persistent]
-//   netsh-double.exe --state <file> int ipv4|ipv6 set dynamicport tcp|udp start=N num=M [store=…]
+//   netsh-double.exe --state <file> int ipv4|ipv6 set dynamic|dynamicport tcp|udp start=N num=M [store=…]
 //   netsh-double.exe --state <file> int ipv4|ipv6 show excludedportrange protocol=tcp|udp
-// start >= 1025, num >= 255, start + num - 1 <= 65535, else "The parameter is incorrect." and exit 1; `set`
-// needs elevation (state `elevated=0` refuses it); store=persistent (the default) changes the boot value and the
-// live one, store=active only the live one; `silent=1` behaves like Wine's stub netsh (nothing printed, exit 0).
-// State file: `key=value` lines (elevated, silent, tcp.active, tcp.persistent, udp.active, udp.persistent as
-// "start count", tcp.excluded / udp.excluded as "low-high[*],…"); every call is appended as a `call=` line.
+// start >= 1025, num >= 255, start + num - 1 <= 65535, else "The parameter is incorrect." and exit 1 (KB929851);
+// `set` needs elevation (state `elevated=0` refuses it); store=persistent (the default of `set`) changes the boot
+// value and the live one, store=active only the live one; each IP version keeps its own range (KB929851 gives the
+// command per version and does not say they share one) unless `agree_families=1`; `refuse_set=ipv6` fails every
+// `set` of that family; `silent=1` behaves like Wine's stub netsh (nothing printed, exit 0).
+// State file: `key=value` lines, the first occurrence of a key wins: elevated, silent, agree_families, refuse_set,
+// <family>.<proto>.active / .persistent as "start count", <proto>.excluded (reservations, both families) and
+// <family>.<proto>.excluded (system blocks of one family) as "low-high[*],…"; every call is appended as `call=`.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -101,9 +106,11 @@ int main(int argc, char** argv) {
   const std::string store = kv.count("store") ? kv["store"] : (verb == "show" ? "active" : "persistent");
   if (store != "active" && store != "persistent") return Fail("The parameter is incorrect.");
 
-  if (object == "dynamicport" || object == "dynamicportrange") {
+  const bool dynamic = object == "dynamic" || object == "dynamicport" || object == "dynamicportrange";
+  if (dynamic) {
+    const std::string family = word(1);
     if (verb == "show") {
-      std::istringstream r(Get(state, protocol + "." + store, "49152 16384"));
+      std::istringstream r(Get(state, family + "." + protocol + "." + store, "49152 16384"));
       long start = 0, count = 0;
       r >> start >> count;
       std::printf("\r\nProtocol %s Dynamic Port Range\r\n---------------------------------\r\n", protocol.c_str());
@@ -113,13 +120,18 @@ int main(int argc, char** argv) {
     if (verb == "set") {
       if (Get(state, "elevated", "1") != "1")
         return Fail("The requested operation requires elevation (Run as administrator).");
+      if (Get(state, "refuse_set", "") == family) return Fail("The parameter is incorrect.");
       long start = 0, count = 0;
       if (!ToInt(kv["start"], &start) || !ToInt(kv["num"], &count) || start < 1025 || count < 255 ||
           start + count - 1 > 65535)
         return Fail("The parameter is incorrect.");
       const std::string value = std::to_string(start) + " " + std::to_string(count);
-      Put(state, protocol + ".active", value);
-      if (store == "persistent") Put(state, protocol + ".persistent", value);
+      const bool agree = Get(state, "agree_families", "0") == "1";
+      for (const char* f : {"ipv4", "ipv6"}) {
+        if (!agree && f != family) continue;
+        Put(state, std::string(f) + "." + protocol + ".active", value);
+        if (store == "persistent") Put(state, std::string(f) + "." + protocol + ".persistent", value);
+      }
       Save(file, state);
       std::printf("Ok.\r\n\r\n");
       return 0;
@@ -128,14 +140,21 @@ int main(int argc, char** argv) {
   if (object == "excludedportrange" && verb == "show") {
     std::printf("\r\nProtocol %s Port Exclusion Ranges\r\n\r\nStart Port    End Port\r\n----------    --------\r\n",
                 protocol.c_str());
-    std::istringstream list(Get(state, protocol + ".excluded", ""));
-    std::string item;
-    while (std::getline(list, item, ',')) {
-      long low = 0, high = 0;
-      const bool admin = !item.empty() && item.back() == '*';
-      if (std::sscanf(item.c_str(), "%ld-%ld", &low, &high) == 2)
-        std::printf("%10ld  %10ld%s\r\n", low, high, admin ? "     *" : "");
+    std::vector<std::pair<long, std::string>> rows;
+    for (const std::string& key : {protocol + ".excluded", word(1) + "." + protocol + ".excluded"}) {
+      std::istringstream list(Get(state, key, ""));
+      std::string item;
+      while (std::getline(list, item, ',')) {
+        long low = 0, high = 0;
+        const bool admin = !item.empty() && item.back() == '*';
+        if (std::sscanf(item.c_str(), "%ld-%ld", &low, &high) != 2) continue;
+        char line[64];
+        std::snprintf(line, sizeof line, "%10ld  %10ld%s\r\n", low, high, admin ? "     *" : "");
+        rows.emplace_back(low, line);
+      }
     }
+    std::sort(rows.begin(), rows.end());
+    for (const auto& [low, line] : rows) std::printf("%s", line.c_str());
     std::printf("\r\n* - Administered port exclusions.\r\n\r\n");
     return 0;
   }

@@ -1,36 +1,68 @@
 #!/usr/bin/env node
 /**
- * A netsh double (EMULATED Windows) for the commands the Windows backend runs, following the documented rules:
- *   int ipv4|ipv6 show dynamicport tcp|udp [store=active|persistent]
- *   int ipv4|ipv6 set dynamicport tcp|udp start=N num=M [store=active|persistent]   (default store: persistent)
- *   int ipv4|ipv6 show|add|delete excludedportrange protocol=tcp|udp [startport=N numberofports=M] [store=…]
- * Rules (KB929851, platform-facts §8): start ≥ 1025, num ≥ 255, start + num − 1 ≤ 65535, else "The parameter is
- * incorrect." and exit 1; `set`/`add`/`delete` need elevation; store=active lasts until reboot, store=persistent
- * changes the boot value and the live one. Output is netsh's layout with CRLF line ends, in the state's display
- * language (en, de, ja, zh) so that the parsers are exercised through the backend too; `silent: true` behaves
- * like Wine's stub (prints nothing, exit 0).
+ * A netsh double (EMULATED Windows) for the commands the Windows backend runs. Its rules, and where each comes from:
+ *
+ * KB929851 "The default dynamic port range for TCP/IP has changed since Windows Vista and in Windows Server 2008"
+ * (MicrosoftDocs/SupportArticles-docs support/windows-server/networking/default-dynamic-port-range-tcpip-chang.md):
+ *   - `netsh int ipv4|ipv6 show dynamicport tcp|udp` shows a range; `netsh int <ipv4|ipv6> set dynamic <tcp|udp>
+ *     start=number num=range` sets it (also spelled `dynamicport`, as in the KB's sample commands; netsh takes
+ *     unambiguous prefixes, so `dynamicportrange` works too);
+ *   - "The range is set separately for each transport (TCP or UDP)";
+ *   - "The minimum range of ports that can be set is 255. The minimum start port that can be set is 1025. The
+ *     maximum end port (based on the range being configured) cannot exceed 65535." A value outside them is
+ *     refused: "The parameter is incorrect." and exit 1 (the KB gives no text; this is netsh's usual
+ *     ERROR_INVALID_PARAMETER message, platform-facts §8.2).
+ *   - The KB offers the command per IP version and does not say whether ipv4 and ipv6 share one range (an older
+ *     revision said the range is set "for each version of IP"). The double keeps a range PER FAMILY: a backend that
+ *     sets only one family leaves the other behind here, which the tests then see. `agreeFamilies: true` makes the
+ *     families one object (the other reading) so the backend is tested against both.
+ * Stores (platform-facts §8.2, netsh's own help): store=active lasts until reboot; store=persistent, the default
+ *   of `set`, is what the next boot applies, and applies now too. `show` reads the active store unless
+ *   `store=persistent` is given.
+ * Elevation: `set`, `add` and `delete` need an elevated process: "The requested operation requires elevation
+ *   (Run as administrator)." (ERROR_ELEVATION_REQUIRED, 740).
+ * Excluded ranges (`show|add|delete excludedportrange protocol=tcp|udp [startport= numberofports=] [store=]`):
+ *   administered rows carry `*` ("* - Administered port exclusions."); the persistent reservation API
+ *   (Create/Lookup/DeletePersistent{Tcp,Udp}PortReservation, iphlpapi.h) takes no address family, so its
+ *   reservations show in both families' lists; system blocks may be given per family (`systemExcluded`).
+ *   Create returns ERROR_SHARING_VIOLATION for ports that overlap a reservation, ERROR_ACCESS_DENIED when not
+ *   elevated, ERROR_INVALID_PARAMETER for zero or too many ports (the API's documented returns, platform-facts §8.4).
+ * Output is netsh's layout with CRLF line ends, in the state's display language (en, de, ja, zh; labels from the
+ * recorded outputs in packages/win32/src/netsh-samples.fixture.ts), so that the parsers are exercised through the
+ * backend too; `silent: true` behaves like Wine's stub (prints nothing, exit 0); `refuseSet: 'ipv6'` makes every
+ * `set` of that family fail (a failure between the two families' writes).
  *
  * State lives in a JSON file: `node netsh-double.mjs --state <file> <netsh args…>`. The module also exports the
- * persistent-reservation API over the same state (what Create/Lookup/DeletePersistent*PortReservation do), so
- * an emulated addon and this netsh agree, as they do on Windows.
+ * persistent-reservation API over the same state, so that an emulated addon and this netsh agree, as on Windows.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const DEFAULT = { start: 49152, count: 16384 };
+const FAMILIES = ['ipv4', 'ipv6'];
+const range = () => ({ tcp: { ...DEFAULT }, udp: { ...DEFAULT } });
 
 export function initialState(overrides = {}) {
   return {
     language: 'en',
     elevated: true,
     silent: false,
-    active: { tcp: { ...DEFAULT }, udp: { ...DEFAULT } },
-    persistent: { tcp: { ...DEFAULT }, udp: { ...DEFAULT } },
-    // [low, high, administered]
+    agreeFamilies: false,
+    refuseSet: null,
+    active: { ipv4: range(), ipv6: range() },
+    persistent: { ipv4: range(), ipv6: range() },
+    // [low, high, administered]: reservations (both families) and per-family system blocks
     excluded: { tcp: [], udp: [] },
+    systemExcluded: { ipv4: { tcp: [], udp: [] }, ipv6: { tcp: [], udp: [] } },
     calls: [],
     ...overrides,
   };
+}
+
+/** The same range for every family and both stores (a fresh machine after `set`). */
+export function sameEverywhere(tcp, udp = DEFAULT) {
+  const r = () => ({ tcp: { ...tcp }, udp: { ...udp } });
+  return { active: { ipv4: r(), ipv6: r() }, persistent: { ipv4: r(), ipv6: r() } };
 }
 
 export const readState = (file) => JSON.parse(readFileSync(file, 'utf8'));
@@ -96,7 +128,8 @@ export function createReservation(state, protocol, start, count) {
   if (!state.elevated) return ['ERROR_ACCESS_DENIED', 0n];
   if (!(start >= 1 && count >= 1 && start + count - 1 <= 65535)) return ['ERROR_INVALID_PARAMETER', 0n];
   const high = start + count - 1;
-  if (state.excluded[protocol].some(([l, h]) => l <= high && start <= h)) return ['ERROR_SHARING_VIOLATION', 0n];
+  const taken = [...state.excluded[protocol], ...FAMILIES.flatMap((f) => state.systemExcluded?.[f]?.[protocol] ?? [])];
+  if (taken.some(([l, h]) => l <= high && start <= h)) return ['ERROR_SHARING_VIOLATION', 0n];
   state.excluded[protocol].push([start, high, true]);
   state.excluded[protocol].sort((a, b) => a[0] - b[0]);
   return [null, BigInt(start) * 65536n + BigInt(count)];
@@ -118,6 +151,13 @@ export function deleteReservation(state, protocol, start, count) {
   return null;
 }
 
+/** The rows `show excludedportrange` lists for one family. */
+export function excludedRows(state, family, protocol) {
+  return [...state.excluded[protocol], ...(state.systemExcluded?.[family]?.[protocol] ?? [])].sort((a, b) => a[0] - b[0]);
+}
+
+const DYNAMIC = /^dynamic(port(range)?)?$/;
+
 /** Runs one netsh command line against `state` (mutated); returns { out, code }. */
 export function netsh(state, argv) {
   state.calls.push(argv);
@@ -127,37 +167,42 @@ export function netsh(state, argv) {
   const kv = Object.fromEntries(args.filter((a) => a.includes('=')).map((a) => a.split('=', 2)));
   const words = args.filter((a) => !a.includes('='));
   const fail = (msg) => ({ out: `${msg}\r\n\r\n`, code: 1 });
-  if (words[0] !== 'int' && words[0] !== 'interface') return fail(`The following command was not found: ${argv.join(' ')}.`);
-  if (words[1] !== 'ipv4' && words[1] !== 'ipv6') return fail(`The following command was not found: ${argv.join(' ')}.`);
+  const notFound = () => fail(`The following command was not found: ${argv.join(' ')}.`);
+  if (words[0] !== 'int' && words[0] !== 'interface') return notFound();
+  const family = words[1];
+  if (!FAMILIES.includes(family)) return notFound();
   const [verb, object] = [words[2], words[3]];
   const protocol = kv.protocol ?? words[4];
   if (protocol !== 'tcp' && protocol !== 'udp') return fail(t.bad);
   const store = kv.store ?? (verb === 'show' ? 'active' : 'persistent');
   if (store !== 'active' && store !== 'persistent') return fail(t.bad);
-  const needsElevation = verb !== 'show';
-  if (needsElevation && !state.elevated) return fail(t.elevation);
+  if (verb !== 'show' && !state.elevated) return fail(t.elevation);
   const num = (v) => (/^\d+$/.test(v ?? '') ? Number(v) : Number.NaN);
+  const targets = (f) => (state.agreeFamilies ? FAMILIES : [f]);
 
-  if (object === 'dynamicport' || object === 'dynamicportrange') {
+  if (DYNAMIC.test(object ?? '')) {
     if (verb === 'show') {
-      const r = state[store][protocol];
+      const r = state[store][family][protocol];
       return {
         out: `\r\n${t.dyn(protocol)}\r\n---------------------------------\r\n${t.start}${r.start}\r\n${t.num}${r.count}\r\n\r\n`,
         code: 0,
       };
     }
     if (verb === 'set') {
+      if (state.refuseSet === family) return fail(t.bad);
       const start = num(kv.start);
       const count = num(kv.num);
       if (!(start >= 1025 && count >= 255 && start + count - 1 <= 65535)) return fail(t.bad);
-      state.active[protocol] = { start, count };
-      if (store === 'persistent') state.persistent[protocol] = { start, count };
+      for (const f of targets(family)) {
+        state.active[f][protocol] = { start, count };
+        if (store === 'persistent') state.persistent[f][protocol] = { start, count };
+      }
       return { out: `${t.ok}\r\n\r\n`, code: 0 };
     }
   }
   if (object === 'excludedportrange') {
     if (verb === 'show') {
-      const rows = state.excluded[protocol]
+      const rows = excludedRows(state, family, protocol)
         .map(([l, h, admin]) => `${String(l).padStart(10)}  ${String(h).padStart(10)}${admin ? '     *' : ''}`)
         .join('\r\n');
       return {
@@ -177,7 +222,7 @@ export function netsh(state, argv) {
       return err === null ? { out: `${t.ok}\r\n\r\n`, code: 0 } : fail(t.notFound);
     }
   }
-  return fail(`The following command was not found: ${argv.join(' ')}.`);
+  return notFound();
 }
 
 // As a program: node netsh-double.mjs --state <file> <args…>

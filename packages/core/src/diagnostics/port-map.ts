@@ -25,10 +25,20 @@ export interface PortMapInput {
   systemBelow?: number;
 }
 
+/** The input ranges before precedence, so a picture can draw each range whole (as a band) under the marks. */
+export interface PortMapBands {
+  ephemeral: PortRange;
+  reserved: readonly PortRange[];
+  /** Ports below this are system ports. */
+  systemBelow: number;
+}
+
 export interface PortMap {
   regions: Region[];
   /** Port counts per kind after precedence. */
   totals: Record<RegionKind, number>;
+  /** Set by {@link buildPortMap}; absent in maps built by hand. */
+  bands?: PortMapBands;
 }
 
 export function buildPortMap(input: PortMapInput): PortMap {
@@ -53,7 +63,12 @@ export function buildPortMap(input: PortMapInput): PortMap {
     covered = covered.union(layers[kind]);
   }
   regions.sort((a, b) => a.low - b.low);
-  return { regions, totals };
+  const bands: PortMapBands = {
+    ephemeral: { low: input.range.low, high: input.range.high },
+    reserved: layers.reserved.ranges.map((r) => ({ low: r.low, high: r.high })),
+    systemBelow,
+  };
+  return { regions, totals, bands };
 }
 
 /**

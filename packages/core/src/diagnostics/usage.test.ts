@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionCapacity } from '../allocation/capacity.js';
 import { PortSet } from '../range.js';
+import { aggregateSockets } from '../sockets.js';
 import { analyzeUsage } from './usage.js';
 import { clients, tcp, udp } from './fixtures.test-helpers.js';
 
@@ -73,6 +74,24 @@ describe('analyzeUsage', () => {
     const u = analyzeUsage({ census: census(sockets), range });
     expect(u.boundInactive.map((s) => s.localPort)).toEqual([40001, 1234]);
     expect(u.listenersInRange).toEqual([]);
+  });
+
+  it('computes from the census counts when it carries them, without reading its socket list', () => {
+    const sockets = [tcp('LISTEN', '0.0.0.0', 40500), tcp('CLOSE', '0.0.0.0', 40001), ...clients(3, 40000, '10.0.0.2', 443), ...clients(2, 40990, '10.0.0.3', 80, 'TIME_WAIT'), tcp('ESTABLISHED', '10.0.0.1', 40500, '10.0.0.7', 5000), udp('UNCONN', '0.0.0.0', 40002)];
+    const countsOnly = { source: 'test', aggregate: aggregateSockets(sockets), get sockets(): never { throw new Error('the list was read') } };
+    const fromCounts = analyzeUsage({ census: countsOnly, range });
+    // the same report, to the order of its JSON (byState lists states as they first appear)
+    expect(JSON.stringify(fromCounts)).toBe(JSON.stringify(analyzeUsage({ census: census(sockets), range })));
+    expect(Object.keys(fromCounts.byState.tcp)).toEqual(['LISTEN', 'CLOSE', 'ESTABLISHED', 'TIME_WAIT']);
+    expect(fromCounts.destinations.map((d) => [d.remoteAddress, d.used, d.timeWait])).toEqual([['10.0.0.2', 3, 0], ['10.0.0.3', 2, 2]]);
+  });
+
+  it('aggregateSockets: accepted ends of listeners (own address, 0.0.0.0 or ::) are no destinations', () => {
+    const a = aggregateSockets([tcp('LISTEN', '::', 7000), tcp('LISTEN', '10.0.0.1', 7001), tcp('ESTABLISHED', '10.0.0.1', 7000, '10.0.0.9', 1), tcp('ESTABLISHED', '10.0.0.1', 7001, '10.0.0.9', 2), tcp('ESTABLISHED', '10.0.0.2', 7001, '10.0.0.9', 3)]);
+    expect(a.outgoing.destinations).toEqual([{ localAddress: '10.0.0.2', remoteAddress: '10.0.0.9', remotePort: 3 }]);
+    expect([...a.outgoing.localPort]).toEqual([7001]);
+    expect(a.localPorts.tcp[7001]).toBe(3);
+    expect(a.bound.map((s) => s.localPort)).toEqual([7000, 7001]);
   });
 
   it('carries the census source and fallback reason', () => {

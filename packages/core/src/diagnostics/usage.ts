@@ -8,7 +8,7 @@
 import { checkObject, invalidArgType } from '../errors.js';
 import type { Protocol } from '../platform.js';
 import { PortSet, checkRange, rangeSize, type PortRange } from '../range.js';
-import type { SocketCensus, SocketEntry, SocketState } from '../sockets.js';
+import { aggregateSockets, type SocketCensus, type SocketEntry, type SocketState } from '../sockets.js';
 import { connectionCapacity } from '../allocation/capacity.js';
 
 export interface UsageInput {
@@ -59,96 +59,90 @@ export interface UsageReport {
   listenersInRange: SocketEntry[];
 }
 
-const CLOSED_STATES = new Set<SocketState>(['LISTEN', 'CLOSE', 'BOUND', 'UNCONN']);
-
 function assertInput(input: UsageInput): void {
   checkObject('input', input, 'a {census, range} object');
-  if (!Array.isArray(input.census?.sockets)) throw invalidArgType('input.census', 'a census (with sockets)', input.census);
+  const census = input.census as Partial<SocketCensus> | undefined;
+  if (typeof census?.aggregate !== 'object' && !Array.isArray(census?.sockets)) throw invalidArgType('input.census', 'a census (with sockets)', input.census);
   checkRange(input.range, 'input.range');
 }
 
+/**
+ * The report, computed from the census' counts ({@link CensusAggregate}): the addon's when the census carries
+ * them, else those of its socket list, so both paths share every line below.
+ */
 export function analyzeUsage(input: UsageInput): UsageReport {
   assertInput(input);
   const { census, range } = input;
+  const { total, byState, localPorts, bound, outgoing } = census.aggregate ?? aggregateSockets(census.sockets);
   const reserved = input.reserved ?? PortSet.EMPTY;
   const reservedInRange = reserved.intersect(range).size;
   const inRange = (port: number) => port >= range.low && port <= range.high;
 
-  const byState: UsageReport['byState'] = { tcp: {}, udp: {} };
-  const tcpPorts = new Set<number>();
-  const udpPorts = new Set<number>();
+  let tcpPorts = 0;
+  let udpPorts = 0;
+  let anyPorts = 0;
+  let udpUnconnectedInRange = 0;
+  for (let port = range.low; port <= range.high; port++) {
+    const t = localPorts.tcp[port]!;
+    const u = localPorts.udp[port]!;
+    if (t) tcpPorts++;
+    if (u) udpPorts++;
+    if (t || u) anyPorts++;
+    udpUnconnectedInRange += localPorts.udpUnconnected[port]!;
+  }
+
   const listeners: SocketEntry[] = [];
   const boundInactive: SocketEntry[] = [];
   /** Ports a bind() user holds: connect() skips them (bind buckets with fastreuse >= 0). */
   const bindHeld = new Set<number>();
-  const listenKeys = new Set<string>();
-  let timeWait = 0;
-  let tcpTotal = 0;
-  let udpUnconnectedInRange = 0;
-
-  for (const s of census.sockets) {
-    const states = byState[s.protocol];
-    states[s.state] = (states[s.state] ?? 0) + 1;
-    if (s.protocol === 'tcp') {
-      tcpTotal++;
-      if (s.state === 'TIME_WAIT') timeWait++;
-      if (s.state === 'LISTEN') {
-        listenKeys.add(`${s.localAddress} ${s.localPort}`);
-        if (inRange(s.localPort)) listeners.push(s);
-      }
-      if (s.state === 'CLOSE' || s.state === 'BOUND') boundInactive.push(s);
-      if (s.state === 'LISTEN' || s.state === 'CLOSE' || s.state === 'BOUND') {
-        if (inRange(s.localPort)) bindHeld.add(s.localPort);
-      }
-      if (inRange(s.localPort)) tcpPorts.add(s.localPort);
+  for (const s of bound) {
+    if (s.state === 'LISTEN') {
+      if (inRange(s.localPort)) listeners.push(s);
     } else {
-      if (inRange(s.localPort)) {
-        udpPorts.add(s.localPort);
-        if (s.state === 'UNCONN') udpUnconnectedInRange++;
-      }
+      boundInactive.push(s);
     }
+    if (inRange(s.localPort)) bindHeld.add(s.localPort);
   }
+  let tcpTotal = 0;
+  for (const n of Object.values(byState.tcp)) tcpTotal += n;
+  const timeWait = byState.tcp.TIME_WAIT ?? 0;
 
-  // An accepted connection has the local port of a listener on its own address or a wildcard; a dual-stack `::`
-  // listener's IPv4 clients appear as IPv6 sockets with `::ffff:` addresses, so both wildcards are checked.
-  const isServerSide = (s: SocketEntry) =>
-    listenKeys.has(`${s.localAddress} ${s.localPort}`) ||
-    listenKeys.has(`0.0.0.0 ${s.localPort}`) ||
-    listenKeys.has(`:: ${s.localPort}`);
-
-  const groups = new Map<string, { sample: SocketEntry; used: number; timeWait: number }>();
-  for (const s of census.sockets) {
-    if (s.protocol !== 'tcp' || CLOSED_STATES.has(s.state) || !inRange(s.localPort) || isServerSide(s)) continue;
-    const key = `${s.localAddress}|${s.remoteAddress}|${s.remotePort}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { sample: s, used: 0, timeWait: 0 }));
-    g.used++;
-    if (s.state === 'TIME_WAIT') g.timeWait++;
+  // Per destination, the connections whose local port lies in the range; destinations in the order of their
+  // first such connection, so that equal pressures keep census order.
+  const count = outgoing.destinations.length;
+  const used = new Uint32Array(count);
+  const waiting = new Uint32Array(count);
+  const first = new Int32Array(count).fill(-1);
+  const { destination, localPort, timeWait: inTimeWait } = outgoing;
+  for (let i = 0; i < destination.length; i++) {
+    const port = localPort[i]!;
+    if (port < range.low || port > range.high) continue;
+    const d = destination[i]!;
+    if (first[d] === -1) first[d] = i;
+    used[d] = used[d]! + 1;
+    waiting[d] = waiting[d]! + inTimeWait[i]!;
   }
   const { usablePorts: capacity, guaranteed } = connectionCapacity({ range, reserved, bound: PortSet.fromPorts(bindHeld) });
-  const destinations: DestinationUsage[] = [...groups.values()].map(({ sample, used, timeWait: tw }) => ({
-    localAddress: sample.localAddress,
-    remoteAddress: sample.remoteAddress,
-    remotePort: sample.remotePort,
-    used,
-    timeWait: tw,
-    capacity,
-    guaranteed,
-    pressure: capacity > 0 ? used / capacity : Infinity,
-  }));
+  const seen: number[] = [];
+  for (let d = 0; d < count; d++) if (first[d] !== -1) seen.push(d);
+  seen.sort((a, b) => first[a]! - first[b]!);
+  const destinations: DestinationUsage[] = seen.map((d) => {
+    const { localAddress, remoteAddress, remotePort } = outgoing.destinations[d]!;
+    const n = used[d]!;
+    return { localAddress, remoteAddress, remotePort, used: n, timeWait: waiting[d]!, capacity, guaranteed, pressure: capacity > 0 ? n / capacity : Infinity };
+  });
   destinations.sort((a, b) => b.pressure - a.pressure || b.used - a.used);
 
   const usableSize = rangeSize(range) - reservedInRange;
-  const anyPorts = new Set<number>([...tcpPorts, ...udpPorts]);
   const report: UsageReport = {
     range: { low: range.low, high: range.high },
     usableSize,
     reservedInRange,
     source: census.source,
-    total: census.sockets.length,
-    byState,
-    portsInUse: { tcp: tcpPorts.size, udp: udpPorts.size, any: anyPorts.size },
-    rangePressure: usableSize > 0 ? anyPorts.size / usableSize : Infinity,
+    total,
+    byState: { tcp: { ...byState.tcp }, udp: { ...byState.udp } },
+    portsInUse: { tcp: tcpPorts, udp: udpPorts, any: anyPorts },
+    rangePressure: usableSize > 0 ? anyPorts / usableSize : Infinity,
     timeWait: { count: timeWait, share: tcpTotal > 0 ? timeWait / tcpTotal : 0 },
     destinations,
     boundInactive,

@@ -2,6 +2,9 @@
  * The argv parser shared by every command. Deliberately strict: an unknown flag, a missing flag value or a flag
  * given twice is a usage error (`ERR_EPHEMERAL_USAGE`, exit 2) — an ops script with a typo must not silently do something else.
  *
+ * An unknown flag names the closest known one ("did you mean"). `--color`/`--no-color` are taken out before
+ * (terminal.ts): every command accepts them.
+ *
  * Shared flags: --json, --help/-h, --protocol <tcp|udp>, --netns <path>, --method <census method>, --force,
  * --dry-run, --persist, --file <path>. A command accepts the shared flags it lists plus its own; `--` ends flag parsing.
  */
@@ -12,6 +15,7 @@ import {
   ErrorCodes,
   type Protocol,
 } from '@ephemeral-ports/core';
+import { closest } from './suggest.js';
 
 export function usageError(message: string, remedy?: string): EphemeralPortsError {
   return new EphemeralPortsError(ErrorCodes.USAGE, message, remedy === undefined ? {} : { remedy });
@@ -71,10 +75,15 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec = {}): ParsedAr
       flags.add(name);
       values.set(name, value);
     } else {
-      throw usageError(`unknown option --${name}`, 'see --help');
+      throw unknownOption(name, [...booleans, ...strings]);
     }
   }
   return { flags, values, positionals };
+}
+
+function unknownOption(name: string, known: readonly string[]): EphemeralPortsError {
+  const guess = closest(name, known);
+  return usageError(`unknown option --${name}`, guess === undefined ? 'see --help' : `did you mean --${guess}?`);
 }
 
 /** `--protocol`: tcp (default) or udp. */

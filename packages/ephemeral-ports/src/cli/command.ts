@@ -34,11 +34,21 @@ export interface CliContext {
   stderr: Writer;
   /** `--json` was given: print exactly one JSON document on stdout (errors: one JSON document on stderr). */
   json: boolean;
-  /** ANSI colour allowed: stdout is a TTY, `NO_COLOR` is unset or empty, and `--json` is off. */
+  /**
+   * ANSI colour allowed on stdout: `--color`/`--no-color`, else `FORCE_COLOR`, else `NO_COLOR`, else whether stdout
+   * is a TTY (terminal.ts); always off with `--json`.
+   */
   color: boolean;
+  /** The same for stderr, by stderr's own TTY (errors and warnings). Absent: as `color`. */
+  stderrColor?: boolean;
   /** True when stdout is a terminal (commands like `watch` redraw only then). */
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
+  /**
+   * Every command and the no-command summary (given by main.ts), for output generated from all their specs
+   * (`completion`). A command cannot import the command table itself: the table imports the command.
+   */
+  allCommands?: () => Promise<AllCommands>;
   /** Program name as invoked (`ephemeral-ports` or `ephport`), for help texts and suggested commands. */
   program: string;
 }
@@ -52,4 +62,11 @@ export interface Command {
   usage: string;
   /** Runs with the arguments after the command name; resolves to the process exit code. Throws coded errors. */
   run(argv: string[], ctx: CliContext): Promise<number>;
+}
+
+export interface AllCommands {
+  /** The summary printed without a command (its usage holds the program's own options). */
+  main: Command;
+  /** Every command, sorted by name. */
+  commands: Command[];
 }

@@ -1,6 +1,7 @@
 /** Maps an error to the documented exit code and prints it (human or JSON) to stderr. */
 import { EphemeralPortsError, ErrorCodes, isEphemeralPortsError } from '@ephemeral-ports/core';
 import { type CliContext, ExitCode } from './command.js';
+import { paint } from './output.js';
 
 const USAGE_CODES: ReadonlySet<string> = new Set([
   ErrorCodes.ARG_TYPE,
@@ -14,6 +15,7 @@ const UNSUPPORTED_CODES: ReadonlySet<string> = new Set([
   ErrorCodes.UNSUPPORTED_PLATFORM,
   ErrorCodes.UNSUPPORTED_OPERATION,
   ErrorCodes.BACKEND_LOAD_FAILED,
+  ErrorCodes.NO_BINARY,
 ]);
 /** Errno names on every OS: the Windows backend maps its access errors to them too (the original is `winCode`). */
 const PERMISSION_CODES: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EROFS']);
@@ -50,8 +52,7 @@ export function reportError(error: unknown, ctx: CliContext): number {
     return exit;
   }
   const code = errorCode(error) ?? 'ERR_EPHEMERAL_INTERNAL';
-  const red = (s: string) => (ctx.color ? `\u001b[31m${s}\u001b[39m` : s);
-  let text = `${red(`error [${code}]`)}: ${messageOf(error)}\n`;
+  let text = `${paint(ctx, 'stderr').red(`error [${code}]`)}: ${messageOf(error)}\n`;
   if (error instanceof EphemeralPortsError) {
     for (const v of error.violations ?? []) text += `  - ${v.code}: ${v.message}\n`;
     const remedy = error.remedy?.trim().replace(/[.\s]+$/, '');

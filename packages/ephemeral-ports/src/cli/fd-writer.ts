@@ -5,7 +5,7 @@
  * completes; should one be non-blocking and full (EAGAIN), this and every later write go through the stream, in
  * order. A reader that went away (EPIPE, e.g. `| head -1`) ends output quietly, as in other Unix tools.
  */
-import { fstatSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import type { Writer } from './command.js';
 
 interface ByteWriter {
@@ -53,17 +53,4 @@ function defaultDeps(fd: 1 | 2): FdWriterDeps {
     writeSync: (target, buffer, offset) => writeSync(target, buffer, offset),
     stream: () => (fd === 1 ? process.stdout : process.stderr),
   };
-}
-
-/**
- * Whether fd 1 is a terminal, without creating `process.stdout` for a pipe or a file (fstat tells those apart);
- * a character device may be a TTY or /dev/null, which only the stream can tell.
- */
-export function stdoutIsTTY(): boolean {
-  try {
-    if (!fstatSync(1).isCharacterDevice()) return false;
-  } catch {
-    return false;
-  }
-  return Boolean(process.stdout.isTTY);
 }

@@ -3,36 +3,68 @@
  * then loads that one command. Everything heavier (the facade, a backend, an addon) loads inside the command.
  */
 import { basename } from 'node:path';
-import type { CliContext } from './command.js';
+import type { AllCommands, CliContext } from './command.js';
 import { ALIASES, COMMANDS } from './commands/index.js';
 import { usageError } from './args.js';
 import { reportError } from './exit.js';
-import { fdWriter, stdoutIsTTY } from './fd-writer.js';
+import { closest } from './suggest.js';
+import { fdWriter } from './fd-writer.js';
+import {
+  type ColorRequest,
+  colorFor,
+  fdIsTTY,
+  reflowParagraphs,
+  takeColorFlags,
+  terminalColumns,
+  wrappingWriter,
+} from './terminal.js';
 
 export { ExitCode } from './command.js';
 
 /**
- * Builds the context from the process: colour only on a TTY without `NO_COLOR` (https://no-color.org). Output
- * goes straight to fds 1 and 2, and the TTY question is asked only when needed (never for `--json`): both keep
- * Node's stream modules out of a short command (see fd-writer.ts).
+ * Builds the context from the process. Colour is decided per stream (terminal.ts): stdout's by stdout's TTY,
+ * stderr's by stderr's, after `--color`/`--no-color`, `FORCE_COLOR` and `NO_COLOR`. Human output is wrapped to
+ * the terminal's width, and not at all when piped. Output goes straight to fds 1 and 2, and the TTY questions are
+ * asked only when needed (never for `--json`): both keep Node's stream modules out of a short command (see
+ * fd-writer.ts).
  */
 export function processContext(argv: readonly string[]): CliContext {
-  const json = argv.includes('--json');
-  const noColor = (process.env.NO_COLOR ?? '') !== '';
+  const { color: request } = takeColorFlags(argv);
+  return contextFor(argv.includes('--json'), request);
+}
+
+function contextFor(json: boolean, request: ColorRequest): CliContext {
   let isTTY: boolean | undefined;
+  let stdoutColor: boolean | undefined;
+  let stderrColor: boolean | undefined;
+  const env = process.env;
   return {
-    stdout: fdWriter(1),
-    stderr: fdWriter(2),
+    stdout: json ? fdWriter(1) : wrappingWriter(fdWriter(1), () => terminalColumns(1)),
+    stderr: json ? fdWriter(2) : wrappingWriter(fdWriter(2), () => terminalColumns(2)),
     json,
     get isTTY() {
-      return (isTTY ??= stdoutIsTTY());
+      return (isTTY ??= fdIsTTY(1));
     },
     get color() {
-      return !json && !noColor && process.env.TERM !== 'dumb' && this.isTTY;
+      return !json && (stdoutColor ??= colorFor(request, env, () => this.isTTY));
     },
-    env: process.env,
+    get stderrColor() {
+      return (stderrColor ??= colorFor(request, env, () => fdIsTTY(2)));
+    },
+    env,
     program: programName(process.argv[1]),
+    allCommands,
   };
+}
+
+/** Loads every command and the summary (help, man page and completion only: never on a hot path). */
+async function allCommands(): Promise<AllCommands> {
+  const names = Object.keys(COMMANDS).sort();
+  const [{ default: main }, ...commands] = await Promise.all([
+    import('./summary.js'),
+    ...names.map(async (n) => COMMANDS[n]!()),
+  ]);
+  return { main, commands: commands.map((c) => c.default) };
 }
 
 function programName(path: string | undefined): string {
@@ -41,7 +73,8 @@ function programName(path: string | undefined): string {
 }
 
 /** Runs the CLI on `argv` (without node and script) and resolves to the exit code. */
-export async function main(argv: readonly string[], ctx: CliContext = processContext(argv)): Promise<number> {
+export async function main(given: readonly string[], ctx: CliContext = processContext(given)): Promise<number> {
+  const { argv } = takeColorFlags(given);
   try {
     const first = argv[0];
     // No command word: the one-screen summary (it accepts --protocol/--netns/--json) or the main help.
@@ -56,9 +89,7 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
     }
     const name = ALIASES[first] ?? first;
     const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-    if (!load) {
-      throw usageError(`unknown command ${JSON.stringify(first)}`, `commands: ${Object.keys(COMMANDS).join(', ')}`);
-    }
+    if (!load) throw unknownCommand(first, ctx);
     const { default: command } = await load();
     const rest = argv.slice(1);
     const beforeDashes = rest.indexOf('--') === -1 ? rest : rest.slice(0, rest.indexOf('--'));
@@ -67,6 +98,13 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
   } catch (error) {
     return reportError(error, ctx);
   }
+}
+
+function unknownCommand(word: string, ctx: CliContext) {
+  const names = [...Object.keys(COMMANDS), ...Object.keys(ALIASES), 'help'];
+  const guess = closest(word, names);
+  const list = `commands: ${Object.keys(COMMANDS).join(', ')}`;
+  return usageError(`unknown command ${JSON.stringify(word)}`, guess ? `did you mean "${ctx.program} ${guess}"? (${list})` : list);
 }
 
 /** The main help lists every command with its summary (loading them all is fine here: --help is not hot). */
@@ -78,7 +116,10 @@ async function mainHelp(template: string): Promise<string> {
   return template.replace('{{COMMANDS}}', lines);
 }
 
-function writeUsage(text: string, ctx: CliContext): number {
+/** Help text; on a terminal narrower than its lines, paragraphs are re-filled (the writer wraps them). */
+function writeUsage(given: string, ctx: CliContext): number {
+  const columns = ctx.isTTY ? terminalColumns(1) : undefined;
+  const text = columns === undefined ? given : reflowParagraphs(given, columns);
   ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   return 0;
 }
@@ -88,6 +129,14 @@ async function version(ctx: CliContext): Promise<number> {
   const pkg = createRequire(__filename)('../package.json') as { version: string };
   ctx.stdout.write(ctx.json ? `${JSON.stringify({ version: pkg.version })}\n` : `${pkg.version}\n`);
   return 0;
+}
+
+/** The man page text (scripts/man-page.js writes it at build time), from the same specs as --help. */
+export async function manPageText(): Promise<string> {
+  const [{ specOf }, { manPage }, all] = await Promise.all([import('./specs.js'), import('./man.js'), allCommands()]);
+  const { createRequire } = await import('node:module');
+  const pkg = createRequire(__filename)('../package.json') as { version: string };
+  return manPage({ version: pkg.version, main: specOf(all.main), commands: all.commands.map(specOf) });
 }
 
 /** Sets the exit code and lets the process end by itself (no process.exit: a stream fallback may still drain). */

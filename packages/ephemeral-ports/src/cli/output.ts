@@ -1,5 +1,6 @@
-/** Output helpers shared by commands: JSON documents, colour that respects NO_COLOR, aligned key/value lines. */
+/** Output helpers shared by commands: JSON documents, colour per stream (terminal.ts), aligned key/value lines. */
 import type { Diagnostic } from '@ephemeral-ports/core';
+import { createRequire } from 'node:module';
 import type { CliContext } from './command.js';
 
 /** Writes one JSON document (PortSet and errors serialize through their toJSON). */
@@ -15,12 +16,24 @@ export interface Paint {
   red(s: string): string;
 }
 
-const sgr = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
 const plain = (s: string) => s;
+const PLAIN: Paint = { bold: plain, dim: plain, green: plain, yellow: plain, red: plain };
+let colors: Paint | undefined;
 
-export function paint(ctx: CliContext): Paint {
-  if (!ctx.color) return { bold: plain, dim: plain, green: plain, yellow: plain, red: plain };
-  return { bold: sgr(1, 22), dim: sgr(2, 22), green: sgr(32, 39), yellow: sgr(33, 39), red: sgr(31, 39) };
+/**
+ * Styles for one stream (stdout by default; pass 'stderr' for text written there), decided by terminal.ts.
+ * The escape codes come from picocolors, loaded only when colour is on: its import asks `process.stdout.isTTY`,
+ * which creates the stdout stream that a piped or `--json` run must not pay for (fd-writer.ts).
+ */
+export function paint(ctx: CliContext, stream: 'stdout' | 'stderr' = 'stdout'): Paint {
+  const on = stream === 'stdout' ? ctx.color : (ctx.stderrColor ?? ctx.color);
+  if (!on) return PLAIN;
+  if (!colors) {
+    const here = typeof __filename === 'string' ? __filename : import.meta.url;
+    const { createColors } = createRequire(here)('picocolors') as typeof import('picocolors');
+    colors = createColors(true);
+  }
+  return colors;
 }
 
 /** `key: value` lines with the values aligned. */
@@ -29,8 +42,9 @@ export function table(rows: ReadonlyArray<readonly [string, string]>): string {
   return rows.map(([k, v]) => `${`${k}:`.padEnd(width + 2)}${v}\n`).join('');
 }
 
+/** Warning lines for stderr (coloured by stderr's terminal). */
 export function warningLines(ctx: CliContext, warnings: readonly Diagnostic[]): string {
-  const p = paint(ctx);
+  const p = paint(ctx, 'stderr');
   return warnings.map((w) => `${p.yellow('warning')} [${w.code}]: ${w.message}\n`).join('');
 }
 

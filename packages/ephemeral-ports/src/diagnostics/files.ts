@@ -1,28 +1,38 @@
 /**
- * Atomic file output for `map --svg` and `metrics --textfile`: write a temporary file in the same directory,
- * then rename() it over the target, so a reader (node_exporter's textfile collector, a browser) never sees a
- * half-written file.
+ * File output of `map --svg` and `metrics --textfile`, through safe-file.ts (atomic, durable, no symlink or special
+ * file followed, owner and mode of a replaced file kept). OS failures become EphemeralPortsErrors with their errno
+ * name; refusals of the path are `ERR_INVALID_ARG_VALUE` naming the option.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { EphemeralPortsError, ErrorCodes } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, isEphemeralPortsError } from '@ephemeral-ports/core';
+import { replaceFileSafely } from './safe-file.js';
 
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  // node_exporter only reads *.prom: a dot-prefixed temporary name is ignored until the rename.
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+export async function writeFileAtomic(path: string, content: string, argument = 'path'): Promise<void> {
   try {
-    await writeFile(tmp, content, { mode: 0o644 });
-    await rename(tmp, path);
+    replaceFileSafely(path, content, argument);
   } catch (error) {
-    await rm(tmp, { force: true }).catch(() => undefined);
+    if (isEphemeralPortsError(error)) throw error;
     const e = error as NodeJS.ErrnoException;
     // A failure without an errno name is not a syscall's (never invent one): ERR_EPHEMERAL_COMMAND_FAILED.
     throw new EphemeralPortsError(e.code ?? ErrorCodes.COMMAND_FAILED, `cannot write ${path}: ${e.message}`, {
       ...(e.errno === undefined ? {} : { errno: e.errno }),
       ...(e.syscall === undefined ? {} : { syscall: e.syscall }),
-      path,
-      remedy: 'Check that the directory exists and is writable by this user.',
+      path: e.path ?? path,
+      remedy: remedyFor(e.code, path),
       cause: error,
     });
+  }
+}
+
+function remedyFor(code: string | undefined, path: string): string {
+  switch (code) {
+    case 'EROFS':
+      return `the file system of ${path} is read-only: write it somewhere else`;
+    case 'ENOSPC':
+      return `the file system of ${path} is full`;
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'Check that the directory exists.';
+    default:
+      return 'Check that the directory exists and is writable by this user.';
   }
 }

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryBackend, PortSet } from '@ephemeral-ports/core';
+import { aggregateSockets, createMemoryBackend, PortSet, type SocketEntry } from '@ephemeral-ports/core';
 import { censusBackend, client, listener } from '../../../../test/census/fixtures/census-backend.js';
 import { useBackend } from '../backend.js';
 import { checkDiagnosticsOptions, takeSnapshot } from './snapshot.js';
-import { doctor, portMap, prometheusMetrics, usage } from './usage.js';
+import { doctor, portMap, portMapOf, prometheusMetrics, usage, usageOf } from './usage.js';
+
+const udpSocket = (port: number): SocketEntry => ({ protocol: 'udp', family: 4, state: 'UNCONN', localAddress: '0.0.0.0', localPort: port, remoteAddress: '0.0.0.0', remotePort: 0 });
 
 afterEach(() => useBackend(undefined));
 
@@ -35,6 +37,15 @@ describe('diagnostics facade', () => {
     expect(map.regions).toContainEqual({ kind: 'in-use', low: 40001, high: 40001 });
   });
 
+  it('builds the port map from the census counts alone, as it would from the list', async () => {
+    const sockets = [listener(8080), client(40001), client(8080), udpSocket(40500)];
+    const withList = await takeSnapshot({}, censusBackend(sockets));
+    const countsOnly = { ...withList, census: { source: withList.census.source, aggregate: aggregateSockets(sockets), get sockets(): never { throw new Error('the list was read') } } };
+    expect(portMapOf(countsOnly)).toEqual(portMapOf(withList));
+    expect(usageOf(countsOnly)).toEqual(usageOf(withList));
+    expect(portMapOf(withList).regions).toContainEqual({ kind: 'in-use', low: 40500, high: 40500 });
+  });
+
   it('renders Prometheus text from the same snapshot', async () => {
     useBackend(censusBackend([client(40001)]));
     expect(await prometheusMetrics()).toContain('ephemeral_ports_ports_in_use{protocol="tcp"} 1');
@@ -49,13 +60,13 @@ describe('diagnostics facade', () => {
     expect(() => checkDiagnosticsOptions('x')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
   });
 
-  it('passes netns and processes through to the census', async () => {
+  it('passes netns and processes through to the census, asking for counts (aggregate) rather than a list', async () => {
     const seen: unknown[] = [];
     const base = censusBackend([]);
     const backend = { ...base, census: async (o?: unknown) => (seen.push(o), { sockets: [], source: 'test' }), getRange: async () => ({ range: { low: 40000, high: 40099 }, protocol: 'tcp' as const, source: 'test' }),
       getReserved: async () => ({ ports: PortSet.EMPTY, kind: 'reserved' as const, source: 'test' }),
     };
     await takeSnapshot({ netns: '/proc/1/ns/net', processes: true }, backend);
-    expect(seen).toEqual([{ netns: '/proc/1/ns/net', processes: true }]);
+    expect(seen).toEqual([{ netns: '/proc/1/ns/net', processes: true, aggregate: true }]);
   });
 });

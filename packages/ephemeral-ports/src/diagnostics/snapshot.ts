@@ -79,7 +79,8 @@ export async function takeSnapshot(input?: DiagnosticsOptions, backend: Ephemera
   }
   const scope = options.netns === undefined ? { protocol: 'tcp' as const } : { protocol: 'tcp' as const, netns: options.netns };
   const [census, reading, reserved, constraints, tcpTwReuse] = await Promise.all([
-    backend.census(options satisfies CensusOptions),
+    // Counts, not one object per socket, where the backend can (Linux addon): every report here needs only those.
+    backend.census({ ...options, aggregate: true } satisfies CensusOptions),
     backend.getRange(scope),
     info.supportsReserved ? backend.getReserved(scope).then((r) => r.ports) : Promise.resolve(PortSet.EMPTY),
     backend.getConstraints(scope).catch(() => ({})),

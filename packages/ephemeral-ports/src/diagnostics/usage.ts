@@ -2,6 +2,7 @@
  * usage() and doctor(): "how close am I to running out of ports, why, and what do I do".
  */
 import {
+  aggregateSockets,
   analyzeUsage,
   buildPortMap,
   diagnose,
@@ -33,12 +34,15 @@ export function doctorOf(snapshot: DiagnosticsSnapshot): DoctorResult {
 
 /** The 0–65535 map: system ports, the range, reserved/excluded, listening and in-use ports. */
 export function portMapOf(snapshot: DiagnosticsSnapshot): PortMap {
-  const listening: number[] = [];
+  const { localPorts, bound } = snapshot.census.aggregate ?? aggregateSockets(snapshot.census.sockets);
+  // Every socket but a listener holds its port "in use": count the listeners per port, then compare.
+  const listeners = new Map<number, number>();
+  for (const s of bound) if (s.state === 'LISTEN') listeners.set(s.localPort, (listeners.get(s.localPort) ?? 0) + 1);
   const inUse: number[] = [];
-  for (const s of snapshot.census.sockets) {
-    if (s.state === 'LISTEN') listening.push(s.localPort);
-    else if (s.localPort !== 0) inUse.push(s.localPort);
+  for (let port = 1; port < localPorts.tcp.length; port++) {
+    if (localPorts.tcp[port]! + localPorts.udp[port]! > (listeners.get(port) ?? 0)) inUse.push(port);
   }
+  const listening = [...listeners.keys()];
   return buildPortMap({
     range: snapshot.range,
     reserved: snapshot.reserved,

@@ -3,8 +3,6 @@
  * range is validated with the rules of the OS the target configures, so what we print is what that OS accepts.
  */
 import {
-  EphemeralPortsError,
-  ErrorCodes,
   type PortRange,
   PortSet,
   type Protocol,
@@ -15,6 +13,8 @@ import {
   invalidArgValue,
 } from '@ephemeral-ports/core';
 import { checkOptions, checkProtocol, checkRangeArgument } from '../options.js';
+import { KUBERNETES_KINDS, type KubernetesKind, emitKubernetes } from './kubernetes.js';
+import { checkOneLine, toYaml } from './yaml-text.js';
 
 export const EMIT_TARGETS = [
   'sysctl',
@@ -61,7 +61,18 @@ export interface EmitOptions {
   hostNetwork?: boolean;
   /** sysctl / ansible: the sysctl.d file to write. */
   file?: string;
+  /** Kubernetes: a complete Pod (default) or a patch for a Deployment's pod template. */
+  kind?: KubernetesKind;
+  /** Kubernetes: Pod / Deployment name (a DNS label); compose: the service name. Default `app`. */
+  name?: string;
+  /** Kubernetes Pod: the container image. */
+  image?: string;
+  /** Ansible: the play's host pattern. Default `all`. */
+  hosts?: string;
 }
+
+// What Compose accepts as a service name (the `services` patternProperties of the Compose spec schema).
+const COMPOSE_SERVICE_NAME = /^[a-zA-Z0-9._-]+$/;
 
 /** What `emit` returns; also its `--json` shape. */
 export interface Emitted {
@@ -89,6 +100,13 @@ export function emitConfig(target: EmitTarget, range: PortRange, given?: EmitOpt
   if (options.reserved !== undefined && !(options.reserved instanceof PortSet)) {
     throw invalidArgType('options.reserved', 'a PortSet', options.reserved);
   }
+  for (const key of ['file', 'name', 'image', 'hosts'] as const) {
+    const v = options[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string') throw invalidArgType(`options.${key}`, 'a string', v);
+    checkOneLine(`options.${key}`, v);
+  }
+  if (options.kind !== undefined) checkOneOf('options.kind', options.kind, KUBERNETES_KINDS);
   const os = TARGET_OS[target];
   const r = assertValidRange(os, range);
   const value = `${r.low} ${r.high}`;
@@ -114,38 +132,17 @@ export function emitConfig(target: EmitTarget, range: PortRange, given?: EmitOpt
       };
     }
     case 'kubernetes': {
-      if (options.hostNetwork) {
-        throw new EphemeralPortsError(
-          ErrorCodes.UNSUPPORTED_OPERATION,
-          'pod sysctls cannot be used with hostNetwork: true — the kubelet rejects the pod (SysctlForbidden: ' +
-            '"not allowed with host net enabled") and its controller recreates it endlessly',
-          {
-            remedy:
-              'a hostNetwork pod shares the node\'s namespace: set the range on the node instead ' +
-              '(ephemeral-ports emit sysctl, or emit ansible), or drop hostNetwork',
-          },
-        );
-      }
-      const lines = [
-        '# Pod spec fragment. net.ipv4.ip_local_port_range is a safe (namespaced) sysctl: allowed by default',
-        '# since Kubernetes 1.21 and by the Pod Security "baseline" policy. It sets the range of this pod\'s own',
-        '# network namespace only. Not allowed with hostNetwork: true (the kubelet rejects the pod); keep the',
-        '# range clear of the cluster\'s --service-node-port-range (default 30000-32767).',
-        'spec:',
-        '  securityContext:',
-        '    sysctls:',
-        `      - name: ${KEY}`,
-        `        value: "${value}"`,
-      ];
-      if (reserved) {
-        lines.push(`      - name: ${RESERVED_KEY}  # safe since Kubernetes 1.27, kernel >= 3.16`, `        value: "${reserved}"`);
-      }
-      return {
-        ...base,
-        format: 'yaml',
-        content: `${lines.join('\n')}\n`,
-        notes: ['merge into the pod template (spec.template.spec for Deployments, StatefulSets, Jobs)'],
-      };
+      const sysctls = [{ name: KEY, value }];
+      if (reserved) sysctls.push({ name: RESERVED_KEY, value: reserved });
+      const { content, notes } = emitKubernetes({
+        kind: options.kind ?? 'pod',
+        sysctls,
+        reserved: reserved !== undefined,
+        ...(options.name !== undefined ? { name: options.name } : {}),
+        ...(options.image !== undefined ? { image: options.image } : {}),
+        ...(options.hostNetwork ? { hostNetwork: true } : {}),
+      });
+      return { ...base, format: 'yaml', content, notes };
     }
     case 'docker': {
       const args = [`--sysctl '${KEY}=${value}'`];
@@ -161,39 +158,41 @@ export function emitConfig(target: EmitTarget, range: PortRange, given?: EmitOpt
       };
     }
     case 'compose': {
-      const lines = [
-        '# docker compose: per-service sysctls (not allowed with network_mode: host)',
-        'services:',
-        '  app:',
-        '    sysctls:',
-        `      ${KEY}: "${value}"`,
-      ];
-      if (reserved) lines.push(`      ${RESERVED_KEY}: "${reserved}"`);
-      return { ...base, format: 'yaml', content: `${lines.join('\n')}\n`, notes: ['rename "app" to your service'] };
+      const service = options.name ?? 'app';
+      if (!COMPOSE_SERVICE_NAME.test(service)) {
+        throw invalidArgValue('options.name', service, 'must be a Compose service name (letters, digits, ".", "_", "-")');
+      }
+      const sysctls: Record<string, string> = { [KEY]: value };
+      if (reserved) sysctls[RESERVED_KEY] = reserved;
+      const content = toYaml(
+        { services: { [service]: { sysctls } } },
+        'docker compose override: per-service sysctls (not allowed with network_mode: host).\n' +
+          'Apply: docker compose -f compose.yaml -f THIS_FILE up -d',
+      );
+      return { ...base, format: 'yaml', content, notes: [`merged into the service "${service}" of your compose file`] };
     }
     case 'ansible': {
       const path = options.file ?? DEFAULT_SYSCTL_FILE;
-      const task = (name: string, key: string, v: string) => [
-        `    - name: ${name}`,
-        '      ansible.posix.sysctl:',
-        `        name: ${key}`,
-        `        value: "${v}"`,
-        `        sysctl_file: ${path}`,
-        '        sysctl_set: true',
-        '        state: present',
-        '        reload: true',
-      ];
-      const lines = [
-        '# Ansible playbook; the tasks can be copied into a role. Needs the ansible.posix collection',
-        '# (shipped with the Debian/Ubuntu "ansible" package; otherwise: ansible-galaxy collection install ansible.posix).',
-        '- name: Set the ephemeral port range',
-        '  hosts: all',
-        '  become: true',
-        '  tasks:',
-        ...task(`Ephemeral port range ${r.low}-${r.high}`, KEY, value),
-      ];
-      if (reserved) lines.push(...task('Reserved ports (never handed out automatically)', RESERVED_KEY, reserved));
-      return { ...base, format: 'yaml', path, content: `${lines.join('\n')}\n`, notes: [] };
+      const task = (name: string, key: string, v: string) => ({
+        name,
+        'ansible.posix.sysctl': {
+          name: key,
+          value: v,
+          sysctl_file: path,
+          sysctl_set: true,
+          state: 'present',
+          reload: true,
+        },
+      });
+      const tasks = [task(`Ephemeral port range ${r.low}-${r.high}`, KEY, value)];
+      if (reserved) tasks.push(task('Reserved ports (never handed out automatically)', RESERVED_KEY, reserved));
+      const play = { name: 'Set the ephemeral port range', hosts: options.hosts ?? 'all', become: true, tasks };
+      const content = toYaml(
+        [play],
+        'Ansible playbook; the tasks can be copied into a role. Needs the ansible.posix collection\n' +
+          '(shipped with the Debian/Ubuntu "ansible" package; otherwise: ansible-galaxy collection install ansible.posix).',
+      );
+      return { ...base, format: 'yaml', path, content, notes: [] };
     }
     case 'freebsd': {
       const lines = [
@@ -251,3 +250,5 @@ export function emitConfig(target: EmitTarget, range: PortRange, given?: EmitOpt
     }
   }
 }
+
+export { KUBERNETES_KINDS } from './kubernetes.js';

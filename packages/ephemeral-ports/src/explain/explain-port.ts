@@ -7,17 +7,20 @@ import {
   type EphemeralPortsBackend,
   type PortRange,
   type Protocol,
+  type ScopeOptions,
   type SocketEntry,
   assertPort,
   checkBoolean,
+  checkNetnsPath,
   ianaClass,
   invalidArgType,
   invalidArgValue,
   rangeContains,
 } from '@ephemeral-ports/core';
 import { getBackend } from '../backend.js';
-import { checkOptions, checkProtocol } from '../options.js';
+import { checkOptions, checkProtocol, scopeOf } from '../options.js';
 import { type ProbeResult, probeBind } from './bind-probe.js';
+import { probeBindInNetns } from './netns-probe.js';
 
 export interface ExplainOptions {
   /** `tcp` (default) or `udp`. */
@@ -26,6 +29,12 @@ export interface ExplainOptions {
   host?: string | readonly string[];
   /** Skip the bind probe (e.g. when explaining ports for another machine's settings). Default false. */
   probe?: boolean;
+  /**
+   * Linux: explain the port inside this network namespace (`/proc/<pid>/ns/net`, `/run/netns/<name>`): its range,
+   * reserved ports and sockets, and a bind probe run inside it (through `nsenter`, which needs root; without it
+   * the probe is reported as skipped, finding `BIND_PROBE_SKIPPED`). Other OSes refuse it.
+   */
+  netns?: string;
 }
 
 export type FindingSeverity = 'error' | 'warning' | 'info';
@@ -52,6 +61,8 @@ export interface PortExplanation {
   rangeSource: string;
   /** IANA class: system (0-1023), user (1024-49151), dynamic (49152-65535). */
   ianaClass: 'system' | 'user' | 'dynamic';
+  /** Linux: the network namespace explained, when `netns` was given. */
+  netns?: string;
   /** Bind probe results per address (empty when `probe: false`). */
   probes: ProbeResult[];
 }
@@ -77,13 +88,14 @@ export async function explainPort(port: number, given?: ExplainOptions): Promise
   const protocol = checkProtocol(options.protocol);
   if (options.probe !== undefined) checkBoolean('options.probe', options.probe);
   const hosts = await checkHosts(options.host);
+  const netns = checkNetnsPath(options.netns);
   const backend = getBackend();
-  const scope = { protocol };
+  const scope = scopeOf(protocol, netns);
   const findings: PortFinding[] = [];
 
   const reading = await backend.getRange(scope);
   const constraints = await backend.getConstraints(scope).catch(() => ({}) as { unprivilegedPortStart?: number });
-  const list = await readList(backend, protocol);
+  const list = await readList(backend, scope);
 
   if (port === 0) {
     findings.push(info('PORT_ZERO', 'port 0 asks the kernel to pick a free port from the ephemeral range', {}));
@@ -126,7 +138,9 @@ export async function explainPort(port: number, given?: ExplainOptions): Promise
   }
   privileged(port, constraints.unprivilegedPortStart, backend.os, findings);
 
-  const probes = options.probe === false ? [] : await Promise.all(hosts.map((h) => probeBind(protocol, port, h)));
+  const probes = options.probe === false ? [] : await runProbes(netns, protocol, port, hosts, findings);
+  // This host's interfaces are the caller's namespace's: they say nothing about another one.
+  if (options.host !== undefined && netns === undefined) await notLocalFindings(hosts, probes, port, findings);
   for (const p of probes) {
     if (p.ok || (p.code && ADDRESS_UNAVAILABLE.has(p.code))) continue;
     findings.push({
@@ -136,7 +150,7 @@ export async function explainPort(port: number, given?: ExplainOptions): Promise
       evidence: { address: p.address, code: p.code, message: p.message },
     });
   }
-  await censusFindings(backend, protocol, port, findings);
+  await censusFindings(backend, protocol, port, findings, netns);
 
   const verdict = findings.some((f) => f.severity === 'error')
     ? 'blocked'
@@ -153,7 +167,28 @@ export async function explainPort(port: number, given?: ExplainOptions): Promise
     rangeSource: reading.source,
     ianaClass: ianaClass(port),
     probes,
+    ...(netns === undefined ? {} : { netns }),
   };
+}
+
+/** The bind probe here, or inside `netns` (netns-probe.ts); a probe that cannot enter the namespace is a finding. */
+async function runProbes(
+  netns: string | undefined,
+  protocol: Protocol,
+  port: number,
+  hosts: readonly string[],
+  findings: PortFinding[],
+): Promise<ProbeResult[]> {
+  if (netns === undefined) return Promise.all(hosts.map((h) => probeBind(protocol, port, h)));
+  const result = await probeBindInNetns(netns, protocol, port, hosts);
+  if ('probes' in result) return result.probes;
+  findings.push(
+    info('BIND_PROBE_SKIPPED', `no bind probe inside ${netns} (${result.skipped}): the verdict rests on the settings and the socket census`, {
+      netns,
+      reason: result.skipped,
+    }),
+  );
+  return [];
 }
 
 async function checkHosts(host: ExplainOptions['host']): Promise<string[]> {
@@ -169,10 +204,39 @@ async function checkHosts(host: ExplainOptions['host']): Promise<string[]> {
   return list as string[];
 }
 
-async function readList(backend: EphemeralPortsBackend, protocol: Protocol) {
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
+/**
+ * An address no interface of this host has: a service cannot receive on it. The bind probe says EADDRNOTAVAIL, or
+ * succeeds where non-local binds are allowed (net.ipv4.ip_nonlocal_bind, IP_FREEBIND), so the interfaces decide.
+ */
+async function notLocalFindings(hosts: readonly string[], probes: readonly ProbeResult[], port: number, findings: PortFinding[]) {
+  const { networkInterfaces } = await import('node:os');
+  const own = new Set(
+    Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .map((i) => i.address.replace(/%.*$/, '').toLowerCase()),
+  );
+  for (const host of hosts) {
+    const address = host.replace(/%.*$/, '').toLowerCase();
+    if (WILDCARDS.has(address) || own.has(address) || /^127\./.test(address) || address === '::1') continue;
+    const probe = probes.find((p) => p.address === host);
+    const bound = probe?.ok === true;
+    findings.push({
+      code: 'ADDRESS_NOT_LOCAL',
+      severity: bound ? 'warning' : 'error',
+      message: bound
+        ? `${host} is not an address of this host: binding ${formatHost(host)}:${port} succeeds (non-local binds are allowed here) but no packet for it arrives`
+        : `${host} is not an address of this host: binding ${formatHost(host)}:${port} fails with EADDRNOTAVAIL`,
+      evidence: { address: host, ...(probe ? { probe: probe.ok ? 'ok' : probe.code } : {}) },
+    });
+  }
+}
+
+async function readList(backend: EphemeralPortsBackend, scope: ScopeOptions) {
   if (!backend.info().supportsReserved) return null;
   try {
-    return await backend.getReserved({ protocol });
+    return await backend.getReserved(scope);
   } catch {
     return null;
   }
@@ -198,12 +262,13 @@ async function censusFindings(
   protocol: Protocol,
   port: number,
   findings: PortFinding[],
+  netns: string | undefined,
 ): Promise<void> {
   if (typeof backend.census !== 'function' || !backend.info().supportsCensus || port === 0) return;
   let sockets: SocketEntry[];
   let source: string;
   try {
-    const census = await backend.census({ protocols: [protocol], processes: true });
+    const census = await backend.census({ protocols: [protocol], processes: true, ...(netns === undefined ? {} : { netns }) });
     sockets = census.sockets.filter((s) => s.localPort === port && s.protocol === protocol);
     source = census.source;
   } catch {

@@ -100,7 +100,16 @@ export function makePlan(options: NormalizedOptions): Plan | Promise<Plan> {
   return facts instanceof Promise ? facts.then((f) => planWith(options, f)) : planWith(options, facts);
 }
 
+/** The last plan made: a burst of calls with the same (cached) options reuses it as is. */
+let lastPlan: Plan | undefined;
+
 function planWith(n: NormalizedOptions, facts: KernelAvoidFacts): Plan {
+  if (lastPlan !== undefined && lastPlan.n === n && lastPlan.facts === facts) return lastPlan;
+  lastPlan = planFor(n, facts);
+  return lastPlan;
+}
+
+function planFor(n: NormalizedOptions, facts: KernelAvoidFacts): Plan {
   const key = planKey(n);
   const cached = key === undefined ? undefined : planCache.get(facts)?.get(key);
   if (cached) return { ...cached, n };
@@ -286,6 +295,21 @@ function* candidates(plan: Plan, tried: Set<number>): Generator<{ port: number; 
   for (const port of all) if (!tried.has(port)) yield { port, preferred: false };
 }
 
+/** Records a port this process now owns (a hold or a lease, per the options) and describes it. */
+function take(plan: Plan, port: number, outcome: { lock: HeldLock; probes: ProbeOutcome[] }): FreePortResult {
+  const { n } = plan;
+  registry.own(outcome.lock, n.hold ? 'hold' : 'lease', n.leaseMs);
+  return {
+    port,
+    protocols: [...n.protocols],
+    held: n.hold,
+    leaseMs: n.hold ? 0 : n.leaseMs,
+    probes: outcome.probes,
+    avoided: plan.summary,
+    warnings: [...plan.facts.warnings],
+  };
+}
+
 /**
  * Allocates `count` ports (all or nothing: on failure every port taken so far is released). Each port is owned by
  * this process as a hold or a lease, per the options.
@@ -293,14 +317,33 @@ function* candidates(plan: Plan, tried: Set<number>): Generator<{ port: number; 
 export async function allocate(n: NormalizedOptions, count: number): Promise<FreePortResult[]> {
   const planned = makePlan(n);
   const plan = planned instanceof Promise ? await planned : planned;
+  // The common call (one port, no preference, random order) takes its first random pick without building the search.
+  if (count === 1 && n.preferred === undefined && n.order === 'random' && n.seed === undefined && plan.pool.size > 0) {
+    const port = randomPortOf(plan.pool);
+    const attempt = tryCandidate(plan, port);
+    const outcome = attempt instanceof Promise ? await attempt : attempt;
+    if (!('rejection' in outcome)) return [take(plan, port, outcome)];
+    return search(plan, count, outcome.rejection);
+  }
+  return search(plan, count);
+}
+
+/** The full search: every candidate in turn, until `count` ports are taken or none is left. */
+async function search(plan: Plan, count: number, refused?: PortRejection): Promise<FreePortResult[]> {
+  const { n } = plan;
   const taken: FreePortResult[] = [];
   const tally = new Map<RejectReason, number>();
   const reject = (r: PortRejection) => {
     tally.set(r.reason, (tally.get(r.reason) ?? 0) + 1);
     n.onReject?.(r);
   };
+  const tried = new Set<number>();
+  if (refused) {
+    reject(refused);
+    tried.add(refused.port);
+  }
   try {
-    for (const candidate of candidates(plan, new Set())) {
+    for (const candidate of candidates(plan, tried)) {
       if (candidate === NEEDS_PLANNING) {
         planning ??= await import('@ephemeral-ports/core');
         continue;
@@ -321,17 +364,8 @@ export async function allocate(n: NormalizedOptions, count: number): Promise<Fre
         reject(outcome.rejection);
         continue;
       }
-      registry.own(outcome.lock, n.hold ? 'hold' : 'lease', n.leaseMs);
+      taken.push(take(plan, port, outcome));
       if (honoured) n.onHonoured?.(honoured);
-      taken.push({
-        port,
-        protocols: [...n.protocols],
-        held: n.hold,
-        leaseMs: n.hold ? 0 : n.leaseMs,
-        probes: outcome.probes,
-        avoided: plan.summary,
-        warnings: [...plan.facts.warnings],
-      });
       if (taken.length === count) return taken;
     }
   } catch (error) {

@@ -62,7 +62,8 @@ export function readKernelAvoid(protocols: readonly Protocol[], now = Date.now()
 export function kernelAvoidNow(protocols: readonly Protocol[], now = Date.now()): KernelAvoidFacts | Promise<KernelAvoidFacts> {
   const key = protocols.length === 1 ? protocols[0]! : protocols.join('+');
   const hit = cache.get(key);
-  if (hit && now - hit.at < AVOID_TTL_MS) return hit.value ?? hit.facts;
+  // Explicit checks, not `??`: the CommonJS build rewrites `??` and `?.` into helper calls, and this runs per call.
+  if (hit !== undefined && now - hit.at < AVOID_TTL_MS) return hit.value !== undefined ? hit.value : hit.facts;
   const facts = readFresh(protocols);
   const entry: CacheEntry = { at: now, facts };
   cache.set(key, entry);

@@ -40,7 +40,7 @@ export type GetPortOptions = {
   readonly onWarning?: (warning: GetPortWarning) => void;
 } & Omit<ListenOptions, 'port'>;
 
-/** A preferred port returned despite a kernel rule (see {@link GetPortOptions.onWarning}). */
+/** A preferred port returned despite a kernel rule (see the `onWarning` option of {@link GetPortOptions}). */
 export interface GetPortWarning {
   code: 'PREFERRED_PORT_EPHEMERAL' | 'PREFERRED_PORT_RESERVED';
   port: number;

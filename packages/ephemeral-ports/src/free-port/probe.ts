@@ -106,7 +106,7 @@ function sharedServer(): net.Server {
  */
 function bindTcpDualStack(port: number, testBind?: TestBindOptions): BindResult | Promise<BindResult> {
   // SO_REUSEPORT changes what the kernel calls a conflict: such a bind goes through the explicit path with it.
-  if (testBind?.reusePort) return bindTcp(port, '::', { ...testBind, ipv6Only: false });
+  if (testBind !== undefined && testBind.reusePort) return bindTcp(port, '::', { ...testBind, ipv6Only: false });
   const server = sharedServer();
   server.listen({ port, exclusive: true, backlog: 1 });
   if (server.listening) {

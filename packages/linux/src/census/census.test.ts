@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { aggregateSockets } from '@ephemeral-ports/core';
 import { createLinuxCensus, NETLINK_SOURCE, PROCFS_SOURCE, validateCensusOptions } from './census.js';
 import { decodeRecords } from './decode.js';
 import { hasCensus, RECORD, type CensusNative, type NativeCensusRequest } from './native-census.js';
@@ -87,6 +88,21 @@ describe('createLinuxCensus', () => {
     expect(seen[1]).toEqual({ tcp: true, udp: true, v4: true, v6: true });
   });
 
+  it('aggregate: asks the addon for counts; an addon that predates them answers with records, counted in JS', async () => {
+    const seen: NativeCensusRequest[] = [];
+    const rows = records([
+      { protocol: 6, family: 4, state: 10, lport: 7000, rport: 0, local: [0, 0, 0, 0], remote: [0, 0, 0, 0], inode: 9 },
+      { protocol: 6, family: 4, state: 1, lport: 40000, rport: 7000, local: [127, 0, 0, 1], remote: [127, 0, 0, 1] },
+      { protocol: 6, family: 4, state: 1, lport: 7000, rport: 40000, local: [127, 0, 0, 1], remote: [127, 0, 0, 1] },
+    ]);
+    const result = await createLinuxCensus(fakeNative(rows, seen))({ aggregate: true });
+    expect(seen).toEqual([{ tcp: true, udp: true, v4: true, v6: true, aggregate: true }]);
+    expect(result.source).toBe(NETLINK_SOURCE);
+    expect(result.aggregate).toEqual(aggregateSockets(decodeRecords(rows)));
+    expect(result.aggregate!.outgoing.destinations).toEqual([{ localAddress: '127.0.0.1', remoteAddress: '127.0.0.1', remotePort: 7000 }]);
+    expect(result.sockets).toHaveLength(3);
+  });
+
   it('method procfs reads /proc/net without the addon and says so; netlink without an addon is a coded error', async () => {
     const seen: NativeCensusRequest[] = [];
     const viaProc = await createLinuxCensus(fakeNative(new ArrayBuffer(0), seen))({ method: 'procfs' });
@@ -160,6 +176,7 @@ describe('createLinuxCensus', () => {
       [{ netns: 'relative/path' }, 'ERR_INVALID_ARG_VALUE'],
       [{ netns: 42 }, 'ERR_INVALID_ARG_TYPE'],
       [{ processes: 'yes' }, 'ERR_INVALID_ARG_TYPE'],
+      [{ aggregate: 1 }, 'ERR_INVALID_ARG_TYPE'],
       [{ method: 'bpf' }, 'ERR_INVALID_ARG_VALUE'],
       [42, 'ERR_INVALID_ARG_TYPE'],
     ];

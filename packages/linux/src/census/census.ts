@@ -5,6 +5,7 @@
  * is no other method.
  */
 import {
+  aggregateSockets,
   CENSUS_METHODS,
   EphemeralPortsError,
   ErrorCodes,
@@ -13,12 +14,14 @@ import {
   invalidArgType,
   invalidArgValue,
   isEphemeralPortsError,
+  type CensusAggregate,
   type CensusOptions,
   type SocketCensus,
+  type SocketEntry,
 } from '@ephemeral-ports/core';
 import { toOsError } from '../os-error.js';
 import { censusRemedy, inNetns } from '../remedy.js';
-import { decodeRecords, nativeRequest } from './decode.js';
+import { decodeAggregate, decodeRecords, nativeRequest } from './decode.js';
 import type { CensusNative } from './native-census.js';
 import { attachOwners } from './processes.js';
 import { procfsCensus } from './procfs.js';
@@ -50,6 +53,7 @@ export function validateCensusOptions(options: unknown): CensusOptions {
   }
   checkNetnsPath(o.netns);
   if (o.processes !== undefined && typeof o.processes !== 'boolean') throw invalidArgType('options.processes', 'a boolean', o.processes);
+  if (o.aggregate !== undefined && typeof o.aggregate !== 'boolean') throw invalidArgType('options.aggregate', 'a boolean', o.aggregate);
   if (o.method !== undefined && !CENSUS_METHODS.includes(o.method as 'auto')) {
     throw invalidArgValue('options.method', o.method, `must be one of ${CENSUS_METHODS.join(', ')}`);
   }
@@ -67,19 +71,60 @@ export function censusError(error: unknown, netns: string | undefined): unknown 
 }
 
 /**
+ * A census whose `sockets` are built on first read (and kept): a caller that needs only the counts never pays for
+ * one object per socket. `processes` names the owners then too.
+ */
+function withLazySockets(source: string, aggregate: CensusAggregate, records: ArrayBuffer, processes: boolean): SocketCensus {
+  let sockets: SocketEntry[] | undefined;
+  const census = { source, aggregate } as SocketCensus;
+  Object.defineProperty(census, 'sockets', {
+    enumerable: true,
+    configurable: true,
+    get(): SocketEntry[] {
+      if (sockets === undefined) {
+        sockets = decodeRecords(records);
+        if (processes) attachOwners(sockets);
+      }
+      return sockets;
+    },
+    set(value: SocketEntry[]) {
+      sockets = value;
+    },
+  });
+  return census;
+}
+
+/** The addon's census with its counts; an addon built before `aggregate` existed returns the records alone. */
+async function aggregateViaAddon(addon: CensusNative, options: CensusOptions): Promise<SocketCensus> {
+  const processes = options.processes === true;
+  const result = await addon.census({ ...nativeRequest(options), aggregate: true });
+  if (result instanceof ArrayBuffer) {
+    const sockets = decodeRecords(result);
+    if (processes) attachOwners(sockets);
+    return { sockets, source: NETLINK_SOURCE, aggregate: aggregateSockets(sockets) };
+  }
+  const aggregate = decodeAggregate(result);
+  if (processes) attachOwners(aggregate.bound);
+  return withLazySockets(NETLINK_SOURCE, aggregate, result.records, processes);
+}
+
+/**
  * Builds the census. `native` is the loaded addon (or null, with `unavailableReason`, when it could not be
  * loaded); the procfs reader covers that case.
  */
 export function createLinuxCensus(native: CensusNative | null, unavailableReason = 'native addon not loaded'): CensusFunction {
-  const procfs = async (options: CensusOptions, fallbackReason: string): Promise<SocketCensus> => ({
-    sockets: await procfsCensus(options),
-    source: PROCFS_SOURCE,
-    fallbackReason,
-  });
+  const procfs = async (options: CensusOptions, fallbackReason: string): Promise<SocketCensus> => {
+    const sockets = await procfsCensus(options);
+    if (options.processes) attachOwners(sockets);
+    return { sockets, source: PROCFS_SOURCE, fallbackReason };
+  };
 
   const viaAddon = async (addon: CensusNative, options: CensusOptions): Promise<SocketCensus> => {
     try {
-      return { sockets: decodeRecords(await addon.census(nativeRequest(options))), source: NETLINK_SOURCE };
+      if (options.aggregate) return await aggregateViaAddon(addon, options);
+      const sockets = decodeRecords(await addon.census(nativeRequest(options)));
+      if (options.processes) attachOwners(sockets);
+      return { sockets, source: NETLINK_SOURCE };
     } catch (error) {
       const failure = censusError(error, options.netns);
       const { code, syscall } = failure as { code?: string; syscall?: string };
@@ -101,10 +146,5 @@ export function createLinuxCensus(native: CensusNative | null, unavailableReason
     return procfs(options, unavailableReason);
   };
 
-  return async (input?: CensusOptions): Promise<SocketCensus> => {
-    const options = validateCensusOptions(input);
-    const { sockets, source, fallbackReason } = await list(options);
-    if (options.processes) attachOwners(sockets);
-    return fallbackReason === undefined ? { sockets, source } : { sockets, source, fallbackReason };
-  };
+  return async (input?: CensusOptions): Promise<SocketCensus> => list(validateCensusOptions(input));
 }

@@ -5,9 +5,9 @@
  * state names from lookup tables, and each distinct address formatted once (see AddressCache).
  */
 import { endianness } from 'node:os';
-import type { CensusOptions, SocketEntry, SocketState } from '@ephemeral-ports/core';
+import type { CensusAggregate, CensusOptions, DestinationKey, SocketEntry, SocketState } from '@ephemeral-ports/core';
 import { AddressCache } from './address.js';
-import { RECORD, type NativeCensusRequest } from './native-census.js';
+import { RECORD, type NativeAggregate, type NativeCensusRequest } from './native-census.js';
 import { stateName } from './states.js';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
@@ -50,6 +50,41 @@ export function decodeRecords(buffer: ArrayBuffer): SocketEntry[] {
     out[i] = { protocol, family, state: name, localAddress, localPort, remoteAddress, remotePort, inode, uid };
   }
   return out;
+}
+
+const PORTS = 65536;
+
+/** The addon's counts (census.cc with `aggregate`) in core's form: only the few bound sockets become objects. */
+export function decodeAggregate(native: NativeAggregate): CensusAggregate {
+  const byState: CensusAggregate['byState'] = { tcp: {}, udp: {} };
+  let total = 0;
+  for (const slot of native.stateOrder) {
+    const udp = slot >= 256;
+    const states = udp ? byState.udp : byState.tcp;
+    const name = udp ? UDP_NAMES[slot - 256]! : TCP_NAMES[slot]!;
+    const n = native.states[slot]!;
+    states[name] = (states[name] ?? 0) + n;
+    total += n;
+  }
+  const bytes = new Uint8Array(native.destinations);
+  const cache = new AddressCache(bytes);
+  const destinations: DestinationKey[] = [];
+  for (let o = 0; o + RECORD.size <= bytes.length; o += RECORD.size) {
+    const v6 = bytes[o + RECORD.family] === 6;
+    destinations.push({
+      localAddress: v6 ? cache.ipv6(o + RECORD.localAddress) : cache.ipv4(o + RECORD.localAddress),
+      remoteAddress: v6 ? cache.ipv6(o + RECORD.remoteAddress) : cache.ipv4(o + RECORD.remoteAddress),
+      remotePort: bytes[o + RECORD.remotePort]! | (bytes[o + RECORD.remotePort + 1]! << 8),
+    });
+  }
+  const { ports } = native;
+  return {
+    total,
+    byState,
+    localPorts: { tcp: ports.subarray(0, PORTS), udp: ports.subarray(PORTS, 2 * PORTS), udpUnconnected: ports.subarray(2 * PORTS, 3 * PORTS) },
+    bound: decodeRecords(native.bound),
+    outgoing: { destinations, destination: native.connectionDestination, localPort: native.connectionPort, timeWait: native.connectionTimeWait },
+  };
 }
 
 /** The addon request for a set of census options (defaults: both protocols, both families). */

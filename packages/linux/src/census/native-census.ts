@@ -9,13 +9,36 @@ export interface NativeCensusRequest {
   udp: boolean;
   v4: boolean;
   v6: boolean;
+  /** Also count for the usage reports (native/linux/census_aggregate.h). */
+  aggregate?: boolean;
+}
+
+/** The census with its counts, as census.cc hands them over (`aggregate: true`). */
+export interface NativeAggregate {
+  /** Every socket, as with `aggregate` unset. */
+  records: ArrayBuffer;
+  /** Sockets per (protocol, kernel state): index `state` for TCP, `256 + state` for UDP. */
+  states: Uint32Array;
+  /** The indexes of `states` in the order they first appear in the census. */
+  stateOrder: Uint16Array;
+  /** Sockets per local port: TCP, UDP, UDP unconnected, 65536 each. */
+  ports: Uint32Array;
+  /** Records of the TCP sockets that are listening or bound only, in census order. */
+  bound: ArrayBuffer;
+  /** One record (family, addresses, remote port) per destination of the outgoing connections. */
+  destinations: ArrayBuffer;
+  connectionDestination: Uint32Array;
+  connectionPort: Uint16Array;
+  connectionTimeWait: Uint8Array;
 }
 
 export interface CensusNative {
   /**
-   * Every selected socket by NETLINK_SOCK_DIAG, as fixed-size records (see {@link RECORD}). Rejects with an Error
-   * carrying code/errno/syscall/path, or an ERR_EPHEMERAL_* code for a condition that is no syscall's failure.
+   * Every selected socket by NETLINK_SOCK_DIAG, as fixed-size records (see {@link RECORD}); with `aggregate`, also
+   * the counts. Rejects with an Error carrying code/errno/syscall/path, or an ERR_EPHEMERAL_* code for a condition
+   * that is no syscall's failure. An addon built before `aggregate` existed ignores it and returns the records.
    */
+  census(request: NativeCensusRequest & { aggregate: true }): Promise<NativeAggregate | ArrayBuffer>;
   census(request: NativeCensusRequest): Promise<ArrayBuffer>;
   censusRecordSize: number;
 }

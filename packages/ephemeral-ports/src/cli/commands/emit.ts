@@ -4,6 +4,23 @@ import { atMost, parseArgs, protocolOption, usageError } from '../args.js';
 import { rangeFromWords } from '../range-arg.js';
 import { warningLines, writeJson } from '../output.js';
 
+/** Target-specific flags and the targets that take them. */
+const EMIT_FLAG_TARGETS: ReadonlyArray<[string, readonly string[]]> = [
+  ['kind', ['kubernetes']],
+  ['image', ['kubernetes']],
+  ['name', ['kubernetes', 'compose']],
+  ['hosts', ['ansible']],
+];
+
+function optionalText(values: ReadonlyMap<string, string>, keys: readonly ('name' | 'image' | 'hosts')[]) {
+  const out: { name?: string; image?: string; hosts?: string } = {};
+  for (const key of keys) {
+    const v = values.get(key);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
 const command: Command = {
   name: 'emit',
   summary: 'Print ready-to-use configuration for fleet tools',
@@ -14,9 +31,9 @@ this machine. The range is validated with the rules of the OS the target configu
 
 Targets:
   sysctl              /etc/sysctl.d file (Linux hosts)                          (alias: sysctl.d)
-  kubernetes          pod securityContext.sysctls (refused with --host-network) (aliases: k8s, pod)
+  kubernetes          Pod / Deployment patch with securityContext.sysctls       (aliases: k8s, pod)
   docker              docker run --sysctl
-  compose             docker compose sysctls:                                   (alias: docker-compose)
+  compose             docker compose override file with sysctls:                (alias: docker-compose)
   ansible             playbook with an ansible.posix.sysctl task
   freebsd             /etc/sysctl.conf lines
   aix                 no -p -o ... command
@@ -27,27 +44,44 @@ Options:
   --reserved <ports>    Linux targets: also set ip_local_reserved_ports (e.g. 8080,9000-9100)
   --protocol <tcp|udp>  AIX and Windows: only this protocol (default both)
   --host-network        Kubernetes: the pod uses hostNetwork: true (refused: the kubelet rejects such pods)
+  --kind <kind>         Kubernetes: pod (a complete Pod, default) or deployment-patch (kubectl patch --patch-file)
+  --name <name>         Kubernetes: Pod / Deployment name; compose: service name (default app)
+  --image <image>       Kubernetes pod: container image (default registry.k8s.io/pause:3.10)
+  --hosts <pattern>     ansible: the play's host pattern (default all)
   --file <path>         sysctl / ansible: the sysctl.d file (default /etc/sysctl.d/90-ephemeral-ports.conf)
   --json                Print {target, os, range, format, path?, content, notes}
   -h, --help            Show this help
 
 Examples:
   ephemeral-ports emit sysctl 49152-65535 | sudo tee /etc/sysctl.d/90-ephemeral-ports.conf
-  ephemeral-ports emit kubernetes 20000 60999
+  ephemeral-ports emit kubernetes 20000 60999 > pod.yaml && kubectl apply -f pod.yaml
+  ephemeral-ports emit kubernetes 49152-65535 --kind deployment-patch --name web > patch.yaml
   ephemeral-ports emit ansible 49152-65535 --reserved 8080 > ephemeral.yml
   ephemeral-ports emit windows-netsh 49152-65535
 `,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { booleans: ['host-network'], strings: ['reserved', 'protocol', 'file'] });
+    const args = parseArgs(argv, {
+      booleans: ['host-network'],
+      strings: ['reserved', 'protocol', 'file', 'kind', 'name', 'image', 'hosts'],
+    });
     atMost(args, 3, 'emit');
     const [name, ...rangeWords] = args.positionals;
     if (name === undefined) throw usageError('emit needs a target, e.g. emit sysctl 49152-65535');
     const mod = await import('../../emit/targets.js');
     const target = (mod.EMIT_TARGETS as readonly string[]).includes(name)
       ? (name as (typeof mod.EMIT_TARGETS)[number])
-      : mod.EMIT_ALIASES[name];
+      : Object.hasOwn(mod.EMIT_ALIASES, name)
+        ? mod.EMIT_ALIASES[name]
+        : undefined;
     if (target === undefined) throw usageError(`unknown target ${JSON.stringify(name)}; targets: ${mod.EMIT_TARGETS.join(', ')}`);
     if (args.flags.has('host-network') && target !== 'kubernetes') throw usageError('--host-network applies to kubernetes only');
+    for (const [flag, targets] of EMIT_FLAG_TARGETS) {
+      if (args.values.has(flag) && !targets.includes(target)) throw usageError(`--${flag} applies to ${targets.join(' and ')} only`);
+    }
+    const kind = args.values.get('kind');
+    if (kind !== undefined && !(mod.KUBERNETES_KINDS as readonly string[]).includes(kind)) {
+      throw usageError(`--kind must be one of ${mod.KUBERNETES_KINDS.join(', ')}`);
+    }
     const protocol = protocolOption(args);
     const reservedText = args.values.get('reserved');
     const { toPortSet } = await import('../../reserved-ports.js');
@@ -64,6 +98,8 @@ Examples:
       ...(reserved ? { reserved } : {}),
       ...(protocol ? { protocol } : {}),
       ...(file ? { file } : {}),
+      ...(kind ? { kind: kind as (typeof mod.KUBERNETES_KINDS)[number] } : {}),
+      ...optionalText(args.values, ['name', 'image', 'hosts']),
       hostNetwork: args.flags.has('host-network'),
     });
     const { safetyWarnings } = await import('../../emit/safety-notes.js');

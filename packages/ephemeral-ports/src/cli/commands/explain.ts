@@ -17,6 +17,8 @@ Options:
   --protocol <tcp|udp>  Which protocol the service uses (default tcp)
   --host <addr[,addr]>  Address(es) the service binds (default both wildcards: 0.0.0.0 and ::)
   --no-probe            Do not bind; judge from the settings only
+  --netns <path>        Linux: explain inside this network namespace (its range, reserved ports, sockets; the
+                        bind probe runs there through nsenter, which needs root)
   --json                Print [{port, protocol, hosts, verdict, findings[{code, severity, message, evidence}],
                         range, rangeSource, ianaClass, probes}]
   -h, --help            Show this help
@@ -28,9 +30,10 @@ Examples:
   ephemeral-ports explain 8080
   ephemeral-ports explain 40000 5432 --protocol tcp --host 127.0.0.1
   ephemeral-ports explain 53 --protocol udp --json
+  sudo ephemeral-ports explain 8080 --netns /run/netns/blue
 `,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { booleans: ['no-probe'], strings: ['protocol', 'host'] });
+    const args = parseArgs(argv, { booleans: ['no-probe'], strings: ['protocol', 'host', 'netns'] });
     if (args.positionals.length === 0) throw usageError('explain needs at least one port');
     const ports = args.positionals.map((w) => parsePortArgument(w, 'port'));
     const protocol = protocolOption(args);
@@ -44,6 +47,7 @@ Examples:
           ...(protocol ? { protocol } : {}),
           ...(hosts ? { host: hosts } : {}),
           probe: !args.flags.has('no-probe'),
+          ...(args.values.has('netns') ? { netns: args.values.get('netns')! } : {}),
         }),
       );
     }
@@ -55,7 +59,8 @@ Examples:
     const mark = { ok: p.green('ok'), risky: p.yellow('risky'), blocked: p.red('blocked') } as const;
     let out = '';
     for (const r of results) {
-      out += `${p.bold(`${r.protocol} ${r.port}`)}: ${mark[r.verdict]}  (ephemeral range ${r.range.low}-${r.range.high}, IANA ${r.ianaClass})\n`;
+      const where = r.netns === undefined ? '' : `, netns ${r.netns}`;
+      out += `${p.bold(`${r.protocol} ${r.port}`)}: ${mark[r.verdict]}  (ephemeral range ${r.range.low}-${r.range.high}, IANA ${r.ianaClass}${where})\n`;
       if (r.findings.length === 0) out += `  nothing in the way: outside the ephemeral range and free on ${r.hosts.join(', ')}\n`;
       for (const f of r.findings) {
         const tag = f.severity === 'error' ? p.red(f.code) : f.severity === 'warning' ? p.yellow(f.code) : p.dim(f.code);

@@ -8,6 +8,7 @@ import type { Command } from '../command.js';
 export type CommandLoader = () => Promise<{ default: Command }>;
 
 export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
+  completion: () => import('./completion.js'),
   defaults: () => import('./defaults.js'),
   doctor: () => import('./doctor.js'),
   emit: () => import('./emit.js'),
@@ -16,6 +17,7 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   get: () => import('./get.js'),
   map: () => import('./map.js'),
   metrics: () => import('./metrics.js'),
+  report: () => import('./report.js'),
   reserved: () => import('./reserved.js'),
   set: () => import('./set.js'),
   usage: () => import('./usage.js'),

@@ -17,13 +17,14 @@ Options:
   --method <m>     Linux: how to list sockets: auto (default), netlink or procfs
                    (auto: sock_diag, else /proc/net where netlink is refused)
   --width <n>      Characters of the bar (default: terminal width, else 100)
-  --svg <file>     Also write the same picture as SVG (one <rect> per region), atomically
+  --svg <file>     Also write the picture as SVG (ranges as bands, listeners and busy ports as marks), atomically
   --json           Print {regions: [{kind, low, high}], totals}
   -h, --help       Show this help
 
 Examples:
   ephemeral-ports map
   ephemeral-ports map --svg ports.svg
+  ephemeral-ports report --html ports.html   # the map with the census and doctor findings
   ephemeral-ports map --json | jq '.totals'
 `,
   async run(argv, ctx) {
@@ -35,15 +36,25 @@ Examples:
     }
     const columns = (process.stdout as { columns?: number }).columns;
     const width = widthText !== undefined ? Number(widthText) : ctx.isTTY && columns ? Math.max(20, columns - 1) : 100;
-    const { portMap } = await import('../../diagnostics/usage.js');
+    const { takeSnapshot } = await import('../../diagnostics/snapshot.js');
+    const { portMapOf } = await import('../../diagnostics/usage.js');
     const census = censusOptions(args);
-    const netns = census.netns;
-    const map = await portMap(census);
+    const snapshot = await takeSnapshot(census);
+    const map = portMapOf(snapshot);
     const svgPath = args.values.get('svg');
     if (svgPath !== undefined) {
       const { renderPortMapSvg } = await import('@ephemeral-ports/core');
+      const { hostname } = await import('node:os');
       const { writeFileAtomic } = await import('../../diagnostics/files.js');
-      await writeFileAtomic(svgPath, renderPortMapSvg(map, { title: `Port map 0–65535${netns ? ` (${netns})` : ''}` }));
+      const unprivilegedStart = snapshot.facts.unprivilegedPortStart;
+      const svg = renderPortMapSvg(map, {
+        host: hostname(),
+        time: new Date(snapshot.takenAt),
+        reservedKind: snapshot.os === 'win32' ? 'excluded' : 'reserved',
+        ...(census.netns ? { netns: census.netns } : {}),
+        ...(unprivilegedStart !== undefined ? { unprivilegedStart } : {}),
+      });
+      await writeFileAtomic(svgPath, svg, '--svg');
     }
     if (ctx.json) {
       writeJson(ctx, { regions: map.regions, totals: map.totals, ...(svgPath ? { svg: svgPath } : {}) });

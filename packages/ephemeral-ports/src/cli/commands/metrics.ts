@@ -1,12 +1,10 @@
 /** `ephemeral-ports metrics`: Prometheus exposition on stdout, over HTTP (/metrics) or into a textfile. */
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { EphemeralPortsError, parsePortArgument } from '@ephemeral-ports/core';
 import type { Command } from '../command.js';
 import { atMost, censusOptions, parseArgs, usageError } from '../args.js';
 
 export const TEXTFILE_NAME = 'ephemeral_ports.prom';
-const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 const command: Command = {
   name: 'metrics',
@@ -21,7 +19,8 @@ Options:
   --netns <path>     Linux: measure this network namespace
   --method <m>       Linux: how to list sockets: auto (default), netlink or procfs
                      (auto: sock_diag, else /proc/net where netlink is refused)
-  --serve <port>     Serve GET /metrics on <port> (fresh census per scrape) until Ctrl-C; 0 picks a free port
+  --serve <port>     Serve GET /metrics on <port> (fresh census per scrape) until Ctrl-C; 0 picks a free port.
+                     At most 64 connections; a request must arrive within 5 s, idle connections close after 15 s
   --host <address>   Address to serve on (default 127.0.0.1: metrics name hosts and ports, keep them local)
   --textfile <dir>   Write <dir>/${TEXTFILE_NAME} atomically, for node_exporter --collector.textfile.directory
   -h, --help         Show this help
@@ -51,7 +50,7 @@ Examples:
     if (textfile !== undefined) {
       const { writeFileAtomic } = await import('../../diagnostics/files.js');
       const path = join(textfile, TEXTFILE_NAME);
-      await writeFileAtomic(path, text);
+      await writeFileAtomic(path, text, '--textfile');
       ctx.stdout.write(`wrote ${path}\n`);
       return 0;
     }
@@ -61,26 +60,10 @@ Examples:
 };
 
 /** Serves until SIGINT/SIGTERM, then closes the listener and resolves 0. */
-function serveMetrics(port: number, host: string, collect: () => Promise<string>, log: { write(s: string): unknown }): Promise<number> {
+async function serveMetrics(port: number, host: string, collect: () => Promise<string>, log: { write(s: string): unknown }): Promise<number> {
+  const { createMetricsServer } = await import('../metrics-server.js');
   return new Promise((resolve, reject) => {
-    const server: Server = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.writeHead(405, { Allow: 'GET, HEAD' }).end();
-        return;
-      }
-      if (path !== '/metrics') {
-        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: try /metrics\n');
-        return;
-      }
-      collect().then(
-        (text) => res.writeHead(200, { 'Content-Type': CONTENT_TYPE }).end(req.method === 'HEAD' ? undefined : text),
-        (error: unknown) => {
-          const code = (error as { code?: unknown }).code;
-          res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`census failed: ${typeof code === 'string' ? `[${code}] ` : ''}${(error as Error).message}\n`);
-        },
-      );
-    });
+    const server = createMetricsServer(collect);
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);

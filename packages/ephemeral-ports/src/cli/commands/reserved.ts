@@ -12,16 +12,19 @@ const command: Command = {
   summary: 'Show or change reserved (Linux) / excluded (Windows) ports',
   usage: `Usage: ephemeral-ports reserved [options]
        ephemeral-ports reserved set <ports...> [--dry-run] [options]
+       ephemeral-ports reserved set --clear [--dry-run] [options]
        ephemeral-ports reserved add <ports...> [--dry-run] [options]
        ephemeral-ports reserved remove <ports...> [--dry-run] [options]
 
 Linux: net.ipv4.ip_local_reserved_ports — ports the kernel never hands out automatically (connect() without
 bind, bind(0)); services can still bind them explicitly. Reserve the ports of services that live inside the
-ephemeral range. Windows: excluded port ranges (read only here). A write replaces the whole list; "set none"
-clears it. <ports> are PORT or LOW-HIGH entries separated by commas or spaces.
+ephemeral range. Windows: excluded port ranges (read only here). A write replaces the whole list; "set --clear"
+(or "set none") clears it, and a list with no entries is refused. <ports> are PORT or LOW-HIGH entries separated
+by commas or spaces.
 
 Options:
   --dry-run          Show what would change; change nothing
+  --clear            With set and no list: remove every reserved port
   --netns <path>     Linux: inside this network namespace
   --protocol <p>     Windows: excluded ranges of tcp (default) or udp
   --json             Print {platform, kind, ports, count, source} or, for changes,
@@ -32,10 +35,10 @@ Examples:
   ephemeral-ports reserved
   sudo ephemeral-ports reserved add 8080 9000-9100
   sudo ephemeral-ports reserved set 30000-32767 --dry-run
-  sudo ephemeral-ports reserved set none
+  sudo ephemeral-ports reserved set --clear
 `,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { booleans: ['dry-run'], strings: ['netns', 'protocol'] });
+    const args = parseArgs(argv, { booleans: ['dry-run', 'clear'], strings: ['netns', 'protocol'] });
     const netns = args.values.get('netns');
     const protocol = protocolOption(args);
     const scope = { ...(netns ? { netns } : {}), ...(protocol ? { protocol } : {}) };
@@ -51,9 +54,18 @@ Examples:
     if (!(ACTIONS as readonly string[]).includes(first)) {
       throw usageError(`unknown reserved action ${JSON.stringify(first)}; use set, add or remove`);
     }
-    if (rest.length === 0) throw usageError(`reserved ${first} needs a port list (use "none" to clear with set)`);
-    const given = api.toPortSet(rest.join(','));
+    const clear = args.flags.has('clear');
+    if (clear && (first !== 'set' || rest.length > 0)) throw usageError('--clear goes with "reserved set" and no port list');
+    if (rest.length === 0 && !clear) throw usageError(`reserved ${first} needs a port list (reserved set --clear empties it)`);
     if (first !== 'set' && rest.some((w) => w === 'none')) throw usageError(`"none" only works with reserved set`);
+    // An empty list would clear every reservation: only on purpose ("none", --clear), never from an empty variable.
+    const given = api.toPortSet(rest.join(','));
+    if (given.isEmpty && !clear && !rest.some((w) => w.trim() === 'none')) {
+      throw usageError(
+        `the port list ${JSON.stringify(rest.join(' '))} has no entries; nothing was changed`,
+        `to remove every reserved port, run: ${ctx.program} reserved set --clear`,
+      );
+    }
     let next: PortSet = given;
     if (first !== 'set') {
       const current = (await api.getReservedPorts(scope)).ports;
