@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { NSENTER, ROOT_DIR, canUseNetns, NETNS_UNAVAILABLE, type Netns } from '../../test/helpers/netns.js';
 import { percentile } from '../measure.js';
 import { compileFloor } from '../native/compile.js';
-import { progress } from '../progress.js';
+import { progress, quick } from '../progress.js';
 import { createSocketWorkload } from '../socket-workload.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
@@ -29,7 +29,7 @@ const CHILD_FLAG = '--census-bench-child';
 const FLOOR_ENV = 'EPHEMERAL_PORTS_BENCH_DIAG_FLOOR';
 const SS = '/usr/bin/ss';
 const CONNECTIONS = 15_000;
-const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_CENSUS_RUNS ?? 21);
+const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_CENSUS_RUNS ?? (quick ? 5 : 21));
 const RSS_GOAL_MB = 64;
 /**
  * Idle time before every timed sample (subject and anchors alike): V8 finishes the previous sample's garbage on

@@ -1,5 +1,6 @@
 // Node-API surface of the Linux addon; typed on the JS side in packages/linux/src/native.ts. Every function is
-// synchronous: a procfs read or write takes microseconds, and the netns variants wait for a short thread.
+// synchronous: a procfs read or write takes microseconds, and the netns variants wait for a short thread (reads only
+// the first time they meet a namespace, see ReadKnobCached).
 #include <napi.h>
 
 #include <string>
@@ -52,34 +53,50 @@ Napi::Value PackedRange(Napi::Env env, uint32_t low, uint32_t high) {
   return Napi::Number::New(env, static_cast<int32_t>((high << 16) | low));
 }
 
+// The namespace argument at `index` as ReadKnobCached wants it: empty for the caller's own.
+std::string CacheNetns(const Napi::CallbackInfo& info, size_t index) {
+  std::string netns;
+  NetnsArgument(info, index, &netns);
+  return netns;
+}
+
 // readPortRange(netns?: string): number  — packed, see PackedRange.
 Napi::Value ReadPortRange(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::string netns;
+  std::string netns = CacheNetns(info, 0);
   uint32_t low = 0, high = 0;
-  if (!NetnsArgument(info, 0, &netns)) {
-    OsFailure failure;
-    if (!ReadPortRangeFast(&low, &high, &failure)) throw SystemError(env, failure);
-    return PackedRange(env, low, high);
-  }
-  Run(env, true, netns, [&](OsFailure* failure) {
-    std::string text;
-    if (!ReadKnob(Knob::kPortRange, &text, failure)) return false;
-    if (ParsePortRange(text.data(), text.size(), &low, &high)) return true;
-    failure->SetCondition("ERR_EPHEMERAL_PARSE", "not two port numbers: \"" + text + "\"", "read", KnobPath(Knob::kPortRange));
-    return false;
-  });
+  OsFailure failure;
+  if (!ReadPortRangeCached(netns, &low, &high, &failure)) throw SystemError(env, failure);
   return PackedRange(env, low, high);
 }
 
 // readKnob(knob: string, netns?: string): string  — the file's text as the kernel prints it.
 Napi::Value ReadKnobText(const Napi::CallbackInfo& info) {
   Knob knob = KnobArgument(info);
-  std::string netns;
-  bool in_netns = NetnsArgument(info, 1, &netns);
-  std::string text;
-  Run(info.Env(), in_netns, netns, [&](OsFailure* failure) { return ReadKnob(knob, &text, failure); });
-  return Napi::String::New(info.Env(), text);
+  std::string netns = CacheNetns(info, 1);
+  const std::string* text = nullptr;
+  OsFailure failure;
+  if (!ReadKnobCached(knob, netns, &text, &failure)) throw SystemError(info.Env(), failure);
+  return Napi::String::New(info.Env(), *text);
+}
+
+// readRangeAndReserved(netns?: string): [packedRange: number, reservedText: string]  — what a range report needs,
+// both files read in this one call, on the calling thread: a pread of a few bytes costs less than any hop to
+// another thread.
+Napi::Value ReadRangeAndReserved(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string netns = CacheNetns(info, 0);
+  uint32_t low = 0, high = 0;
+  const std::string* reserved = nullptr;
+  OsFailure failure;
+  if (!ReadPortRangeCached(netns, &low, &high, &failure) ||
+      !ReadKnobCached(Knob::kReservedPorts, netns, &reserved, &failure)) {
+    throw SystemError(env, failure);
+  }
+  Napi::Array result = Napi::Array::New(env, 2);
+  result.Set(0u, PackedRange(env, low, high));
+  result.Set(1u, Napi::String::New(env, *reserved));
+  return result;
 }
 
 // exchangeKnob(knob: string, value: string, netns?: string): [previous: string, current: string]
@@ -101,6 +118,7 @@ Napi::Value ExchangeKnobText(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("readPortRange", Napi::Function::New(env, ReadPortRange, "readPortRange"));
   exports.Set("readKnob", Napi::Function::New(env, ReadKnobText, "readKnob"));
+  exports.Set("readRangeAndReserved", Napi::Function::New(env, ReadRangeAndReserved, "readRangeAndReserved"));
   exports.Set("exchangeKnob", Napi::Function::New(env, ExchangeKnobText, "exchangeKnob"));
   RegisterCensus(env, exports);
   return exports;

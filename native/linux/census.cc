@@ -95,7 +95,7 @@ Napi::Object ToAggregateObject(Napi::Env env, RecordBuffer* records, CensusAggre
   o.Set("records", ToArrayBuffer(env, records));
   o.Set("states", CopyOut<uint32_t, Napi::Uint32Array>(env, aggregate->states));
   o.Set("stateOrder", CopyOut<uint16_t, Napi::Uint16Array>(env, aggregate->state_order));
-  o.Set("ports", CopyOut<uint32_t, Napi::Uint32Array>(env, aggregate->ports));
+  o.Set("ports", ToArrayBuffer(env, &aggregate->ports));
   o.Set("bound", ToArrayBuffer(env, &aggregate->bound));
   o.Set("destinations", ToArrayBuffer(env, &aggregate->destinations));
   o.Set("connectionDestination", CopyOut<uint32_t, Napi::Uint32Array>(env, aggregate->connection_destination));

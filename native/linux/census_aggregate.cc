@@ -124,7 +124,8 @@ bool AggregateRecords(const uint8_t* records, size_t count, CensusAggregate* out
   auto any4 = std::make_unique<std::bitset<kPorts>>();  // ports with a 0.0.0.0 listener
   auto any6 = std::make_unique<std::bitset<kPorts>>();  // ports with a :: listener
   auto exact = std::make_unique<std::bitset<kPorts>>();  // ports with a listener on a given address
-  uint32_t* tcp_ports = out->ports.data();
+  if (!out->ports.ResetZeroed(3 * kPorts * sizeof(uint32_t))) return false;
+  uint32_t* tcp_ports = reinterpret_cast<uint32_t*>(out->ports.mutable_data());
   uint32_t* udp_ports = tcp_ports + kPorts;
   uint32_t* udp_unconnected = udp_ports + kPorts;
   for (size_t i = 0; i < count; i++) {
@@ -155,6 +156,9 @@ bool AggregateRecords(const uint8_t* records, size_t count, CensusAggregate* out
   // Pass 2: the outgoing connections, grouped by destination. Neighbouring records usually share one, so the
   // last key is checked before the table.
   KeyIndex destinations;
+  out->connection_destination.reserve(count);
+  out->connection_port.reserve(count);
+  out->connection_time_wait.reserve(count);
   Key last{};
   uint32_t last_index = UINT32_MAX;
   for (size_t i = 0; i < count; i++) {

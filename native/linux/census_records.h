@@ -47,6 +47,24 @@ class RecordBuffer {
     return r;
   }
 
+  // Replaces the contents with `bytes` zeroed bytes (for counts handed to JS the same way as records). Fresh
+  // anonymous mappings are zero already; beyond kSmall the block is one huge page where THP allows, so a large
+  // count table costs one page fault instead of hundreds. False when memory ran out.
+  bool ResetZeroed(size_t bytes) {
+    Free(data_, capacity_);
+    data_ = nullptr;
+    capacity_ = size_ = 0;
+    const size_t capacity = bytes <= kSmall ? kSmall : (bytes + kHuge - 1) / kHuge * kHuge;
+    uint8_t* data = Allocate(capacity);
+    if (data == nullptr) return false;
+    if (capacity <= kSmall) memset(data, 0, capacity);
+    data_ = data;
+    capacity_ = capacity;
+    size_ = bytes;
+    return true;
+  }
+  uint8_t* mutable_data() { return data_; }
+
   // Hands the records over: the caller owns `*data` (`*capacity` bytes, `*size` used) and frees it with Free().
   void Detach(uint8_t** data, size_t* capacity, size_t* size) {
     *data = data_;

@@ -1,11 +1,14 @@
 #include "procfs.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include "netns_thread.h"
 
 namespace ephemeral_ports {
 namespace {
@@ -35,7 +38,8 @@ bool Fail(OsFailure* failure, int err, const char* syscall, const char* path) {
 constexpr size_t kMaxKnobText = size_t{4} << 20;
 
 bool ReadWhole(int fd, const char* path, std::string* text, OsFailure* failure) {
-  for (size_t size = 4096;; size *= 4) {
+  // A reused buffer starts at the size a long list once needed, so that list costs one read, not several.
+  for (size_t size = std::max<size_t>(4096, text->capacity());; size *= 4) {
     text->resize(size);
     ssize_t n;
     do {
@@ -61,7 +65,140 @@ bool ReadPath(const char* path, std::string* text, OsFailure* failure) {
   return ok;
 }
 
+constexpr int kKnobCount = 3;
+
+// One namespace's open knob files, by Knob; closed with the namespace's slot or the thread.
+class KnobFds {
+ public:
+  KnobFds() = default;
+  KnobFds(const KnobFds&) = delete;
+  KnobFds& operator=(const KnobFds&) = delete;
+  ~KnobFds() { CloseAll(); }
+  int& operator[](Knob knob) { return fd_[static_cast<int>(knob)]; }
+  void CloseAll() {
+    for (int& fd : fd_) {
+      if (fd >= 0) close(fd);
+      fd = -1;
+    }
+  }
+
+ private:
+  int fd_[kKnobCount] = {-1, -1, -1};
+};
+
+// A namespace file's identity: its nsfs inode, the same through /proc/<pid>/ns/net and /run/netns/<name>.
+struct NsKey {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  bool operator==(const NsKey& o) const { return dev == o.dev && ino == o.ino; }
+};
+
+struct NetnsSlot {
+  bool used = false;
+  NsKey key;
+  uint64_t last_use = 0;
+  KnobFds fds;
+};
+
+// A few namespaces per thread; the least recently used one gives its slot (and closes its files) to a new one.
+constexpr int kNetnsSlots = 4;
+
+// Per thread, so worker threads never share a descriptor or race over the table; a thread's files close when it ends.
+struct ThreadCache {
+  KnobFds own;
+  NetnsSlot slots[kNetnsSlots];
+  uint64_t clock = 0;
+  std::string text;  // reused for the knob text, so a read allocates nothing once warm
+};
+
+thread_local ThreadCache cache;
+
+NetnsSlot* SlotFor(ThreadCache& c, const NsKey& key) {
+  NetnsSlot* victim = &c.slots[0];
+  for (NetnsSlot& slot : c.slots) {
+    if (slot.used && slot.key == key) {
+      slot.last_use = ++c.clock;
+      return &slot;
+    }
+    if (!slot.used) {
+      if (victim->used) victim = &slot;
+    } else if (victim->used && slot.last_use < victim->last_use) {
+      victim = &slot;
+    }
+  }
+  victim->fds.CloseAll();
+  victim->used = true;
+  victim->key = key;
+  victim->last_use = ++c.clock;
+  return victim;
+}
+
+// Opens `knob` here (own namespace) or on a thread inside `netns`, and says which namespace that was.
+bool OpenKnob(Knob knob, const std::string& netns, int* fd, NsKey* opened_in, OsFailure* failure) {
+  const char* path = KnobPath(knob);
+  if (netns.empty()) {
+    *fd = OpenRetrying(path, O_RDONLY);
+    return *fd >= 0 || Fail(failure, errno, "open", path);
+  }
+  return RunInNetns(
+      netns,
+      [&](OsFailure* f) {
+        constexpr const char* kSelf = "/proc/thread-self/ns/net";
+        struct stat st;
+        if (stat(kSelf, &st) != 0) return Fail(f, errno, "stat", kSelf);
+        opened_in->dev = st.st_dev;
+        opened_in->ino = st.st_ino;
+        *fd = OpenRetrying(path, O_RDONLY);
+        return *fd >= 0 || Fail(f, errno, "open", path);
+      },
+      failure);
+}
+
+// Runs `read(fd, failure)` on the cached descriptor of `knob` in `netns`, opening it first when there is none. A read
+// that fails with an errno (the namespace is gone, say) closes the descriptor and is tried once more on a fresh one.
+template <typename Read>
+bool WithCachedFd(Knob knob, const std::string& netns, OsFailure* failure, Read read) {
+  ThreadCache& c = cache;
+  NetnsSlot* slot = nullptr;
+  int* fd = &c.own[knob];
+  if (!netns.empty()) {
+    struct stat st;
+    if (stat(netns.c_str(), &st) != 0) return Fail(failure, errno, "stat", netns.c_str());
+    slot = SlotFor(c, NsKey{st.st_dev, st.st_ino});
+    fd = &slot->fds[knob];
+  }
+  for (int attempt = 0;; attempt++) {
+    if (*fd < 0) {
+      NsKey opened_in;
+      if (!OpenKnob(knob, netns, fd, &opened_in, failure)) return false;
+      if (slot != nullptr && !(opened_in == slot->key)) {
+        // The path was replaced between stat() and the thread's open: the slot now holds that namespace's file.
+        int kept = *fd;
+        *fd = -1;
+        slot->fds.CloseAll();
+        slot->key = opened_in;
+        *fd = kept;
+      }
+    }
+    OsFailure read_failure;
+    if (read(*fd, &read_failure)) return true;
+    if (read_failure.err == 0 || attempt > 0) {
+      *failure = read_failure;
+      return false;
+    }
+    close(*fd);
+    *fd = -1;
+  }
+}
+
 }  // namespace
+
+bool ReadKnobCached(Knob knob, const std::string& netns, const std::string** text, OsFailure* failure) {
+  const char* path = KnobPath(knob);
+  std::string* buffer = &cache.text;
+  *text = buffer;
+  return WithCachedFd(knob, netns, failure, [&](int fd, OsFailure* f) { return ReadWhole(fd, path, buffer, f); });
+}
 
 bool KnobFromName(const std::string& name, Knob* knob) {
   if (name == "ip_local_port_range") *knob = Knob::kPortRange;
@@ -128,34 +265,19 @@ bool ParsePortRange(const char* text, size_t length, uint32_t* low, uint32_t* hi
   return true;
 }
 
-bool ReadPortRangeFast(uint32_t* low, uint32_t* high, OsFailure* failure) {
-  // Opened once per process: the file keeps resolving to the namespace it was opened in, which is the
-  // process's own because this addon never moves the JS thread to another namespace.
-  static std::atomic<int> cached_fd{-1};
-  int fd = cached_fd.load(std::memory_order_acquire);
-  if (fd < 0) {
-    int fresh = OpenRetrying(kPortRangePath, O_RDONLY);
-    if (fresh < 0) return Fail(failure, errno, "open", kPortRangePath);
-    int expected = -1;
-    if (cached_fd.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) {
-      fd = fresh;
-    } else {
-      close(fresh);  // another thread (worker) won the race
-      fd = expected;
-    }
-  }
-  char buffer[32];
-  ssize_t n;
-  do {
-    n = pread(fd, buffer, sizeof buffer, 0);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return Fail(failure, errno, "read", kPortRangePath);
-  if (!ParsePortRange(buffer, static_cast<size_t>(n), low, high)) {
-    failure->SetCondition("ERR_EPHEMERAL_PARSE", "not two port numbers: \"" + std::string(buffer, static_cast<size_t>(n)) + "\"",
-                          "read", kPortRangePath);
+bool ReadPortRangeCached(const std::string& netns, uint32_t* low, uint32_t* high, OsFailure* failure) {
+  return WithCachedFd(Knob::kPortRange, netns, failure, [&](int fd, OsFailure* f) {
+    char buffer[32];
+    ssize_t n;
+    do {
+      n = pread(fd, buffer, sizeof buffer, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return Fail(f, errno, "read", kPortRangePath);
+    if (ParsePortRange(buffer, static_cast<size_t>(n), low, high)) return true;
+    f->SetCondition("ERR_EPHEMERAL_PARSE", "not two port numbers: \"" + std::string(buffer, static_cast<size_t>(n)) + "\"", "read",
+                    kPortRangePath);
     return false;
-  }
-  return true;
+  });
 }
 
 }  // namespace ephemeral_ports

@@ -15,6 +15,7 @@ enum class Knob { kPortRange, kReservedPorts, kUnprivilegedPortStart };
 bool KnobFromName(const std::string& name, Knob* knob);
 const char* KnobPath(Knob knob);
 
+// Opens, reads and closes: for the reads around a write, which must not depend on a descriptor kept from before.
 bool ReadKnob(Knob knob, std::string* text, OsFailure* failure);
 
 // Reads the previous value, writes `value` in one write() at offset 0, reads the value back. A write() the kernel
@@ -25,8 +26,14 @@ bool ExchangeKnob(Knob knob, const std::string& value, std::string* previous, st
 // Parses "32768\t60999\n".
 bool ParsePortRange(const char* text, size_t length, uint32_t* low, uint32_t* high);
 
-// The hot path: the calling process's own namespace, through a descriptor opened once and pread() at 0. Text that
-// is not two port numbers fails as ERR_EPHEMERAL_PARSE.
-bool ReadPortRangeFast(uint32_t* low, uint32_t* high, OsFailure* failure);
+// The read path. Each thread keeps the files it read open, per namespace (`netns` empty: the thread's own; else a
+// namespace file, identified by its inode, whose files a short setns thread opens once), and pread()s at offset 0
+// on every call, so every value is the kernel's current one. A descriptor that fails is reopened once; a namespace
+// path that names another namespace than before gets its own descriptors. `*text` points into a per-thread buffer,
+// valid until the thread's next read.
+bool ReadKnobCached(Knob knob, const std::string& netns, const std::string** text, OsFailure* failure);
+
+// ip_local_port_range through the cache above. Text that is not two port numbers fails as ERR_EPHEMERAL_PARSE.
+bool ReadPortRangeCached(const std::string& netns, uint32_t* low, uint32_t* high, OsFailure* failure);
 
 }  // namespace ephemeral_ports

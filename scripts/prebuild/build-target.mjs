@@ -3,7 +3,9 @@
  * shared object. Node-API only, so one file serves every Node version; the headers are node-api-headers and
  * node-addon-api from node_modules, with C++ exceptions on (node-addon-api's `NAPI_CPP_EXCEPTIONS`, as the
  * node-gyp build's `node_addon_api_except` target). libc++ is linked statically (zig links no other way), so
- * the Linux files need no libstdc++ at run time; the only exported symbols are Node-API's module entry points.
+ * the Linux files need no libstdc++ at run time, and a version script leaves Node-API's module entry points as
+ * their only exports. (zig 0.11's Mach-O linker has no export list: the macOS files also export libc++'s
+ * default-visibility symbols, which two-level namespaces keep from meeting the system's libc++.)
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,8 +20,8 @@ const run = promisify(execFile);
 export const EXPORTS = ['napi_register_module_v1', 'node_api_module_get_api_version_v1'];
 
 /**
- * @param {{ zig: string, root: string, headers: string, addonApi: string, jobs: (task: () => Promise<void>) => Promise<void>,
- *   log: (line: string) => void }} tools
+ * @param {{ zig: string, root: string, headers: string, addonApi: string,
+ *   jobs: <T>(task: () => Promise<T>) => Promise<T>, log: (line: string) => void }} tools
  * @param {import('./targets.mjs').Target} target
  * @param {string} out absolute path of the file to write
  */
@@ -44,10 +46,16 @@ export async function buildTarget(tools, target, out) {
         }),
       ),
     );
-    tools.log(`${target.id}: compiled ${objects.length} sources, linking`);
+    tools.log(`${target.id}: compiled ${objects.length} sources, linking (the first link also builds zig's libc++ for the target)`);
     const linked = join(work, 'addon.node');
-    if (target.os === 'windows') await windowsImportLibrary(tools, work);
-    await tools.jobs(() => zig(tools, ['c++', '-target', target.zig, '-shared', ...linkFlags(tools, target, binding, work), '-o', linked, ...objects]));
+    let libraries = binding.libraries;
+    if (target.os === 'windows') {
+      await windowsImportLibrary(tools, work);
+      objects.push(...(await windowsGuidObjects(tools, target, libraries, work)));
+      libraries = libraries.filter((l) => !(l in GUID_LIBRARIES));
+    }
+    const flags = linkFlags(target, libraries, work);
+    await tools.jobs(() => zig(tools, ['c++', '-target', target.zig, '-shared', ...flags, '-o', linked, ...objects]));
     mkdirSync(dirname(out), { recursive: true });
     // Copied beside the final name, then renamed: a process loading prebuilds/ meanwhile never sees half a file.
     const part = `${out}.part-${process.pid}`;
@@ -58,8 +66,8 @@ export async function buildTarget(tools, target, out) {
   }
 }
 
-function linkFlags(tools, target, binding, work) {
-  const libraries = binding.libraries.map((l) => `-l${l}`);
+function linkFlags(target, names, work) {
+  const libraries = names.map((l) => `-l${l}`);
   switch (target.os) {
     case 'linux': {
       const script = join(work, 'exports.map');
@@ -68,10 +76,10 @@ function linkFlags(tools, target, binding, work) {
     }
     case 'macos':
       // Node-API symbols come from the node binary that loads the addon.
-      return ['-s', '-Wl,-undefined,dynamic_lookup', `-Wl,-exported_symbol,_${EXPORTS[0]}`, `-Wl,-exported_symbol,_${EXPORTS[1]}`, ...libraries];
+      return ['-s', '-Wl,-undefined,dynamic_lookup', ...libraries];
     case 'windows':
       // node.exe exports Node-API; the import library is made from node-api-headers' .def at link time.
-      return ['-s', join(work, 'node_api.lib'), ...libraries];
+      return ['-s', '-static', join(work, 'node_api.lib'), ...libraries];
   }
 }
 
@@ -82,6 +90,24 @@ async function zig(tools, args) {
   } catch (error) {
     throw new Error(`zig ${args.join(' ')} failed:\n${error.stderr ?? ''}${error.stdout ?? ''}`);
   }
+}
+
+/**
+ * MinGW's GUID-only static libraries that zig 0.11 does not ship, and the header whose DEFINE_GUIDs they hold: the
+ * GUIDs are compiled from that header (with initguid.h) instead.
+ */
+const GUID_LIBRARIES = { wbemuuid: 'wbemcli.h' };
+
+async function windowsGuidObjects(tools, target, libraries, work) {
+  const objects = [];
+  for (const library of libraries.filter((l) => l in GUID_LIBRARIES)) {
+    const source = join(work, `${library}.c`);
+    writeFileSync(source, `#include <initguid.h>\n#include <${GUID_LIBRARIES[library]}>\n`);
+    const object = join(work, `${library}.o`);
+    await tools.jobs(() => zig(tools, ['cc', '-target', target.zig, '-O2', '-c', source, '-o', object]));
+    objects.push(object);
+  }
+  return objects;
 }
 
 /** Windows: the import library of node.exe's Node-API exports (node-api-headers' .def), for the link step. */

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * `npm run prebuild`: builds every prebuild the published packages ship (scripts/prebuild/targets.mjs) with zig 0.11
- * into packages/<pkg>/prebuilds/<platform>-<arch>/, two compilers at a time (or EPHEMERAL_PORTS_JOBS), printing
- * its progress. A file newer than every input (its package's binding.gyp, the C++ it compiles, these scripts) is
- * kept. The prebuilds are not committed; `prepack` of each addon package runs this for its own targets.
+ * `npm run prebuild` (also run by `npm run build`, hence `npm test`): builds every prebuild the published packages
+ * ship (scripts/prebuild/targets.mjs) with zig 0.11 into packages/<pkg>/prebuilds/<platform>-<arch>/, as many
+ * compilers at a time as there are cores (or EPHEMERAL_PORTS_JOBS), printing its progress. A file newer than every
+ * input (its package's binding.gyp, the C++ it compiles, these scripts) is kept, so a second run costs seconds; the
+ * first link for a target also builds zig's libc++ for it (minutes, cached in zig's cache). The prebuilds are not
+ * committed; `prepack` of each addon package runs this for its own targets.
  *
  *   node scripts/prebuild/prebuild-all.mjs [--force] [--root <repo copy>] [target id | package ...]
  */
@@ -109,8 +111,16 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const at = args.indexOf('--root');
   const root = at >= 0 ? resolve(args[at + 1]) : undefined;
   const selectors = args.filter((a, i) => a !== '--force' && a !== '--root' && (at < 0 || i !== at + 1));
-  prebuildAll({ root, selectors, force }).catch((error) => {
-    console.error(`prebuild failed: ${error.message}`);
-    process.exit(1);
-  });
+  const zig = findZig();
+  // `npm run build` runs this first (npm's pre-hook of "build"): a machine without zig (not linux-x64) still builds
+  // and tests everything else; the prebuild tests then skip and say why. Packing (pack-all.mjs, prepack) and CI
+  // (EPHEMERAL_PORTS_REQUIRE_TOOLS=1) fail instead.
+  if ('missing' in zig && process.env.npm_lifecycle_event === 'prebuild' && process.env.EPHEMERAL_PORTS_REQUIRE_TOOLS !== '1') {
+    console.log(`prebuild: skipped, ${zig.missing}`);
+  } else {
+    prebuildAll({ root, selectors, force }).catch((error) => {
+      console.error(`prebuild failed: ${error.message}`);
+      process.exit(1);
+    });
+  }
 }

@@ -17,8 +17,8 @@ export const TARGETS = Object.freeze([
   linux('arm64', 'glibc', 'aarch64-linux-gnu.2.17'),
   linux('x64', 'musl', 'x86_64-linux-musl'),
   linux('arm64', 'musl', 'aarch64-linux-musl'),
-  // 10.15 is the deployment target of native/common/common.gypi; arm64 Macs start at 11.0.
-  target('bsd', 'macos', 'darwin', 'x64', 'x86_64-macos.10.15', 'ephemeral_ports_bsd.node'),
+  // zig 0.11 ships macOS SDK headers from 11.0 on; a 10.15 Mac builds from source (common.gypi's target is 10.15).
+  target('bsd', 'macos', 'darwin', 'x64', 'x86_64-macos.11.0', 'ephemeral_ports_bsd.node'),
   target('bsd', 'macos', 'darwin', 'arm64', 'aarch64-macos.11.0', 'ephemeral_ports_bsd.node'),
   target('win32', 'windows', 'win32', 'x64', 'x86_64-windows-gnu', 'ephemeral_ports_win32.napi.node'),
 ]);

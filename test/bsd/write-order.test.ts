@@ -12,6 +12,9 @@ import { type EmulatedAddon, FIRST, LAST, loadEmulatedAddon } from './emulated-a
 
 const port = fc.integer({ min: 1024, max: 65535 });
 const kernelPair = fc.record({ first: port, last: port });
+// A kernel already holding one port is already in the trap; restoring it after a failure puts that state back,
+// which is what a rollback means, so the restore property starts from the states a restore may write.
+const restorablePair = kernelPair.filter((p) => p.first !== p.last);
 const target = fc
   .tuple(port, port)
   .filter(([a, b]) => a !== b)
@@ -95,7 +98,7 @@ describe.each(['freebsd', 'darwin'] as const)('%s: every state between two write
 
   it('random failures part-way: the restore path never leaves a trap either, and restores the old pair', async () => {
     await fc.assert(
-      fc.asyncProperty(kernelPair, target, fc.integer({ min: 2, max: 3 }), async (old, next, nth) => {
+      fc.asyncProperty(restorablePair, target, fc.integer({ min: 2, max: 3 }), async (old, next, nth) => {
         addon.double.reset(os);
         addon.double.poke(FIRST, old.first);
         addon.double.poke(LAST, old.last);

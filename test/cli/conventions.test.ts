@@ -42,6 +42,14 @@ describe('colour, per stream', () => {
     expect(JSON.parse(r.stdout).range).toEqual({ low: 40000, high: 50000 });
   });
 
+  it('--color=always|auto|never are accepted; another value is a usage error', async () => {
+    expect((await runCli(['get', '--color=always'], mem.env)).stdout).toContain(ESC);
+    expect((await runCli(['get', '--color=never'], { ...mem.env, FORCE_COLOR: '1' })).stdout).not.toContain(ESC);
+    const bad = await runCli(['get', '--color=sometimes'], mem.env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--color takes always, auto or never');
+  });
+
   it('errors are coloured by the stderr decision', async () => {
     const r = await runCli(['set', '1-2'], { ...mem.env, FORCE_COLOR: '1' });
     expect(r.stderr).toContain(`${ESC}31merror [`);
@@ -131,6 +139,16 @@ describe('man page (generated at build from the --help texts)', () => {
     expect(pkg.man).toEqual(['./man/ephemeral-ports.1']);
     expect(pkg.files).toContain('man');
     expect(pkg.scripts.build).toMatch(/^tsup && node scripts\/man-page\.js$/);
+  });
+
+  it('is in the packed files (npm pack --dry-run)', () => {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: join(ROOT, 'packages/ephemeral-ports'),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
+    expect(files).toContain('man/ephemeral-ports.1');
   });
 
   it('documents every command and option that --help shows', async () => {

@@ -22,7 +22,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '@ephemeral-ports/core';
@@ -50,7 +50,9 @@ const BASE_RESERVED = '8080,9000-9100';
 const mount = (...args: string[]) => execFileSync('/usr/bin/mount', args);
 
 function makeSandbox(): { scratch: string; box: string } {
-  const scratch = mkdtempSync('/tmp/ephports-fuzz-');
+  // Beside the report, in a directory cli-fuzz.test.ts removes: the mount point outlives this namespace.
+  const report = process.env[FUZZ_ENV.report];
+  const scratch = mkdtempSync(report ? join(dirname(report), 'sandbox-') : '/tmp/ephports-fuzz-');
   mount('-t', 'tmpfs', '-o', 'mode=0755', 'tmpfs', scratch);
   mkdirSync(join(scratch, 'etc-upper'));
   mkdirSync(join(scratch, 'etc-work'));
@@ -186,11 +188,14 @@ describe.runIf(SANDBOXED)(`CLI fuzz (${RUNS} runs per command, seed ${SEED}; onl
   const unexpected: unknown[] = [];
   const onUnexpected = (e: unknown) => unexpected.push(e);
 
+  // The overlay's work directory is the kernel's; everything else under the scratch tmpfs is compared.
   const state = () => ({
     range: readFileSync(KNOB, 'latin1').trim().split(/\s+/).join(' '),
     reserved: readFileSync(RESERVED, 'latin1').trim(),
-    files: tree(sandbox.scratch).join('\n'),
+    files: [...tree(join(sandbox.scratch, 'etc-upper')), ...tree(sandbox.box), ...tree(join(sandbox.scratch, 'cwd'))].join('\n'),
   });
+  // What a refusal must leave: taken at the start and again after every run that succeeded (it may change files).
+  let baseline: ReturnType<typeof state>;
   const resetLive = () => {
     writeFileSync(KNOB, BASE_RANGE);
     writeFileSync(RESERVED, BASE_RESERVED);
@@ -198,7 +203,13 @@ describe.runIf(SANDBOXED)(`CLI fuzz (${RUNS} runs per command, seed ${SEED}; onl
 
   beforeAll(() => {
     sandbox = makeSandbox();
+    // Generated argv name output files (`map --svg X`, `report --html X`) relative to the working directory: keep
+    // them in the sandbox, never in the checkout.
+    const cwd = join(sandbox.scratch, 'cwd');
+    mkdirSync(cwd);
+    process.chdir(cwd);
     resetLive();
+    baseline = state();
     useBackend(createLinuxBackend());
     process.on('unhandledRejection', onUnexpected);
     process.on('uncaughtException', onUnexpected);
@@ -212,7 +223,7 @@ describe.runIf(SANDBOXED)(`CLI fuzz (${RUNS} runs per command, seed ${SEED}; onl
   });
 
   async function check(command: string, argv: string[]): Promise<void> {
-    const before = state();
+    const before = baseline;
     let timer: NodeJS.Timeout | undefined;
     const run = await Promise.race([
       runInProcess(argv),
@@ -229,6 +240,7 @@ describe.runIf(SANDBOXED)(`CLI fuzz (${RUNS} runs per command, seed ${SEED}; onl
     if (run.code === 0 || (run.code >= 10 && run.code <= 19)) {
       tally.succeeded++;
       resetLive();
+      baseline = state();
       return;
     }
     tally.refused++;

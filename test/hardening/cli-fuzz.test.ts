@@ -1,7 +1,7 @@
 /**
  * The CLI fuzz/property suite (fast-check): runs cli-fuzz.inner.test.ts in a vitest of its own inside
  * `unshare -n -m -p --fork --mount-proc`, as two shards side by side (one per core). Every CLI command gets
- * EPHEMERAL_PORTS_FUZZ_RUNS generated argv (default 1,000, about 20 s; CI sets 10,000), each run in-process
+ * EPHEMERAL_PORTS_FUZZ_RUNS generated argv (default 1,000 to keep `npm test` short; CI sets 10,000), each run in-process
  * against the real kernel; see the inner file for what each run must show. EPHEMERAL_PORTS_FUZZ_SEED replays a
  * failure (the seed is in the inner test's title and in the failure).
  */

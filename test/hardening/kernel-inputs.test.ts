@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortSet } from '@ephemeral-ports/core';
 import { createLinuxBackend } from '@ephemeral-ports/linux';
 import { NETNS_REQUIREMENT, type Netns, ROOT_DIR, UNSHARE, canUseNetns, createNetns } from '../helpers/netns.js';
-import { RESERVED_PORTS } from './fixtures/reserved-list.mts';
+import { RESERVED_PORTS } from './fixtures/reserved-list-ports.js';
 
 const FIXTURE = 'test/hardening/fixtures/reserved-list.mts';
 

@@ -44,7 +44,9 @@ if (innerNetns !== undefined) {
         const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')));
         const result = await ns.exec(
           process.execPath,
-          [join(ROOT_DIR, 'node_modules/vitest/vitest.mjs'), 'run', fileURLToPath(import.meta.url), '--reporter=json', `--outputFile=${report}`],
+          // The ESM form of the repo's configuration, which every Node of the matrix can load (scripts/node-matrix.mjs).
+          [join(ROOT_DIR, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(ROOT_DIR, 'scripts/node-matrix.vitest.config.mts'),
+            fileURLToPath(import.meta.url), '--reporter=json', `--outputFile=${report}`],
           { env: { ...env, [INNER_ENV]: ns.path, EPHEMERAL_PORTS_FORCE_JS: '1', EPHEMERAL_PORTS_SYSCTL_DIR: dir } },
         );
         const json = JSON.parse(readFileSync(report, 'utf8')) as {

@@ -23,15 +23,16 @@ describe('API reference (typedoc, from TSDoc)', () => {
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  it('has one module per documented package', () => {
-    const index = readFileSync(join(out, 'index.html'), 'utf8');
-    expect(index).toContain('ephemeral-ports');
-    expect(index).toContain('@ephemeral-ports/core');
+  it('has one module per entry point of the facade (typedoc.json): the root and each subpath', () => {
+    const { entryPoints } = readJson<{ entryPoints: string[] }>(join(ROOT, 'typedoc.json'));
+    const expected = entryPoints.map((e) => `${e.replace(/^.*\/src\//, '').replace(/\.ts$/, '')}.html`).sort();
+    expect(readdirSync(join(out, 'modules')).sort()).toEqual(expected);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('ephemeral-ports');
   });
 
   it('documents the facade API and core with their TSDoc text', () => {
     const pages = (dir: string) => readdirSync(join(out, dir));
-    const fn = pages('functions').find((f) => /^ephemeral-ports\.getEphemeralRange\.html$/.test(f));
+    const fn = pages('functions').find((f) => /^index\.getEphemeralRange\.html$/.test(f));
     expect(fn, pages('functions').join(' ')).toBeDefined();
     const error = pages('classes').find((f) => f.endsWith('core.EphemeralPortsError.html'));
     expect(error).toBeDefined();

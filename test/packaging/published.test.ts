@@ -8,12 +8,14 @@
  * Installs run --offline: node-addon-api and node-gyp-build come from the npm cache (the test adds the registry's
  * documents for their ranges, which a lockfile install does not keep).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTarballs, failing } from '../../scripts/packaging/check-packages.mjs';
 import { NPM_CLI, PACKAGE_DIRS, type PackedPackage, packAll } from '../../scripts/packaging/pack-all.mjs';
+import { TARGETS, prebuildDir } from '../../scripts/prebuild/targets.mjs';
+import { zig } from '../prebuilds/ensure.js';
 import { liveRange, nativeAddonsIn, run, runOk } from './npm-cli.js';
 
 // The OS packages this Linux host must not install, with the "os" field packaging writes into each.
@@ -26,11 +28,12 @@ const PROBE_CJS = `
 const ep = require('ephemeral-ports');
 const report = ep.getEphemeralRangeSync();
 const maps = require('node:fs').readFileSync('/proc/self/maps', 'utf8');
-console.log(JSON.stringify({ range: report.range, info: ep.getBackend().info(), maps }));`;
+console.log(JSON.stringify({ range: report.range, info: require('ephemeral-ports/testing').getBackend().info(), maps }));`;
 const PROBE_ESM = `
 const ep = await import('ephemeral-ports');
 const report = await ep.getEphemeralRange();
-console.log(JSON.stringify({ range: report.range, info: ep.getBackend().info(), named: typeof ep.getEphemeralRangeSync }));`;
+const { getBackend } = await import('ephemeral-ports/testing');
+console.log(JSON.stringify({ range: report.range, info: getBackend().info(), named: typeof ep.getEphemeralRangeSync }));`;
 
 interface Probe {
   range: { low: number; high: number };
@@ -38,8 +41,8 @@ interface Probe {
   maps: string;
 }
 
-describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
-  'published packages from their npm pack tarballs (linux-x64; installs --offline from the npm cache)',
+describe.runIf(process.platform === 'linux' && process.arch === 'x64' && zig.run)(
+  `published packages from their npm pack tarballs (linux-x64; installs --offline from the npm cache; packing builds the prebuilds ${zig.title})`,
   () => {
     let work: string;
     let packed: PackedPackage[];
@@ -103,7 +106,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
     });
 
     describe('tarballs', () => {
-      it('one per package, each with dist (ESM, CJS, both .d.ts) and its README', () => {
+      it('one per package, each with dist (ESM, CJS, both .d.ts), its README and LICENSE', () => {
         expect(PACKAGE_DIRS).toEqual(expect.arrayContaining(['core', 'ephemeral-ports', 'linux', ...FOREIGN]));
         expect(packed.map((p) => p.dir)).toEqual([...PACKAGE_DIRS]);
         for (const p of packed) {
@@ -111,13 +114,21 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
             expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts']),
           );
           expect(p.files, `${p.name} README.md`).toContain('README.md');
+          expect(p.files, `${p.name} LICENSE`).toContain('LICENSE');
         }
         console.log(packed.map((p) => `${p.name}: ${p.size} B packed, ${p.unpackedSize} B unpacked, ${p.entryCount} files`).join('\n'));
       });
 
-      it('linux ships the linux-x64 prebuild and the C++ to rebuild it; the facade ships its CLI', () => {
+      it('each addon package ships exactly its prebuilds (scripts/prebuild/targets.mjs), no build/', () => {
+        for (const dir of new Set(TARGETS.map((t) => t.pkg))) {
+          const shipped = packed.find((p) => p.dir === dir)!.files.filter((f) => f.startsWith('prebuilds/')).sort();
+          const expected = TARGETS.filter((t) => t.pkg === dir).map((t) => `${prebuildDir(t)}/${t.file}`).sort();
+          expect(shipped, dir).toEqual(expected);
+        }
+      });
+
+      it('linux ships the C++ to rebuild its addon; the facade ships its CLI', () => {
         const linux = packed.find((p) => p.dir === 'linux')!.files;
-        expect(linux.some((f) => /^prebuilds\/linux-x64\/.+\.node$/.test(f))).toBe(true);
         expect(linux).toEqual(expect.arrayContaining(['binding.gyp', 'native/linux/addon.cc', 'native/common/system_error.cc']));
         expect(linux.some((f) => f.startsWith('build/'))).toBe(false);
         expect(packed.find((p) => p.dir === 'ephemeral-ports')!.files).toContain('bin/ephemeral-ports.js');
@@ -128,7 +139,6 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
         for (const [dir, source] of Object.entries(expected)) {
           expect(packed.find((p) => p.dir === dir)!.files, dir).toEqual(expect.arrayContaining(['binding.gyp', source]));
         }
-        expect(packed.find((p) => p.dir === 'win32')!.files.some((f) => /^prebuilds\/win32-x64\/.+\.node$/.test(f))).toBe(true);
       });
 
       it('publint and attw find no error or warning in any tarball', async () => {
@@ -153,14 +163,12 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
         }
       });
 
-      it('require() reads the live range through the prebuilt addon (no build/ made)', async () => {
+      it('require() reads the live range through the linux-x64 glibc prebuild (no build/ made)', async () => {
         const probe = JSON.parse(await runOk(process.execPath, ['-e', PROBE_CJS], noCompilerApp, noCompilerEnv)) as Probe;
         expect(probe.range).toEqual(liveRange());
         expect(probe.info).toMatchObject({ os: 'linux', implementation: 'native' });
         const linux = join(noCompilerApp, 'node_modules/@ephemeral-ports/linux');
-        expect(nativeAddonsIn(probe.maps)).toEqual([
-          join(linux, 'prebuilds/linux-x64', readdirSync(join(linux, 'prebuilds/linux-x64'))[0]!),
-        ]);
+        expect(nativeAddonsIn(probe.maps)).toEqual([join(linux, 'prebuilds/linux-x64/ephemeral_ports_linux.glibc.node')]);
         expect(existsSync(join(linux, 'build'))).toBe(false);
       });
 
@@ -181,6 +189,32 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
         expect(help.code).toBe(0);
         expect(help.stdout).toMatch(/ephemeral-ports|ephport/);
         expect(help.stdout).toMatch(/\bget\b/);
+      });
+    });
+
+    describe('(c) no loadable addon at all (prebuilds/ removed, never built): Linux says so and goes on in JS', () => {
+      it('reads the range through procfs from JS, and info(), usage() and doctor() say why', async () => {
+        const linux = join(noCompilerApp, 'node_modules/@ephemeral-ports/linux');
+        renameSync(join(linux, 'prebuilds'), join(linux, 'prebuilds.hidden'));
+        try {
+          const script = `
+const ep = require('ephemeral-ports');
+(async () => {
+  const report = ep.getEphemeralRangeSync();
+  const used = await ep.usage();
+  const checked = await ep.doctor();
+  console.log(JSON.stringify({ range: report.range, source: report.source, info: require('ephemeral-ports/testing').getBackend().info(),
+    usage: { source: used.source, fallbackReason: used.fallbackReason }, rules: checked.findings.map((f) => f.rule) }));
+})();`;
+          const out = JSON.parse(await runOk(process.execPath, ['-e', script], noCompilerApp, noCompilerEnv));
+          expect(out.range).toEqual(liveRange());
+          expect(out.source).toMatch(/^js:/);
+          expect(out.info).toMatchObject({ implementation: 'js-fallback', fallbackReason: expect.stringMatching(/No native build was found/) });
+          expect(out.usage).toMatchObject({ source: 'procfs:/proc/net', fallbackReason: expect.stringMatching(/native addon not loaded/) });
+          expect(out.rules).toContain('CENSUS_FALLBACK');
+        } finally {
+          renameSync(join(linux, 'prebuilds.hidden'), join(linux, 'prebuilds'));
+        }
       });
     });
 

@@ -5,7 +5,7 @@
  * overlap, every listener / busy-port mark is at least 2 px wide on screen, the legend's colours are the colours
  * drawn, the report loads nothing from the network. Screenshots go to test/pictures/.artifacts/.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortSet, analyzeUsage, buildPortMap, diagnose, renderPortMapSvg, type SocketEntry } from '@ephemeral-ports/core';
 import { renderHtmlReport } from '../../packages/ephemeral-ports/src/report/html.js';
 import { memoryEnv, runCli, assertBuilt } from '../cli/run-cli.js';
+import { IP, NETNS_REQUIREMENT, canUseNetns, createNetns } from '../helpers/netns.js';
 import { ARTIFACTS, CHROMIUM_REQUIREMENT, HAVE_CHROMIUM, launchChromium } from './browser.js';
 import { overlaps, probeSvg, ticksThroughLabels } from './svg-probe.js';
 
@@ -213,6 +214,35 @@ describe.skipIf(!HAVE_CHROMIUM)(`pictures in a real browser ${CHROMIUM_REQUIREME
       checkProbe(probe, 1240);
     } finally {
       mem.cleanup();
+    }
+  });
+});
+
+describe.runIf(canUseNetns)(`report --html on a real namespace ${NETNS_REQUIREMENT}`, () => {
+  it('a listener inside the range shows on the map, in the findings, and the heading names the namespace', async () => {
+    assertBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'ep-report-netns-'));
+    const ns = await createNetns();
+    const script = join(dir, 'listen.cjs');
+    writeFileSync(script, "require('node:net').createServer().listen(45000, '127.0.0.1', () => process.stdout.write('up\\n'));\n");
+    const server = ns.spawnNode(script);
+    try {
+      expect((await ns.exec(IP, ['link', 'set', 'lo', 'up'])).code).toBe(0);
+      await new Promise<void>((resolve) => server.stdout!.once('data', () => resolve()));
+      await ns.writeRange(40000, 50000);
+      const file = join(dir, 'report.html');
+      const r = await runCli(['report', '--html', file, '--netns', ns.path, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const body = JSON.parse(r.stdout) as { verdict: string; findings: Array<{ rule: string }> };
+      expect(body.findings.map((f) => f.rule)).toContain('LISTENER_IN_RANGE');
+      const html = readFileSync(file, 'utf8');
+      expect(html).toContain(`netns ${ns.path}`);
+      expect(html).toContain('data-kind="listening" data-low="45000" data-high="45000"');
+      expect(html).toContain('data-kind="ephemeral" data-low="40000" data-high="50000"');
+    } finally {
+      server.kill();
+      await ns.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

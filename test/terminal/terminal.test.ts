@@ -2,10 +2,12 @@
  * The CLI in a real terminal (tmux): Tab completion through bash's own `complete` machinery, colour decided per
  * stream, and output wrapped to the terminal's width.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MEMORY_BACKEND, assertBuilt } from '../cli/run-cli.js';
+import { BIN, MEMORY_BACKEND, assertBuilt } from '../cli/run-cli.js';
 import { TMUX_MISSING, TMUX_REQUIREMENT, type Terminal, openTerminal } from './tmux.js';
 
 let term: Terminal | undefined;
@@ -89,5 +91,50 @@ describe.skipIf(TMUX_MISSING !== null)(`ephemeral-ports in a terminal ${TMUX_REQ
     const i = lines.findIndex((l) => l.startsWith('  --dry-run'));
     const column = lines[i]!.indexOf('Print');
     expect(lines[i + 1]).toMatch(new RegExp(`^ {${column}}\\S`));
+  });
+});
+
+const ZSH = '/usr/bin/zsh';
+const FISH = '/usr/bin/fish';
+
+describe.skipIf(TMUX_MISSING !== null || !existsSync(ZSH))(
+  `zsh completion in a terminal ${TMUX_REQUIREMENT}${existsSync(ZSH) ? '' : ` (skipped: ${ZSH} missing; apt-get install zsh)`}`,
+  () => {
+    beforeAll(assertBuilt);
+
+    it('zsh completes a command, a flag and its values through compinit', async () => {
+      term = openTerminal(100, 20, MEMORY, [ZSH, '-f']);
+      await term.prompt();
+      term.type('autoload -Uz compinit && compinit -u -D && source <(ephemeral-ports completion zsh)', 'Enter');
+      await term.prompt();
+      term.type('ephemeral-ports us', 'Tab');
+      await term.waitFor(/\$ ephemeral-ports usage$/m);
+      term.type('--met', 'Tab');
+      await term.waitFor(/ephemeral-ports usage --method$/m);
+      term.type('', 'C-u');
+      await term.prompt();
+      term.type('ephemeral-ports get --pro', 'Tab', 'Tab');
+      await term.waitFor(/^tcp\s+udp/m);
+    });
+  },
+);
+
+describe.skipIf(!existsSync(FISH))(`fish completion${existsSync(FISH) ? '' : ` (skipped: ${FISH} missing; apt-get install fish)`}`, () => {
+  beforeAll(assertBuilt);
+
+  it('fish completes commands, flags, values and emit targets (complete -C, fish\'s own machinery)', () => {
+    const file = join(tmpdir(), `ep-completion-${process.pid}.fish`);
+    writeFileSync(file, execFileSync(process.execPath, [BIN, 'completion', 'fish'], { encoding: 'utf8' }));
+    const complete = (line: string) =>
+      execFileSync(FISH, ['--no-config', '-c', `source ${file}; complete -C ${JSON.stringify(line)}`], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: tmpdir() },
+      })
+        .split('\n')
+        .map((l) => l.split('\t')[0]);
+    expect(complete('ephemeral-ports us')).toEqual(['usage', '']);
+    expect(complete('ephemeral-ports get --pro')).toContain('--protocol');
+    expect(complete('ephemeral-ports usage --method ')).toEqual(expect.arrayContaining(['auto', 'netlink', 'procfs']));
+    expect(complete('ephport emit k')).toContain('kubernetes');
   });
 });

@@ -28,10 +28,15 @@ export interface Terminal {
 }
 
 /**
- * Starts bash in a `columns` x `rows` terminal with `ephemeral-ports` on PATH (the built CLI) and `env` set.
+ * Starts bash (or `shell`) in a `columns` x `rows` terminal with `ephemeral-ports` on PATH (the built CLI) and `env` set.
  * The prompt is `$ ` (capture-pane drops the trailing space). Wait for it (`prompt()`) before typing.
  */
-export function openTerminal(columns: number, rows: number, env: NodeJS.ProcessEnv = {}): Terminal {
+export function openTerminal(
+  columns: number,
+  rows: number,
+  env: NodeJS.ProcessEnv = {},
+  shell: readonly string[] = ['/bin/bash', '--norc', '--noprofile'],
+): Terminal {
   const dir = mkdtempSync(join(tmpdir(), 'ep-tmux-'));
   const bin = join(dir, 'bin');
   execFileSync('/bin/mkdir', [bin]);
@@ -52,7 +57,7 @@ export function openTerminal(columns: number, rows: number, env: NodeJS.ProcessE
     .map(([k, v]) => `${k}=${shellQuote(v!)}`);
   tmux(
     'new-session', '-d', '-x', String(columns), '-y', String(rows),
-    `exec /usr/bin/env -i ${exports.join(' ')} /bin/bash --norc --noprofile`,
+    `exec /usr/bin/env -i ${exports.join(' ')} ${shell.join(' ')}`,
   );
   tmux('set-option', '-g', 'status', 'off');
   const screen = (options: { escapes?: boolean; joined?: boolean } = {}) =>
@@ -79,7 +84,10 @@ export function openTerminal(columns: number, rows: number, env: NodeJS.ProcessE
     },
     close() {
       try {
+        const path = tmux('display-message', '-p', '#{socket_path}').trim();
         tmux('kill-server');
+        // kill-server leaves the socket file behind.
+        rmSync(path, { force: true });
       } catch {
         // already gone
       }

@@ -1,7 +1,7 @@
 /**
  * AIX backend: `tcp_ephemeral_low/high` and `udp_ephemeral_low/high` through `/usr/sbin/no`
  * (platform-facts.md §7). TCP and UDP have separate ranges. Reads use `no -x` (machine-readable, with the
- * min/max that validation uses); writes use one `no [-p] -o … -o …` whose assignments follow write-plan.ts
+ * min/max that validation uses); writes use one `no [-p] -o … -o …` whose assignments follow core's pair-write-plan.ts
  * (widen first, then narrow: no intermediate pair is inverted or one port wide), read back, and restore the
  * previous values if any step fails.
  */
@@ -26,7 +26,7 @@ import {
 } from '@ephemeral-ports/core';
 import { type NoRunner, createNoRunner } from './no-command.js';
 import { AIX_EPHEMERAL_TUNABLES, type NoTunable, parseNoX } from './no-output.js';
-import { type PairBounds, planPairWrites } from './write-plan.js';
+import { type PairBounds, planPairWrites } from '@ephemeral-ports/core';
 
 export interface AixBackendOptions {
   /** Path of the `no` command. Default `/usr/sbin/no`. */
@@ -89,7 +89,7 @@ export function createAixBackend(options: AixBackendOptions = {}): AixBackend {
   };
 
   /**
-   * `-o` arguments that take `from` to `to` in the order write-plan.ts gives: no intermediate pair is inverted
+   * `-o` arguments that take `from` to `to` in the order core's pair-write-plan.ts gives: no intermediate pair is inverted
    * or one port wide. With `everyBound`, the bounds the plan leaves alone are set too, after it (their live value
    * is already the target's, so the state does not move): `-p` then records both in nextboot. Without it only the
    * bounds that differ are written (a restore touches only what the failed change moved).

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type PairBounds, intermediateStates, pairStateKind, planPairWrites } from './write-plan.js';
+import { type PairBounds, intermediateStates, pairStateKind, planPairWrites } from '@ephemeral-ports/core';
 
 // Limits as `no -x` may report them: each bound with its own min/max (the exact AIX values are unverified, so the
 // property runs over random limits too).

@@ -16,19 +16,19 @@ import {
   type RangeChange,
   type RangeReading,
   type ScopeOptions,
+  assertValidRange,
   defaultRange,
+  endOrder,
   isPort,
   scopeProtocol,
   unifiedDiff,
 } from '@ephemeral-ports/core';
 import { DARWIN_LAUNCHD_PLIST, parseLaunchdPlist, renderLaunchdPlist } from './launchd-plist.js';
 import { planBsdWrites, writeSysctlPair } from './pair-writer.js';
-import { assertBsdRange } from './range-rules.js';
 import { type BsdPortRanges, pairFromRange, portRangesFromValues, rangeFromPair } from './port-ranges.js';
 import { parseSysctlConf, updateSysctlConf } from './sysctl-conf.js';
 import { BSD_OIDS, BSD_OS_LABEL, BSD_READ_KEYS, type BsdOs } from './sysctl-names.js';
 import type { SysctlPort } from './sysctl-port.js';
-import { endOrder } from './write-plan.js';
 
 /** File access for persistence, injected so the backend runs against temporary files in tests. */
 export interface ConfigFiles {
@@ -155,7 +155,7 @@ export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBack
     },
     async setRange(input, o): Promise<RangeChange> {
       const protocol = checkScope(os, o);
-      const range = assertBsdRange(os, input);
+      const range = assertValidRange(os, input);
       return serialized(async () => {
         const change = await writeSysctlPair(os, port, PAIR, pairFromRange(range));
         return {
@@ -186,7 +186,7 @@ export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBack
     },
     async persistRange(input, o: PersistOptions = {}): Promise<PersistResult> {
       checkScope(os, o);
-      const range = assertBsdRange(os, input);
+      const range = assertValidRange(os, input);
       const target = o.file ?? defaultTarget;
       const before = (await files.read(target)) ?? '';
       const values = persistValues(os, range);

@@ -15,16 +15,6 @@ export { BSD_OIDS, BSD_READ_KEYS, type BsdOidKey, type BsdOs } from './sysctl-na
 export { type BsdPortRanges, type SysctlPair, pairFromRange, portRangesFromValues, rangeFromPair } from './port-ranges.js';
 export { parseSysctlListing, parseSysctlValues, portRangesFromListing } from './sysctl-output.js';
 export { sysctlCommandError } from './sysctl-errors.js';
-export { ONE_PORT_VIOLATION_CODE, assertBsdRange, bsdRangeViolations } from './range-rules.js';
-export {
-  type PairBounds,
-  type PairState,
-  type PairStateKind,
-  type PairWrite,
-  intermediateStates,
-  pairStateKind,
-  planPairWrites,
-} from './write-plan.js';
 export { parseSysctlConf, updateSysctlConf } from './sysctl-conf.js';
 export { DARWIN_LAUNCHD_PLIST, parseLaunchdPlist, renderLaunchdPlist } from './launchd-plist.js';
 

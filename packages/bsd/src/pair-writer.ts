@@ -13,9 +13,9 @@ import { EphemeralPortsError, ErrorCodes, isEphemeralPortsError } from '@ephemer
 import { BSD_CLAMP, type BsdOs } from './sysctl-names.js';
 import type { SysctlPair } from './port-ranges.js';
 import type { SysctlPort } from './sysctl-port.js';
-import { type PairBounds, type PairEnd, type PairWrite, planPairWrites } from './write-plan.js';
+import { type PairBounds, type PairEnd, type PairWrite, planPairWrites } from '@ephemeral-ports/core';
 
-export type { PairEnd } from './write-plan.js';
+export type { PairEnd } from '@ephemeral-ports/core';
 
 export interface PairNames {
   first: string;
@@ -32,7 +32,7 @@ export interface PairChange {
 /** RANGECHK's bounds for first/last on both kernels (IPPORT_RESERVED..IPPORT_MAX). */
 export const BSD_PAIR_BOUNDS: PairBounds = Object.freeze({ first: BSD_CLAMP, last: BSD_CLAMP });
 
-/** The writes from `current` to `target` within the BSD bounds (see write-plan.ts). */
+/** The writes from `current` to `target` within the BSD bounds (see core's pair-write-plan.ts). */
 export function planBsdWrites(current: SysctlPair, target: SysctlPair): PairWrite[] {
   return planPairWrites(current, target, BSD_PAIR_BOUNDS);
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BSD_PAIR_BOUNDS, planBsdWrites } from './pair-writer.js';
-import { type PairBounds, type PairState, endOrder, intermediateStates, pairStateKind, planPairWrites } from './write-plan.js';
+import { type PairBounds, type PairState, endOrder, intermediateStates, pairStateKind, planPairWrites } from '@ephemeral-ports/core';
 
 const bsdPort = fc.integer({ min: 1024, max: 65535 });
 const anyPair = fc.record({ first: bsdPort, last: bsdPort });

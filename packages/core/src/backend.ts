@@ -40,6 +40,8 @@ export interface RangeReading {
   source: string;
   /** OS-specific extras (BSD high/low ranges, AIX default and next-boot values, Windows start + count, ...). */
   details?: Record<string, unknown>;
+  /** What the backend found worth saying about the reading (e.g. Windows: IPv4 and IPv6 disagree). */
+  warnings?: Diagnostic[];
 }
 
 export interface RangeChange {

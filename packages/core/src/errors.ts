@@ -210,6 +210,8 @@ export const ErrorCodes = {
   UNSAFE_CHANGE: 'ERR_EPHEMERAL_UNSAFE_CHANGE',
   /** No port satisfied the request. */
   NO_FREE_PORT: 'ERR_EPHEMERAL_NO_FREE_PORT',
+  /** The free-port lock directory is another user's, a symlink or not a directory: refused, never repaired. */
+  UNSAFE_LOCK_DIR: 'ERR_EPHEMERAL_UNSAFE_LOCK_DIR',
   /** An error that no rule above covers (a bug: please report it). */
   INTERNAL: 'ERR_EPHEMERAL_INTERNAL',
 } as const;

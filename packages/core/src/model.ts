@@ -13,3 +13,4 @@ export * from './validate.js';
 export * from './defaults.js';
 export * from './notation.js';
 export * from './text-diff.js';
+export * from './pair-write-plan.js';

@@ -81,7 +81,10 @@ const table: [string, Row][] = [
 
   // FreeBSD / macOS: reject what the kernel would clamp to 1024..65535
   ['freebsd current default', { os: 'freebsd', input: { low: 10000, high: 65535 }, errors: [] }],
-  ['freebsd lowest allowed', { os: 'freebsd', input: { low: 1024, high: 1024 }, errors: [] }],
+  ['freebsd lowest allowed', { os: 'freebsd', input: { low: 1024, high: 1025 }, errors: [] }],
+  // in_pcb_lport_dest() divides by (last - first) with randomization on; XNU turns randomization off for one port
+  ['freebsd one port', { os: 'freebsd', input: { low: 40000, high: 40000 }, errors: ['RANGE_ONE_PORT'], fields: ['high'] }],
+  ['darwin one port', { os: 'darwin', input: { low: 40000, high: 40000 }, errors: [] }],
   [
     'freebsd below 1024 would clamp',
     { os: 'freebsd', input: { low: 1023, high: 65535 }, errors: ['RANGE_WOULD_CLAMP'], fields: ['low'] },

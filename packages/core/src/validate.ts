@@ -109,6 +109,20 @@ export function validateRange(os: TargetOs, input: unknown, constraints: KernelC
         ),
       );
       errors.push(...orderErrors(range));
+      // FreeBSD's in_pcb_lport_dest() (sys/netinet/in_pcb.c) computes `first + arc4random() % (last - first)` when
+      // net.inet.ip.portrange.randomized is on, with no guard: one port would divide by zero on the next connect().
+      // XNU's in_pcbbind() turns randomization off when first == last, so macOS takes one port.
+      if (os === 'freebsd' && range.low === range.high && errors.length === 0) {
+        errors.push({
+          code: 'RANGE_ONE_PORT',
+          severity: 'error',
+          field: 'high',
+          message:
+            `a one-port range (${range.low}-${range.high}) is refused on FreeBSD: in_pcb_lport_dest() computes ` +
+            'arc4random() % (last - first) when net.inet.ip.portrange.randomized is on, so the kernel would divide ' +
+            'by zero on the next connect(); give the range at least two ports',
+        });
+      }
       break;
     case 'aix': {
       const limits = constraints.tunableLimits;

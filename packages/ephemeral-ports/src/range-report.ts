@@ -12,6 +12,7 @@ import {
   type PortSet,
   type Protocol,
   type RangeReading,
+  type ReservedReading,
   type TargetOs,
   checkNetnsPath,
   rangeSize,
@@ -89,6 +90,20 @@ export async function getEphemeralRange(options?: RangeQueryOptions): Promise<Ra
   const q = query(options);
   const backend = getBackend();
   const scope = scopeOf(q.protocol, q.netns);
+  if (readsBothAtOnce(backend) && backend.info().supportsReserved) {
+    // One read for both values; on any failure the two separate reads below decide the report, as without it.
+    let both: { range: RangeReading; reserved: ReservedReading } | undefined;
+    try {
+      both = await backend.getRangeWithReserved(scope);
+    } catch {
+      both = undefined;
+    }
+    if (both !== undefined) {
+      const report = build(backend, q, both.range);
+      report.reserved = both.reserved.ports;
+      return report;
+    }
+  }
   let reading: RangeReading | Error;
   try {
     reading = await backend.getRange(scope);
@@ -129,6 +144,27 @@ export function getEphemeralRangeSync(options?: RangeQueryOptions): RangeReport 
   return build(backend, q, reading);
 }
 
+/** A backend that reads the range and the reserved ports in one call (Linux: one addon call). */
+interface ReadsBothAtOnce {
+  getRangeWithReserved(options?: object): Promise<{ range: RangeReading; reserved: ReservedReading }>;
+}
+
+function readsBothAtOnce(backend: EphemeralPortsBackend): backend is EphemeralPortsBackend & ReadsBothAtOnce {
+  return typeof (backend as Partial<ReadsBothAtOnce>).getRangeWithReserved === 'function';
+}
+
+/** The release never changes within a process, and parsing it is most of a report's own cost: keep the last answer. */
+let lastDefaults: { os: TargetOs; protocol: Protocol; release: string; range: PortRange | null } | undefined;
+
+function defaultsFor(os: TargetOs, protocol: Protocol, release: string): PortRange | null {
+  const last = lastDefaults;
+  const range =
+    last !== undefined && last.os === os && last.protocol === protocol && last.release === release
+      ? last.range
+      : (lastDefaults = { os, protocol, release, range: osDefaultRange(os, protocol, release) }).range;
+  return range === null ? null : { low: range.low, high: range.high };
+}
+
 function fallbackOrThrow(error: unknown, q: Query): Error {
   const code = (error as { code?: unknown })?.code;
   // A namespace the caller named but we cannot enter is their problem to fix, not a reason to show defaults.
@@ -138,7 +174,7 @@ function fallbackOrThrow(error: unknown, q: Query): Error {
 
 function build(backend: EphemeralPortsBackend, q: Query, reading: RangeReading | Error): RangeReport {
   const info = backend.info();
-  const defaults = osDefaultRange(backend.os, q.protocol, info.release);
+  const defaults = defaultsFor(backend.os, q.protocol, info.release);
   const warnings: Diagnostic[] = [];
   let range: PortRange;
   let source: string;
@@ -162,7 +198,7 @@ function build(backend: EphemeralPortsBackend, q: Query, reading: RangeReading |
     range = reading.range;
     source = reading.source;
     details = reading.details;
-    warnings.push(...validateRange(backend.os, range).warnings);
+    warnings.push(...(reading.warnings ?? []), ...validateRange(backend.os, range).warnings);
   }
   const report: RangeReport = {
     platform: backend.os,

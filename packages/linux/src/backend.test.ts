@@ -10,6 +10,7 @@ function racingIo(): ProcfsIo {
   return {
     source: 'stub',
     readPortRange: () => ({ low: 32768, high: 60999 }),
+    readRangeAndReserved: () => ({ range: { low: 32768, high: 60999 }, reservedText: '\n' }),
     read: (knob: KnobName) => (knob === 'ip_unprivileged_port_start' ? (starts.shift() ?? '2000\n') : '\n'),
     exchange: () => {
       throw new EphemeralPortsError('EINVAL', 'write failed', {

@@ -48,9 +48,18 @@ export interface LinuxBackendOptions {
   implementation?: 'auto' | 'native' | 'js';
 }
 
+/** The live range and reserved ports of one namespace, read together. */
+export interface RangeWithReserved {
+  range: RangeReading;
+  reserved: ReservedReading;
+}
+
 export interface LinuxBackend extends EphemeralPortsBackend {
   readonly os: 'linux';
   getRangeSync(options?: ScopeOptions): RangeReading;
+  /** `getRange` and `getReserved` in one read (one addon call): what a range report needs. */
+  getRangeWithReserved(options?: ScopeOptions): Promise<RangeWithReserved>;
+  getRangeWithReservedSync(options?: ScopeOptions): RangeWithReserved;
 }
 
 interface Scope {
@@ -105,7 +114,6 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
     const protocol = scopeProtocol(o);
     return { protocol, netns: o.netns === undefined ? defaultNetns : checkNetnsPath(o.netns) };
   };
-  const details = (s: Scope) => (s.netns === undefined ? {} : { details: { netns: s.netns } });
 
   const constraintsIn = (netns: string | undefined): KernelConstraints => {
     try {
@@ -136,9 +144,25 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
     });
   };
 
+  const rangeReading = (range: PortRange, s: Scope): RangeReading =>
+    s.netns === undefined
+      ? { range, protocol: s.protocol, source: io.source }
+      : { range, protocol: s.protocol, source: io.source, details: { netns: s.netns } };
+
+  const reservedReading = (text: string, s: Scope): ReservedReading =>
+    s.netns === undefined
+      ? { ports: parseReservedText(text), kind: 'reserved', source: io.source }
+      : { ports: parseReservedText(text), kind: 'reserved', source: io.source, details: { netns: s.netns } };
+
   const getRangeSync = (o?: ScopeOptions): RangeReading => {
     const s = scope(o);
-    return { range: io.readPortRange(s.netns), protocol: s.protocol, source: io.source, ...details(s) };
+    return rangeReading(io.readPortRange(s.netns), s);
+  };
+
+  const getRangeWithReservedSync = (o?: ScopeOptions): RangeWithReserved => {
+    const s = scope(o);
+    const { range, reservedText } = io.readRangeAndReserved(s.netns);
+    return { range: rangeReading(range, s), reserved: reservedReading(reservedText, s) };
   };
 
   const setRangeSync = (input: PortRange, o?: ScopeOptions): RangeChange => {
@@ -172,12 +196,7 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
 
   const getReservedSync = (o?: ScopeOptions): ReservedReading => {
     const s = scope(o);
-    return {
-      ports: parseReservedText(io.read('ip_local_reserved_ports', s.netns)),
-      kind: 'reserved',
-      source: io.source,
-      ...details(s),
-    };
+    return reservedReading(io.read('ip_local_reserved_ports', s.netns), s);
   };
 
   const setReservedSync = (input: PortSet, o?: ScopeOptions): ReservedChange => {
@@ -207,12 +226,17 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
     return { previous: parseReservedText(exchanged.previous), current, source: io.source };
   };
 
-  // Async methods wrap the synchronous work: each call is a few microseconds of procfs I/O (or one short
-  // setns thread), less than the cost of a thread-pool round trip.
+  // Async methods do the synchronous work and settle their promise with it: each call is a few microseconds of
+  // procfs I/O (or one short setns thread), less than the cost of a thread-pool round trip.
   const later =
     <A extends unknown[], R>(fn: (...args: A) => R) =>
-    async (...args: A): Promise<R> =>
-      fn(...args);
+    (...args: A): Promise<R> => {
+      try {
+        return Promise.resolve(fn(...args));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
 
   return {
     os: 'linux',
@@ -230,6 +254,8 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
     },
     getRangeSync,
     getRange: later(getRangeSync),
+    getRangeWithReservedSync,
+    getRangeWithReserved: later(getRangeWithReservedSync),
     setRange: later(setRangeSync),
     getConstraints: later((o?: ScopeOptions) => constraintsIn(scope(o).netns)),
     getReserved: later(getReservedSync),

@@ -19,6 +19,8 @@ export interface NativeLinuxBinding {
   readPortRange(netns?: string): number;
   /** A knob's text exactly as the kernel prints it. */
   readKnob(knob: KnobName, netns?: string): string;
+  /** `ip_local_port_range` packed as in `readPortRange`, and the text of `ip_local_reserved_ports`, in one call. */
+  readRangeAndReserved(netns?: string): [packedRange: number, reservedText: string];
   /** Reads, writes `value` in one write() at offset 0, reads back: `[previous, current]`. */
   exchangeKnob(knob: KnobName, value: string, netns?: string): [previous: string, current: string];
 }
@@ -64,7 +66,7 @@ function isBinding(value: unknown): value is NativeLinuxBinding {
   );
 }
 
-const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0];
+const firstLine = (error: unknown): string => String((error as Error)?.message ?? error).split('\n')[0] ?? '';
 
 /** Loads the addon once per process; never throws. */
 export function loadNativeBinding(): NativeLoadResult {

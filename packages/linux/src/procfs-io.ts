@@ -7,7 +7,7 @@ import { EphemeralPortsError, ErrorCodes, type PortRange } from '@ephemeral-port
 import { crashPoint } from './crash-point.js';
 import { type KnobName, knobPath, parseRangeText } from './procfs-format.js';
 import type { NativeLinuxBinding } from './native.js';
-import { withOsErrors } from './os-error.js';
+import { toOsError, withOsErrors } from './os-error.js';
 import { inNetns, knobRemedy } from './remedy.js';
 
 export interface KnobExchange {
@@ -15,10 +15,18 @@ export interface KnobExchange {
   current: string;
 }
 
+export interface RangeAndReservedText {
+  range: PortRange;
+  /** `ip_local_reserved_ports` exactly as the kernel prints it. */
+  reservedText: string;
+}
+
 export interface ProcfsIo {
   /** `native:procfs` or `js:procfs`. */
   readonly source: string;
   readPortRange(netns?: string): PortRange;
+  /** Both files a range report needs; the addon reads them in one call. */
+  readRangeAndReserved(netns?: string): RangeAndReservedText;
   read(knob: KnobName, netns?: string): string;
   /** Reads the previous text, writes `value` in one write() at offset 0, reads the result back. */
   exchange(knob: KnobName, value: string, netns?: string): KnobExchange;
@@ -27,14 +35,35 @@ export interface ProcfsIo {
 const READING = knobRemedy(false);
 const WRITING = knobRemedy(true);
 
+/** The addon packs a range into an int32: low in bits 0–15, high in bits 16–31. */
+const unpackRange = (packed: number): PortRange => ({ low: packed & 0xffff, high: (packed >>> 16) & 0xffff });
+
 export function createNativeIo(binding: NativeLinuxBinding): ProcfsIo {
   return {
     source: 'native:procfs',
+    // The reads are called per range query: no closure per call, and the remedy is looked up only on failure.
     readPortRange(netns) {
-      const packed = withOsErrors(() => binding.readPortRange(netns), inNetns(netns, READING));
-      return { low: packed & 0xffff, high: (packed >>> 16) & 0xffff };
+      try {
+        return unpackRange(binding.readPortRange(netns));
+      } catch (error) {
+        throw toOsError(error, inNetns(netns, READING));
+      }
     },
-    read: (knob, netns) => withOsErrors(() => binding.readKnob(knob, netns), inNetns(netns, READING)),
+    readRangeAndReserved(netns) {
+      try {
+        const [packed, reservedText] = binding.readRangeAndReserved(netns);
+        return { range: unpackRange(packed), reservedText };
+      } catch (error) {
+        throw toOsError(error, inNetns(netns, READING));
+      }
+    },
+    read(knob, netns) {
+      try {
+        return binding.readKnob(knob, netns);
+      } catch (error) {
+        throw toOsError(error, inNetns(netns, READING));
+      }
+    },
     exchange(knob, value, netns) {
       crashPoint('live-before-write');
       const [previous, current] = withOsErrors(() => binding.exchangeKnob(knob, value, netns), inNetns(netns, WRITING));
@@ -99,6 +128,10 @@ export function createJsIo(fallbackReason: string): ProcfsIo {
   return {
     source: 'js:procfs',
     readPortRange: (netns) => parseRangeText(read('ip_local_port_range', netns)),
+    readRangeAndReserved: (netns) => ({
+      range: parseRangeText(read('ip_local_port_range', netns)),
+      reservedText: read('ip_local_reserved_ports', netns),
+    }),
     read,
     exchange(knob, value, netns) {
       const previous = read(knob, netns);

@@ -2,7 +2,7 @@
  * Reading a dynamic port range, through a chain of documented routes (platform-facts §8.6):
  *   1. `netsh int ipv4 show dynamicport tcp|udp` AND `netsh int ipv6 show dynamicport tcp|udp`, parsed by
  *      position. KB929851 offers the command per IP version and never says the two share one range, so both are
- *      read and a disagreement is reported (`details.families`, a `FAMILIES_DISAGREE` warning in `details.warnings`);
+ *      read and a disagreement is reported (`details.families`, a `FAMILIES_DISAGREE` warning in `warnings`);
  *      the range given is IPv4's.
  *   2. WMI root/StandardCimv2 MSFT_NetTCPSetting / MSFT_NetUDPSetting (from the addon, no process spawned), when
  *      netsh does not answer: it has no address family, and which store it shows is not documented, so a reading
@@ -156,12 +156,12 @@ export async function readDynamicRange(
       range: ipv4.range,
       protocol,
       source: NETSH_SOURCE,
+      warnings: familyWarnings(protocol, families),
       details: {
         start: ipv4.start,
         count: ipv4.count,
         families: { ipv4: { start: ipv4.start, count: ipv4.count }, ipv6: { start: families.ipv6.start, count: families.ipv6.count } },
         familiesAgree: familiesAgree(families),
-        warnings: familyWarnings(protocol, families),
         attempts,
       },
     };
@@ -192,12 +192,12 @@ export async function readDynamicRange(
       range,
       protocol,
       source: wmi,
+      warnings,
       details: {
         start: first.start,
         count: first.count,
         settings: instances.map((i) => i.settingName),
         ...(disagree.length > 0 && { disagreeingSettings: disagree }),
-        warnings,
         attempts,
       },
     };

@@ -1,6 +1,6 @@
 /**
  * The addon's typed surface (native/win32/*.cc) and its loader. The addon is found with node-gyp-build: the
- * mingw cross-built prebuild in `prebuilds/win32-x64/`, or `build/Release` after a node-gyp + MSVC build.
+ * prebuild in `prebuilds/win32-x64/` (`npm run prebuild`, zig), or `build/Release` after a node-gyp + MSVC build.
  * Without it the backend still reads and sets ranges through netsh, but has no WMI read, no census and no
  * reservation calls; `info().fallbackReason` says why.
  */

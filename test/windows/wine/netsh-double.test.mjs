@@ -19,7 +19,7 @@ test('(emulated) reads both families through netsh, and reports when they disagr
   assert.equal(reading.source, 'spawn:netsh');
   assert.deepEqual(reading.details.attempts, []);
   assert.equal(reading.details.familiesAgree, false);
-  assert.equal(reading.details.warnings[0].code, 'FAMILIES_DISAGREE');
+  assert.equal(reading.warnings[0].code, 'FAMILIES_DISAGREE');
 });
 
 test('(emulated) setRange writes store=active for both families of that transport only and reads both back', async () => {

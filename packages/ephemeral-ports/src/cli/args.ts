@@ -15,6 +15,7 @@ import {
   ErrorCodes,
   type Protocol,
 } from '@ephemeral-ports/core';
+import { parseArgs as parseArgv } from 'node:util';
 import { closest } from './suggest.js';
 
 export function usageError(message: string, remedy?: string): EphemeralPortsError {
@@ -37,46 +38,53 @@ export interface ParsedArgs {
 
 const ALWAYS = ['json', 'help'];
 
-/** Parses `argv` (the words after the command name) against `spec`. Throws `ERR_EPHEMERAL_USAGE`. */
+/**
+ * Parses `argv` (the words after the command name) against `spec`. Throws `ERR_EPHEMERAL_USAGE`.
+ *
+ * The words are split by Node's own `util.parseArgs` (tokens, non-strict); the rules are applied here, in order:
+ * its strict mode would refuse a negative number before we can say what is wrong with it, allows a repeated
+ * option, and names an unknown option only inside its message (we suggest the closest one).
+ */
 export function parseArgs(argv: readonly string[], spec: ArgSpec = {}): ParsedArgs {
   const booleans = new Set([...ALWAYS, ...(spec.booleans ?? [])]);
   const strings = new Set(spec.strings ?? []);
+  const options: Record<string, { type: 'boolean' | 'string'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const name of strings) options[name] = { type: 'string' };
+  const { tokens } = parseArgv({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const flags = new Set<string>();
   const values = new Map<string, string>();
   const positionals: string[] = [];
+  const seen = new Set<number>();
 
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i]!;
-    if (word === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (word === '-h') {
-      flags.add('help');
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') continue;
+    if (token.kind === 'positional') {
+      positionals.push(token.value);
       continue;
     }
-    // A lone "-" and negative numbers are positionals: the command then rejects them with a precise message.
-    if (!word.startsWith('-') || word === '-' || /^-\d/.test(word)) {
-      positionals.push(word);
+    const word = argv[token.index]!;
+    // A negative number is a positional (the command then refuses it with a precise message); `-12` is one word.
+    if (/^-\d/.test(word)) {
+      if (!seen.has(token.index)) positionals.push(word);
+      seen.add(token.index);
       continue;
     }
-    if (!word.startsWith('--')) throw usageError(`unknown option ${word}`, 'see --help');
-    const eq = word.indexOf('=');
-    const name = word.slice(2, eq === -1 ? undefined : eq);
-    if (flags.has(name)) throw usageError(`option --${name} given twice`);
+    const { name, rawName } = token;
+    if (!rawName.startsWith('--') && name !== 'help') throw usageError(`unknown option ${rawName}`, 'see --help');
+    if (!booleans.has(name) && !strings.has(name)) throw unknownOption(name, [...booleans, ...strings]);
+    if (flags.has(name) && rawName.startsWith('--')) throw usageError(`option --${name} given twice`);
     if (booleans.has(name)) {
-      if (eq !== -1) throw usageError(`option --${name} takes no value`);
+      if (token.inlineValue) throw usageError(`option --${name} takes no value`);
       flags.add(name);
-    } else if (strings.has(name)) {
-      let value: string | undefined;
-      if (eq !== -1) value = word.slice(eq + 1);
-      else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) value = argv[++i];
-      if (value === undefined || value === '') throw usageError(`option --${name} needs a value`);
-      flags.add(name);
-      values.set(name, value);
-    } else {
-      throw unknownOption(name, [...booleans, ...strings]);
+      continue;
     }
+    // A flag-looking word after a string option is the next flag, not its value (`--netns --json`).
+    const value = token.value;
+    if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('--'))) {
+      throw usageError(`option --${name} needs a value`);
+    }
+    flags.add(name);
+    values.set(name, value);
   }
   return { flags, values, positionals };
 }

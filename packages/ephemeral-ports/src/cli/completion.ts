@@ -8,6 +8,7 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 const PROGRAMS = ['ephemeral-ports', 'ephport'];
+const COLOR_FLAGS = new Set(['color', 'no-color']);
 
 export interface CompletionInput {
   /** Options of the program without a command (summary.ts). */
@@ -15,7 +16,10 @@ export interface CompletionInput {
   commands: CommandSpec[];
 }
 
-export function completionScript(shell: Shell, input: CompletionInput): string {
+export function completionScript(shell: Shell, given: CompletionInput): string {
+  // The colour flags are global: each script offers them once for every command.
+  const own = (c: CommandSpec): CommandSpec => ({ ...c, options: c.options.filter((o) => !COLOR_FLAGS.has(o.name)) });
+  const input = { main: own(given.main), commands: given.commands.map(own) };
   if (shell === 'bash') return bash(input);
   if (shell === 'zsh') return zsh(input);
   return fish(input);
@@ -71,7 +75,7 @@ ${valueCases}
 ${commandCases}
     *) return ;;
   esac
-  COMPREPLY=($(compgen -W "$words -- --color --no-color" -- "$cur"))
+  COMPREPLY=($(compgen -W "$words --color --no-color" -- "$cur"))
 }
 complete -F _ephemeral_ports ${PROGRAMS.join(' ')}
 `;

@@ -76,6 +76,8 @@ function programName(path: string | undefined): string {
 export async function main(given: readonly string[], ctx: CliContext = processContext(given)): Promise<number> {
   const { argv } = takeColorFlags(given);
   try {
+    const badColor = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).find((w) => w.startsWith('--color='));
+    if (badColor) throw usageError(`${badColor}: --color takes always, auto or never`);
     const first = argv[0];
     // No command word: the one-screen summary (it accepts --protocol/--netns/--json) or the main help.
     if (first === undefined || first.startsWith('-')) {
@@ -87,7 +89,7 @@ export async function main(given: readonly string[], ctx: CliContext = processCo
     if (first === 'help') {
       return argv[1] === undefined ? await main(['--help'], ctx) : await main([argv[1], '--help'], ctx);
     }
-    const name = ALIASES[first] ?? first;
+    const name = (Object.hasOwn(ALIASES, first) ? ALIASES[first] : undefined) ?? first;
     const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!load) throw unknownCommand(first, ctx);
     const { default: command } = await load();

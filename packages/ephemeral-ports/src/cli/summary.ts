@@ -16,13 +16,16 @@ Know, change and reason about the OS ephemeral port range. Without a command: th
 
 Commands:
 {{COMMANDS}}
-  (details: ephemeral-ports help <command>; every command takes --help and --json)
+  (details: ephemeral-ports help <command>; every command takes --help, --json and --color/--no-color)
 
 Options (without a command):
   --protocol <tcp|udp>      Which range (default tcp)
   --netns <path>            Linux: a network namespace
   --json                    Machine-readable summary
   -V, --version             Print the version
+  --color                   Colour even when piped (default: on a terminal unless NO_COLOR is set;
+                            FORCE_COLOR=1 forces it, FORCE_COLOR=0 turns it off)
+  --no-color                Never colour. Every command takes --color and --no-color
 
 Exit codes: 0 ok, 1 OS error, 2 usage error (nothing changed), 3 unsafe change refused, 4 unsupported here,
             10-19 diagnostic verdicts (doctor), 77 permission denied.

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type HeldLock, lockName, lockNamingFor, tryLockPort } from './port-lock.js';
+import net from 'node:net';
+import { onLockNotice, type LockNotice } from './lock-notices.js';
+import { type HeldLock, SQUAT_TOLERANCE, lockName, lockNamingFor, resetLockStateForTests, tryLockPort } from './port-lock.js';
 
 const held = (l: unknown): l is HeldLock => typeof l === 'object' && l !== null && 'release' in l;
 
@@ -12,6 +14,8 @@ describe('port locks', () => {
     expect(lockNamingFor('linux')).toBe('abstract');
     expect(lockNamingFor('win32')).toBe('pipe');
     expect(lockNamingFor('darwin')).toBe('file');
+    expect(lockNamingFor('linux', { EPHEMERAL_PORTS_LOCK_NAMING: 'file' })).toBe('file');
+    expect(lockNamingFor('win32', { EPHEMERAL_PORTS_LOCK_NAMING: 'file' })).toBe('pipe');
     expect(lockName(8080, 'abstract')).toBe('\0ephemeral-ports/v1/port/8080');
     expect(lockName(8080, 'pipe')).toBe('\\\\?\\pipe\\ephemeral-ports-v1-port-8080');
     expect(lockName(8080, 'file', '/d')).toBe('/d/8080.sock');
@@ -29,14 +33,40 @@ describe('port locks', () => {
       expect(held(again)).toBe(true);
       (again as HeldLock).release();
     });
+
+    it(`a shared name held by someone else is respected ${SQUAT_TOLERANCE} times in a row, then bypassed and reported once`, async () => {
+      resetLockStateForTests();
+      const base = 30_000 + (process.pid % 10_000);
+      const ports = Array.from({ length: SQUAT_TOLERANCE + 3 }, (_, i) => base + i);
+      // A squatter holding the shared (predictable) names: it cannot know the private ones.
+      const squatters = await Promise.all(
+        ports.map((p) => new Promise<net.Server>((resolve) => { const s = net.createServer().listen(lockName(p, 'abstract'), () => resolve(s)); })),
+      );
+      const notices: LockNotice[] = [];
+      const off = onLockNotice((n) => notices.push(n));
+      try {
+        const results = [];
+        for (const port of ports) results.push(await tryLockPort(port, 'abstract'));
+        expect(results.slice(0, SQUAT_TOLERANCE)).toEqual(ports.slice(0, SQUAT_TOLERANCE).map(() => ({ held: false, code: 'EADDRINUSE' })));
+        expect(results.slice(SQUAT_TOLERANCE).every(held)).toBe(true);
+        expect(notices.map((n) => n.code)).toEqual(['LOCK_NAMES_SQUATTED']);
+        // Taken on the private name: a second taker of this uid is still refused.
+        expect(await tryLockPort(ports[SQUAT_TOLERANCE]!, 'abstract')).toEqual({ held: false, code: 'EADDRINUSE' });
+        for (const r of results) if (held(r)) r.release();
+      } finally {
+        off();
+        for (const s of squatters) s.close();
+        resetLockStateForTests();
+      }
+    });
   });
 
   describe.runIf(process.platform !== 'win32')('socket files (the macOS/FreeBSD/AIX scheme, run here on Unix)', () => {
-    it('creates the shared directory sticky and world-writable, one owner at a time, no file left after release', async () => {
+    it('creates the private directory 0700, one owner at a time, no file left after release', async () => {
       const dir = join(mkdtempSync(join(tmpdir(), 'fp-locks-')), 'locks');
       const first = await tryLockPort(5000, 'file', dir);
       expect(held(first)).toBe(true);
-      expect(statSync(dir).mode & 0o7777).toBe(0o1777);
+      expect(statSync(dir).mode & 0o7777).toBe(0o700);
       expect(await tryLockPort(5000, 'file', dir)).toEqual({ held: false, code: 'EADDRINUSE' });
       (first as HeldLock).release();
       await new Promise((r) => setTimeout(r, 20));
@@ -44,7 +74,7 @@ describe('port locks', () => {
     });
 
     it('reclaims the file of a holder killed with SIGKILL', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'fp-locks-'));
+      const dir = mkdtempSync(join(tmpdir(), 'fp-locks-')); // mkdtemp: 0700, ours
       const path = join(dir, '5001.sock');
       // A holder that dies without closing leaves its socket file behind.
       const script = `require('net').createServer().listen(${JSON.stringify(path)}, () => { console.log('up'); process.kill(process.pid, 'SIGKILL'); });`;

@@ -3,43 +3,54 @@
  *
  * Design (consul freeport holds a listener as a mutex; we hold one per port, on a name instead of on the port):
  * a process owns port P while it keeps a listening socket bound to a name derived from P.
- * - Linux: the abstract unix socket `\0ephemeral-ports/v1/port/P`. Abstract names live in the kernel only: there
- *   is no file to go stale, and they are scoped to the network namespace, exactly like the ports they guard.
+ * - Linux: two abstract unix sockets. Abstract names live in the kernel only (no file to go stale) and are scoped
+ *   to the network namespace, exactly like the ports they guard.
+ *   - the private name `\0ephemeral-ports/v2/uid/<uid>/<HMAC(secret, P)>` (lock-secret.ts): excludes the processes
+ *     of this user; nobody else can compute it, so nobody can squat it in advance.
+ *   - the shared name `\0ephemeral-ports/v1/port/P`: excludes the processes of other users (and older versions).
+ *     Anyone can bind it, so it is taken when it can be and never trusted to refuse for long: after
+ *     {@link SQUAT_TOLERANCE} refusals in a row, a port is taken on the private name alone and
+ *     `LOCK_NAMES_SQUATTED` is reported (lock-notices.ts). See DESIGN.md §3 for why this is safe.
  * - Windows: the named pipe `\\?\pipe\ephemeral-ports-v1-port-P` (libuv creates the first instance with
  *   FILE_FLAG_FIRST_PIPE_INSTANCE, so a second owner gets EADDRINUSE). Not exercised by this repository's tests.
- * - Other Unixes (macOS, FreeBSD, AIX): a unix socket file `P.sock` in a shared directory (see `lockDirectory`).
+ * - Other Unixes (macOS, FreeBSD, AIX): a unix socket file `P.sock` in this user's private directory
+ *   (private-directory.ts: owner and mode checked, never followed through a symlink).
  *
  * Acquire = bind that name (atomic in the kernel: exactly one binder wins, others get EADDRINUSE). Release = close
  * it. When the holder dies for any reason, SIGKILL included, the kernel closes its sockets and the name is free
- * **at once** (Linux, Windows): the time to availability is the time the kernel takes to reap the process. With
- * socket files, a dead holder leaves `P.sock` behind; the next process that wants P connects to it, gets
- * ECONNREFUSED (no listener), removes the file and binds again — also immediately. Remaining race on those
- * OSes only: two processes reclaiming the same dead holder's file at the same instant can both succeed.
+ * **at once** (Linux, Windows). With socket files, a dead holder leaves `P.sock` behind; the next process that wants
+ * P connects to it, gets ECONNREFUSED (no listener), removes the file and binds again — also immediately. Remaining
+ * race on those OSes only: two processes reclaiming the same dead holder's file at the same instant can both succeed.
  *
  * Lock sockets are unref'd (they never keep the process alive) and close-on-exec (children do not inherit them).
  */
-import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadLockSecret, privateLockName } from './lock-secret.js';
+import { emitLockNotice } from './lock-notices.js';
+import { ensurePrivateDirectory, privateDirectoryPath } from './private-directory.js';
 
 export type LockNaming = 'abstract' | 'pipe' | 'file';
 
-/** The naming scheme used on `platform`. */
-export function lockNamingFor(platform: NodeJS.Platform = process.platform): LockNaming {
-  if (platform === 'linux') return 'abstract';
+/**
+ * The naming scheme used on `platform`. `EPHEMERAL_PORTS_LOCK_NAMING=file` selects socket files on any Unix: a test
+ * seam, so the macOS/FreeBSD/AIX scheme runs on Linux.
+ */
+export function lockNamingFor(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): LockNaming {
   if (platform === 'win32') return 'pipe';
+  if (env.EPHEMERAL_PORTS_LOCK_NAMING === 'file') return 'file';
+  if (platform === 'linux') return 'abstract';
   return 'file';
 }
 
-/**
- * The directory of socket-file locks (naming `file`): `$EPHEMERAL_PORTS_LOCK_DIR`, else
- * `<os.tmpdir()>/ephemeral-ports-locks`, created world-writable and sticky so every user shares one set of locks.
- */
+/** The directory of socket-file locks (naming `file`): `$EPHEMERAL_PORTS_LOCK_DIR`, else `<os.tmpdir()>/ephemeral-ports-<euid>`. */
 export function lockDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  return env.EPHEMERAL_PORTS_LOCK_DIR || join(tmpdir(), 'ephemeral-ports-locks');
+  return privateDirectoryPath(env);
 }
 
+/** The name that everyone computes alike (Linux: the shared name; elsewhere the only one). */
 export function lockName(port: number, naming: LockNaming, directory?: string): string {
   switch (naming) {
     case 'abstract':
@@ -107,12 +118,11 @@ let directoryReady: string | undefined;
 
 function ensureDirectory(directory: string): void {
   if (directoryReady === directory) return;
-  // The umask trims mkdir's mode; chmod gives the shared directory its sticky, world-writable mode explicitly.
-  if (mkdirSync(directory, { recursive: true }) !== undefined) chmodSync(directory, 0o1777);
+  ensurePrivateDirectory(directory);
   directoryReady = directory;
 }
 
-function heldLock(port: number, server: net.Server): HeldLock {
+function heldLock(port: number, servers: net.Server[]): HeldLock {
   let open = true;
   return {
     port,
@@ -120,33 +130,110 @@ function heldLock(port: number, server: net.Server): HeldLock {
       if (!open) return;
       open = false;
       // Closing a unix-socket server also unlinks its file (libuv), so file locks leave nothing behind.
-      server.close();
+      for (const server of servers) server.close();
     },
   };
+}
+
+// ---- Linux: private + shared abstract names ---------------------------------------------------------------------
+
+/**
+ * Shared-name refusals in a row after which a port is taken on its private name alone (and squatting reported).
+ * Honest holders of other users are respected until then: with random candidates, a run this long means other users
+ * hold nearly the whole pool, or squat it; either way refusing more would only make the search fail.
+ */
+export const SQUAT_TOLERANCE = 64;
+
+let secret: Buffer | undefined;
+let refusedInARow = 0;
+let squatReported = false;
+
+function lockSecret(): Buffer {
+  if (secret) return secret;
+  try {
+    secret = loadLockSecret();
+  } catch (error) {
+    // Without a trusted secret, this process's private names exclude nobody else of its uid; the shared names
+    // still do (unless squatted). A search must not fail for it: report and go on.
+    secret = randomBytes(32);
+    emitLockNotice({
+      code: 'LOCK_SECRET_UNTRUSTED',
+      message: `${(error as Error).message}; using a per-process secret (processes of this user are excluded only by the shared lock names). ${(error as { remedy?: string }).remedy ?? ''}`,
+    });
+  }
+  return secret;
+}
+
+/** Forgets the secret and the squat streak (tests). */
+export function resetLockStateForTests(): void {
+  secret = undefined;
+  refusedInARow = 0;
+  squatReported = false;
+}
+
+function lockAbstract(port: number): HeldLock | LockRefusal | Promise<HeldLock | LockRefusal> {
+  const own = listenOn(privateLockName(port, lockSecret()));
+  if (!(own instanceof Promise)) return addShared(port, own.server);
+  return own.then((r) => ('code' in r ? { held: false, code: r.code } : addShared(port, r.server)));
+}
+
+function addShared(port: number, privateServer: net.Server): HeldLock | Promise<HeldLock | LockRefusal> {
+  const shared = listenOn(lockName(port, 'abstract'));
+  if (!(shared instanceof Promise)) return sharedTaken(port, privateServer, shared.server);
+  return shared.then((r) => ('server' in r ? sharedTaken(port, privateServer, r.server) : sharedRefused(port, privateServer, r.code)));
+}
+
+function sharedTaken(port: number, privateServer: net.Server, sharedServer: net.Server): HeldLock {
+  refusedInARow = 0;
+  squatReported = false;
+  return heldLock(port, [privateServer, sharedServer]);
+}
+
+function sharedRefused(port: number, privateServer: net.Server, code: string): HeldLock | LockRefusal {
+  // We hold the private name, so no process of this uid (and version) holds P: the shared name is held by another
+  // user's process, an older version, or a squatter. Respect it a few times; a long run of them is squatting.
+  if (code === 'EADDRINUSE' && ++refusedInARow > SQUAT_TOLERANCE) {
+    if (!squatReported) {
+      squatReported = true;
+      emitLockNotice({
+        code: 'LOCK_NAMES_SQUATTED',
+        message:
+          `the shared lock names of ${refusedInARow - 1} ports in a row (the last: ${port}) are held by sockets of ` +
+          'other users (or of an older ephemeral-ports): taking ports on this user\'s private locks alone; the bind ' +
+          'probe still refuses every port in use, but a process of another user may be handed the same port before ' +
+          'either binds it. `ss -xlp | grep ephemeral-ports/v1` shows the holders.',
+      });
+    }
+    return heldLock(port, [privateServer]);
+  }
+  privateServer.close();
+  return { held: false, code };
 }
 
 /**
  * Tries to take the machine-wide lock of `port`: a {@link HeldLock}, or a refusal with `code` `EADDRINUSE` (another
  * live owner) or the errno of an unexpected failure (which callers treat as "not available"). A lock taken at once is
  * returned synchronously (the common case, and the one a burst of calls repeats); anything else settles later.
+ * Throws `ERR_EPHEMERAL_UNSAFE_LOCK_DIR` (naming `file`) when the lock directory cannot be trusted.
  */
 export function tryLockPort(
   port: number,
   naming: LockNaming = DEFAULT_NAMING,
   directory?: string,
 ): HeldLock | LockRefusal | Promise<HeldLock | LockRefusal> {
+  if (naming === 'abstract') return lockAbstract(port);
   // lockDirectory() reads the environment (slow in a hot loop): only the file naming needs it.
   if (naming === 'file') ensureDirectory((directory ??= lockDirectory()));
   const name = lockName(port, naming, directory);
   const attempt = listenOn(name);
-  if (!(attempt instanceof Promise)) return heldLock(port, attempt.server);
+  if (!(attempt instanceof Promise)) return heldLock(port, [attempt.server]);
   return settleLock(port, name, naming, attempt);
 }
 
 async function settleLock(port: number, name: string, naming: LockNaming, attempt: Promise<ListenResult>): Promise<HeldLock | LockRefusal> {
   let result = await attempt;
   if ('code' in result && result.code === 'EADDRINUSE' && naming === 'file' && !(await isAlive(name))) {
-    // A dead holder's socket file: reclaim it.
+    // A dead holder's socket file, in a directory only this user can write: reclaim it.
     try {
       unlinkSync(name);
     } catch (error) {
@@ -156,5 +243,5 @@ async function settleLock(port: number, name: string, naming: LockNaming, attemp
     result = again instanceof Promise ? await again : again;
   }
   if ('code' in result) return { held: false, code: result.code };
-  return heldLock(port, result.server);
+  return heldLock(port, [result.server]);
 }

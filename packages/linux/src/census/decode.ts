@@ -77,7 +77,7 @@ export function decodeAggregate(native: NativeAggregate): CensusAggregate {
       remotePort: bytes[o + RECORD.remotePort]! | (bytes[o + RECORD.remotePort + 1]! << 8),
     });
   }
-  const { ports } = native;
+  const ports = new Uint32Array(native.ports, 0, 3 * PORTS);
   return {
     total,
     byState,

@@ -21,8 +21,8 @@ export interface NativeAggregate {
   states: Uint32Array;
   /** The indexes of `states` in the order they first appear in the census. */
   stateOrder: Uint16Array;
-  /** Sockets per local port: TCP, UDP, UDP unconnected, 65536 each. */
-  ports: Uint32Array;
+  /** Sockets per local port: TCP, UDP, UDP unconnected, 65536 uint32 each (host byte order). */
+  ports: ArrayBuffer;
   /** Records of the TCP sockets that are listening or bound only, in census order. */
   bound: ArrayBuffer;
   /** One record (family, addresses, remote port) per destination of the outgoing connections. */

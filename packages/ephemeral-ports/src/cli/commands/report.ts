@@ -46,7 +46,7 @@ Examples:
       os: snapshot.os,
       ...(snapshot.facts.unprivilegedPortStart !== undefined ? { unprivilegedStart: snapshot.facts.unprivilegedPortStart } : {}),
     });
-    await writeFileAtomic(file, html);
+    await writeFileAtomic(file, html, '--html');
     if (ctx.json) {
       writeJson(ctx, { html: file, verdict: doctor.verdict, findings: doctor.findings });
       return 0;

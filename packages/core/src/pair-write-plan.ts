@@ -1,8 +1,6 @@
 /**
- * (The same planner as @ephemeral-ports/bsd's write-plan.ts: AIX keeps each protocol's range in two tunables
- * and `no -o` applies them one after the other, the shape of the BSD pair of sysctls.)
  * The order (and, when needed, the extra step) in which to write the two ends of a port range that the kernel
- * keeps in two separate variables, so that no moment between two writes shows it a state it must not see:
+ * keeps in two separate variables (FreeBSD's and macOS's `portrange.first`/`last`, AIX's `*_ephemeral_low`/`high`), so that no moment between two writes shows it a state it must not see:
  * - one port wide (`first == last`): FreeBSD's `in_pcb_lport_dest()` (sys/netinet/in_pcb.c) computes
  *   `first + arc4random() % (last - first)` when `net.inet.ip.portrange.randomized` is on, with no guard, so a
  *   connect() in that state divides by zero in the kernel;

@@ -1,0 +1,29 @@
+/**
+ * Warnings of the lock layer (e.g. lock names squatted by another user), for whoever listens; without a listener they
+ * go to `NODE_DEBUG=ephemeral-ports`. Never thrown: a lock problem must not make a port search fail.
+ */
+import { debuglog } from 'node:util';
+
+export interface LockNotice {
+  /** `LOCK_NAMES_SQUATTED`: shared lock names held by other users' sockets; `LOCK_SECRET_UNTRUSTED`: see message. */
+  readonly code: 'LOCK_NAMES_SQUATTED' | 'LOCK_SECRET_UNTRUSTED';
+  readonly message: string;
+}
+
+const listeners = new Set<(notice: LockNotice) => void>();
+let debug: ((format: string, ...args: unknown[]) => void) | undefined;
+
+/** Subscribes to lock notices; returns the unsubscribe function. */
+export function onLockNotice(listener: (notice: LockNotice) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function emitLockNotice(notice: LockNotice): void {
+  if (listeners.size === 0) {
+    debug ??= debuglog('ephemeral-ports');
+    debug('%s: %s', notice.code, notice.message);
+    return;
+  }
+  for (const listener of listeners) listener(notice);
+}

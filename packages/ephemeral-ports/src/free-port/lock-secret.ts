@@ -1,0 +1,71 @@
+/**
+ * Linux lock names that other users cannot predict: the name of port P's per-user lock is an HMAC of P under a secret
+ * only this uid can read (`lock-secret`, 32 random bytes, mode 0600, in the private directory). Another user cannot
+ * compute the name of a port this user has not locked yet, so it cannot squat it in advance.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, fsyncSync, linkSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { effectiveUid, ensurePrivateDirectory, privateDirectoryPath, unsafeDirectory } from './private-directory.js';
+
+const SECRET_BYTES = 32;
+const codeOf = (error: unknown): string => (error as { code?: string } | null)?.code ?? 'UNKNOWN';
+
+/** Reads the secret at `path` (never through a symlink); undefined when there is none yet. */
+function readSecret(path: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    if (codeOf(error) === 'ENOENT') return undefined;
+    throw unsafeDirectory(path, `cannot open the lock secret (${codeOf(error)})`, error);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.uid !== effectiveUid() || (stat.mode & 0o077) !== 0 || stat.size !== SECRET_BYTES) {
+      throw unsafeDirectory(path, 'the lock secret is not a 32-byte file of this user readable by it alone');
+    }
+    const secret = Buffer.alloc(SECRET_BYTES);
+    if (readSync(fd, secret, 0, SECRET_BYTES, 0) !== SECRET_BYTES) throw unsafeDirectory(path, 'the lock secret is short');
+    return secret;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes a new secret under a random name, then links it into place: readers never see a partial file. */
+function createSecret(path: string): void {
+  const temporary = `${path}.${randomBytes(8).toString('hex')}.tmp`;
+  const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    writeSync(fd, randomBytes(SECRET_BYTES));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(temporary, path);
+  } catch (error) {
+    // EEXIST: another process of this user won the race; its secret is the one everyone reads.
+    if (codeOf(error) !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temporary);
+  }
+}
+
+/** This uid's lock secret, created on first use. Throws `ERR_EPHEMERAL_UNSAFE_LOCK_DIR` when it cannot be trusted. */
+export function loadLockSecret(directory: string = privateDirectoryPath()): Buffer {
+  const path = join(ensurePrivateDirectory(directory), 'lock-secret');
+  const existing = readSecret(path);
+  if (existing) return existing;
+  createSecret(path);
+  const created = readSecret(path);
+  if (!created) throw unsafeDirectory(path, 'the lock secret vanished after it was created');
+  return created;
+}
+
+/** The abstract name of `port`'s lock for this uid under `secret`. */
+export function privateLockName(port: number, secret: Buffer, uid: number = effectiveUid()): string {
+  const tag = createHmac('sha256', secret).update(`port/${port}`).digest('hex').slice(0, 32);
+  return `\0ephemeral-ports/v2/uid/${uid}/${tag}`;
+}
