@@ -163,7 +163,15 @@ bool WithCachedFd(Knob knob, const std::string& netns, OsFailure* failure, Read 
   int* fd = &c.own[knob];
   if (!netns.empty()) {
     struct stat st;
-    if (stat(netns.c_str(), &st) != 0) return Fail(failure, errno, "stat", netns.c_str());
+    if (stat(netns.c_str(), &st) != 0) {
+      // Uncached: entering the namespace reports why the path fails, as the open/setns it is.
+      int once = -1;
+      NsKey ignored;
+      if (!OpenKnob(knob, netns, &once, &ignored, failure)) return false;
+      bool ok = read(once, failure);
+      close(once);
+      return ok;
+    }
     slot = SlotFor(c, NsKey{st.st_dev, st.st_ino});
     fd = &slot->fds[knob];
   }

@@ -16,4 +16,5 @@ export interface PackedPackage {
 export const ROOT: string;
 export const NPM_CLI: string;
 export const PACKAGE_DIRS: readonly string[];
-export function packAll(out: string): Promise<PackedPackage[]>;
+/** Brings the prebuilds up to date (progress lines to `log`, default stderr), then packs every package into `out`. */
+export function packAll(out: string, options?: { log?: (line: string) => void }): Promise<PackedPackage[]>;

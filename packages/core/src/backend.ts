@@ -124,6 +124,11 @@ export interface EphemeralPortsBackend {
   getRange(options?: ScopeOptions): Promise<RangeReading>;
   /** A synchronous read, where the backend can do it without spawning a process. */
   getRangeSync?(options?: ScopeOptions): RangeReading;
+  /**
+   * The range and the reserved ports in one read, where the backend can (Linux: one addon call): what a range
+   * report needs. The facade falls back to `getRange` + `getReserved` when it is absent or fails.
+   */
+  getRangeWithReserved?(options?: ScopeOptions): Promise<{ range: RangeReading; reserved: ReservedReading }>;
   setRange(range: PortRange, options?: ScopeOptions): Promise<RangeChange>;
   getConstraints(options?: ScopeOptions): Promise<KernelConstraints>;
   /** Rejects with `ERR_EPHEMERAL_UNSUPPORTED_OPERATION` when `info().supportsReserved` is false. */

@@ -90,7 +90,7 @@ export async function getEphemeralRange(options?: RangeQueryOptions): Promise<Ra
   const q = query(options);
   const backend = getBackend();
   const scope = scopeOf(q.protocol, q.netns);
-  if (readsBothAtOnce(backend) && backend.info().supportsReserved) {
+  if (backend.getRangeWithReserved && backend.info().supportsReserved) {
     // One read for both values; on any failure the two separate reads below decide the report, as without it.
     let both: { range: RangeReading; reserved: ReservedReading } | undefined;
     try {
@@ -142,15 +142,6 @@ export function getEphemeralRangeSync(options?: RangeQueryOptions): RangeReport 
     reading = fallbackOrThrow(error, q);
   }
   return build(backend, q, reading);
-}
-
-/** A backend that reads the range and the reserved ports in one call (Linux: one addon call). */
-interface ReadsBothAtOnce {
-  getRangeWithReserved(options?: object): Promise<{ range: RangeReading; reserved: ReservedReading }>;
-}
-
-function readsBothAtOnce(backend: EphemeralPortsBackend): backend is EphemeralPortsBackend & ReadsBothAtOnce {
-  return typeof (backend as Partial<ReadsBothAtOnce>).getRangeWithReserved === 'function';
 }
 
 /** The release never changes within a process, and parsing it is most of a report's own cost: keep the last answer. */
