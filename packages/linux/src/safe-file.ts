@@ -12,7 +12,7 @@
  * The facade keeps a portable twin for `map --svg` and `metrics --textfile` (packages/ephemeral-ports/src/diagnostics/
  * safe-file.ts): the facade cannot import an OS package and core does no I/O, so the rule is kept in both.
  */
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import {
   closeSync,
   existsSync,
@@ -35,6 +35,12 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { invalidArgValue } from '@ephemeral-ports/core/model';
 import { crashPoint } from './crash-point.js';
+
+// node:crypto costs a range read (which loads this module through the backend) several ms to load; only a write
+// needs it. In CommonJS `__filename` is defined and import.meta.url is not (scripts/build/tsup-base.mjs).
+const load = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+const randomHex = (bytes: number): string =>
+  (load('node:crypto') as typeof import('node:crypto')).randomBytes(bytes).toString('hex');
 
 /** statfs(2) f_type of file systems whose files are kernel interfaces, never configuration files. */
 const PSEUDO_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
@@ -224,7 +230,7 @@ export function replaceFile(path: string, content: string, options: SafeFileOpti
     removeStaleTemps(dir, name);
     const existing = openExisting(dir, path, options.argument);
     if (existing) closeSync(existing.fd);
-    const temp = `.${name}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`;
+    const temp = `.${name}.${process.pid}.${randomHex(8)}.tmp`;
     const fd = openSync(
       dir.at(temp),
       fs.O_WRONLY | fs.O_CREAT | fs.O_EXCL | fs.O_NOFOLLOW,
