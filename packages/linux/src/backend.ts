@@ -35,7 +35,6 @@ import {
 } from './procfs-format.js';
 import { kernelRelease } from './kernel-release.js';
 import { loadNativeBinding } from './native.js';
-import { persistRangeToFile, readPersistedRange, refusePersistNetns } from './persist.js';
 import { type ProcfsIo, createJsIo, createNativeIo } from './procfs-io.js';
 
 export interface LinuxBackendOptions {
@@ -260,15 +259,18 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
     getConstraints: later((o?: ScopeOptions) => constraintsIn(scope(o).netns)),
     getReserved: later(getReservedSync),
     setReserved: later(setReservedSync),
-    persistRange: later((input: PortRange, o: PersistOptions = {}) => {
-      refusePersistNetns(o);
+    // Persistence (and the file-writing code under it) loads on first use: a range read never needs it.
+    persistRange: async (input: PortRange, o: PersistOptions = {}) => {
+      const persist = await import('./persist.js');
+      persist.refusePersistNetns(o);
       assertValidRange('linux', input, { unprivilegedPortStart: 1 });
-      return persistRangeToFile(assertValidRange('linux', input, constraintsIn(undefined)), o);
-    }),
-    getPersisted: later((o: PersistOptions = {}) => {
-      refusePersistNetns(o);
-      return readPersistedRange(o);
-    }),
+      return persist.persistRangeToFile(assertValidRange('linux', input, constraintsIn(undefined)), o);
+    },
+    getPersisted: async (o: PersistOptions = {}) => {
+      const persist = await import('./persist.js');
+      persist.refusePersistNetns(o);
+      return persist.readPersistedRange(o);
+    },
     ...(census !== undefined && { census }),
   };
 }

@@ -7,4 +7,3 @@ export { createLinuxBackend, type LinuxBackend, type LinuxBackendOptions } from 
 export { createLinuxBackend as createBackend } from './backend.js';
 export { type KnobName, knobPath, parseRangeText, formatRangeText, parseReservedText, formatReservedText, parseUnprivilegedStartText } from './procfs-format.js';
 export { FORCE_JS_ENV, loadNativeBinding, type NativeLinuxBinding, type NativeLoadResult } from './native.js';
-export { SYSCTL_D_DIR, SYSCTL_D_FILE, SYSCTL_DIR_ENV, parseSysctlConf, renderSysctlConf } from './persist.js';
