@@ -1,4 +1,4 @@
-import { packageConfig } from '../../scripts/build/tsup-base.mjs';
+import { packageConfig } from '../../scripts/tsup-base.mjs';
 
 // One entry per subpath of package.json "exports" (subpath x is src/x.ts), plus the CLI (bin/ephemeral-ports.js).
 // `./core` is not built: subpaths/core.* hand over @ephemeral-ports/core itself (src/core.ts says the same for

@@ -1,3 +1,3 @@
-import { packageConfig } from '../../scripts/build/tsup-base.mjs';
+import { packageConfig } from '../../scripts/tsup-base.mjs';
 
 export default packageConfig({ index: 'src/index.ts' });

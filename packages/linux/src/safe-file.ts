@@ -37,7 +37,7 @@ import { invalidArgValue } from '@ephemeral-ports/core/model';
 import { crashPoint } from './crash-point.js';
 
 // node:crypto costs a range read (which loads this module through the backend) several ms to load; only a write
-// needs it. In CommonJS `__filename` is defined and import.meta.url is not (scripts/build/tsup-base.mjs).
+// needs it. In CommonJS `__filename` is defined and import.meta.url is not (scripts/tsup-base.mjs).
 const load = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
 const randomHex = (bytes: number): string =>
   (load('node:crypto') as typeof import('node:crypto')).randomBytes(bytes).toString('hex');

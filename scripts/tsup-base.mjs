@@ -1,0 +1,36 @@
+/**
+ * The one tsup configuration every package builds with: CommonJS (`dist/*.js`) and ESM (`dist/*.mjs`) from the
+ * same entries, with types for both (`.d.ts`, `.d.mts`), code shared by several entries in chunks so each class
+ * exists once per format, and every other package external (resolved by name at run time, so an app holds one copy
+ * of core however it reaches it).
+ *
+ *   import { packageConfig } from '../../scripts/tsup-base.mjs';
+ *   export default packageConfig({ index: 'src/index.ts', testing: 'src/testing.ts' });
+ */
+import { defineConfig } from 'tsup';
+
+/**
+ * @param {Record<string, string>} entry  output name → source file
+ * @param {{ shims?: boolean, extra?: import('tsup').Options[] }} [options]
+ *   shims: provide `import.meta.url` in the CommonJS build (for code that finds files beside itself). Without it,
+ *   code must prefer `__filename` when it is defined: `import.meta.url` is then `undefined` in CommonJS, which keeps
+ *   the shim's extra chunk out of the cold start.
+ */
+export function packageConfig(entry, { shims = false, extra = [] } = {}) {
+  return defineConfig([
+    {
+      entry,
+      format: ['cjs', 'esm'],
+      dts: true,
+      splitting: true,
+      clean: true,
+      target: 'node20',
+      sourcemap: false,
+      shims,
+      esbuildOptions(options, context) {
+        if (context.format === 'cjs' && !shims) options.define = { ...options.define, 'import.meta.url': 'undefined' };
+      },
+    },
+    ...extra,
+  ]);
+}
