@@ -58,7 +58,8 @@ export interface PortMapSvgOptions {
   reservedKind?: 'reserved' | 'excluded';
 }
 
-function escapeXml(text: string): string {
+/** Text into XML/HTML content or a quoted attribute (the SVG map here; the facade's HTML report too). */
+export function escapeXml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -3,7 +3,7 @@
  * value (or to value/max when each row has its own capacity). Labels sit in a fixed left column and values at the
  * bar's end, so they never overlap the bars or each other.
  */
-import { escapeHtml } from './escape.js';
+import { escapeXml } from '@ephemeral-ports/core';
 
 export interface BarRow {
   label: string;
@@ -29,16 +29,16 @@ export function renderBarChart(id: string, title: string, rows: readonly BarRow[
     const w = r.value > 0 ? Math.max(2, share * barMax) : 0;
     const label = r.label.length > 36 ? `${r.label.slice(0, 35)}…` : r.label;
     return (
-      `<g class="bar-row"><text x="${labelW - 8}" y="${y + 15}" text-anchor="end">${escapeHtml(label)}<title>${escapeHtml(r.label)}</title></text>` +
+      `<g class="bar-row"><text x="${labelW - 8}" y="${y + 15}" text-anchor="end">${escapeXml(label)}<title>${escapeXml(r.label)}</title></text>` +
       `<rect class="bar-track" x="${labelW}" y="${y + 3}" width="${barMax}" height="${rowH - 6}" fill="#f2f2f2"/>` +
       `<rect class="bar" x="${labelW}" y="${y + 3}" width="${w.toFixed(2)}" height="${rowH - 6}" fill="${colour}"/>` +
-      `<text class="bar-note" x="${labelW + barMax + 8}" y="${y + 15}">${escapeHtml(r.note ?? String(r.value))}</text></g>`
+      `<text class="bar-note" x="${labelW + barMax + 8}" y="${y + 15}">${escapeXml(r.note ?? String(r.value))}</text></g>`
     );
   });
   const empty = rows.length === 0 ? `<text x="8" y="18">none</text>` : '';
   return (
     `<svg class="chart" id="${id}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
-    `role="img" aria-label="${escapeHtml(title)}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="12">` +
-    `<title>${escapeHtml(title)}</title>${body.join('')}${empty}</svg>`
+    `role="img" aria-label="${escapeXml(title)}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="12">` +
+    `<title>${escapeXml(title)}</title>${body.join('')}${empty}</svg>`
   );
 }

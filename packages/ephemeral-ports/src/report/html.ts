@@ -2,9 +2,8 @@
  * `report --html`: one self-contained HTML page (inline CSS and SVG, no script, no network) with the port map, the
  * socket census per state and per destination, and the doctor's findings. Pure: data in, text out.
  */
-import { type DoctorReport, type PortMap, type UsageReport, renderPortMapSvg } from '@ephemeral-ports/core';
+import { type DoctorReport, type PortMap, type UsageReport, escapeXml, renderPortMapSvg } from '@ephemeral-ports/core';
 import { renderBarChart } from './bar-chart.js';
-import { escapeHtml } from './escape.js';
 
 export interface HtmlReportInput {
   map: PortMap;
@@ -60,8 +59,8 @@ export function renderHtmlReport(input: HtmlReportInput): string {
         .map(
           (f) =>
             `<section class="finding" data-severity="${f.severity}" style="border-color:${SEVERITY_COLOURS[f.severity]}">` +
-            `<h3>${escapeHtml(f.severity.toUpperCase())} · ${escapeHtml(f.rule)}</h3><p>${escapeHtml(f.reason)}</p>` +
-            (f.remedies.length ? `<ul>${f.remedies.map((r) => `<li><code>${escapeHtml(r)}</code></li>`).join('')}</ul>` : '') +
+            `<h3>${escapeXml(f.severity.toUpperCase())} · ${escapeXml(f.rule)}</h3><p>${escapeXml(f.reason)}</p>` +
+            (f.remedies.length ? `<ul>${f.remedies.map((r) => `<li><code>${escapeXml(r)}</code></li>`).join('')}</ul>` : '') +
             `</section>`,
         )
         .join('\n')
@@ -73,13 +72,13 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${escapeHtml(title)} · ${escapeHtml(time)}</title>
+<title>${escapeXml(title)} · ${escapeXml(time)}</title>
 <style>${CSS}</style>
 </head>
 <body>
-<h1>${escapeHtml(title)}</h1>
-<p class="meta">${escapeHtml(`${input.os}, ${where}, ${time}`)} · ephemeral range ${usage.range.low}-${usage.range.high} ·
-${usage.total} sockets · verdict <span class="verdict" style="background:${VERDICT_COLOURS[doctor.verdict]}">${escapeHtml(doctor.verdict)}</span></p>
+<h1>${escapeXml(title)}</h1>
+<p class="meta">${escapeXml(`${input.os}, ${where}, ${time}`)} · ephemeral range ${usage.range.low}-${usage.range.high} ·
+${usage.total} sockets · verdict <span class="verdict" style="background:${VERDICT_COLOURS[doctor.verdict]}">${escapeXml(doctor.verdict)}</span></p>
 <h2>Port map</h2>
 <figure class="map">
 ${svg}</figure>
