@@ -83,9 +83,10 @@ async function stageRepo(stage) {
     });
   }
   cpSync(join(ROOT, 'native'), join(stage, 'native'), { recursive: true, preserveTimestamps: true });
-  for (const dir of ['build', 'windows', 'packaging', 'prebuild']) {
+  for (const dir of ['windows', 'packaging', 'prebuild']) {
     cpSync(join(ROOT, 'scripts', dir), join(stage, 'scripts', dir), { recursive: true, preserveTimestamps: true });
   }
+  cpSync(join(ROOT, 'scripts', 'tsup-base.mjs'), join(stage, 'scripts', 'tsup-base.mjs'));
   await writeOsFields(stage);
   cpSync(join(ROOT, 'tsconfig.base.json'), join(stage, 'tsconfig.base.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'));
