@@ -36,7 +36,7 @@ function initialValues(os: BsdOs): Record<string, number> {
   return v;
 }
 
-// The executable: POSIX sh + awk (a Node script costs ~0.3 s per call on a busy machine; the contract suite makes
+// The executable: POSIX sh + awk (a Node process per call would dominate the run; the contract suite makes
 // hundreds). State lives in files next to it: `values` ("name value" lines), `os`, `root`, `fail_at`, `clamp`
 // ("min max"), and `calls` (one line per call, arguments separated by spaces).
 const PROGRAM = String.raw`#!/bin/sh

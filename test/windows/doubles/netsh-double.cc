@@ -1,5 +1,5 @@
 // netsh double for the Wine tests (EMULATED Windows), cross-compiled with mingw: a native console program starts
-// in ~0.3 s under Wine where a node.exe script needs ~3 s. It encodes the same documented rules as
+// an order of magnitude faster under Wine than a node.exe script. It encodes the same documented rules as
 // netsh-double.mjs (whose header cites each one: KB929851 for `set dynamic`, its limits and the per-IP-version
 // commands; the persistent reservation API for excluded ranges) for the commands the Windows backend runs:
 //   netsh-double.exe --state <file> int ipv4|ipv6 show dynamicport tcp|udp [store=active|persistent]

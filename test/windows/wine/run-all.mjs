@@ -1,7 +1,7 @@
 /**
  * Runs every Wine test file in ONE Windows node.exe process (node:test runs the tests registered by the imported
  * modules and sets the exit code). Not `node --test`: under Wine its parent process sometimes never exits after
- * a child test process spawned a console program, and one Wine process start costs ~10 s.
+ * a child test process spawned a console program, and each Wine process start is slow.
  * Usage: node.exe run-all.mjs [file.test.mjs ...]   (default: every *.test.mjs next to this file)
  */
 import { readdirSync } from 'node:fs';
