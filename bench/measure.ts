@@ -66,3 +66,38 @@ export function percentile(sorted: readonly number[], q: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[rank]!;
 }
+
+/**
+ * Total ms of `calls` sequential awaited calls of each of two functions, timed in rounds of `round` calls that
+ * alternate which goes first, after one warm-up round each; `reset` runs after the warm-up and at the end (e.g. to
+ * release the ports the calls locked).
+ */
+export async function interleavedTotals(
+  ours: () => Promise<unknown>,
+  theirs: () => Promise<unknown>,
+  { calls, round, reset }: { calls: number; round: number; reset: () => void },
+): Promise<{ ours: number; theirs: number }> {
+  const timeRound = async (call: () => Promise<unknown>) => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < round; i++) await call();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  for (let i = 0; i < round; i++) {
+    await ours();
+    await theirs();
+  }
+  reset();
+  let a = 0;
+  let b = 0;
+  for (let r = 0; r < calls / round; r++) {
+    if (r % 2 === 0) {
+      a += await timeRound(ours);
+      b += await timeRound(theirs);
+    } else {
+      b += await timeRound(theirs);
+      a += await timeRound(ours);
+    }
+  }
+  reset();
+  return { ours: a, theirs: b };
+}

@@ -10,6 +10,7 @@
  */
 import getPort from 'get-port';
 import { clearLockedPorts, getFreePort } from 'ephemeral-ports';
+import { interleavedTotals } from '../measure.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
 const CALLS = 1000;
@@ -18,33 +19,9 @@ const REPEATS = 3;
 
 type Call = () => Promise<number>;
 
-async function timeRound(call: Call): Promise<number> {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < ROUND; i++) await call();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
 /** Total ms for CALLS calls of each, measured in interleaved rounds. */
-async function sideBySide(ours: Call, theirs: Call): Promise<{ ours: number; theirs: number }> {
-  for (let i = 0; i < ROUND; i++) {
-    await ours();
-    await theirs();
-  }
-  clearLockedPorts();
-  let a = 0;
-  let b = 0;
-  for (let round = 0; round < CALLS / ROUND; round++) {
-    if (round % 2 === 0) {
-      a += await timeRound(ours);
-      b += await timeRound(theirs);
-    } else {
-      b += await timeRound(theirs);
-      a += await timeRound(ours);
-    }
-  }
-  clearLockedPorts();
-  return { ours: a, theirs: b };
-}
+const sideBySide = (ours: Call, theirs: Call) =>
+  interleavedTotals(ours, theirs, { calls: CALLS, round: ROUND, reset: () => clearLockedPorts() });
 
 function row(name: string, t: { ours: number; theirs: number }, goal: boolean): BenchRow {
   const ratio = t.ours / t.theirs;

@@ -14,7 +14,7 @@ import getPortOfGetPort, { clearLockedPorts as clearGetPort } from 'get-port';
 import getPort, { clearLockedPorts } from 'ephemeral-ports/get-port';
 import { type RunningChild, startChild } from '../../test/free-port/child.js';
 import { NETNS_UNAVAILABLE, ROOT_DIR, createNetns } from '../../test/helpers/netns.js';
-import { percentile } from '../measure.js';
+import { interleavedTotals, percentile } from '../measure.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
 const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_FIRST_CALL_RUNS ?? 21);
@@ -85,38 +85,19 @@ async function firstCallRow(): Promise<BenchRow> {
   };
 }
 
-type Call = () => Promise<number>;
-
-async function timeRound(call: Call): Promise<number> {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < ROUND; i++) await call();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-async function sequential(): Promise<{ ours: number; theirs: number }> {
-  const ours: Call = () => getPort();
-  const theirs: Call = () => getPortOfGetPort();
-  for (let i = 0; i < ROUND; i++) {
-    await ours();
-    await theirs();
-  }
-  clearLockedPorts();
-  clearGetPort();
-  let a = 0;
-  let b = 0;
-  for (let round = 0; round < CALLS / ROUND; round++) {
-    if (round % 2 === 0) {
-      a += await timeRound(ours);
-      b += await timeRound(theirs);
-    } else {
-      b += await timeRound(theirs);
-      a += await timeRound(ours);
-    }
-  }
-  clearLockedPorts();
-  clearGetPort();
-  return { ours: a, theirs: b };
-}
+const sequential = () =>
+  interleavedTotals(
+    () => getPort(),
+    () => getPortOfGetPort(),
+    {
+      calls: CALLS,
+      round: ROUND,
+      reset: () => {
+        clearLockedPorts();
+        clearGetPort();
+      },
+    },
+  );
 
 async function sequentialRow(): Promise<BenchRow> {
   const runs: { ours: number; theirs: number }[] = [];
