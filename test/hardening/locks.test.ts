@@ -5,13 +5,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onLockNotice, type LockNotice } from '../../packages/ephemeral-ports/src/free-port/lock-notices.js';
 import { type HeldLock, resetLockStateForTests, tryLockPort } from '../../packages/ephemeral-ports/src/free-port/port-lock.js';
 import { UNSAFE_LOCK_DIR } from '../../packages/ephemeral-ports/src/free-port/private-directory.js';
 import { childScript, startChild } from '../free-port/child.js';
+
+const GET_PORT_CHILD = fileURLToPath(new URL('../get-port/fixtures/get-port-child.ts', import.meta.url));
 import { NETNS_REQUIREMENT, NSENTER, type Netns, SETPRIV, canUseNetns, createNetns } from '../helpers/netns.js';
 
 const NOBODY = 65_534;
@@ -32,13 +36,13 @@ function sharedScratch(): string {
  */
 const SQUATTER = `
 const net = require('node:net');
-const { createHmac } = require('node:crypto');
+const siphash = require('./siphash.js');
 const [low, high, victimUid] = process.argv.slice(2).map(Number);
 const names = [];
 for (let p = low; p <= high; p++) {
   names.push('\\0ephemeral-ports/v1/port/' + p);
-  for (const key of [Buffer.alloc(0), Buffer.from('ephemeral-ports')]) {
-    names.push('\\0ephemeral-ports/v2/uid/' + victimUid + '/' + createHmac('sha256', key).update('port/' + p).digest('hex').slice(0, 32));
+  for (const key of [new Uint32Array(4), siphash.string16_to_key('ephemeral-ports!')]) {
+    names.push('\\0ephemeral-ports/v3/uid/' + victimUid + '/' + siphash.hash_hex(key, 'port/' + p));
   }
 }
 const bound = (server, options) => new Promise((resolve) => { server.once('error', () => resolve(false)); server.listen(options, () => resolve(true)); });
@@ -80,8 +84,11 @@ describe.runIf(canUseNetns)(`Linux: lock names squatted by another user ${NETNS_
   beforeAll(async () => {
     ns = await createNetns();
     await ns.writeRange(40_000, 50_000);
-    const script = join(sharedScratch(), 'squatter.cjs');
+    const scratch = sharedScratch();
+    const script = join(scratch, 'squatter.cjs');
     writeFileSync(script, SQUATTER, { mode: 0o644 });
+    // The same SipHash the library uses, beside the script: the squatter runs as nobody, outside this tree.
+    copyFileSync(createRequire(import.meta.url).resolve('siphash/lib/siphash.js'), join(scratch, 'siphash.js'));
     squatter = spawn(
       NSENTER,
       [`--net=${ns.path}`, '--', SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, script, String(SEARCH.low), String(SEARCH.high), '0'],
@@ -116,6 +123,29 @@ describe.runIf(canUseNetns)(`Linux: lock names squatted by another user ${NETNS_
       }
       expect(elapsed).toBeLessThan(15_000); // child start-up included; a search that failed over would not return at all
       expect(child.stderr()).toContain('LOCK_NAMES_SQUATTED');
+      // The call whose lock met the squatting says so in its own result, not only on the debug channel.
+      const squatWarnings = answer.results.flatMap((r) => r.warnings).filter((w) => w.code === 'LOCK_NAMES_SQUATTED');
+      expect(squatWarnings.length).toBeGreaterThanOrEqual(1);
+      expect(squatWarnings[0]!.message).toMatch(/held by sockets of other users/);
+    } finally {
+      await child.stop();
+    }
+  }, 60_000);
+
+  it("get-port's onWarning receives LOCK_NAMES_SQUATTED with the port whose lock met it", async () => {
+    const child = await startChild<{ ports: number[]; warnings: { code: string; port: number; message: string }[] }>(
+      ns,
+      // Preferred ports inside the squatted block: each lock meets a squatted shared name.
+      { mode: 'warnings', count: 5, options: { port: Array.from({ length: 1000 }, (_, i) => SEARCH.low + i) } },
+      { source: GET_PORT_CHILD, env: { ...process.env, EPHEMERAL_PORTS_LOCK_DIR: mkdtempSync(join(tmpdir(), 'victim-locks-')) } },
+    );
+    try {
+      const { ports, warnings } = await child.answer;
+      expect(ports).toHaveLength(5);
+      const squat = warnings.filter((w) => w.code === 'LOCK_NAMES_SQUATTED');
+      expect(squat.length).toBeGreaterThanOrEqual(1);
+      expect(ports).toContain(squat[0]!.port);
+      expect(squat[0]!.message).toMatch(/held by sockets of other users/);
     } finally {
       await child.stop();
     }

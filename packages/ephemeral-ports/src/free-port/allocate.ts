@@ -18,6 +18,7 @@ import {
 } from './from-core.js';
 import { type KernelAvoidFacts, kernelAvoidNow, readKernelAvoid } from './avoid.js';
 import type { NormalizedOptions, PortRejection, PreferredNotice, RejectReason } from './options.js';
+import { takeLockNotices } from './lock-notices.js';
 import { type HeldLock, type LockRefusal, tryLockPort } from './port-lock.js';
 import { type ProbeOutcome, type ProbeReport, probePort } from './probe.js';
 import * as registry from './registry.js';
@@ -299,6 +300,11 @@ function* candidates(plan: Plan, tried: Set<number>): Generator<{ port: number; 
 function take(plan: Plan, port: number, outcome: { lock: HeldLock; probes: ProbeOutcome[] }): FreePortResult {
   const { n } = plan;
   registry.own(outcome.lock, n.hold ? 'hold' : 'lease', n.leaseMs);
+  const warnings = [...plan.facts.warnings];
+  for (const notice of takeLockNotices()) {
+    warnings.push({ code: notice.code, severity: 'warning', message: notice.message });
+    n.onLockNotice?.(notice, port);
+  }
   return {
     port,
     protocols: [...n.protocols],
@@ -306,7 +312,7 @@ function take(plan: Plan, port: number, outcome: { lock: HeldLock; probes: Probe
     leaseMs: n.hold ? 0 : n.leaseMs,
     probes: outcome.probes,
     avoided: plan.summary,
-    warnings: [...plan.facts.warnings],
+    warnings,
   };
 }
 

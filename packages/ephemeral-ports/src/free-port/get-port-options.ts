@@ -6,6 +6,7 @@
  */
 import type { ListenOptions } from 'node:net';
 import { invalidArgType, outOfRange } from './from-core.js';
+import type { LockNotice } from './lock-notices.js';
 import { type NormalizedOptions, type PreferredNotice, checkPortNumber, normalizeOptions } from './options.js';
 import { type TestBindOptions, defaultProbePlan } from './probe.js';
 
@@ -40,9 +41,13 @@ export type GetPortOptions = {
   readonly onWarning?: (warning: GetPortWarning) => void;
 } & Omit<ListenOptions, 'port'>;
 
-/** A preferred port returned despite a kernel rule (see the `onWarning` option of {@link GetPortOptions}). */
+/**
+ * What `onWarning` receives (see {@link GetPortOptions}): a preferred port returned despite a kernel rule
+ * (`PREFERRED_PORT_*`), or a problem of the cross-process locks met while locking `port` (`LOCK_NAMES_SQUATTED`:
+ * other users' sockets hold the shared lock names; `LOCK_SECRET_UNTRUSTED`: the per-user lock secret cannot be used).
+ */
 export interface GetPortWarning {
-  code: 'PREFERRED_PORT_EPHEMERAL' | 'PREFERRED_PORT_RESERVED';
+  code: 'PREFERRED_PORT_EPHEMERAL' | 'PREFERRED_PORT_RESERVED' | 'LOCK_NAMES_SQUATTED' | 'LOCK_SECRET_UNTRUSTED';
   port: number;
   /** One human sentence. */
   message: string;
@@ -69,12 +74,16 @@ function warningOf(notice: PreferredNotice): GetPortWarning | undefined {
   return { code, port: notice.port, message: `preferred port returned although ${notice.message}: ${risk}` };
 }
 
-function reporter(onWarning: unknown): (notice: PreferredNotice) => void {
+function checkOnWarning(onWarning: unknown): ((warning: GetPortWarning) => void) | undefined {
   if (onWarning !== undefined && typeof onWarning !== 'function') throw invalidArgType('options.onWarning', 'a function', onWarning);
+  return onWarning as ((warning: GetPortWarning) => void) | undefined;
+}
+
+function reporter(onWarning: ((warning: GetPortWarning) => void) | undefined): (notice: PreferredNotice) => void {
   return (notice) => {
     const warning = warningOf(notice);
     if (!warning) return;
-    if (onWarning) (onWarning as (w: GetPortWarning) => void)(warning);
+    if (onWarning) onWarning(warning);
     else debug(warning);
   };
 }
@@ -139,7 +148,8 @@ export function fromGetPortOptions(options: GetPortOptions | undefined | null): 
 }
 
 function normalize(o: GetPortOptions): NormalizedOptions {
-  const onHonoured = reporter(o.onWarning);
+  const onWarning = checkOnWarning(o.onWarning);
+  const onHonoured = reporter(onWarning);
   const port = preferredPorts(o.port);
   const exclude = excludedPorts(o.exclude);
   const n = normalizeOptions(
@@ -151,5 +161,7 @@ function normalize(o: GetPortOptions): NormalizedOptions {
     },
     testBindOptions(o),
   );
-  return { ...n, preferredPolicy: 'honour', onHonoured };
+  // Lock notices already reach NODE_DEBUG from the lock layer: only a caller's onWarning needs them here.
+  const onLockNotice = onWarning && ((notice: LockNotice, port: number) => onWarning({ code: notice.code, port, message: notice.message }));
+  return { ...n, preferredPolicy: 'honour', onHonoured, onLockNotice };
 }

@@ -1,11 +1,16 @@
 /**
- * Linux lock names that other users cannot predict: the name of port P's per-user lock is an HMAC of P under a secret
- * only this uid can read (`lock-secret`, 32 random bytes, mode 0600, in the private directory). Another user cannot
- * compute the name of a port this user has not locked yet, so it cannot squat it in advance.
+ * Linux lock names that other users cannot predict: the name of port P's per-user lock is a keyed pseudo-random
+ * function of P under a secret only this uid can read (`lock-secret`, 32 random bytes, mode 0600, in the private
+ * directory). Another user cannot compute the name of a port this user has not locked yet, so it cannot squat it in
+ * advance.
+ *
+ * The function is SipHash-2-4 (a PRF designed for short inputs, 128-bit key) rather than HMAC-SHA256: it needs no
+ * `node:crypto`, whose loading would dominate a get-port user's first call. `node:crypto` is loaded only to create
+ * a secret, once per user.
  */
-import { createHmac, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, fsyncSync, linkSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import siphash from 'siphash';
 import { effectiveUid, ensurePrivateDirectory, privateDirectoryPath, unsafeDirectory } from './private-directory.js';
 
 const SECRET_BYTES = 32;
@@ -35,6 +40,7 @@ function readSecret(path: string): Buffer | undefined {
 
 /** Writes a new secret under a random name, then links it into place: readers never see a partial file. */
 function createSecret(path: string): void {
+  const { randomBytes } = process.getBuiltinModule('node:crypto');
   const temporary = `${path}.${randomBytes(8).toString('hex')}.tmp`;
   const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
@@ -64,8 +70,23 @@ export function loadLockSecret(directory: string = privateDirectoryPath()): Buff
   return created;
 }
 
-/** The abstract name of `port`'s lock for this uid under `secret`. */
+/** A fresh secret that is never stored (when the lock directory cannot be trusted). */
+export function processSecret(): Buffer {
+  return process.getBuiltinModule('node:crypto').randomBytes(SECRET_BYTES);
+}
+
+/** SipHash's 128-bit key: the secret's first 16 bytes as four little-endian words (the reference's byte order). */
+const keys = new WeakMap<Buffer, Uint32Array>();
+function sipKey(secret: Buffer): Uint32Array {
+  let key = keys.get(secret);
+  if (key === undefined) {
+    key = new Uint32Array([secret.readUInt32LE(0), secret.readUInt32LE(4), secret.readUInt32LE(8), secret.readUInt32LE(12)]);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+/** The abstract name of `port`'s lock for this uid under `secret` (v3: SipHash tags; v2 used HMAC-SHA256). */
 export function privateLockName(port: number, secret: Buffer, uid: number = effectiveUid()): string {
-  const tag = createHmac('sha256', secret).update(`port/${port}`).digest('hex').slice(0, 32);
-  return `\0ephemeral-ports/v2/uid/${uid}/${tag}`;
+  return `\0ephemeral-ports/v3/uid/${uid}/${siphash.hash_hex(sipKey(secret), `port/${port}`)}`;
 }

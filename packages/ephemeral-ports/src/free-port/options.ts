@@ -15,6 +15,7 @@ import {
   invalidArgType,
   invalidArgValue,
 } from './from-core.js';
+import type { LockNotice } from './lock-notices.js';
 import { ALL_ADDRESSES_PLAN, type ProbePlan, type TestBindOptions, defaultProbePlan } from './probe.js';
 
 /** Which transports must be free: `both` asks for a port free for TCP and UDP at once (portpicker's rule). */
@@ -123,6 +124,8 @@ export interface NormalizedOptions {
    */
   preferredPolicy: 'refuse' | 'honour';
   onHonoured: ((notice: PreferredNotice) => void) | undefined;
+  /** Called with a lock-layer notice that the lock of `port` caused (besides the result's `warnings`). */
+  onLockNotice: ((notice: LockNotice, port: number) => void) | undefined;
   exclude: PortSet;
   protocols: Protocol[];
   /** The caller's `host`, when given: a bind refused as "no such address" then fails the call at once. */
@@ -230,6 +233,7 @@ export function normalizeOptions(options: FreePortOptions | undefined, testBind?
     preferred: checkPreferred(o.port),
     preferredPolicy: 'refuse',
     onHonoured: undefined,
+    onLockNotice: undefined,
     exclude: toPortSet(o.exclude, 'options.exclude'),
     protocols: checkProtocols(o.protocol),
     host,

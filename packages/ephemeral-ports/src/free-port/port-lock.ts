@@ -5,7 +5,7 @@
  * a process owns port P while it keeps a listening socket bound to a name derived from P.
  * - Linux: two abstract unix sockets. Abstract names live in the kernel only (no file to go stale) and are scoped
  *   to the network namespace, exactly like the ports they guard.
- *   - the private name `\0ephemeral-ports/v2/uid/<uid>/<HMAC(secret, P)>` (lock-secret.ts): excludes the processes
+ *   - the private name `\0ephemeral-ports/v3/uid/<uid>/<SipHash(secret, P)>` (lock-secret.ts): excludes the processes
  *     of this user; nobody else can compute it, so nobody can squat it in advance.
  *   - the shared name `\0ephemeral-ports/v1/port/P`: excludes the processes of other users (and older versions).
  *     Anyone can bind it, so it is taken when it can be and never trusted to refuse for long: after
@@ -24,11 +24,10 @@
  *
  * Lock sockets are unref'd (they never keep the process alive) and close-on-exec (children do not inherit them).
  */
-import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { loadLockSecret, privateLockName } from './lock-secret.js';
+import { loadLockSecret, privateLockName, processSecret } from './lock-secret.js';
 import { emitLockNotice } from './lock-notices.js';
 import { ensurePrivateDirectory, privateDirectoryPath } from './private-directory.js';
 
@@ -155,7 +154,7 @@ function lockSecret(): Buffer {
   } catch (error) {
     // Without a trusted secret, this process's private names exclude nobody else of its uid; the shared names
     // still do (unless squatted). A search must not fail for it: report and go on.
-    secret = randomBytes(32);
+    secret = processSecret();
     emitLockNotice({
       code: 'LOCK_SECRET_UNTRUSTED',
       message: `${(error as Error).message}; using a per-process secret (processes of this user are excluded only by the shared lock names). ${(error as { remedy?: string }).remedy ?? ''}`,
