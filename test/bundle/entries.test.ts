@@ -3,7 +3,7 @@
  * import and bundlers alike, with one copy of core; the front door stays small and loads only what reading the
  * range needs. Each check runs in a fresh Node process, so module caches start empty.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -96,7 +96,42 @@ describe('the front door', () => {
     );
     expect(after.range).toMatchObject({ low: expect.any(Number), high: expect.any(Number) });
     expect(after.files.filter((f) => f.startsWith('linux/'))).not.toEqual([]);
+    expect(after.files).not.toContain('core/dist/index.js');
     expect(after.builtins).toEqual([]);
+  });
+
+  /** The package files and the costly builtins a fresh process loaded by the time it exits, with `preload` watching. */
+  function loadedBy(args: string[]): { files: string[]; builtins: string[] } {
+    const preload =
+      `process.on('exit', () => require('node:fs').writeSync(2, '\\nLOADED ' + JSON.stringify({` +
+      ` files: Object.keys(require.cache).filter((f) => f.includes('/packages/')).map((f) => f.slice(f.indexOf('/packages/') + 10)),` +
+      ` builtins: process.moduleLoadList.filter((m) => /^NativeModule (net|dgram|dns|crypto|child_process)$/.test(m)) })));`;
+    const dir = mkdtempSync(join(ROOT_DIR, 'test/bundle/.tmp-'));
+    try {
+      writeFileSync(join(dir, 'watch.cjs'), preload);
+      const result = spawnSync(process.execPath, ['-r', join(dir, 'watch.cjs'), ...args], { cwd: ROOT_DIR, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      const line = result.stderr.split('\n').find((l) => l.startsWith('LOADED '));
+      if (!line) throw new Error(`no report from node ${args.join(' ')}: ${result.stderr}`);
+      return JSON.parse(line.slice('LOADED '.length)) as { files: string[]; builtins: string[] };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it.runIf(process.platform === 'linux')('`ephemeral-ports get --json` loads only the model part of core, and no socket, crypto or process module', () => {
+    const loaded = loadedBy([join(ROOT_DIR, 'packages/ephemeral-ports/bin/ephemeral-ports.js'), 'get', '--json']);
+    expect(loaded.files).toContain('core/dist/model.js');
+    expect(loaded.files).not.toContain('core/dist/index.js');
+    expect(loaded.builtins).toEqual([]);
+  });
+
+  it.runIf(process.platform === 'linux')("get-port's first call loads no crypto module (lock names are SipHash tags) and not core's full index", () => {
+    const loaded = loadedBy(['--input-type=module', '-e', "const { default: getPort } = await import('ephemeral-ports/get-port'); await getPort();"]);
+    expect(loaded.files).toContain('ephemeral-ports/dist/get-port.js');
+    expect(loaded.files).not.toContain('core/dist/index.js');
+    // net.Server#listen loads node:cluster, which loads child_process and dgram (get-port's first call too).
+    expect(loaded.builtins).toContain('NativeModule net');
+    expect(loaded.builtins).not.toContain('NativeModule crypto');
   });
 });
 

@@ -14,7 +14,7 @@ import {
   EphemeralPortsError,
   ErrorCodes,
   type Protocol,
-} from '@ephemeral-ports/core';
+} from '@ephemeral-ports/core/model';
 import { parseArgs as parseArgv } from 'node:util';
 import { closest } from './suggest.js';
 

@@ -1,5 +1,5 @@
 /** Maps an error to the documented exit code and prints it (human or JSON) to stderr. */
-import { EphemeralPortsError, ErrorCodes, isEphemeralPortsError } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, isEphemeralPortsError } from '@ephemeral-ports/core/model';
 import { type CliContext, ExitCode } from './command.js';
 import { paint } from './output.js';
 
