@@ -58,7 +58,7 @@ const bound = (server, options) => new Promise((resolve) => { server.once('error
 `;
 
 interface Allocated {
-  results: { port: number }[];
+  results: { port: number; warnings: { code: string; message: string }[] }[];
 }
 
 function firstLine(child: ChildProcess): Promise<string> {
