@@ -1,13 +1,16 @@
 /**
  * `npm run bench [-- [--quick] <substring>]`: runs every suite in bench/suites/*.ts (in file-name order, one after
  * the other so they do not compete for CPU), prints a progress line per suite (suites add one per case, see
- * progress.ts) and a table per suite, and writes bench/results.json.
+ * progress.ts) and a table per suite, and writes bench/results.json and bench/RESULTS.md (results-md.ts). Suites
+ * this run skipped keep their previous rows in both.
  * A substring filter keeps only suites whose name or file name contains it; `--quick` asks suites for a small
  * subset of their cases, for local use.
  */
-import { readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { cpus, release } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { formatNumber, renderResultsMarkdown, type MachineInfo, type ResultsFile, type SuiteResult } from './results-md.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
 // Before any suite is imported: suites read it at load time, and their child processes inherit it.
@@ -24,12 +27,27 @@ function isSuite(value: unknown): value is BenchSuite {
   return typeof v.name === 'string' && typeof v.run === 'function';
 }
 
-function fmt(n: number | undefined): string {
-  if (n === undefined) return '';
-  if (!Number.isFinite(n)) return String(n);
-  const abs = Math.abs(n);
-  if (abs !== 0 && (abs >= 1e7 || abs < 1e-3)) return n.toExponential(3);
-  return n.toLocaleString('en-US', { maximumFractionDigits: abs >= 100 ? 0 : 3 });
+const fmt = formatNumber;
+
+function machineInfo(): MachineInfo {
+  const list = cpus();
+  return { cpus: list.length, cpuModel: list[0]?.model.trim() ?? 'unknown', kernel: release(), node: process.version, date: new Date().toISOString() };
+}
+
+/** The previous results.json's suites, to keep those this run skips; older files lacked per-suite machine info. */
+async function previousSuites(file: string): Promise<Record<string, SuiteResult>> {
+  try {
+    const old = JSON.parse(await readFile(file, 'utf8')) as { meta?: { date?: string; node?: string; quick?: boolean }; suites?: Record<string, Partial<SuiteResult>> };
+    const out: Record<string, SuiteResult> = {};
+    for (const [name, s] of Object.entries(old.suites ?? {})) {
+      if (typeof s.file !== 'string' || !Array.isArray(s.rows)) continue;
+      const machine = s.machine ?? { cpus: 0, cpuModel: 'unknown', kernel: 'unknown', node: old.meta?.node ?? 'unknown', date: old.meta?.date ?? 'unknown' };
+      out[name] = { file: s.file, rows: s.rows, ms: s.ms ?? 0, quick: s.quick ?? old.meta?.quick ?? false, machine, ...(s.error ? { error: s.error } : {}) };
+    }
+    return out;
+  } catch {
+    return {};
+  }
 }
 
 function printTable(title: string, rows: readonly BenchRow[]): void {
@@ -56,7 +74,10 @@ async function main(): Promise<number> {
   const { progress } = await import('./progress.js');
   const filter = process.argv.slice(2).find((a) => a !== '--quick');
   const files = (await readdir(suitesDir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
-  const results: Record<string, { file: string; rows: BenchRow[]; error?: string; ms: number }> = {};
+  const out = join(here, 'results.json');
+  const results = await previousSuites(out);
+  const machine = machineInfo();
+  const isQuick = process.env.EPHEMERAL_PORTS_BENCH_QUICK === '1';
   let failed = 0;
   let missed = 0;
   for (const file of files) {
@@ -72,21 +93,22 @@ async function main(): Promise<number> {
     progress(`${suite.name}: started`);
     try {
       const rows = await suite.run();
-      results[suite.name] = { file, rows, ms: Date.now() - started };
+      results[suite.name] = { file, rows, ms: Date.now() - started, quick: isQuick, machine };
       progress(`${suite.name}: done in ${Date.now() - started} ms, ${rows.filter((r) => r.pass === false).length} goal(s) missed`);
       printTable(`${suite.name}  (${file}, ${Date.now() - started} ms)`, rows);
       missed += rows.filter((r) => r.pass === false).length;
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      results[suite.name] = { file, rows: [], error: message, ms: Date.now() - started };
+      results[suite.name] = { file, rows: [], error: message, ms: Date.now() - started, quick: isQuick, machine };
       console.error(`\n## ${suite.name} FAILED\n${message}`);
       failed++;
     }
   }
-  const out = join(here, 'results.json');
-  const meta = { date: new Date().toISOString(), node: process.version, platform: process.platform, arch: process.arch, filter: filter ?? null, quick: process.env.EPHEMERAL_PORTS_BENCH_QUICK === '1' };
-  await writeFile(out, `${JSON.stringify({ meta, suites: results }, null, 2)}\n`);
-  console.log(`\nwrote ${out}; ${failed} suite(s) failed, ${missed} goal(s) missed`);
+  const file: ResultsFile = { meta: { ...machine, platform: process.platform, arch: process.arch, filter: filter ?? null, quick: isQuick }, suites: results };
+  await writeFile(out, `${JSON.stringify(file, null, 2)}\n`);
+  const markdown = join(here, 'RESULTS.md');
+  await writeFile(markdown, renderResultsMarkdown(file));
+  console.log(`\nwrote ${out} and ${markdown}; ${failed} suite(s) failed, ${missed} goal(s) missed`);
   // Missed goals are reported, not fatal: timings on a shared machine vary. A crashing suite is fatal.
   return failed ? 1 : 0;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ROOT_DIR } from '../../test/helpers/netns.js';
 
 const CC = '/usr/bin/cc';
-const FLOORS = { 'pread-floor': 'pread-floor.c', 'sock-diag-floor': 'sock-diag-floor.c', 'run-measured': 'run-measured.c' } as const;
+const FLOORS = { 'pread-floor': 'pread-floor.c', 'sock-diag-floor': 'sock-diag-floor.c', 'run-measured': 'run-measured.c', 'socket-holder': 'socket-holder.c' } as const;
 
 export interface CompiledFloor {
   exe: string;

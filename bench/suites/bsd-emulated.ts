@@ -8,6 +8,7 @@ import { createFreeBSDBackend } from '@ephemeral-ports/bsd';
 import { loadEmulatedAddon } from '../../test/bsd/emulated-addon.js';
 import { createFakeSysctl } from '../../test/bsd/fake-sysctl.js';
 import { measure } from '../measure.js';
+import { progress, quick } from '../progress.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
 const us = (ns: number) => ns / 1000;
@@ -21,11 +22,13 @@ async function run(): Promise<BenchRow[]> {
   const fake = createFakeSysctl('freebsd');
   try {
     const fallback = createFreeBSDBackend({ addon: null, sysctlPath: fake.path });
-    const read = us((await measure(() => native.getRangeSync!(), { batch: 2000, iterations: 40, warmup: 5 })).medianNs);
-    const spawnRead = us((await measure(() => fallback.getRange(), { batch: 1, iterations: 15, warmup: 2 })).medianNs);
+    const read = us((await measure(() => native.getRangeSync!(), { batch: 2000, iterations: quick ? 15 : 40, warmup: 5 })).medianNs);
+    progress(`bsd-emulated: getRangeSync via addon ${read.toFixed(2)} µs`);
+    const spawnRead = us((await measure(() => fallback.getRange(), { batch: 1, iterations: quick ? 5 : 15, warmup: 2 })).medianNs);
+    progress(`bsd-emulated: getRange via sysctl(8) ${spawnRead.toFixed(0)} µs`);
     let flip = false;
     const alternate = () => native.setRange((flip = !flip) ? A : B);
-    const set = us((await measure(alternate, { batch: 200, iterations: 30, warmup: 3 })).medianNs);
+    const set = us((await measure(alternate, { batch: 200, iterations: quick ? 10 : 30, warmup: 3 })).medianNs);
     return [
       {
         name: 'freebsd getRangeSync() via addon, 9 OIDs (emulated kernel)',

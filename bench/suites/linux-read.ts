@@ -14,6 +14,7 @@ import { getEphemeralRange, getEphemeralRangeSync } from 'ephemeral-ports';
 import { NETNS_UNAVAILABLE, NSENTER, ROOT_DIR, createNetns } from '../../test/helpers/netns.js';
 import { compileFloor } from '../native/compile.js';
 import { measure, percentile } from '../measure.js';
+import { progress } from '../progress.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
 const RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
@@ -84,7 +85,7 @@ const B = { low: 40002, high: 50003 };
 /** Median µs of a setRange that alternates between two ranges, so every call really writes. */
 async function setCost(set: (r: typeof A) => Promise<unknown>): Promise<number> {
   let flip = false;
-  const m = await measure(() => set((flip = !flip) ? A : B), { warmup: 20, iterations: 300 });
+  const m = await measure(() => set((flip = !flip) ? A : B), { warmup: 20, iterations: QUICK ? 60 : 300 });
   return us(m.medianNs);
 }
 
@@ -117,15 +118,17 @@ async function run(): Promise<BenchRow[]> {
     { name: 'ppid', fn: () => process.ppid, batch: 500 },
   ];
   const floor = cFloor();
-  const medians = await interleaved(cases, QUICK ? 20 : 80, () => floor?.run());
+  const medians = await interleaved(cases, QUICK ? 10 : 80, () => floor?.run());
   const [readFile, facadeSync, facadeAsync, addon, addonBoth, viaBackend, viaJs, syscallFloor] = medians.map(us) as [
     number, number, number, number, number, number, number, number,
   ];
   const c = floor?.result();
+  progress(`linux-read: ${cases.length} read cases measured (readFileSync ${readFile.toFixed(2)} µs, sync ${facadeSync.toFixed(2)} µs, async ${facadeAsync.toFixed(2)} µs)`);
   const spawn = us(
     (await measure(() => execFileSync(SYSCTL, ['-n', 'net.ipv4.ip_local_port_range']), { warmup: 2, iterations: QUICK ? 5 : 20 }))
       .medianNs,
   );
+  progress(`linux-read: sysctl -n spawn ${spawn.toFixed(0)} µs`);
 
   const vsReadFile = (name: string, value: number, goal?: number): BenchRow => ({
     name,
@@ -191,6 +194,7 @@ async function run(): Promise<BenchRow[]> {
     console.error(`linux-read: set costs not measured (${NETNS_UNAVAILABLE})`);
     return rows;
   }
+  progress('linux-read: measuring sets in private network namespaces');
   const ns = await createNetns();
   try {
     const self = fileURLToPath(import.meta.url);

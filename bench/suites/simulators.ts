@@ -18,6 +18,7 @@ import {
   type Rfc6056AlgorithmNumber,
 } from '@ephemeral-ports/core';
 import { measure } from '../measure.js';
+import { progress } from '../progress.js';
 import type { BenchSuite } from '../types.js';
 
 const RANGE = portRange(32_768, 60_999);
@@ -90,7 +91,10 @@ const suite: BenchSuite = {
   name: 'simulators',
   async run() {
     const measured: { c: Case; value: number }[] = [];
-    for (const c of cases()) measured.push({ c, value: await opsPerSec(c.op) });
+    for (const c of cases()) {
+      measured.push({ c, value: await opsPerSec(c.op) });
+      progress(`simulators: ${c.name}: ${Math.round(measured.at(-1)!.value).toLocaleString('en-US')}/s`);
+    }
     const rng = new Xoshiro128(1);
     const anchorValue = await opsPerSec(() => RANGE.low + (rng.next() % N));
     return measured.map(({ c, value }) => ({

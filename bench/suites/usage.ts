@@ -1,12 +1,13 @@
 /**
  * `ephemeral-ports usage --json` as a whole process against `ss -tanH`, at 1k, 10k, 30k and 100k TCP sockets in a
- * private network namespace (bench/socket-workload.ts: several listener and client processes, each below the
- * open-file cap). Per size, from a process inside the namespace, interleaved runs of:
+ * private network namespace (bench/holder-workload.ts: socket-holder processes, each below the open-file cap).
+ * Per size, from a process inside the namespace, interleaved runs of:
  *   - `ss -tanH` (the anchor), `node -e 0` (the floor every Node CLI pays) and `ephemeral-ports usage --json`;
  *   - goals: usage ≤ 1.0× ss at 30k and 100k; what usage adds over `node -e 0` ≤ 1.0× ss at every size;
  *   - ns per socket (usage time over `node -e 0`, divided by the sockets): linear scaling shows as a flat line;
  *   - peak RSS of usage against `node -e 0`'s + 25 MB;
- *   - CPU time (user + system) beside wall time: on a loaded machine it is the steadier figure.
+ *   - CPU time (user + system) beside wall time: on a loaded machine it is the steadier figure;
+ *   - a CPU profile of one more run, summarised (module loading, our JS, GC, native, idle: bench/cpu-profile.ts).
  * Every run goes through bench/native/run-measured.c (wait4: wall, CPU and peak RSS of exactly that process).
  * `--quick` (EPHEMERAL_PORTS_BENCH_QUICK=1) measures 1k and 10k with fewer runs. Needs the built packages
  * (`npm run build`): the CLI runs from packages/ephemeral-ports/bin, or from EPHEMERAL_PORTS_BENCH_CLI.
@@ -14,15 +15,16 @@
  * The same file is the measuring child: started with CHILD_FLAG inside the namespace, it prints one JSON line.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NSENTER, ROOT_DIR, canUseNetns, NETNS_UNAVAILABLE } from '../../test/helpers/netns.js';
+import { profileLine } from '../cpu-profile.js';
 import { percentile } from '../measure.js';
 import { compileFloor } from '../native/compile.js';
 import { progress, quick } from '../progress.js';
-import { createSocketWorkload } from '../socket-workload.js';
+import { createHolderWorkload } from '../holder-workload.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
 const CHILD_FLAG = '--usage-bench-child';
@@ -50,6 +52,8 @@ interface ChildResult {
   ss: Figures;
   node: Figures;
   usage: Figures;
+  /** Where one more usage run's time went (bench/cpu-profile.ts). */
+  profile: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -87,8 +91,20 @@ async function childMain(): Promise<void> {
   }
   const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
   const figures = (list: Figures[]): Figures => ({ wallMs: median(list.map((f) => f.wallMs)), cpuMs: median(list.map((f) => f.cpuMs)), rssMb: median(list.map((f) => f.rssMb)) });
-  const result: ChildResult = { sockets: lines, ss: figures(samples.ss), node: figures(samples.node), usage: figures(samples.usage) };
+  const result: ChildResult = { sockets: lines, ss: figures(samples.ss), node: figures(samples.node), usage: figures(samples.usage), profile: await profiledUsage(runner) };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** One more usage run under --cpu-prof (outside the timed runs: profiling slows it), summarised in one line. */
+async function profiledUsage(runner: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'usage-prof-'));
+  try {
+    await measuredRun(runner, process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, BIN, 'usage', '--json']);
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    return file ? profileLine(join(dir, file)) : 'no profile written';
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -128,6 +144,7 @@ function rowsFor(size: number, r: ChildResult): BenchRow[] {
     { name: `${k}: usage wall time over node -e 0 (${r.node.wallMs.toFixed(1)} ms)`, value: added, unit: 'ms', anchor: 'ss -tanH', anchorValue: r.ss.wallMs, ratio: added / r.ss.wallMs, goal: 'ratio ≤ 1.0', pass: added <= r.ss.wallMs },
     { name: `${k}: usage CPU over node -e 0 (${r.node.cpuMs.toFixed(1)} ms)`, value: addedCpu, unit: 'ms', anchor: 'ss -tanH CPU', anchorValue: r.ss.cpuMs, ratio: addedCpu / r.ss.cpuMs, goal: 'info: steadier than wall time on a loaded machine' },
     { name: `${k}: ns/socket, usage wall over node -e 0`, value: (added * 1e6) / r.sockets, unit: 'ns', anchor: 'ss -tanH ns/socket', anchorValue: (r.ss.wallMs * 1e6) / r.sockets, goal: 'info: flat across sizes' },
+    { name: `${k}: profile of one usage --json (CPU profile): ${r.profile}`, value: r.usage.wallMs, unit: 'ms', goal: 'info: where the time goes' },
     {
       name: `${k}: peak RSS of usage --json`,
       value: r.usage.rssMb,
@@ -148,12 +165,18 @@ const suite: BenchSuite = {
     if (!existsSync(join(BIN, '../../dist/cli.js'))) throw new Error(`${join(BIN, '../../dist/cli.js')} is missing: run npm run build first`);
     const runner = compileFloor('run-measured', 'usage');
     if (!runner) throw new Error('the usage bench needs a C compiler for bench/native/run-measured.c');
-    const workload = await createSocketWorkload();
+    const holder = compileFloor('socket-holder', 'usage');
+    if (!holder) throw new Error('the usage bench needs a C compiler for bench/native/socket-holder.c');
+    const workload = await createHolderWorkload(holder.exe).catch((error: unknown) => {
+      runner.dispose();
+      holder.dispose();
+      throw error;
+    });
     const rows: BenchRow[] = [];
     try {
       for (const size of SIZES) {
         const started = Date.now();
-        await workload.growTo(Math.floor(size / 2));
+        await workload.growTo(size);
         progress(`usage ${label(size)}: workload ready in ${Date.now() - started} ms; measuring ${RUNS} interleaved runs`);
         const r = await runChild(workload.ns.path, runner.exe);
         const own = rowsFor(size, r);
@@ -165,6 +188,7 @@ const suite: BenchSuite = {
     } finally {
       await workload.close();
       runner.dispose();
+      holder.dispose();
     }
   },
 };

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "census_aggregate.h"
+#include "census_owners.h"
 #include "census_records.h"
 #include "netns_thread.h"
 #include "sock_diag.h"
@@ -28,6 +29,7 @@ struct CensusRequest {
   std::string netns;  // empty: the caller's namespace
   CensusSelection what;
   bool aggregate = false;  // also count for the reports (census_aggregate.h)
+  bool owners = false;     // also find and count the owning processes (census_owners.h)
 };
 
 // The whole census into `out`; false with `failure` set.
@@ -88,11 +90,27 @@ Array CopyOut(Napi::Env env, const std::vector<T>& values) {
   return Array::New(env, values.size(), buffer, 0);
 }
 
-// { records, states, stateOrder, ports, bound, destinations, connectionDestination, connectionPort,
-//   connectionTimeWait }; typed in packages/linux/src/census/native-census.ts.
-Napi::Object ToAggregateObject(Napi::Env env, RecordBuffer* records, CensusAggregate* aggregate) {
+// { pids, commands, counts, recordOwner }; typed in packages/linux/src/census/native-census.ts.
+Napi::Object ToOwnersObject(Napi::Env env, const CensusOwners& owners) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("pids", CopyOut<uint32_t, Napi::Uint32Array>(env, owners.pids));
+  Napi::Array commands = Napi::Array::New(env, owners.commands.size());
+  for (size_t i = 0; i < owners.commands.size(); i++) commands.Set(static_cast<uint32_t>(i), Napi::String::New(env, owners.commands[i]));
+  o.Set("commands", commands);
+  o.Set("counts", CopyOut<uint32_t, Napi::Uint32Array>(env, owners.counts));
+  o.Set("recordOwner", CopyOut<uint32_t, Napi::Uint32Array>(env, owners.record_owner));
+  return o;
+}
+
+// { records, states, stateOrder, ports, bound, boundRecord, destinations, connectionDestination, connectionPort,
+//   connectionTimeWait, owners? }, or { records, owners } without `aggregate`; typed in
+// packages/linux/src/census/native-census.ts.
+Napi::Object ToResultObject(Napi::Env env, RecordBuffer* records, CensusAggregate* aggregate, const CensusOwners* owners) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("records", ToArrayBuffer(env, records));
+  if (owners != nullptr) o.Set("owners", ToOwnersObject(env, *owners));
+  if (aggregate == nullptr) return o;
+  o.Set("boundRecord", CopyOut<uint32_t, Napi::Uint32Array>(env, aggregate->bound_record));
   o.Set("states", CopyOut<uint32_t, Napi::Uint32Array>(env, aggregate->states));
   o.Set("stateOrder", CopyOut<uint16_t, Napi::Uint16Array>(env, aggregate->state_order));
   o.Set("ports", ToArrayBuffer(env, &aggregate->ports));
@@ -112,11 +130,18 @@ class CensusWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
-    if (!RunCensus(request_, &records_, &failure_) || !request_.aggregate) return;
-    bool counted;
+    if (!RunCensus(request_, &records_, &failure_)) return;
+    const size_t count = records_.size() / kCensusRecordSize;
+    bool counted = true;
     try {
-      aggregate_.reset(new CensusAggregate());
-      counted = AggregateRecords(records_.data(), records_.size() / kCensusRecordSize, aggregate_.get());
+      if (request_.aggregate) {
+        aggregate_.reset(new CensusAggregate());
+        counted = AggregateRecords(records_.data(), count, aggregate_.get());
+      }
+      if (counted && request_.owners) {
+        owners_.reset(new CensusOwners());
+        counted = FindOwners(records_.data(), count, "/proc", owners_.get());
+      }
     } catch (const std::bad_alloc&) {
       counted = false;
     }
@@ -129,7 +154,7 @@ class CensusWorker : public Napi::AsyncWorker {
       deferred_.Reject(SystemError(env, failure_).Value());
       return;
     }
-    if (aggregate_) deferred_.Resolve(ToAggregateObject(env, &records_, aggregate_.get()));
+    if (aggregate_ || owners_) deferred_.Resolve(ToResultObject(env, &records_, aggregate_.get(), owners_.get()));
     else deferred_.Resolve(ToArrayBuffer(env, &records_));
   }
 
@@ -141,6 +166,7 @@ class CensusWorker : public Napi::AsyncWorker {
   OsFailure failure_;
   RecordBuffer records_;
   std::unique_ptr<CensusAggregate> aggregate_;
+  std::unique_ptr<CensusOwners> owners_;
 };
 
 bool FlagOr(const Napi::Object& o, const char* key, bool fallback) {
@@ -177,6 +203,7 @@ Napi::Value Census(const Napi::CallbackInfo& info) {
     request.what.v4 = FlagOr(o, "v4", true);
     request.what.v6 = FlagOr(o, "v6", true);
     request.aggregate = FlagOr(o, "aggregate", false);
+    request.owners = FlagOr(o, "owners", false);
   }
   CensusWorker* worker = new CensusWorker(env, std::move(request));
   Napi::Promise promise = worker->Promise();

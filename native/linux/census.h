@@ -8,6 +8,9 @@
 //   census({ ..., aggregate: true }) -> Promise<{ records, states, stateOrder, ports, bound, destinations,
 //                                                connectionDestination, connectionPort, connectionTimeWait }>
 // The same records plus what the usage reports count (census_aggregate.h), counted on the pool thread.
+//   census({ ..., owners: true }) -> the object above (or { records } without `aggregate`) with
+//                                    owners: { pids, commands, counts, recordOwner }
+// The owning processes, found through /proc/<pid>/fd and counted per process on the pool thread (census_owners.h).
 #pragma once
 #include <napi.h>
 

@@ -145,6 +145,7 @@ bool AggregateRecords(const uint8_t* records, size_t count, CensusAggregate* out
     uint8_t* copy = out->bound.Append();
     if (copy == nullptr) return false;
     memcpy(copy, r, kCensusRecordSize);
+    out->bound_record.push_back(static_cast<uint32_t>(i));
     if (!IsListen(state)) continue;
     const size_t len = r[kRecFamily] == 6 ? 16 : 4;
     if (AllZero(r + kRecLocalAddr, len)) (len == 4 ? *any4 : *any6).set(port);

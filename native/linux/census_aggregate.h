@@ -23,6 +23,8 @@ struct CensusAggregate {
   RecordBuffer ports;
   // TCP sockets that hold a port without a connection (LISTEN, or bound only: reported as CLOSE), as records.
   RecordBuffer bound;
+  // Per record of `bound`: its index in the census (to find its owner, census_owners.h).
+  std::vector<uint32_t> bound_record;
   // One record per distinct destination (family, local address, remote address, remote port) of the outgoing
   // connections: TCP sockets neither listening, bound only, nor the accepted end of a listener of this census.
   RecordBuffer destinations;

@@ -13,6 +13,7 @@
             "native/linux/netns_thread.cc",
             "native/linux/sock_diag.cc",
             "native/linux/census_aggregate.cc",
+            "native/linux/census_owners.cc",
             "native/linux/census.cc",
             "native/linux/addon.cc"
           ]

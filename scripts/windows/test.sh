@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Windows test step (`npm run test:windows`): prepares Wine (setup.sh), cross-builds the addon and the netsh
-# double with mingw, builds the dist of core, win32 and the facade, then runs test/windows/wine/*.test.mjs with
-# node:test inside the pinned Windows node.exe (one process, see test/windows/wine/run-all.mjs). Exit code = the
-# tests'; a run that hangs is killed after EP_WINE_TEST_TIMEOUT seconds (default 300) and fails.
+# and PowerShell doubles with mingw, builds the dist of core, win32 and the facade, then runs
+# test/windows/wine/*.test.mjs with node:test inside the pinned Windows node.exe (one process, see
+# test/windows/wine/run-all.mjs). Exit code = the tests'; a run that hangs is killed after EP_WINE_TEST_TIMEOUT
+# seconds (default 300) and fails.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/env.sh"
@@ -18,13 +19,16 @@ prebuild=packages/win32/prebuilds/win32-x64/ephemeral_ports_win32.napi.node
 if [[ ! -f $prebuild ]] || [[ -n $(find native/win32 -newer "$prebuild" -print -quit) ]]; then
   "$here/cross-build.sh"
 fi
-double_src=test/windows/doubles/netsh-double.cc
-double_exe="$EP_WINE_CACHE/bin/netsh-double.exe"
-if [[ ! -f $double_exe || $double_src -nt $double_exe ]]; then
-  mkdir -p "$EP_WINE_CACHE/bin"
-  x86_64-w64-mingw32-g++-posix -O2 -std=c++17 -static -s -o "$double_exe.part" "$double_src"
-  mv "$double_exe.part" "$double_exe"
-fi
+# The doubles of netsh and of Windows PowerShell (test/windows/doubles/*.cc), rebuilt when their source changed.
+for name in netsh-double powershell-double; do
+  double_src="test/windows/doubles/$name.cc"
+  double_exe="$EP_WINE_CACHE/bin/$name.exe"
+  if [[ ! -f $double_exe || $double_src -nt $double_exe ]]; then
+    mkdir -p "$EP_WINE_CACHE/bin"
+    x86_64-w64-mingw32-g++-posix -O2 -std=c++17 -static -s -o "$double_exe.part" "$double_src"
+    mv "$double_exe.part" "$double_exe"
+  fi
+done
 stamp "native builds done"
 
 # The tests load the built dist; rebuild a package only when its sources are newer (npm test builds them all).
@@ -39,7 +43,10 @@ for pkg in core win32 ephemeral-ports; do
 done
 stamp "dist builds done"
 
-export EP_NETSH_DOUBLE="Z:${double_exe//\//\\}"
+netsh_exe="$EP_WINE_CACHE/bin/netsh-double.exe"
+powershell_exe="$EP_WINE_CACHE/bin/powershell-double.exe"
+export EP_NETSH_DOUBLE="Z:${netsh_exe//\//\\}"
+export EP_POWERSHELL_DOUBLE="Z:${powershell_exe//\//\\}"
 set +e
 timeout --kill-after=10 "${EP_WINE_TEST_TIMEOUT:-300}" \
   "$here/wine-node.sh" --test-reporter=spec test/windows/wine/run-all.mjs "$@"

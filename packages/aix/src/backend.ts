@@ -17,6 +17,7 @@ import {
   type Protocol,
   type RangeChange,
   type RangeReading,
+  type RawCapture,
   type ScopeOptions,
   assertValidRange,
   formatRange,
@@ -26,12 +27,18 @@ import {
 } from '@ephemeral-ports/core';
 import { type NoRunner, createNoRunner } from './no-command.js';
 import { AIX_EPHEMERAL_TUNABLES, type NoTunable, parseNoX } from './no-output.js';
+import { AIX_NEXTBOOT, AIX_RC_TCPIP, predictAixBoot } from './effective-persist.js';
 import { type PairBounds, planPairWrites } from '@ephemeral-ports/core';
 
 export interface AixBackendOptions {
   /** Path of the `no` command. Default `/usr/sbin/no`. */
   noPath?: string;
   timeoutMs?: number;
+  /** The boot files read to tell which line wins (effective-persist.ts); tests point them at a temporary root. */
+  nextbootPath?: string;
+  rcTcpipPath?: string;
+  /** Records every `no` run (a support bundle); see core's raw-capture.ts. */
+  capture?: RawCapture;
 }
 
 export interface AixBackend extends EphemeralPortsBackend {
@@ -47,7 +54,7 @@ interface PairState {
 const NEXTBOOT = '/etc/tunables/nextboot';
 
 export function createAixBackend(options: AixBackendOptions = {}): AixBackend {
-  const no: NoRunner = createNoRunner(options.noPath, options.timeoutMs);
+  const no: NoRunner = createNoRunner(options.noPath, options.timeoutMs, options.capture);
 
   const protocolOf = (o?: ScopeOptions): Protocol => scopeProtocol(o, 'AIX');
 
@@ -195,6 +202,25 @@ export function createAixBackend(options: AixBackendOptions = {}): AixBackend {
     };
   }
 
+  // On another host (a double of `no`) the system's boot files are not the double's: the layout is not guessed.
+  const knowsBoot = options.nextbootPath !== undefined || options.rcTcpipPath !== undefined || process.platform === 'aix';
+  /** Which line wins at boot: nextboot (what `no -p` wrote, `reported` when the file cannot be read), then rc.tcpip. */
+  async function bootPersistence(protocol: Protocol, reported: PortRange | null, writing?: string) {
+    const { readFile } = await import('node:fs/promises');
+    const read = (file: string) => readFile(file, 'utf8').catch(() => null);
+    const nextboot = options.nextbootPath ?? AIX_NEXTBOOT;
+    const rcTcpip = options.rcTcpipPath ?? AIX_RC_TCPIP;
+    // While persisting, nextboot holds what `no -p` writes (on dry run: would write), whatever the file says now.
+    const text = writing === undefined ? await read(nextboot) : null;
+    return predictAixBoot({
+      protocol,
+      nextboot: { file: nextboot, text, ...(writing === undefined ? {} : { note: `${nextboot} holds what ${writing} writes` }) },
+      rcTcpip: { file: rcTcpip, text: await read(rcTcpip) },
+      reported,
+      ours: reported,
+    });
+  }
+
   const readRange = async (o?: ScopeOptions): Promise<RangeReading> => {
     const protocol = protocolOf(o);
     const s = await readPair(protocol);
@@ -249,11 +275,18 @@ export function createAixBackend(options: AixBackendOptions = {}): AixBackend {
       const before = boot ? `${names.low} = ${boot.low}\n${names.high} = ${boot.high}\n` : '';
       const after = `${names.low} = ${next.low}\n${names.high} = ${next.high}\n`;
       if (!o.dryRun) await setWith(next, { protocol }, ['-p']);
-      return { target: `${NEXTBOOT} (${command}; also applies now)`, before, after, written: !o.dryRun };
+      return {
+        target: `${NEXTBOOT} (${command}; also applies now)`,
+        before,
+        after,
+        written: !o.dryRun,
+        ...(knowsBoot ? { effective: await bootPersistence(protocol, next, command) } : {}),
+      };
     },
     async getPersisted(o: PersistOptions = {}) {
       const s = await readPair(protocolOf(o));
-      return { range: pairOf(s.low.reboot, s.high.reboot), target: NEXTBOOT };
+      const range = pairOf(s.low.reboot, s.high.reboot);
+      return { range, target: NEXTBOOT, ...(knowsBoot ? { effective: await bootPersistence(protocolOf(o), range) } : {}) };
     },
     async resetRange(o: ScopeOptions & { persist?: boolean } = {}) {
       const protocol = protocolOf(o);

@@ -8,7 +8,7 @@
 import { type ExecFileException, execFile } from 'node:child_process';
 import { constants } from 'node:os';
 import { isAbsolute } from 'node:path';
-import { EphemeralPortsError, ErrorCodes, invalidArgValue } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, type RawCapture, invalidArgValue, rawFailure, rawLocale } from '@ephemeral-ports/core';
 
 export const DEFAULT_NO_PATH = '/usr/sbin/no';
 
@@ -20,7 +20,8 @@ export interface NoRunner {
 // IBM documents that the tuning commands need root authority to change values, not the words of the refusal.
 const PERMISSION = /permission|not authori[sz]ed|must be root|root authority|privilege/i;
 
-export function createNoRunner(path = DEFAULT_NO_PATH, timeoutMs = 15_000): NoRunner {
+/** `capture` records every run, output and exit code included, before it is judged (a support bundle). */
+export function createNoRunner(path = DEFAULT_NO_PATH, timeoutMs = 15_000, capture?: RawCapture): NoRunner {
   // An absolute path only: a bare name would be looked up on PATH, which an attacker may control.
   if (!isAbsolute(path)) {
     throw invalidArgValue('noPath', path, 'must be an absolute path');
@@ -31,6 +32,7 @@ export function createNoRunner(path = DEFAULT_NO_PATH, timeoutMs = 15_000): NoRu
       return new Promise((resolve, reject) => {
         const env = { ...process.env, LC_ALL: 'C' };
         const child = execFile(path, [...args], { env, timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
+          if (capture) record(capture, path, args, env, error, String(stdout), String(stderr));
           if (!error) return resolve(String(stdout));
           reject(toNoError(error, String(stdout), String(stderr), path, args));
         });
@@ -38,6 +40,21 @@ export function createNoRunner(path = DEFAULT_NO_PATH, timeoutMs = 15_000): NoRu
       });
     },
   };
+}
+
+function record(
+  capture: RawCapture,
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  error: ExecFileException | null,
+  stdout: string,
+  stderr: string,
+): void {
+  // A number is the exit status; a string code (ENOENT...) or a kill means no status at all.
+  const exitCode = !error ? 0 : typeof error.code === 'number' && !error.killed ? error.code : null;
+  const failed = error && exitCode === null ? { error: rawFailure(error) } : {};
+  capture({ kind: 'command', file, args: [...args], exitCode, stdout, stderr, locale: rawLocale(env), ...failed });
 }
 
 function toNoError(

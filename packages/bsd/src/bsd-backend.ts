@@ -23,6 +23,7 @@ import {
   scopeProtocol,
   unifiedDiff,
 } from '@ephemeral-ports/core';
+import { BSD_BOOT_FILES, type BsdBootFiles, predictBsdBoot } from './effective-persist.js';
 import { DARWIN_LAUNCHD_PLIST, parseLaunchdPlist, renderLaunchdPlist } from './launchd-plist.js';
 import { planBsdWrites, writeSysctlPair } from './pair-writer.js';
 import { type BsdPortRanges, pairFromRange, portRangesFromValues, rangeFromPair } from './port-ranges.js';
@@ -49,6 +50,11 @@ export interface BsdBackendOptions {
   fallbackReason?: string;
   /** Default persistence target: /etc/sysctl.conf (FreeBSD) or the LaunchDaemon plist (macOS). */
   persistFile?: string;
+  /**
+   * The files the boot reads (effective-persist.ts), to compute which line wins. Default: the system's, unless
+   * `persistFile` moves the target elsewhere (a test, an image build): the layout is then unknown and not guessed.
+   */
+  bootFiles?: Partial<BsdBootFiles>;
 }
 
 export const BSD_PERSIST_FILE: Readonly<Record<BsdOs, string>> = Object.freeze({
@@ -100,6 +106,12 @@ export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBack
   const keys = BSD_READ_KEYS[os];
   const names = keys.map((k) => BSD_OIDS[k]);
   const defaultTarget = options.persistFile ?? BSD_PERSIST_FILE[os];
+  // macOS: the LaunchDaemon by default; a `file` option may name /etc/sysctl.conf, which macOS also reads.
+  const isPlist = (target: string) => os === 'darwin' && target.endsWith('.plist');
+  const bootFiles: BsdBootFiles | undefined =
+    options.bootFiles !== undefined || options.persistFile === undefined ? { ...BSD_BOOT_FILES, ...options.bootFiles } : undefined;
+  const effective = async (target: string, ours: PortRange | null, overlay?: { path: string; text: string }) =>
+    bootFiles ? { effective: await predictBsdBoot(os, target, ours, bootFiles, (path) => files.read(path), overlay) } : {};
   let queue: Promise<unknown> = Promise.resolve();
   // Changes run one at a time: two interleaved pair writes could each read the other's half-written state.
   const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -114,7 +126,7 @@ export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBack
   };
 
   const persistedFrom = (text: string, target: string): PersistedReading => {
-    const entries = os === 'freebsd' ? parseSysctlConf(text) : parseLaunchdPlist(text);
+    const entries = isPlist(target) ? parseLaunchdPlist(text) : parseSysctlConf(text);
     const first = entries.get(PAIR.first);
     const last = entries.get(PAIR.last);
     if (first === undefined && last === undefined) return { range: null, target };
@@ -190,16 +202,24 @@ export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBack
       const target = o.file ?? defaultTarget;
       const before = (await files.read(target)) ?? '';
       const values = persistValues(os, range);
-      const after = os === 'freebsd' ? updateSysctlConf(before, values) : launchdPlistAfter(before, values);
+      const after = isPlist(target) ? launchdPlistAfter(before, values) : updateSysctlConf(before, values);
       const written = !o.dryRun && after !== before;
       if (written) await files.writeAtomic(target, after, 0o644);
-      return { target, before, after, diff: unifiedDiff(before, after, target), written };
+      return {
+        target,
+        before,
+        after,
+        diff: unifiedDiff(before, after, target),
+        written,
+        ...(await effective(target, range, { path: target, text: after })),
+      };
     },
     async getPersisted(o: PersistOptions = {}): Promise<PersistedReading> {
       checkScope(os, o);
       const target = o.file ?? defaultTarget;
       const text = await files.read(target);
-      return text === null ? { range: null, target } : persistedFrom(text, target);
+      const reading = text === null ? { range: null, target } : persistedFrom(text, target);
+      return { ...reading, ...(await effective(target, reading.range)) };
     },
   };
   if (port.readSync) {

@@ -3,7 +3,16 @@
  * writes with `sysctl name=value` (FreeBSD) or `sysctl -w name=value` (macOS). The process runner is injected
  * (execFile with an absolute path, no shell) so this module stays free of I/O.
  */
-import { EphemeralPortsError, ErrorCodes, invalidArgType, invalidArgValue, outOfRange } from '@ephemeral-ports/core';
+import {
+  EphemeralPortsError,
+  ErrorCodes,
+  type RawCapture,
+  invalidArgType,
+  invalidArgValue,
+  outOfRange,
+  rawFailure,
+  rawLocale,
+} from '@ephemeral-ports/core';
 import { BSD_SYSCTL_PATH, PORTRANGE_PREFIX, type BsdOs } from './sysctl-names.js';
 import { sysctlCommandError } from './sysctl-errors.js';
 import { parseSysctlValues } from './sysctl-output.js';
@@ -23,9 +32,14 @@ export interface CommandPortOptions {
   run: RunCommand;
   /** Absolute path of sysctl(8). Default `/sbin/sysctl` (FreeBSD) or `/usr/sbin/sysctl` (macOS). */
   sysctlPath?: string;
+  /** Records every run (a support bundle). */
+  capture?: RawCapture;
 }
 
 const NAME = /^[A-Za-z0-9_.]+$/;
+
+/** The locale io.ts's runner gives sysctl(8): LC_ALL=C, LANG inherited. */
+const runLocale = () => rawLocale({ LANG: process.env.LANG, LC_ALL: 'C' });
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -46,7 +60,7 @@ function checkValue(value: unknown): void {
 }
 
 export function createCommandSysctlPort(options: CommandPortOptions): SysctlPort {
-  const { os, run } = options;
+  const { os, run, capture } = options;
   const sysctl = options.sysctlPath ?? BSD_SYSCTL_PATH[os];
   if (typeof sysctl !== 'string') throw invalidArgType('options.sysctlPath', 'a string', sysctl);
   if (!sysctl.startsWith('/')) throw invalidArgValue('options.sysctlPath', sysctl, 'must be an absolute path');
@@ -55,7 +69,11 @@ export function createCommandSysctlPort(options: CommandPortOptions): SysctlPort
     let result: CommandResult;
     try {
       result = await run(sysctl, args);
+      const { exitCode, stdout, stderr } = result;
+      capture?.({ kind: 'command', file: sysctl, args, exitCode, stdout, stderr, locale: runLocale() });
     } catch (e) {
+      const failed = { exitCode: null, stdout: '', stderr: '', locale: runLocale(), error: rawFailure(e) };
+      capture?.({ kind: 'command', file: sysctl, args, ...failed });
       const code = (e as { code?: unknown }).code;
       throw new EphemeralPortsError(
         typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : ErrorCodes.COMMAND_FAILED,

@@ -3,7 +3,7 @@
  * else sysctl(8). The OS is the host's; tests on another host name it with `os`.
  */
 import { release } from 'node:os';
-import { EphemeralPortsError, ErrorCodes, type EphemeralPortsBackend, invalidArgValue } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, type EphemeralPortsBackend, type RawCapture, invalidArgValue } from '@ephemeral-ports/core';
 import { loadBsdAddon } from './addon-loader.js';
 import { createBsdBackend } from './bsd-backend.js';
 import { type RunCommand, createCommandSysctlPort } from './command-port.js';
@@ -22,6 +22,8 @@ export interface BsdPackageOptions {
   run?: RunCommand;
   /** Default persistence file. Default `/etc/sysctl.conf` (FreeBSD), the LaunchDaemon plist (macOS). */
   persistFile?: string;
+  /** Records every sysctl read (a support bundle); see core's raw-capture.ts. */
+  capture?: RawCapture;
 }
 
 function resolveOs(os: unknown): BsdOs {
@@ -42,11 +44,12 @@ export function createBackend(options: BsdPackageOptions = {}): EphemeralPortsBa
   const addon = options.addon ?? loaded?.addon;
   const common = { os, files: configFiles, release: release(), persistFile: options.persistFile };
   if (addon) {
-    return createBsdBackend({ ...common, port: createAddonSysctlPort(os, addon), implementation: 'native' });
+    return createBsdBackend({ ...common, port: createAddonSysctlPort(os, addon, options.capture), implementation: 'native' });
   }
   const port = createCommandSysctlPort({
     os,
     run: options.run ?? runCommand,
+    ...(options.capture !== undefined && { capture: options.capture }),
     ...(options.sysctlPath !== undefined ? { sysctlPath: options.sysctlPath } : {}),
   });
   return createBsdBackend({

@@ -8,6 +8,8 @@ import {
   EphemeralPortsRangeError,
   EphemeralPortsTypeError,
   ErrorCodes,
+  type RawCapture,
+  rawFailure,
 } from '@ephemeral-ports/core';
 import type { BsdOs } from './sysctl-names.js';
 import { sysctlOsError } from './sysctl-errors.js';
@@ -61,11 +63,15 @@ export function fromNativeError(os: BsdOs, e: unknown): AnyEphemeralPortsError {
   );
 }
 
-export function createAddonSysctlPort(os: BsdOs, addon: BsdSysctlAddon): SysctlPort {
+/** `capture` records every read: the names asked and the integers sysctlbyname() returned (a support bundle). */
+export function createAddonSysctlPort(os: BsdOs, addon: BsdSysctlAddon, capture?: RawCapture): SysctlPort {
   const readSync = (names: readonly string[]): number[] => {
     try {
-      return addon.readInts(names);
+      const values = addon.readInts(names);
+      capture?.({ kind: 'call', api: 'sysctlbyname', args: [...names], result: [...values] });
+      return values;
     } catch (e) {
+      capture?.({ kind: 'call', api: 'sysctlbyname', args: [...names], error: rawFailure(e) });
       throw fromNativeError(os, e);
     }
   };

@@ -1,24 +1,45 @@
 /**
- * FreeBSD `/etc/sysctl.conf` (sysctl.conf(5), applied at boot by rc.d/sysctl): `name=value` lines, `#` starts a
- * comment. Updating keeps every other line byte for byte, rewrites our lines in place and appends missing ones.
+ * FreeBSD `/etc/sysctl.conf` (sysctl.conf(5), applied at boot by rc.d/sysctl with `sysctl -f`): `name=value` lines,
+ * `#` starts a comment. FreeBSD's sysctl(8) also takes `name: value` (sbin/sysctl/sysctl.c parse(): "Either = or :
+ * may be used as the delimiter. Whitespace surrounding the delimiter is trimmed. Quotes around the value are
+ * stripped"). macOS reads /etc/sysctl.conf differently: launchctl hands each line to `sysctl -w` as it is
+ * (launchd launchctl.c apply_sysctls_from_file()), and macOS sysctl(8) splits only at `=`.
+ * Updating keeps every other line byte for byte, rewrites our lines in place and appends missing ones.
  */
 import { invalidArgValue } from '@ephemeral-ports/core';
 
 const ENTRY = /^\s*([A-Za-z0-9_.%-]+)\s*=\s*([^\s#]*)\s*(#.*)?$/;
+/** FreeBSD sysctl -f: `=` or `:`, optional quotes around the value. */
+const FREEBSD_ENTRY = /^\s*([A-Za-z0-9_.%-]+)\s*[=:]\s*("[^"]*"|'[^']*'|[^\s#]*)\s*(#.*)?$/;
 
-export const SYSCTL_CONF_COMMENT = '# ephemeral port range (written by ephemeral-ports)';
+export interface SysctlConfLine {
+  /** 1-based. */
+  line: number;
+  name: string;
+  value: string;
+}
 
-/** Active `name=value` entries; a later line for the same name wins, as at boot. */
-export function parseSysctlConf(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const raw of text.split('\n')) {
+/** Every active setting with its line number, in file order; `dialect` picks the delimiters the reader accepts. */
+export function parseSysctlConfLines(text: string, dialect: 'freebsd' | 'darwin' = 'freebsd'): SysctlConfLine[] {
+  const out: SysctlConfLine[] = [];
+  const entry = dialect === 'freebsd' ? FREEBSD_ENTRY : ENTRY;
+  text.split('\n').forEach((raw, index) => {
     const line = raw.replace(/\r$/, '');
-    if (line.trim() === '' || line.trim().startsWith('#')) continue;
-    const m = ENTRY.exec(line);
-    if (m) out.set(m[1]!, m[2]!);
-  }
+    if (line.trim() === '' || line.trim().startsWith('#')) return;
+    const m = entry.exec(line);
+    if (m) out.push({ line: index + 1, name: m[1]!, value: m[2]!.replace(/^(["'])(.*)\1$/, '$2') });
+  });
   return out;
 }
+
+/** Active `name=value` (or FreeBSD `name: value`) entries; a later line for the same name wins, as at boot. */
+export function parseSysctlConf(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { name, value } of parseSysctlConfLines(text)) out.set(name, value);
+  return out;
+}
+
+export const SYSCTL_CONF_COMMENT = '# ephemeral port range (written by ephemeral-ports)';
 
 /**
  * Sets `values` (name → value) in `text`: every active line of a name is rewritten in place (keeping an inline
@@ -38,7 +59,7 @@ export function updateSysctlConf(text: string, values: ReadonlyArray<readonly [s
     const cr = raw.endsWith('\r') ? '\r' : '';
     const line = cr ? raw.slice(0, -1) : raw;
     if (line.trim().startsWith('#')) return raw;
-    const m = ENTRY.exec(line);
+    const m = FREEBSD_ENTRY.exec(line);
     const value = m ? wanted.get(m[1]!) : undefined;
     if (!m || value === undefined) return raw;
     seen.add(m[1]!);

@@ -84,12 +84,56 @@ export interface PersistResult {
   diff?: string;
   /** False on dry run. */
   written: boolean;
+  /**
+   * What the next boot applies with the target as written (or as it would be, on dry run), computed over every file
+   * the OS reads at boot in its order; absent where the backend cannot tell.
+   */
+  effective?: BootPersistence;
+}
+
+/** One line of a boot-time configuration that sets (part of) the range. */
+export interface PersistedLine {
+  /** The file that holds the line (a link's target: /etc/sysctl.conf, not /etc/sysctl.d/99-sysctl.conf). */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** The setting as the line names it (`net.ipv4.ip_local_port_range`, `net.inet.ip.portrange.first`). */
+  key: string;
+  /** The value as written; null for a line that unsets the key (sysctl.d's `-key`). */
+  value: string | null;
+  /** The link the boot reads `file` through, when it is not `file` itself. */
+  via?: string;
+}
+
+/** Which lines win at boot: computed over every file the OS reads, in the OS's documented order. */
+export interface BootPersistence {
+  /**
+   * The range the next boot applies; null when nothing sets it or the kernel refuses the winning value (the boot
+   * default then stays; `notes` says which).
+   */
+  range: PortRange | null;
+  /** The lines that decide it, one per setting (Linux: one; BSD and AIX: low and high). Empty when none sets it. */
+  winners: PersistedLine[];
+  /** Lines applied after the target's own that set another value: why `range` is not the target's. */
+  overrides: PersistedLine[];
+  /** False when the boot never reads the target (a file outside the boot order, or masked). */
+  targetRead: boolean;
+  /** Every file the boot reads, in the order it applies them. */
+  order: string[];
+  /** The documented order followed, with its source (e.g. `systemd-sysctl, sysctl.d(5)`). */
+  rule: string;
+  /** Changes that make the target's range win, most direct first, as exact commands. Empty when it wins. */
+  fixes: string[];
+  /** Other findings (e.g. procps `sysctl --system` reads /etc/sysctl.conf last, so a non-systemd boot differs). */
+  notes: string[];
 }
 
 export interface PersistedReading {
-  /** The range the next boot will apply, or null when nothing is configured. */
+  /** The range the target itself configures, or null when it configures none. */
   range: PortRange | null;
   target: string;
+  /** Which file and line win at boot, when the backend can tell; see {@link BootPersistence}. */
+  effective?: BootPersistence;
 }
 
 export interface BackendInfo {

@@ -180,6 +180,21 @@ export function describeBackendContract(
       expect(await backend.getPersisted()).toEqual(before);
     });
 
+    it('what the boot applies (effective), where reported, agrees with the target and names lines it read', async () => {
+      const reading = await backend.getPersisted();
+      const e = reading.effective;
+      if (e === undefined) return; // a backend that cannot compute its OS's boot order reports the target only
+      expect(e.order.length >= 0 && typeof e.rule).toBe('string');
+      for (const l of [...e.winners, ...e.overrides]) {
+        expect(Number.isInteger(l.line) && l.line >= 1).toBe(true);
+        expect(typeof l.file).toBe('string');
+      }
+      if (reading.range !== null && e.targetRead && e.overrides.length === 0) expect(e.range).toEqual(reading.range);
+      if (e.overrides.length > 0) expect(e.fixes.length).toBeGreaterThan(0);
+      const dry = await backend.persistRange(sample(), { dryRun: true });
+      if (dry.effective && dry.effective.targetRead && dry.effective.overrides.length === 0) expect(dry.effective.range).toEqual(sample());
+    });
+
     it('persist refuses an invalid range with ERR_EPHEMERAL_INVALID_RANGE', async () => {
       await expect(backend.persistRange({ low: 9, high: 3 }, { dryRun: true })).rejects.toMatchObject({
         code: 'ERR_EPHEMERAL_INVALID_RANGE',

@@ -4,6 +4,7 @@
  */
 import type {
   BackendInfo,
+  BootPersistence,
   EphemeralPortsBackend,
   KernelConstraints,
   PersistOptions,
@@ -28,6 +29,11 @@ export interface MemoryBackendOptions {
   reserved?: PortSet;
   constraints?: KernelConstraints;
   release?: string;
+  /**
+   * Settings the simulated boot applies after the persisted target (another file that sets the range later), so
+   * that code handling `PersistedReading.effective` can be tested: the last one wins at boot.
+   */
+  laterBootSettings?: ReadonlyArray<{ file: string; line: number; range: PortRange }>;
 }
 
 const SEPARATE: ReadonlySet<TargetOs> = new Set(['aix', 'win32']);
@@ -120,10 +126,32 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Ephemer
         before: fmt(before),
         after: fmt(next),
         written: !o.dryRun && !(before && rangeEquals(before, next)),
+        effective: effectiveOf(target, next, options.laterBootSettings ?? []),
       };
     },
     async getPersisted(o: PersistOptions = {}): Promise<PersistedReading> {
-      return { range: persisted.get(key(o)) ?? null, target: o.file ?? 'memory' };
+      const range = persisted.get(key(o)) ?? null;
+      const target = o.file ?? 'memory';
+      return { range, target, effective: effectiveOf(target, range, options.laterBootSettings ?? []) };
     },
+  };
+}
+
+/** The simulated boot: the target's one line, then `later` in order; the last line wins. */
+function effectiveOf(target: string, range: PortRange | null, later: NonNullable<MemoryBackendOptions['laterBootSettings']>): BootPersistence {
+  const line = (file: string, n: number, r: PortRange) => ({ file, line: n, key: 'range', value: `${r.low} ${r.high}` });
+  const lines = [...(range ? [line(target, 1, range)] : []), ...later.map((l) => line(l.file, l.line, l.range))];
+  const last = later[later.length - 1];
+  const overrides = range ? later.filter((l) => !rangeEquals(l.range, range)).map((l) => line(l.file, l.line, l.range)) : [];
+  const wins = !last || (range !== null && rangeEquals(last.range, range));
+  return {
+    range: last ? last.range : range,
+    winners: lines.length > 0 ? [lines[lines.length - 1]!] : [],
+    overrides: range && !wins ? overrides : [],
+    targetRead: true,
+    order: [target, ...new Set(later.map((l) => l.file))],
+    rule: 'memory backend: the target, then laterBootSettings in order; the last one wins',
+    fixes: range && !wins && last ? [`ephemeral-ports set ${range.low}-${range.high} --persist --file ${last.file}`] : [],
+    notes: [],
   };
 }

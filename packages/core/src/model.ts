@@ -14,3 +14,4 @@ export * from './defaults.js';
 export * from './notation.js';
 export * from './text-diff.js';
 export * from './pair-write-plan.js';
+export * from './raw-capture.js';

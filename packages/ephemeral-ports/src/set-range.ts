@@ -36,6 +36,7 @@ import {
 } from '@ephemeral-ports/core';
 import { getBackend } from './backend.js';
 import { listeningPorts } from './listening-ports.js';
+import { persistFindings } from './persist-status.js';
 import { checkOptions, checkProtocol, checkRangeArgument, scopeOf } from './options.js';
 
 export interface SetRangeOptions {
@@ -58,7 +59,11 @@ export interface SetRangeOptions {
 }
 
 export interface PersistReport extends PersistResult {
-  /** The range the next boot will apply, as read back (or as it would be, on dry run). */
+  /**
+   * The range the next boot will apply (or would, on dry run): where the backend computes the OS's boot order
+   * (`effective`), the winner over every file the boot reads, which a later file can make differ from the one
+   * written (a `PERSIST_OVERRIDDEN` warning then says which file and line, and the fix); else as read back.
+   */
   range: PortRange | null;
 }
 
@@ -156,6 +161,7 @@ export async function setEphemeralRange(range: PortRange, given?: SetRangeOption
     const persisted = flags.persist
       ? withDiff(await backend.persistRange(requested, { ...persistOptions, dryRun: true }), requested)
       : null;
+    if (persisted) warnings.push(...persistFindings(persisted.target, requested, persisted.effective));
     return { ...base, dryRun: true, current: previous, changed: !rangeEquals(previous, requested), persisted };
   }
 
@@ -165,7 +171,9 @@ export async function setEphemeralRange(range: PortRange, given?: SetRangeOption
     await proveWritable(backend, previous, scope);
     const result = withDiff(await backend.persistRange(requested, persistOptions), requested);
     const reading = await backend.getPersisted(persistOptions);
-    persisted = { ...result, range: reading.range };
+    const effective = reading.effective ?? result.effective;
+    persisted = { ...result, range: effective ? effective.range : reading.range, ...(effective ? { effective } : {}) };
+    warnings.push(...persistFindings(result.target, requested, effective));
   }
   let change;
   try {
@@ -212,7 +220,7 @@ function withDiff(result: PersistResult, range: PortRange): PersistReport {
     (result.before !== undefined && result.after !== undefined
       ? unifiedDiff(result.before, result.after, result.target)
       : undefined);
-  return { ...result, ...(diff === undefined ? {} : { diff }), range };
+  return { ...result, ...(diff === undefined ? {} : { diff }), range: result.effective ? result.effective.range : range };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type Protocol,
   type RangeChange,
   type RangeReading,
+  type RawCapture,
   type ReservedChange,
   type ReservedReading,
   type ScopeOptions,
@@ -35,7 +36,7 @@ import {
 } from './procfs-format.js';
 import { kernelRelease } from './kernel-release.js';
 import { loadNativeBinding } from './native.js';
-import { type ProcfsIo, createJsIo, createNativeIo } from './procfs-io.js';
+import { type ProcfsIo, createJsIo, createNativeIo, recordingIo } from './procfs-io.js';
 
 export interface LinuxBackendOptions {
   /** Default network namespace for every call (`/proc/<pid>/ns/net`, `/run/netns/<name>`); calls may override. */
@@ -45,6 +46,8 @@ export interface LinuxBackendOptions {
    * `ERR_EPHEMERAL_BACKEND_LOAD_FAILED`. `js`: always the fallback.
    */
   implementation?: 'auto' | 'native' | 'js';
+  /** Records every procfs read as text (a support bundle); see core's raw-capture.ts. */
+  capture?: RawCapture;
 }
 
 /** The live range and reserved ports of one namespace, read together. */
@@ -83,7 +86,9 @@ function selectIo(choice: LinuxBackendOptions['implementation']): { io: ProcfsIo
 
 export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBackend {
   const netns = checkNetnsPath(options.netns);
-  const { io, fallbackReason } = selectIo(options.implementation ?? 'auto');
+  const selected = selectIo(options.implementation ?? 'auto');
+  const io = options.capture ? recordingIo(selected.io, options.capture) : selected.io;
+  const { fallbackReason } = selected;
   const implementation = options.implementation ?? 'auto';
   // The census code loads on its first use: most programs never take one (cold start, bench/suites/cold-start.ts).
   let loaded: CensusFunction | undefined;

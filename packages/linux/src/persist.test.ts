@@ -29,7 +29,7 @@ describe('sysctl.d persistence', () => {
     expect(text.endsWith('net.ipv4.ip_local_port_range = 49152 65535\n')).toBe(true);
     expect(result.diff).toContain('+net.ipv4.ip_local_port_range = 49152 65535');
     expect(readdirSync(dir)).toEqual([SYSCTL_D_FILE]); // no temp file left behind
-    expect(await backend().getPersisted()).toEqual({ range: { low: 49152, high: 65535 }, target: file });
+    expect(await backend().getPersisted()).toMatchObject({ range: { low: 49152, high: 65535 }, target: file });
   });
 
   it('replaces our line, keeps other lines, and writes nothing when unchanged', async () => {
@@ -49,7 +49,7 @@ describe('sysctl.d persistence', () => {
     expect(result).toMatchObject({ target: other, written: false });
     expect(result.after).toContain('40000 50001');
     expect(readdirSync(dir)).toEqual([]);
-    expect(await backend().getPersisted({ file: other })).toEqual({ range: null, target: other });
+    expect(await backend().getPersisted({ file: other })).toMatchObject({ range: null, target: other });
   });
 
   it('refuses a netns (sysctl.d applies to the initial namespace) and invalid ranges', async () => {
@@ -84,7 +84,7 @@ describe('sysctl.d persistence', () => {
 
   it('reads CRLF lines as systemd-sysctl does and writes the file back with its CRLF line ends', async () => {
     writeFileSync(file, '# mine\r\nnet.ipv4.ip_local_port_range = 1025 2000\r\nnet.core.somaxconn = 4096\r\n');
-    expect(await backend().getPersisted()).toEqual({ range: { low: 1025, high: 2000 }, target: file });
+    expect(await backend().getPersisted()).toMatchObject({ range: { low: 1025, high: 2000 }, target: file });
     await backend().persistRange({ low: 40000, high: 50001 });
     expect(readFileSync(file, 'utf8')).toBe('# mine\r\nnet.ipv4.ip_local_port_range = 40000 50001\r\nnet.core.somaxconn = 4096\r\n');
     expect(parseSysctlConf('net.ipv4.ip_local_port_range = 3000 4001\r', 'f')).toEqual({ low: 3000, high: 4001 });

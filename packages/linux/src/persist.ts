@@ -1,5 +1,6 @@
 /**
  * Boot-time persistence through systemd's sysctl.d(5): one file, `/etc/sysctl.d/90-ephemeral-ports.conf`.
+ * Whether it wins at boot (a later file may set the key again) is computed by effective-persist.ts.
  * "90" sorts after distribution defaults (`10-*`, `50-*`) so our line wins over them, and before Debian's
  * `99-sysctl.conf` → /etc/sysctl.conf, so an administrator's sysctl.conf keeps the last word. systemd-sysctl
  * applies it at boot in the initial network namespace only, so a netns option is refused here.
@@ -23,6 +24,8 @@ import {
   invalidArgValue,
   unifiedDiff,
 } from '@ephemeral-ports/core/model';
+import type { SysctlLayout } from './boot-order.js';
+import { predictSysctlBoot } from './effective-persist.js';
 import { withOsErrors } from './os-error.js';
 import { rangeOrProblem } from './procfs-format.js';
 import { persistRemedy } from './remedy.js';
@@ -32,6 +35,11 @@ export const SYSCTL_D_DIR = '/etc/sysctl.d';
 export const SYSCTL_D_FILE = '90-ephemeral-ports.conf';
 /** Overrides the directory (tests, image builds); `options.file` overrides the whole path. */
 export const SYSCTL_DIR_ENV = 'EPHEMERAL_PORTS_SYSCTL_DIR';
+/**
+ * A root that prefixes every directory the boot reads (tests, image builds): the default file is then
+ * `<root>/etc/sysctl.d/90-ephemeral-ports.conf` and the boot order is computed inside it.
+ */
+export const SYSCTL_ROOT_ENV = 'EPHEMERAL_PORTS_SYSCTL_ROOT';
 const KEY = 'net.ipv4.ip_local_port_range';
 // sysctl.d accepts the dotted and the slashed spelling of a key.
 const KEY_LINE = /^\s*-?\s*net[./]ipv4[./]ip_local_port_range\s*=(.*)$/;
@@ -44,7 +52,14 @@ export function persistTarget(options: PersistOptions = {}): string {
     if (options.file === '') throw invalidArgValue('file', options.file, 'must be a non-empty path');
     return options.file;
   }
-  return join(process.env[SYSCTL_DIR_ENV] || SYSCTL_D_DIR, SYSCTL_D_FILE);
+  return join(process.env[SYSCTL_DIR_ENV] || join(process.env[SYSCTL_ROOT_ENV] || '/', SYSCTL_D_DIR), SYSCTL_D_FILE);
+}
+
+/** Where the boot order is read from: the root and the directory that stands for /etc/sysctl.d. */
+export function bootLayout(): SysctlLayout {
+  const root = process.env[SYSCTL_ROOT_ENV] || '/';
+  const dir = process.env[SYSCTL_DIR_ENV];
+  return { root, ...(dir ? { etcDir: dir } : {}) };
 }
 
 export function refusePersistNetns(options: PersistOptions = {}): void {
@@ -114,12 +129,15 @@ export function persistRangeToFile(range: PortRange, options: PersistOptions = {
     const after = renderSysctlConf(before, range, target);
     const changed = before !== after;
     if (changed && !options.dryRun) replaceFile(target, after, fileOptions(options));
+    // A dry run predicts with the file as it would be; a write, with the file as it now is.
+    const overlay = options.dryRun ? new Map([[target, after]]) : undefined;
     return {
       target,
       before: before ?? '',
       after,
       diff: unifiedDiff(before ?? '', after, target),
       written: changed && !options.dryRun,
+      effective: predictSysctlBoot(target, range, { ...bootLayout(), ...(overlay ? { overlay } : {}) }),
     };
   }, persistRemedy);
 }
@@ -127,5 +145,6 @@ export function persistRangeToFile(range: PortRange, options: PersistOptions = {
 export function readPersistedRange(options: PersistOptions = {}): PersistedReading {
   const target = persistTarget(options);
   const text = withOsErrors(() => readRegularFile(target, { argument: 'file' })?.content ?? null, persistRemedy);
-  return { range: text === null ? null : parseSysctlConf(text, target), target };
+  const range = text === null ? null : parseSysctlConf(text, target);
+  return { range, target, effective: predictSysctlBoot(target, range, bootLayout()) };
 }

@@ -3,7 +3,7 @@
  * setns thread) and the pure-JS fallback (the caller's namespace only). Both throw EphemeralPortsErrors.
  */
 import { closeSync, openSync, readSync, writeSync, constants as fsConstants } from 'node:fs';
-import { EphemeralPortsError, ErrorCodes, type PortRange } from '@ephemeral-ports/core/model';
+import { EphemeralPortsError, ErrorCodes, type PortRange, type RawCapture, rawFailure } from '@ephemeral-ports/core/model';
 import { crashPoint } from './crash-point.js';
 import { type KnobName, knobPath, parseRangeText } from './procfs-format.js';
 import type { NativeLinuxBinding } from './native.js';
@@ -149,5 +149,35 @@ export function createJsIo(fallbackReason: string): ProcfsIo {
       if (written !== bytes.length) throw partialWrite(knob, written, bytes.length);
       return { previous, current: read(knob) };
     },
+  };
+}
+
+/**
+ * The same I/O, recording every knob read as text for a support bundle. The range is then read as the kernel's text
+ * (the addon's `readKnob`, in the same namespace) and parsed here, rather than packed by the addon, so that the
+ * bundle holds exactly what was parsed. Only a backend created with `capture` pays for this.
+ */
+export function recordingIo(io: ProcfsIo, capture: RawCapture): ProcfsIo {
+  const read = (knob: KnobName, netns?: string): string => {
+    const base = { kind: 'file' as const, path: knobPath(knob), ...(netns !== undefined && { netns }), via: io.source };
+    let text: string;
+    try {
+      text = io.read(knob, netns);
+    } catch (error) {
+      capture({ ...base, error: rawFailure(error) });
+      throw error;
+    }
+    capture({ ...base, text });
+    return text;
+  };
+  return {
+    source: io.source,
+    read,
+    readPortRange: (netns) => parseRangeText(read('ip_local_port_range', netns)),
+    readRangeAndReserved: (netns) => ({
+      range: parseRangeText(read('ip_local_port_range', netns)),
+      reservedText: read('ip_local_reserved_ports', netns),
+    }),
+    exchange: (knob, value, netns) => io.exchange(knob, value, netns),
   };
 }

@@ -21,10 +21,13 @@ import {
   sameEverywhere,
   writeState,
 } from '../../../test/windows/doubles/netsh-double.mjs';
+import { powershell as runPowerShellDouble } from '../../../test/windows/doubles/powershell-double.mjs';
 import { type Win32Backend, createWin32Backend } from './backend.js';
+import { POWERSHELL_ARGS } from './powershell.js';
 import { RangeReadError } from './dynamic-range.js';
 
 const DOUBLE = fileURLToPath(new URL('../../../test/windows/doubles/netsh-double.mjs', import.meta.url));
+const PS_DOUBLE = fileURLToPath(new URL('../../../test/windows/doubles/powershell-double.mjs', import.meta.url));
 
 interface Emulated {
   backend: Win32Backend;
@@ -48,11 +51,20 @@ function emulate(
     writeState(file, s);
     return { stdout: out, stderr: '', status: code };
   };
+  const psInProcess = async (script: string) => {
+    const s = readState(file);
+    const { out, err, code } = runPowerShellDouble(s, [...POWERSHELL_ARGS, script]);
+    writeState(file, s);
+    return { stdout: out, stderr: err, status: code, timedOut: false };
+  };
   const backend = createWin32Backend({
     native: addon ? createEmulatedAddon(file, addon) : null,
     ...(spawned
-      ? { netsh: { command: process.execPath, args: [DOUBLE, '--state', file] } }
-      : { netshRunner: inProcess }),
+      ? {
+          netsh: { command: process.execPath, args: [DOUBLE, '--state', file] },
+          powershell: { command: process.execPath, args: [PS_DOUBLE, '--state', file] },
+        }
+      : { netshRunner: inProcess, powershellRunner: psInProcess }),
     release: '10.0.19045',
   });
   return {
@@ -219,22 +231,12 @@ describe('win32 backend (emulated)', () => {
       ]);
     });
 
-    it('a range found outside what netsh accepts (start=1024) is written back as found, not refused: KB929851 then makes netsh refuse it, so ROLLBACK_FAILED names Set-NetTCPSetting', async () => {
-      e = emulate({ refuseSet: 'ipv6', ...sameEverywhere({ start: 1024, count: 64511 }) });
-      const error = await e.backend.setRange({ low: 49152, high: 65535 }).catch((x: unknown) => x);
-      expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLBACK_FAILED' });
-      const restoreCalls = e.state().calls.filter((c) => c[2] === 'set' && c[5] === 'start=1024');
-      expect(restoreCalls).toEqual([['int', 'ipv4', 'set', 'dynamicport', 'tcp', 'start=1024', 'num=64511', 'store=active']]);
-      const remedy = (error as { remedy: string }).remedy;
-      expect(remedy).toContain('netsh int ipv4 set dynamicport tcp start=1024 num=64511 store=active');
-      expect(remedy).toContain('Set-NetTCPSetting -DynamicPortRangeStartPort 1024 -DynamicPortRangeNumberOfPorts 64511');
-    });
-
     it('a successful change from such a range warns that it could not have been restored (PREVIOUS_OUTSIDE_NETSH_LIMITS)', async () => {
       e = emulate(sameEverywhere({ start: 1024, count: 64511 }));
       const change = await e.backend.setRange({ low: 49152, high: 65535 });
       expect(change.previous).toEqual({ low: 1024, high: 65534 });
       expect(change.warnings.map((w) => w.code)).toEqual(['PREVIOUS_OUTSIDE_NETSH_LIMITS', 'PREVIOUS_OUTSIDE_NETSH_LIMITS']);
+      expect(change.warnings[0]!.message).toMatch(/written back with Set-NetTCPSetting -DynamicPortRangeStartPort 1024 -DynamicPortRangeNumberOfPorts 64511/);
     });
 
     it('validates in core first: bad ranges never reach netsh', async () => {
@@ -311,6 +313,170 @@ describe('win32 backend (emulated)', () => {
       const p = await e.backend.getPersisted();
       expect(p.range).toEqual({ low: 49152, high: 65535 });
       expect(p.target).toMatch(/differs between IPv4 \(49152-65535\) and IPv6 \(20000-20999\)/);
+    });
+  });
+
+  describe('restoring a range netsh refuses (start=1024, as Hyper-V / Visual Studio installs leave)', () => {
+    const FOUND = { start: 1024, count: 64511 }; // 1024-65534
+    const netshSets = (s: DoubleState) => s.calls.filter((c) => c[2] === 'set').map((c) => `${c[1]} ${c[4]} ${c[5]} ${c[6]} ${c[7]}`);
+    const cmdlets = (s: DoubleState) => s.psCalls.map((c) => /Set-Net\w+Setting[^;]*/.exec(c[3] ?? '')?.[0]);
+
+    it.each([false, true])('a failed set rolls back to start=1024 through Set-NetTCPSetting, verified in the active store (spawned: %s)', async (spawned) => {
+      e = emulate({ refuseSet: 'ipv6', ...sameEverywhere(FOUND) }, { wmi: false }, spawned);
+      const error = await e.backend.setRange({ low: 49152, high: 65535 }).catch((x: unknown) => x);
+      expect(error).toMatchObject({
+        code: 'ERR_EPHEMERAL_ROLLED_BACK',
+        cause: expect.objectContaining({ code: 'ERR_EPHEMERAL_COMMAND_FAILED' }),
+        violations: [expect.objectContaining({ code: 'RESTORED_OUTSIDE_NETSH_LIMITS', severity: 'warning' })],
+      });
+      expect((error as Error).message).toMatch(/restored \(IPv4 1024-65534, IPv6 1024-65534, ipv4 through Set-NetTCPSetting/);
+      const s = e.state();
+      for (const f of ['ipv4', 'ipv6'] as const) expect(s.active[f].tcp).toEqual(FOUND);
+      // netsh was never asked for start=1024 (it refuses it); the cmdlet was, once, with the numbers found
+      expect(netshSets(s)).toEqual(['ipv4 tcp start=49152 num=16384 store=active', 'ipv6 tcp start=49152 num=16384 store=active']);
+      expect(cmdlets(s)).toEqual(['Set-NetTCPSetting -DynamicPortRangeStartPort 1024 -DynamicPortRangeNumberOfPorts 64511']);
+      expect(s.psCalls[0]!.slice(0, 3)).toEqual(['-NoProfile', '-NonInteractive', '-Command']);
+      // verified by reading the active store back after the cmdlet
+      const last = s.calls.slice(-2);
+      expect(last).toEqual([
+        ['int', 'ipv4', 'show', 'dynamicport', 'tcp'],
+        ['int', 'ipv6', 'show', 'dynamicport', 'tcp'],
+      ].map((c) => expect.arrayContaining(c)));
+    });
+
+    it('UDP in the persistent store: Set-NetUDPSetting, read back with store=persistent', async () => {
+      const state = initialState({ refuseSet: 'ipv6' });
+      for (const f of ['ipv4', 'ipv6'] as const) state.persistent[f].udp = { start: 1000, count: 3000 };
+      e = emulate(state);
+      const error = await e.backend.persistRange({ low: 20000, high: 29999 }, { protocol: 'udp' }).catch((x: unknown) => x);
+      expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLED_BACK', violations: [expect.objectContaining({ code: 'RESTORED_OUTSIDE_NETSH_LIMITS' })] });
+      const s = e.state();
+      for (const f of ['ipv4', 'ipv6'] as const) expect(s.persistent[f].udp).toEqual({ start: 1000, count: 3000 });
+      expect(cmdlets(s)).toEqual(['Set-NetUDPSetting -DynamicPortRangeStartPort 1000 -DynamicPortRangeNumberOfPorts 3000']);
+      // after the cmdlet: the persistent store read, then read again (verified), then the active one (did it move?)
+      expect(s.calls.slice(-6).map((c) => `${c[1]} ${c[2]} ${c.at(-1)}`)).toEqual([
+        'ipv4 show store=persistent',
+        'ipv6 show store=persistent',
+        'ipv4 show store=persistent',
+        'ipv6 show store=persistent',
+        'ipv4 show udp',
+        'ipv6 show udp',
+      ]);
+    });
+
+    it('families that disagreed: the cmdlet (no family parameter) moves IPv6 too, and netsh puts IPv6 back', async () => {
+      const state = initialState({ refuseSet: 'ipv6' });
+      state.active.ipv4.tcp = { ...FOUND };
+      e = emulate(state);
+      // netsh refuses the first IPv6 set only, so that it can put IPv6 back after the cmdlet moved it
+      const backend = createWin32Backend({
+        native: null,
+        netshRunner: async (args) => {
+          const st = e.state();
+          const { out, code } = runDouble(st, [...args]);
+          if (code !== 0 && args[1] === 'ipv6') st.refuseSet = null;
+          writeState(e.file, st);
+          return { stdout: out, stderr: '', status: code };
+        },
+        powershellRunner: async (script) => {
+          const st = e.state();
+          const { out, err, code } = runPowerShellDouble(st, [...POWERSHELL_ARGS, script]);
+          writeState(e.file, st);
+          return { stdout: out, stderr: err, status: code, timedOut: false };
+        },
+      });
+      const error = await backend.setRange({ low: 40000, high: 49999 }).catch((x: unknown) => x);
+      expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLED_BACK' });
+      const s = e.state();
+      expect(s.active.ipv4.tcp).toEqual(FOUND);
+      expect(s.active.ipv6.tcp).toEqual({ start: 49152, count: 16384 });
+      expect(netshSets(s).at(-1)).toBe('ipv6 tcp start=49152 num=16384 store=active');
+    });
+
+    it('a cmdlet that does not change IPv4 is caught by the read-back: ROLLBACK_FAILED naming the cmdlet', async () => {
+      const state = initialState({ refuseSet: 'ipv6', ...sameEverywhere(FOUND) });
+      state.powershell.families = ['ipv6'];
+      e = emulate(state);
+      const error = await e.backend.setRange({ low: 49152, high: 65535 }).catch((x: unknown) => x);
+      expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLBACK_FAILED' });
+      expect((error as Error).message).toMatch(/ERR_EPHEMERAL_READBACK_MISMATCH: wrote 1024-65534 for ipv4 to the active store but netsh reads back 49152-65535/);
+      expect((error as { remedy: string }).remedy).toContain(
+        'Set-NetTCPSetting -DynamicPortRangeStartPort 1024 -DynamicPortRangeNumberOfPorts 64511 (for ipv4: netsh refuses it, start 1024 is below 1025',
+      );
+    });
+
+    it('a cmdlet that writes the persistent store only does not count as an active-store restore', async () => {
+      const state = initialState({ refuseSet: 'ipv6', ...sameEverywhere(FOUND) });
+      state.powershell.stores = ['persistent'];
+      e = emulate(state);
+      expect(await codeOf(e.backend.setRange({ low: 49152, high: 65535 }))).toBe('ERR_EPHEMERAL_ROLLBACK_FAILED');
+    });
+
+    it('says when the cmdlet also changed the other store', async () => {
+      const state = initialState({ refuseSet: 'ipv6' });
+      for (const f of ['ipv4', 'ipv6'] as const) state.active[f].tcp = { ...FOUND };
+      e = emulate(state); // persistent still holds 49152-65535
+      const error = (await e.backend.setRange({ low: 49152, high: 60000 }).catch((x: unknown) => x)) as { violations: { message: string }[] };
+      expect(error.violations[0]!.message).toMatch(
+        /also changed the persistent store \(IPv4 49152-65535, IPv6 49152-65535 before, IPv4 1024-65534, IPv6 1024-65534 now\)/,
+      );
+    });
+
+    it('without the NetTCPIP module (Windows 7): ROLLBACK_FAILED whose cause chain says ERR_EPHEMERAL_UNSUPPORTED_OPERATION', async () => {
+      const state = initialState({ refuseSet: 'ipv6', ...sameEverywhere(FOUND) });
+      state.powershell.missing = true;
+      e = emulate(state);
+      const error = await e.backend.setRange({ low: 49152, high: 65535 }).catch((x: unknown) => x);
+      expect(error).toMatchObject({ code: 'ERR_EPHEMERAL_ROLLBACK_FAILED' });
+      expect((error as Error).message).toMatch(/ERR_EPHEMERAL_UNSUPPORTED_OPERATION: Set-NetTCPSetting .* failed: The term 'Set-NetTCPSetting' is not recognized/);
+    });
+
+    it('restoreRange writes back a state read before, even start=1024, and warns; setRange still refuses it', async () => {
+      e = emulate(sameEverywhere(FOUND));
+      const found = (await e.backend.getRange()).details!.families as { ipv4: typeof FOUND; ipv6: typeof FOUND };
+      await e.backend.setRange({ low: 49152, high: 65535 });
+      expect(await codeOf(e.backend.setRange({ low: 1024, high: 65534 }))).toBe('ERR_EPHEMERAL_INVALID_RANGE');
+      const change = await e.backend.restoreRange(found);
+      expect(change).toMatchObject({ previous: { low: 49152, high: 65535 }, current: { low: 1024, high: 65534 }, source: 'spawn:netsh' });
+      expect(change.warnings.map((w) => w.code)).toEqual(['RESTORED_OUTSIDE_NETSH_LIMITS', 'RESTORED_OUTSIDE_NETSH_LIMITS']);
+      expect(change.warnings[0]!.message).toMatch(/this tool would not choose such a range itself/);
+      expect(e.state().psCalls).toHaveLength(1); // one call: both families hold the same values
+      for (const f of ['ipv4', 'ipv6'] as const) expect(e.state().active[f].tcp).toEqual(FOUND);
+      // nothing to do the second time: no command runs
+      const again = await e.backend.restoreRange(found);
+      expect(again.warnings).toEqual([]);
+      expect(e.state().psCalls).toHaveLength(1);
+    });
+
+    it('restoreRange: a { low, high } range, the persistent store, disagreement kept and reported', async () => {
+      e = emulate();
+      const change = await e.backend.restoreRange(
+        { ipv4: { start: 1025, count: 3976 }, ipv6: { start: 1024, count: 100 } },
+        { store: 'persistent', protocol: 'udp' },
+      );
+      expect(change.warnings.map((w) => w.code)).toEqual(['RESTORED_OUTSIDE_NETSH_LIMITS', 'FAMILIES_DISAGREE']);
+      const s = e.state();
+      expect(s.persistent.ipv4.udp).toEqual({ start: 1025, count: 3976 });
+      expect(s.persistent.ipv6.udp).toEqual({ start: 1024, count: 100 });
+      expect(netshSets(s).at(-1)).toBe('ipv4 udp start=1025 num=3976 store=persistent'); // after the cmdlet moved it
+      await e.backend.restoreRange({ low: 1024, high: 65535 });
+      expect(e.state().active.ipv6.tcp).toEqual({ start: 1024, count: 64512 });
+    });
+
+    it('restoreRange refuses what the cmdlets cannot take, before anything runs', async () => {
+      e = emulate();
+      for (const bad of [
+        { ipv4: { start: 0, count: 100 }, ipv6: { start: 1024, count: 100 } },
+        { ipv4: { start: 1024, count: 0 }, ipv6: { start: 1024, count: 100 } },
+        { ipv4: { start: 65000, count: 1000 }, ipv6: { start: 1024, count: 100 } },
+        { ipv4: { start: 1024.5, count: 100 }, ipv6: { start: 1024, count: 100 } },
+      ]) {
+        expect(await codeOf(e.backend.restoreRange(bad))).toBe('ERR_OUT_OF_RANGE');
+      }
+      expect(await codeOf(e.backend.restoreRange({ low: 2000, high: 1000 }))).toBe('ERR_INVALID_ARG_VALUE');
+      expect(await codeOf(e.backend.restoreRange({ low: 2000, high: 3000 }, { store: 'boot' as 'active' }))).toBe('ERR_INVALID_ARG_VALUE');
+      expect(e.state().calls).toEqual([]);
+      expect(e.state().psCalls).toEqual([]);
     });
   });
 

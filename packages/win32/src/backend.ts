@@ -5,6 +5,9 @@
  * - Read: netsh for IPv4 and IPv6, then WMI (see dynamic-range.ts). Set: validated by core first (start ≥ 1025,
  *   count ≥ 255, end ≤ 65535), then `netsh int ipv4|ipv6 set dynamicport … store=active`, read back from the
  *   active store, restored on failure (dynamic-range-set.ts). Persist: the same with store=persistent.
+ * - Restore (a rollback, or `restoreRange` of a state read before) writes back what was found, even a range netsh
+ *   refuses (`start=1024` after a Hyper-V or Visual Studio install): those go through Set-NetTCPSetting /
+ *   Set-NetUDPSetting (powershell.ts), are read back from the same store, and are warned about.
  * - Reserved = excluded port ranges of both families (kind 'excluded'); census through iphlpapi.
  */
 import { release as osRelease } from 'node:os';
@@ -23,18 +26,32 @@ import {
   type Protocol,
   type RangeChange,
   type RangeReading,
+  type RawCapture,
   type ReservedChange,
   type ReservedPortExplanation,
   type ReservedReading,
   type ScopeOptions,
   type SocketCensus,
+  type WindowsDynamicPortRange,
   assertValidPortList,
   assertValidRange,
+  invalidArgType,
+  invalidArgValue,
   rangeEquals,
+  rawFailure,
   scopeProtocol,
 } from '@ephemeral-ports/core';
-import { NETSH_SOURCE, familyWarnings, readDynamicRange, readFamilies } from './dynamic-range.js';
+import { NETSH_SOURCE, type NetshStore, familyWarnings, readDynamicRange, readFamilies } from './dynamic-range.js';
 import { setBothFamilies, setDynamicPortArgs } from './dynamic-range-set.js';
+import { type WriteRoutes, writeBack } from './dynamic-range-restore.js';
+import {
+  type PowerShellCommand,
+  type PowerShellRunner,
+  assertPowerShellRange,
+  createPowerShellRunner,
+  recordingPowerShell,
+  setDynamicPortViaPowerShell,
+} from './powershell.js';
 import { applyReservations, planReservations, readExcludedRanges } from './exclusions.js';
 import { type ExcludedPortExplanation, explainExcludedPort, explainExcludedReading } from './explain-excluded.js';
 import { type Win32NativeBinding, loadNativeBinding, noBinaryError } from './native.js';
@@ -45,6 +62,7 @@ import {
   createNetshRunner,
   defaultNetshPath,
   formatNetsh,
+  recordingNetsh,
 } from './netsh.js';
 import { type ExcludedPortRange, excludedPortSet } from './netsh-excluded.js';
 import { toWindowsStartCount } from './start-count.js';
@@ -60,8 +78,19 @@ export interface Win32BackendOptions {
   netshRunner?: NetshRunner;
   /** Per netsh call. Default 30 s. */
   netshTimeoutMs?: number;
+  /**
+   * Windows PowerShell, for restoring a range netsh refuses. Default
+   * `%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe`. Tests pass a double.
+   */
+  powershell?: PowerShellCommand;
+  /** Replaces the PowerShell runner altogether (in-process doubles in tests); `powershell` is then ignored. */
+  powershellRunner?: PowerShellRunner;
+  /** Per PowerShell call. Default 60 s. */
+  powershellTimeoutMs?: number;
   /** Reported by info(). Default `os.release()`. */
   release?: string;
+  /** Records every netsh run and WMI read (a support bundle); see core's raw-capture.ts. */
+  capture?: RawCapture;
 }
 
 /** Windows-only extras on top of core's contract. */
@@ -77,6 +106,35 @@ export interface Win32Backend extends EphemeralPortsBackend {
   lookupExclusion(range: PortRange, options?: ScopeOptions): Promise<bigint | null>;
   /** DeletePersistent{Tcp,Udp}PortReservation (elevated). */
   removeExclusion(range: PortRange, options?: ScopeOptions): Promise<void>;
+  /**
+   * Writes back a range read before (a range for both families, or each family's start and count as in
+   * `getRange().details.families`), even one `setRange` refuses, such as `start=1024`: netsh where it accepts the
+   * value, else Set-NetTCPSetting / Set-NetUDPSetting; verified by reading the same store back. Such a restore is
+   * warned about (`RESTORED_OUTSIDE_NETSH_LIMITS`), never refused; only values the cmdlets cannot take are
+   * (start 1..65535, 1..65535 ports, end ≤ 65535: RangeError).
+   */
+  restoreRange(found: RestorableRange, options?: RestoreOptions): Promise<RangeChange>;
+}
+
+/** What `restoreRange` writes back: one range for both families, or each family's own. */
+export type RestorableRange = PortRange | { ipv4: WindowsDynamicPortRange; ipv6: WindowsDynamicPortRange };
+
+export interface RestoreOptions extends ScopeOptions {
+  /** The store to write and read back. Default `active`. */
+  store?: NetshStore;
+}
+
+function restorable(found: RestorableRange): { ipv4: WindowsDynamicPortRange; ipv6: WindowsDynamicPortRange } {
+  if (typeof found !== 'object' || found === null) throw invalidArgType('found', 'an object', found);
+  if ('ipv4' in found && 'ipv6' in found) {
+    return { ipv4: assertPowerShellRange(found.ipv4, 'found.ipv4'), ipv6: assertPowerShellRange(found.ipv6, 'found.ipv6') };
+  }
+  const r = found as PortRange;
+  if (!Number.isInteger(r.low) || !Number.isInteger(r.high) || r.high < r.low) {
+    throw invalidArgValue('found', found, 'must be { low, high } with integer low <= high, or { ipv4, ipv6 } start/count pairs');
+  }
+  const one = assertPowerShellRange({ start: r.low, count: r.high - r.low + 1 }, 'found');
+  return { ipv4: one, ipv6: one };
 }
 
 const protocolOf = (options?: ScopeOptions): Protocol => scopeProtocol(options, 'Windows');
@@ -93,6 +151,24 @@ function reservationRange(input: unknown): PortRange {
   return range;
 }
 
+/** The addon with its WMI range read recorded (the instances it returned, as plain data). */
+function recordingWmi(binding: Win32NativeBinding, capture: RawCapture): Win32NativeBinding {
+  return {
+    ...binding,
+    async queryDynamicPortRange(protocol) {
+      const api = `wmi:${protocol === 'udp' ? 'MSFT_NetUDPSetting' : 'MSFT_NetTCPSetting'}`;
+      try {
+        const instances = await binding.queryDynamicPortRange(protocol);
+        capture({ kind: 'call', api, args: [protocol], result: instances.map((i) => ({ ...i })) });
+        return instances;
+      } catch (error) {
+        capture({ kind: 'call', api, args: [protocol], error: rawFailure(error) });
+        throw error;
+      }
+    },
+  };
+}
+
 export function createWin32Backend(options: Win32BackendOptions = {}): Win32Backend {
   const loaded =
     options.native === undefined
@@ -100,10 +176,12 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
       : options.native === null
         ? { fallbackReason: 'created without the addon (native: null)' }
         : { binding: options.native };
-  const native = loaded.binding;
+  const { capture } = options;
+  const native = capture && loaded.binding ? recordingWmi(loaded.binding, capture) : loaded.binding;
   const fallbackReason = loaded.fallbackReason;
-  const netsh: NetshRunner =
-    options.netshRunner ?? createNetshRunner(options.netsh ?? { command: defaultNetshPath() }, options.netshTimeoutMs);
+  const netshCommand = options.netsh ?? { command: defaultNetshPath() };
+  const runner: NetshRunner = options.netshRunner ?? createNetshRunner(netshCommand, options.netshTimeoutMs);
+  const netsh = capture ? recordingNetsh(runner, capture, options.netshRunner ? 'netsh' : netshCommand.command) : runner;
 
   const requireNative = (what: string): Win32NativeBinding => {
     if (!native) throw noBinaryError(what, fallbackReason ?? 'not loaded');
@@ -129,6 +207,18 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
       );
     }
     throw commandFailed(args, result, 'check the values against KB929851 (start ≥ 1025, ≥ 255 ports, end ≤ 65535)');
+  };
+
+  const psRunner: PowerShellRunner =
+    options.powershellRunner ?? createPowerShellRunner(options.powershell, options.powershellTimeoutMs);
+  const psFile = options.powershellRunner
+    ? 'powershell'
+    : (options.powershell?.command ?? '%SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
+  const powershell = capture ? recordingPowerShell(psRunner, capture, psFile) : psRunner;
+  const routes: WriteRoutes = {
+    netsh,
+    runSet,
+    powershellSet: (protocol, value) => setDynamicPortViaPowerShell(powershell, protocol, value),
   };
 
   const getRange = (o?: ScopeOptions): Promise<RangeReading> =>
@@ -161,7 +251,7 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
     async setRange(range: PortRange, o?: ScopeOptions): Promise<RangeChange> {
       const protocol = protocolOf(o);
       const target = assertValidRange('win32', range);
-      const change = await setBothFamilies(netsh, runSet, protocol, target, 'active');
+      const change = await setBothFamilies(routes, protocol, target, 'active');
       return {
         previous: change.previous.ipv4.range,
         current: change.current.ipv4.range,
@@ -204,7 +294,7 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
         .map((family) => formatNetsh(setDynamicPortArgs(family, protocol, value, 'persistent')))
         .join(' && ');
       if (o.dryRun) return { target: description, written: false };
-      await setBothFamilies(netsh, runSet, protocol, target, 'persistent');
+      await setBothFamilies(routes, protocol, target, 'persistent');
       return { target: description, written: true };
     },
 
@@ -215,6 +305,21 @@ export function createWin32Backend(options: Win32BackendOptions = {}): Win32Back
       const target = `netsh int ipv4|ipv6 show dynamicport ${protocol} store=persistent`;
       // PersistedReading has one range: IPv4's, with the disagreement said in the target.
       return { range: families.ipv4.range, target: disagree.length > 0 ? `${target} (${disagree[0]!.message})` : target };
+    },
+
+    async restoreRange(found: RestorableRange, o: RestoreOptions = {}): Promise<RangeChange> {
+      const protocol = protocolOf(o);
+      const store = o.store ?? 'active';
+      if (store !== 'active' && store !== 'persistent') throw invalidArgValue('options.store', store, "must be 'active' or 'persistent'");
+      const value = restorable(found);
+      const result = await writeBack(routes, protocol, store, value);
+      return {
+        previous: result.before.ipv4.range,
+        current: result.after.ipv4.range,
+        protocol,
+        source: NETSH_SOURCE,
+        warnings: [...result.warnings, ...familyWarnings(protocol, result.after, store)],
+      };
     },
 
     async census(o?: CensusOptions): Promise<SocketCensus> {

@@ -1,7 +1,8 @@
 /**
  * The CLI's documented exit codes hold on Windows (EMULATED: the win32 backend over the netsh double and the
  * emulated addon, injected with EPHEMERAL_PORTS_BACKEND): a privilege failure — netsh refused for a non-elevated
- * process (ERROR_ELEVATION_REQUIRED), a reservation call denied (ERROR_ACCESS_DENIED) — is EACCES, exit 77.
+ * process (ERROR_ELEVATION_REQUIRED), a reservation call denied (ERROR_ACCESS_DENIED) — is EACCES, exit 77; a
+ * rolled-back change is exit 1 and says how a range netsh refuses was written back (the PowerShell double).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { initialState, readState, writeState } from '../../../test/windows/doubles/netsh-double.mjs';
+import { initialState, readState, sameEverywhere, writeState } from '../../../test/windows/doubles/netsh-double.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'test/windows/doubles/cli.ts');
@@ -21,10 +22,10 @@ afterEach(() => {
   dir = undefined;
 });
 
-function windows(elevated: boolean): string {
+function windows(elevated: boolean, patch: Parameters<typeof initialState>[0] = {}): string {
   dir = mkdtempSync(join(tmpdir(), 'ep-win-cli-'));
   const file = join(dir, 'netsh-state.json');
-  writeState(file, initialState({ elevated }));
+  writeState(file, initialState({ elevated, ...patch }));
   return file;
 }
 
@@ -64,5 +65,19 @@ describe('CLI exit codes on Windows (emulated)', () => {
     expect((await cli(state, ['set', '40000-49999'])).code).toBe(0);
     expect(readState(state).active.ipv4.tcp).toEqual({ start: 40000, count: 10000 });
     expect(readState(state).active.ipv6.tcp).toEqual({ start: 40000, count: 10000 });
+  });
+
+  it('set failing part-way on a machine holding start=1024: rolled back through Set-NetTCPSetting, exit 1, warning in the JSON', async () => {
+    const found = { start: 1024, count: 64511 };
+    const state = windows(true, { refuseSet: 'ipv6', ...sameEverywhere(found) });
+    const r = await cli(state, ['set', '49152-65535', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const { error } = JSON.parse(r.stderr);
+    expect(error).toMatchObject({
+      code: 'ERR_EPHEMERAL_ROLLED_BACK',
+      violations: [expect.objectContaining({ code: 'RESTORED_OUTSIDE_NETSH_LIMITS', severity: 'warning' })],
+    });
+    expect(readState(state).active.ipv4.tcp).toEqual(found);
+    expect(readState(state).psCalls).toHaveLength(1);
   });
 });

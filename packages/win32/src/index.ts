@@ -2,9 +2,22 @@
  * @ephemeral-ports/win32 — the Windows backend of ephemeral-ports: TCP and UDP dynamic port ranges (WMI, netsh),
  * excluded port ranges and persistent reservations, and the socket census (iphlpapi).
  */
-import { type Win32Backend, createWin32Backend } from './backend.js';
+import { type Win32Backend, type Win32BackendOptions, createWin32Backend } from './backend.js';
 
-export { type Win32Backend, type Win32BackendOptions, createWin32Backend } from './backend.js';
+export {
+  type RestorableRange,
+  type RestoreOptions,
+  type Win32Backend,
+  type Win32BackendOptions,
+  createWin32Backend,
+} from './backend.js';
+export { RESTORED_OUTSIDE_NETSH_LIMITS } from './dynamic-range-restore.js';
+export {
+  type PowerShellCommand,
+  type PowerShellResult,
+  type PowerShellRunner,
+  defaultPowerShellPath,
+} from './powershell.js';
 export { type FamilyRange, type FamilyRanges, type IpFamily, RangeReadError, type ReadAttempt } from './dynamic-range.js';
 export { type NetshCommand, type NetshResult, type NetshRunner, defaultNetshPath } from './netsh.js';
 export type { NativeSocketRow, NativeWmiSetting, Win32NativeBinding } from './native.js';
@@ -23,6 +36,6 @@ export { fromWindowsStartCount, toWindowsStartCount } from './start-count.js';
 export { type TranslatedWindowsError, translateWindowsError } from './win-errno.js';
 
 /** The facade's entry point (see packages/ephemeral-ports/src/platforms.ts). */
-export function createBackend(): Win32Backend {
-  return createWin32Backend();
+export function createBackend(options?: Win32BackendOptions): Win32Backend {
+  return createWin32Backend(options);
 }

@@ -20,7 +20,11 @@ export interface DoubleState {
   excluded: Record<Protocol, Row[]>;
   /** System blocks seen by one family only. */
   systemExcluded: Record<Family, Record<Protocol, Row[]>>;
+  /** Switches of powershell-double.mjs for what Microsoft does not document. */
+  powershell: { families: Family[]; stores: ('active' | 'persistent')[]; missing: boolean };
   calls: string[][];
+  /** powershell.exe command lines run by powershell-double.mjs. */
+  psCalls: string[][];
 }
 export function initialState(overrides?: Partial<DoubleState>): DoubleState;
 export function sameEverywhere(tcp: StartCount, udp?: StartCount): Pick<DoubleState, 'active' | 'persistent'>;

@@ -9,9 +9,11 @@
  *     unambiguous prefixes, so `dynamicportrange` works too);
  *   - "The range is set separately for each transport (TCP or UDP)";
  *   - "The minimum range of ports that can be set is 255. The minimum start port that can be set is 1025. The
- *     maximum end port (based on the range being configured) cannot exceed 65535." A value outside them is
- *     refused: "The parameter is incorrect." and exit 1 (the KB gives no text; this is netsh's usual
- *     ERROR_INVALID_PARAMETER message, platform-facts §8.2).
+ *     maximum end port (based on the range being configured) cannot exceed 65535." A value outside them (so
+ *     `start=1024`, which Hyper-V and Visual Studio installs leave behind) is refused: "The parameter is
+ *     incorrect." and exit 1. The KB gives no text; netsh prints the system message of the Win32 error, and this
+ *     is ERROR_INVALID_PARAMETER's (87) in "System Error Codes (0-499)" (learn.microsoft.com), platform-facts §8.2.
+ *     What writes such a range back is Set-NetTCPSetting (powershell-double.mjs, over this same state).
  *   - The KB offers the command per IP version and does not say whether ipv4 and ipv6 share one range (an older
  *     revision said the range is set "for each version of IP"). The double keeps a range PER FAMILY: a backend that
  *     sets only one family leaves the other behind here, which the tests then see. `agreeFamilies: true` makes the
@@ -54,7 +56,10 @@ export function initialState(overrides = {}) {
     // [low, high, administered]: reservations (both families) and per-family system blocks
     excluded: { tcp: [], udp: [] },
     systemExcluded: { ipv4: { tcp: [], udp: [] }, ipv6: { tcp: [], udp: [] } },
+    // the PowerShell double's switches (powershell-double.mjs): what Microsoft leaves undocumented
+    powershell: { families: [...FAMILIES], stores: ['active', 'persistent'], missing: false },
     calls: [],
+    psCalls: [],
     ...overrides,
   };
 }

@@ -22,6 +22,13 @@ export function netshDouble() {
   return exe;
 }
 
+/** The mingw-built PowerShell double (test/windows/doubles/powershell-double.cc), over the netsh double's state. */
+export function powershellDouble() {
+  const exe = process.env.EP_POWERSHELL_DOUBLE;
+  if (!exe) throw new Error('EP_POWERSHELL_DOUBLE is not set: run these tests through scripts/windows/test.sh');
+  return exe;
+}
+
 /** A fresh double state file; `lines` are its key=value lines. */
 export function doubleState(lines) {
   const file = join(mkdtempSync(join(tmpdir(), 'ep-netsh-')), 'state.txt');
@@ -29,12 +36,13 @@ export function doubleState(lines) {
   return {
     file,
     read() {
-      const out = { calls: [] };
+      const out = { calls: [], pscalls: [] };
       for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
         const eq = line.indexOf('=');
         if (eq < 0) continue;
         const [k, v] = [line.slice(0, eq), line.slice(eq + 1)];
         if (k === 'call') out.calls.push(v);
+        else if (k === 'pscall') out.pscalls.push(v);
         else out[k] = v;
       }
       return out;

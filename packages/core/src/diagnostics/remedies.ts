@@ -19,12 +19,22 @@ export function proposeWiderRange(range: PortRange, listenerPorts: readonly numb
   return { low, high: Math.max(high, range.high) };
 }
 
-export function widenCommands(os: TargetOs, to: PortRange): string[] {
+/**
+ * The file `set --persist` writes on Linux (@ephemeral-ports/linux persist.ts; a test keeps the two equal). A remedy
+ * that persisted elsewhere would fight the tool: a `60-` file, say, is read before this `90-` one and loses to it.
+ */
+export const LINUX_PERSIST_FILE = '/etc/sysctl.d/90-ephemeral-ports.conf';
+
+/**
+ * `persistFile`: where the persisting command writes on Linux. Default {@link LINUX_PERSIST_FILE}; the facade's
+ * doctor passes the file that wins at boot when a later file overrides ours (`persist status`).
+ */
+export function widenCommands(os: TargetOs, to: PortRange, persistFile: string = LINUX_PERSIST_FILE): string[] {
   switch (os) {
     case 'linux':
       return [
         `sysctl -w net.ipv4.ip_local_port_range="${to.low} ${to.high}"`,
-        `echo 'net.ipv4.ip_local_port_range = ${to.low} ${to.high}' > /etc/sysctl.d/60-ephemeral-ports.conf  # persist`,
+        `ephemeral-ports set ${to.low}-${to.high} --persist${persistFile === LINUX_PERSIST_FILE ? '' : ` --file ${persistFile}`}  # persist: writes ${persistFile}, checks it wins at boot`,
       ];
     case 'win32':
       return [`netsh int ipv4 set dynamicport tcp start=${to.low} num=${rangeSize(to)}`];

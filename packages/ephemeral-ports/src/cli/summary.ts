@@ -1,6 +1,8 @@
 /**
  * What `ephemeral-ports` prints with no command: the live range and a one-screen summary (the README's main
- * job: `npx ephemeral-ports`). Same options as `get`; `--json` prints {range report, persisted, commands}.
+ * job: `npx ephemeral-ports`). Same options as `get`; `--json` prints {range report, persisted, commands}, where
+ * `persisted` is what `persist status` reports (null where it cannot be read): a later file overriding the
+ * persisted range is a warning here too.
  */
 import type { Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -43,8 +45,9 @@ Examples:
     const netns = args.values.get('netns');
     const report = await getEphemeralRange({ ...(protocol ? { protocol } : {}), ...(netns ? { netns } : {}) });
     const commands = Object.keys(COMMANDS);
+    const persisted = await persistedOrNull(protocol, netns);
     if (ctx.json) {
-      writeJson(ctx, { ...report, commands });
+      writeJson(ctx, { ...report, persisted, commands });
       return 0;
     }
     const p = paint(ctx);
@@ -56,9 +59,10 @@ Examples:
     ];
     if (report.reserved) rows.push(['reserved', report.reserved.isEmpty ? 'none' : report.reserved.toString()]);
     if (report.netns) rows.push(['netns', report.netns]);
+    if (persisted) rows.push(['next boot', nextBootText(persisted, p)]);
     let out = `${p.bold('ephemeral-ports')} — ports the kernel hands out to outgoing connections and bind(0)\n\n`;
     out += table(rows);
-    for (const w of report.warnings) out += `${p.yellow('warning')}: ${w.message}\n`;
+    for (const w of [...report.warnings, ...(persisted?.findings ?? [])]) out += `${p.yellow('warning')}: ${w.message}\n`;
     const steps: Array<[string, string]> = [
       ['explain <port>', "will my service's port collide with this range?"],
       ['set <low>-<high> --dry-run', 'preview a change (add --persist to keep it)'],
@@ -72,6 +76,25 @@ Examples:
     return 0;
   },
 };
+
+type Status = Awaited<ReturnType<typeof import('../persist-status.js').persistStatus>>;
+
+/** The boot configuration and whether it wins (persist status); null where it cannot be read (a namespace, no access). */
+async function persistedOrNull(protocol: 'tcp' | 'udp' | undefined, netns: string | undefined): Promise<Status | null> {
+  if (netns) return null; // the boot configuration belongs to the host, not to a namespace
+  try {
+    const { persistStatus } = await import('../persist-status.js');
+    return await persistStatus(protocol ? { protocol } : {});
+  } catch {
+    return null;
+  }
+}
+
+function nextBootText(s: Status, p: ReturnType<typeof paint>): string {
+  if (s.configured === null) return `not persisted by ${s.target}${s.nextBoot ? ` (the boot applies ${rangeText(s.nextBoot)} from another file)` : ''}`;
+  if (s.findings.length > 0) return p.yellow(`${s.nextBoot ? rangeText(s.nextBoot) : 'the kernel default'}: ${s.target} is overridden (see below)`);
+  return `${rangeText(s.nextBoot ?? s.configured)} (${s.target})`;
+}
 
 function describeDefault(live: { low: number; high: number }, def: { low: number; high: number }): string {
   const same = live.low === def.low && live.high === def.high;

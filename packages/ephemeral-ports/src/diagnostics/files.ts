@@ -6,9 +6,9 @@
 import { EphemeralPortsError, ErrorCodes, isEphemeralPortsError } from '@ephemeral-ports/core';
 import { replaceFileSafely } from './safe-file.js';
 
-export async function writeFileAtomic(path: string, content: string, argument = 'path'): Promise<void> {
+export async function writeFileAtomic(path: string, content: string, argument = 'path', mode?: number): Promise<void> {
   try {
-    replaceFileSafely(path, content, argument);
+    replaceFileSafely(path, content, argument, mode);
   } catch (error) {
     if (isEphemeralPortsError(error)) throw error;
     const e = error as NodeJS.ErrnoException;

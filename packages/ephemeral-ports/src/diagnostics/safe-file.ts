@@ -146,15 +146,16 @@ function removeStaleTemps(dir: PinnedDir, name: string): void {
  * Replaces (or creates, mode 0644 less the umask) `path` with `content`: atomic for readers (node_exporter reads
  * only `*.prom`, so the dot-prefixed temporary name is ignored until the rename), durable once it returns.
  * `argument` names the option in refusals (`ERR_INVALID_ARG_VALUE`); OS failures keep their errno name.
+ * `mode`, when given, is the file's mode whatever the umask or the replaced file's mode (a support bundle: 0600).
  */
-export function replaceFileSafely(path: string, content: string, argument: string): void {
+export function replaceFileSafely(path: string, content: string, argument: string, mode?: number): void {
   const dir = pinDirectory(path, argument);
   const name = basename(path);
   try {
     removeStaleTemps(dir, name);
     const existing = existingTarget(dir, path, argument);
     const temp = `.${name}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`;
-    const fd = openSync(dir.at(temp), fs.O_WRONLY | fs.O_CREAT | fs.O_EXCL | O_NOFOLLOW, existing ? 0o600 : 0o644);
+    const fd = openSync(dir.at(temp), fs.O_WRONLY | fs.O_CREAT | fs.O_EXCL | O_NOFOLLOW, mode ?? (existing ? 0o600 : 0o644));
     try {
       try {
         const bytes = Buffer.from(content, 'utf8');
@@ -162,7 +163,9 @@ export function replaceFileSafely(path: string, content: string, argument: strin
         if (existing && POSIX) {
           const own = fstatSync(fd);
           if (own.uid !== existing.uid || own.gid !== existing.gid) fchownSync(fd, existing.uid, existing.gid);
-          fchmodSync(fd, existing.mode & 0o7777);
+          fchmodSync(fd, mode ?? existing.mode & 0o7777);
+        } else if (mode !== undefined && POSIX) {
+          fchmodSync(fd, mode);
         }
         fsyncSync(fd);
       } finally {

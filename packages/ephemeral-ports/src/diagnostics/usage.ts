@@ -10,21 +10,70 @@ import {
   type DoctorReport,
   type PortMap,
   PortSet,
+  type SocketCensus,
   type UsageReport,
 } from '@ephemeral-ports/core';
 import { type DiagnosticsOptions, type DiagnosticsSnapshot, takeSnapshot } from './snapshot.js';
 
+/** Sockets of one owning process. */
+export interface ProcessUsage {
+  pid: number;
+  /** The process's command name (Linux: /proc/<pid>/comm). */
+  command: string;
+  tcp: number;
+  udp: number;
+  /** TCP sockets in LISTEN. */
+  listening: number;
+  /** TCP sockets in ESTABLISHED. */
+  established: number;
+}
+
 export interface UsageResult extends UsageReport {
   /** Reserved/excluded ports the usage was judged against. */
   reserved: PortSet;
+  /**
+   * With `processes: true`: sockets per owning process, most first. Sockets whose owner is unknown (TIME_WAIT, or
+   * another user's process without the privilege to see it) are in no entry.
+   */
+  processes?: ProcessUsage[];
 }
 
 export interface DoctorResult extends DoctorReport {
   usage: UsageResult;
 }
 
-export function usageOf(snapshot: DiagnosticsSnapshot): UsageResult {
-  return { ...analyzeUsage({ census: snapshot.census, range: snapshot.range, reserved: snapshot.reserved }), reserved: snapshot.reserved };
+function isProcessUsageList(value: unknown): value is ProcessUsage[] {
+  return Array.isArray(value) && value.every((p: Partial<ProcessUsage> | null) => typeof p?.pid === 'number' && typeof p.command === 'string' && typeof p.tcp === 'number');
+}
+
+/**
+ * Sockets per owning process: counted by the backend where it can (the Linux addon counts in C++ and hands them
+ * over as `aggregate.processes`), else from the socket list's pid/command.
+ */
+export function processUsageOf(census: SocketCensus): ProcessUsage[] {
+  const counted = (census.aggregate as { processes?: unknown } | undefined)?.processes;
+  if (isProcessUsageList(counted)) return counted;
+  const byPid = new Map<number, ProcessUsage>();
+  for (const s of census.sockets) {
+    if (s.pid === undefined) continue;
+    let p = byPid.get(s.pid);
+    if (!p) byPid.set(s.pid, (p = { pid: s.pid, command: s.command ?? '', tcp: 0, udp: 0, listening: 0, established: 0 }));
+    if (s.protocol === 'udp') {
+      p.udp++;
+      continue;
+    }
+    p.tcp++;
+    if (s.state === 'LISTEN') p.listening++;
+    else if (s.state === 'ESTABLISHED') p.established++;
+  }
+  return [...byPid.values()].sort((a, b) => b.tcp + b.udp - (a.tcp + a.udp) || a.pid - b.pid);
+}
+
+/** The usage report of a snapshot; `processes` adds the per-process counts (the snapshot must have owners). */
+export function usageOf(snapshot: DiagnosticsSnapshot, options: { processes?: boolean } = {}): UsageResult {
+  const report: UsageResult = { ...analyzeUsage({ census: snapshot.census, range: snapshot.range, reserved: snapshot.reserved }), reserved: snapshot.reserved };
+  if (options.processes) report.processes = processUsageOf(snapshot.census);
+  return report;
 }
 
 export function doctorOf(snapshot: DiagnosticsSnapshot): DoctorResult {
@@ -54,7 +103,8 @@ export function portMapOf(snapshot: DiagnosticsSnapshot): PortMap {
 
 /**
  * Port usage: sockets per state and protocol, ports in use inside the ephemeral range, per-destination use
- * versus capacity, TIME_WAIT share, bound-only sockets and listeners inside the range.
+ * versus capacity, TIME_WAIT share, bound-only sockets and listeners inside the range; with `processes: true`,
+ * also the sockets per owning process (`processes`).
  *
  * @example
  * ```ts
@@ -64,7 +114,7 @@ export function portMapOf(snapshot: DiagnosticsSnapshot): PortMap {
  * ```
  */
 export async function usage(options?: DiagnosticsOptions): Promise<UsageResult> {
-  return usageOf(await takeSnapshot(options));
+  return usageOf(await takeSnapshot(options), { processes: options?.processes === true });
 }
 
 /**

@@ -22,7 +22,8 @@ import {
 import { toOsError } from '../os-error.js';
 import { censusRemedy, inNetns } from '../remedy.js';
 import { decodeAggregate, decodeRecords, nativeRequest } from './decode.js';
-import type { CensusNative } from './native-census.js';
+import type { CensusNative, NativeOwners } from './native-census.js';
+import { attachNativeOwners, processSockets, type AggregateWithProcesses } from './owners.js';
 import { attachOwners } from './processes.js';
 import { procfsCensus } from './procfs.js';
 
@@ -72,9 +73,9 @@ export function censusError(error: unknown, netns: string | undefined): unknown 
 
 /**
  * A census whose `sockets` are built on first read (and kept): a caller that needs only the counts never pays for
- * one object per socket. `processes` names the owners then too.
+ * one object per socket. `owners` names the owners then too (`true`: an older addon, owners found in JS).
  */
-function withLazySockets(source: string, aggregate: CensusAggregate, records: ArrayBuffer, processes: boolean): SocketCensus {
+function withLazySockets(source: string, aggregate: CensusAggregate, records: ArrayBuffer, owners: NativeOwners | boolean): SocketCensus {
   let sockets: SocketEntry[] | undefined;
   const census = { source, aggregate } as SocketCensus;
   Object.defineProperty(census, 'sockets', {
@@ -83,7 +84,8 @@ function withLazySockets(source: string, aggregate: CensusAggregate, records: Ar
     get(): SocketEntry[] {
       if (sockets === undefined) {
         sockets = decodeRecords(records);
-        if (processes) attachOwners(sockets);
+        if (owners === true) attachOwners(sockets);
+        else if (owners) attachNativeOwners(sockets, owners);
       }
       return sockets;
     },
@@ -94,18 +96,40 @@ function withLazySockets(source: string, aggregate: CensusAggregate, records: Ar
   return census;
 }
 
-/** The addon's census with its counts; an addon built before `aggregate` existed returns the records alone. */
+/**
+ * The addon's census with its counts and, with `processes`, the owners counted per process in C++
+ * (`aggregate.processes`). An addon built before `aggregate` existed returns the records alone; one built before
+ * `owners` existed returns no owners, which are then found in JS.
+ */
 async function aggregateViaAddon(addon: CensusNative, options: CensusOptions): Promise<SocketCensus> {
   const processes = options.processes === true;
-  const result = await addon.census({ ...nativeRequest(options), aggregate: true });
+  const result = await addon.census({ ...nativeRequest(options), aggregate: true, ...(processes ? { owners: true } : {}) });
   if (result instanceof ArrayBuffer) {
     const sockets = decodeRecords(result);
     if (processes) attachOwners(sockets);
     return { sockets, source: NETLINK_SOURCE, aggregate: aggregateSockets(sockets) };
   }
-  const aggregate = decodeAggregate(result);
-  if (processes) attachOwners(aggregate.bound);
-  return withLazySockets(NETLINK_SOURCE, aggregate, result.records, processes);
+  const aggregate: AggregateWithProcesses = decodeAggregate(result);
+  const owners = result.owners;
+  if (processes && owners) {
+    // boundRecord arrived with owners: an addon that has one has the other.
+    attachNativeOwners(aggregate.bound, owners, (i) => result.boundRecord[i]!);
+    aggregate.processes = processSockets(owners);
+  } else if (processes) {
+    attachOwners(aggregate.bound);
+  }
+  return withLazySockets(NETLINK_SOURCE, aggregate, result.records, processes ? (owners ?? true) : false);
+}
+
+/** The socket list; owners from the addon when it finds them, else from the JS walk of /proc. */
+async function listViaAddon(addon: CensusNative, options: CensusOptions): Promise<SocketEntry[]> {
+  if (!options.processes) return decodeRecords(await addon.census(nativeRequest(options)));
+  const result = await addon.census({ ...nativeRequest(options), owners: true });
+  const records = result instanceof ArrayBuffer ? result : result.records;
+  const sockets = decodeRecords(records);
+  if (!(result instanceof ArrayBuffer) && result.owners) attachNativeOwners(sockets, result.owners);
+  else attachOwners(sockets);
+  return sockets;
 }
 
 /**
@@ -122,9 +146,7 @@ export function createLinuxCensus(native: CensusNative | null, unavailableReason
   const viaAddon = async (addon: CensusNative, options: CensusOptions): Promise<SocketCensus> => {
     try {
       if (options.aggregate) return await aggregateViaAddon(addon, options);
-      const sockets = decodeRecords(await addon.census(nativeRequest(options)));
-      if (options.processes) attachOwners(sockets);
-      return { sockets, source: NETLINK_SOURCE };
+      return { sockets: await listViaAddon(addon, options), source: NETLINK_SOURCE };
     } catch (error) {
       const failure = censusError(error, options.netns);
       const { code, syscall } = failure as { code?: string; syscall?: string };

@@ -11,6 +11,29 @@ export interface NativeCensusRequest {
   v6: boolean;
   /** Also count for the usage reports (native/linux/census_aggregate.h). */
   aggregate?: boolean;
+  /** Also find the owning processes through /proc/<pid>/fd and count per process (native/linux/census_owners.h). */
+  owners?: boolean;
+}
+
+/** The owning processes of a census (`owners: true`), found and counted in C++. */
+export interface NativeOwners {
+  pids: Uint32Array;
+  /** /proc/<pid>/comm of each process. */
+  commands: string[];
+  /** Per process, OWNER_COUNTS.size uint32 in OWNER_COUNTS order. */
+  counts: Uint32Array;
+  /** Per census record: the index of its owner in `pids`, or NO_OWNER. */
+  recordOwner: Uint32Array;
+}
+
+/** Layout of NativeOwners.counts (native/linux/census_owners.h, enum OwnerCount). */
+export const OWNER_COUNTS = { size: 4, tcp: 0, udp: 1, listening: 2, established: 3 } as const;
+export const NO_OWNER = 0xffffffff;
+
+/** `owners: true` without `aggregate`. */
+export interface NativeOwnedRecords {
+  records: ArrayBuffer;
+  owners: NativeOwners;
 }
 
 /** The census with its counts, as census.cc hands them over (`aggregate: true`). */
@@ -25,6 +48,10 @@ export interface NativeAggregate {
   ports: ArrayBuffer;
   /** Records of the TCP sockets that are listening or bound only, in census order. */
   bound: ArrayBuffer;
+  /** Per record of `bound`, its index among `records`. */
+  boundRecord: Uint32Array;
+  /** With `owners: true`. */
+  owners?: NativeOwners;
   /** One record (family, addresses, remote port) per destination of the outgoing connections. */
   destinations: ArrayBuffer;
   connectionDestination: Uint32Array;
@@ -36,9 +63,11 @@ export interface CensusNative {
   /**
    * Every selected socket by NETLINK_SOCK_DIAG, as fixed-size records (see {@link RECORD}); with `aggregate`, also
    * the counts. Rejects with an Error carrying code/errno/syscall/path, or an ERR_EPHEMERAL_* code for a condition
-   * that is no syscall's failure. An addon built before `aggregate` existed ignores it and returns the records.
+   * that is no syscall's failure. An addon built before `aggregate` existed ignores it and returns the records;
+   * one built before `owners` existed returns no `owners`.
    */
   census(request: NativeCensusRequest & { aggregate: true }): Promise<NativeAggregate | ArrayBuffer>;
+  census(request: NativeCensusRequest & { owners: true }): Promise<NativeOwnedRecords | ArrayBuffer>;
   census(request: NativeCensusRequest): Promise<ArrayBuffer>;
   censusRecordSize: number;
 }

@@ -13,7 +13,9 @@ const command: Command = {
 
 Judge the socket census against the ephemeral range: destinations close to running out, range pressure,
 TIME_WAIT piles, bind-before-connect, listeners inside the range, reserved ports eating the range. Every finding
-comes with concrete remedies (exact commands). Rules: docs/doctor.md.
+comes with concrete remedies (exact commands). Without --netns it also checks that the boot configuration this
+tool writes wins at boot (PERSIST_OVERRIDDEN names the later file and line; see persist status), and its
+remedies persist to the file that wins. Rules: docs/doctor.md.
 
 Exit status: 0 ok, 10 warn, 11 critical (1 on errors), for scripts and monitors.
 
@@ -33,7 +35,8 @@ Examples:
     const args = parseArgs(argv, { strings: ['netns', 'method'] });
     atMost(args, 0, 'doctor');
     const { doctor } = await import('../../diagnostics/usage.js');
-    const result = await doctor(censusOptions(args));
+    const options = censusOptions(args);
+    const result = await withPersistence(await doctor(options), options.netns !== undefined);
     if (ctx.json) {
       writeJson(ctx, { verdict: result.verdict, exitCode: DOCTOR_EXIT[result.verdict], findings: result.findings, usage: result.usage });
     } else {
@@ -43,4 +46,32 @@ Examples:
     return DOCTOR_EXIT[result.verdict];
   },
 };
+type DoctorResult = Awaited<ReturnType<typeof import('../../diagnostics/usage.js').doctor>>;
+
+/**
+ * Adds what persist status finds (a later file overriding ours) and points the remedies that persist at the file
+ * that wins at boot. Persistence belongs to the host, so a namespace's diagnosis leaves it out; a failure to read it
+ * (no permission, another OS's backend without it) leaves the census verdict as it is.
+ */
+async function withPersistence(result: DoctorResult, inNamespace: boolean): Promise<DoctorResult> {
+  if (inNamespace) return result;
+  let status;
+  try {
+    const { persistStatus } = await import('../../persist-status.js');
+    status = await persistStatus();
+  } catch {
+    return result;
+  }
+  const { LINUX_PERSIST_FILE } = await import('@ephemeral-ports/core');
+  const { persistDoctorFindings, winningPersistFile } = await import('../../persist-status.js');
+  const file = winningPersistFile(status);
+  const findings = result.findings.map((f) => ({
+    ...f,
+    remedies: f.remedies.map((r) => (file === LINUX_PERSIST_FILE ? r : r.replace(`--persist  # persist: writes ${LINUX_PERSIST_FILE}`, `--persist --file ${file}  # persist: writes ${file}`))),
+  }));
+  findings.push(...persistDoctorFindings(status));
+  const verdict = result.verdict === 'ok' && findings.some((f) => f.severity === 'warn') ? 'warn' : result.verdict;
+  return { ...result, verdict, findings };
+}
+
 export default command;

@@ -17,6 +17,7 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   get: () => import('./get.js'),
   map: () => import('./map.js'),
   metrics: () => import('./metrics.js'),
+  persist: () => import('./persist.js'),
   report: () => import('./report.js'),
   reserved: () => import('./reserved.js'),
   set: () => import('./set.js'),

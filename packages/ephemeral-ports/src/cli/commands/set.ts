@@ -16,7 +16,9 @@ overlaps the Kubernetes NodePort range or the system ports 0-1023. A refused or 
 
 Options:
   --dry-run                 Print exactly what would change (value, persistence file and diff); change nothing
-  --persist                 Also write the boot-time configuration (Linux: /etc/sysctl.d/<NN>-ephemeral-ports.conf)
+  --persist                 Also write the boot-time configuration (Linux: /etc/sysctl.d/90-ephemeral-ports.conf)
+                            and check it wins at boot: a later file that sets the range again is named
+                            by path and line, with a fix (see: ephemeral-ports persist status)
   --file <path>             With --persist: the file to write instead of the default
   --force                   Apply despite safety-rail findings (never despite OS validation)
   --min-size <n>            Minimum usable ports for the size rail (default 1024)
@@ -86,7 +88,13 @@ Examples:
     if (report.persisted) {
       const verb = report.dryRun ? 'would write' : report.persisted.written ? 'wrote' : 'unchanged';
       out += `persistent configuration: ${verb} ${report.persisted.target}\n`;
-      if (report.persisted.range) out += `next boot applies: ${rangeText(report.persisted.range)}\n`;
+      const winner = report.persisted.effective?.winners[0];
+      if (report.warnings.some((w) => w.code.startsWith('PERSIST_'))) {
+        const next = report.persisted.range ? rangeText(report.persisted.range) : 'the kernel default';
+        out += `next boot applies: ${p.yellow(next)}, not ${rangeText(report.requested)}: another file wins (see the warning)\n`;
+      } else if (report.persisted.range) {
+        out += `next boot applies: ${rangeText(report.persisted.range)}${winner ? ` (${winner.file} line ${winner.line})` : ''}\n`;
+      }
       if (report.persisted.diff) out += report.persisted.diff.endsWith('\n') ? report.persisted.diff : `${report.persisted.diff}\n`;
     } else {
       out += `not persisted: the change lasts until reboot${report.netns ? ' (or until the namespace goes away)' : ''}; add --persist to keep it\n`;

@@ -2,6 +2,7 @@
 import type { Command } from '../command.js';
 import { atMost, censusOptions, parseArgs, usageError } from '../args.js';
 import { paint, writeJson } from '../output.js';
+import type { ProcessUsage } from '../../diagnostics/usage.js';
 
 const command: Command = {
   name: 'usage',
@@ -17,6 +18,7 @@ Options:
   --method <m>     Linux: how to list sockets: auto (default), netlink or procfs
                    (auto: sock_diag, else /proc/net where netlink is refused)
   --processes      Name the owning process (pid, command) of listeners; needs root for other users' sockets
+  --by-process     Also count sockets per owning process (implies --processes; JSON: "processes")
   --top <n>        Destinations to list (default 10)
   --json           Print the full report as JSON (destinations, listenersInRange, boundInactive, byState, ...)
   -h, --help       Show this help
@@ -24,22 +26,36 @@ Options:
 Examples:
   ephemeral-ports usage
   ephemeral-ports usage --processes --top 20
+  ephemeral-ports usage --by-process
   ephemeral-ports usage --json | jq '.destinations[0]'
 `,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { booleans: ['processes'], strings: ['netns', 'method', 'top'] });
+    const args = parseArgs(argv, { booleans: ['processes', 'by-process'], strings: ['netns', 'method', 'top'] });
     atMost(args, 0, 'usage');
     const topText = args.values.get('top') ?? '10';
     if (!/^\d{1,6}$/.test(topText)) throw usageError(`--top must be a whole number, got ${JSON.stringify(topText)}`);
     const { usage } = await import('../../diagnostics/usage.js');
-    const report = await usage({ ...censusOptions(args), ...(args.flags.has('processes') ? { processes: true } : {}) });
+    const byProcess = args.flags.has('by-process');
+    const report = await usage({ ...censusOptions(args), ...(byProcess || args.flags.has('processes') ? { processes: true } : {}) });
     if (ctx.json) {
       writeJson(ctx, report);
       return 0;
     }
     const { renderUsage } = await import('../../diagnostics/text.js');
     ctx.stdout.write(renderUsage(report, paint(ctx), Number(topText)));
+    if (byProcess) ctx.stdout.write(renderProcesses(report.processes ?? [], Number(topText)));
     return 0;
   },
 };
+/** The per-process table of `--by-process`: the `top` processes with the most sockets. */
+export function renderProcesses(processes: readonly ProcessUsage[], top: number): string {
+  const header = ['pid', 'command', 'tcp', 'udp', 'listening', 'established'];
+  const rows = processes.slice(0, top).map((p) => [String(p.pid), p.command, String(p.tcp), String(p.udp), String(p.listening), String(p.established)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`.trimEnd();
+  const more = processes.length > top ? `  ... ${processes.length - top} more (--top)\n` : '';
+  if (processes.length === 0) return '\nSockets per process: no owner visible (other users\' processes need root)\n';
+  return `\nSockets per process (${processes.length}):\n${[line(header), ...rows.map(line)].join('\n')}\n${more}`;
+}
+
 export default command;
