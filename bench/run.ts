@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- [--quick] <substring>]`: runs every suite in bench/suites/*.ts (in file-name order, one after
+ * `npm run bench [-- [--quick] <substring>...]`: runs every suite in bench/suites/*.ts (in file-name order, one after
  * the other so they do not compete for CPU), prints a progress line per suite (suites add one per case, see
  * progress.ts) and a table per suite, and writes bench/results.json and bench/RESULTS.md (results-md.ts). Suites
- * this run skipped keep their previous rows in both.
- * A substring filter keeps only suites whose name or file name contains it; `--quick` asks suites for a small
+ * this run skipped keep their previous rows in both. `--quick` writes bench/results-quick.json instead and leaves
+ * RESULTS.md to full runs.
+ * Substring filters keep only suites whose name or file name contains one of them; `--quick` asks suites for a small
  * subset of their cases, for local use.
  */
 import { readFile, readdir, writeFile } from 'node:fs/promises';
@@ -72,12 +73,15 @@ function printTable(title: string, rows: readonly BenchRow[]): void {
 
 async function main(): Promise<number> {
   const { progress } = await import('./progress.js');
-  const filter = process.argv.slice(2).find((a) => a !== '--quick');
+  const filters = process.argv.slice(2).filter((a) => a !== '--quick');
+  const filter = filters.length > 0 ? filters.join(' ') : undefined;
+  const wanted = (name: string, file: string) => filters.length === 0 || filters.some((f) => name.includes(f) || basename(file, '.ts').includes(f));
   const files = (await readdir(suitesDir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
-  const out = join(here, 'results.json');
+  const isQuick = process.env.EPHEMERAL_PORTS_BENCH_QUICK === '1';
+  // Quick rows go to their own file, so they never stand in for a full run's in RESULTS.md.
+  const out = join(here, isQuick ? 'results-quick.json' : 'results.json');
   const results = await previousSuites(out);
   const machine = machineInfo();
-  const isQuick = process.env.EPHEMERAL_PORTS_BENCH_QUICK === '1';
   let failed = 0;
   let missed = 0;
   for (const file of files) {
@@ -88,7 +92,7 @@ async function main(): Promise<number> {
       failed++;
       continue;
     }
-    if (filter && !suite.name.includes(filter) && !basename(file, '.ts').includes(filter)) continue;
+    if (!wanted(suite.name, file)) continue;
     const started = Date.now();
     progress(`${suite.name}: started`);
     try {
@@ -107,8 +111,8 @@ async function main(): Promise<number> {
   const file: ResultsFile = { meta: { ...machine, platform: process.platform, arch: process.arch, filter: filter ?? null, quick: isQuick }, suites: results };
   await writeFile(out, `${JSON.stringify(file, null, 2)}\n`);
   const markdown = join(here, 'RESULTS.md');
-  await writeFile(markdown, renderResultsMarkdown(file));
-  console.log(`\nwrote ${out} and ${markdown}; ${failed} suite(s) failed, ${missed} goal(s) missed`);
+  if (!isQuick) await writeFile(markdown, renderResultsMarkdown(file));
+  console.log(`\nwrote ${out}${isQuick ? ' (--quick: RESULTS.md unchanged)' : ` and ${markdown}`}; ${failed} suite(s) failed, ${missed} goal(s) missed`);
   // Missed goals are reported, not fatal: timings on a shared machine vary. A crashing suite is fatal.
   return failed ? 1 : 0;
 }

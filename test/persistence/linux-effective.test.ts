@@ -145,6 +145,16 @@ describe('Linux boot order: which file and line win (temporary trees)', () => {
     expect(p.fixes[0]).toContain(t.path('etc/sysctl.d/'));
   });
 
+  it('nothing persisted yet: our absent file in /etc/sysctl.d is not called "unread"; the kernel default stays', () => {
+    t = tempRoot({ 'usr/lib/sysctl.d/50-pid-max.conf': 'kernel.pid_max = 4194304\n' });
+    const p = predictSysctlBoot(t.path(OURS), null, { root: t.root });
+    expect(p.range).toBeNull();
+    expect(p.notes.join('\n')).not.toContain('does not read');
+    expect(p.notes.join('\n')).toContain('kernel default stays');
+    // The same absent file under a directory the boot never reads is still reported.
+    expect(predictSysctlBoot(t.path('srv/ports.conf'), null, { root: t.root }).notes[0]).toContain('does not read');
+  });
+
   it('a FIFO in a sysctl directory is listed but never opened (reading it would block)', () => {
     t = tempRoot({ [OURS]: line(40000, 50001) });
     execFileSync('/usr/bin/mkfifo', [t.path('etc/sysctl.d/95-fifo.conf')]);

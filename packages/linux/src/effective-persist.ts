@@ -104,8 +104,10 @@ export function predictSysctlBoot(target: string, ours: PortRange | null, layout
   const notes: string[] = [];
   const targetIndex = files.findIndex((f) => f.file === target || f.listed === target);
   const targetRead = targetIndex >= 0 && !files[targetIndex]!.masked;
-  if (!targetRead) {
-    const hidden = files.find((f) => f.name === target.slice(target.lastIndexOf('/') + 1));
+  const inReadDirectory = layoutDirs(layout).includes(target.slice(0, target.lastIndexOf('/')));
+  const hidden = files.find((f) => f.name === target.slice(target.lastIndexOf('/') + 1));
+  // A file that does not exist yet in a directory the boot reads is not "unread": nothing was persisted.
+  if (!targetRead && !(targetIndex < 0 && !hidden && inReadDirectory && ours === null)) {
     notes.push(
       hidden && targetIndex < 0
         ? `the boot does not read ${target}: ${hidden.listed} has its name and comes first`

@@ -45,7 +45,8 @@ Examples:
     const netns = args.values.get('netns');
     const report = await getEphemeralRange({ ...(protocol ? { protocol } : {}), ...(netns ? { netns } : {}) });
     const commands = Object.keys(COMMANDS);
-    const persisted = await persistedOrNull(protocol, netns);
+    // Windows keeps its persistent range in a store no boot file can override: nothing to add, and a spawn saved.
+    const persisted = report.platform === 'win32' ? null : await persistedOrNull(protocol, netns);
     if (ctx.json) {
       writeJson(ctx, { ...report, persisted, commands });
       return 0;
