@@ -16,6 +16,7 @@ import { renderProcesses } from '../../packages/ephemeral-ports/src/cli/commands
 import { createLinuxCensus, findSocketOwners, hasCensus, type AggregateWithProcesses, type ProcessSockets } from '../../packages/linux/src/census/index.js';
 import { loadNativeBinding } from '../../packages/linux/src/native.js';
 import { canUseNetns, createNetns, NETNS_REQUIREMENT, NSENTER, SETPRIV, type Netns } from '../helpers/netns.js';
+import { runCli } from './fixtures/run-cli.js';
 
 const WORKLOAD = fileURLToPath(new URL('fixtures/owner-workload.mjs', import.meta.url));
 const AS_CALLER = fileURLToPath(new URL('fixtures/owners-as-caller.mts', import.meta.url));
@@ -127,6 +128,17 @@ describe.runIf(canUseNetns)(`owning processes counted by the addon, against know
     const text = renderProcesses(report.processes!, 10);
     for (const h of HOLDERS) expect(text).toMatch(new RegExp(`\\b${h.pid}\\s+${h.name}\\s+${expected(h).tcp}\\s+1\\s+1\\s+${2 * h.connections}\\b`));
     expect((await usage({ netns: ns.path })).processes).toBeUndefined();
+  });
+
+  it('ephemeral-ports usage --by-process prints the table, and "processes" with --json', async () => {
+    const text = await runCli(['usage', '--by-process', '--netns', ns.path]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`Sockets per process (${HOLDERS.length}):`);
+    for (const h of HOLDERS) expect(text.stdout).toMatch(new RegExp(`\\b${h.pid}\\s+${h.name}\\s`));
+    const json = await runCli(['usage', '--by-process', '--json', '--netns', ns.path]);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as { processes: ProcessSockets[] };
+    for (const h of HOLDERS) expect(report.processes.find((p) => p.pid === h.pid)).toEqual({ pid: h.pid, ...expected(h) });
   });
 
   it('the JS count from a socket list (procfs fallback) equals the C++ count', async () => {
