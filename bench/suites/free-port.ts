@@ -11,6 +11,7 @@
 import getPort from 'get-port';
 import { clearLockedPorts, getFreePort } from 'ephemeral-ports';
 import { interleavedTotals } from '../measure.js';
+import { progress } from '../progress.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
 const CALLS = 1000;
@@ -44,7 +45,10 @@ const suite: BenchSuite = {
   name: 'free-port',
   async run() {
     const runs: { ours: number; theirs: number }[] = [];
-    for (let i = 0; i < REPEATS; i++) runs.push(await sideBySide(() => getFreePort(), () => getPort()));
+    for (let i = 0; i < REPEATS; i++) {
+      progress(`free-port: getFreePort() vs get-port, repeat ${i + 1} of ${REPEATS}`);
+      runs.push(await sideBySide(() => getFreePort(), () => getPort()));
+    }
     runs.sort((a, b) => a.ours / a.theirs - b.ours / b.theirs);
     const byDefault = runs[Math.floor(REPEATS / 2)]!;
     const allAddresses = await sideBySide(() => getFreePort({ addresses: 'all' }), () => getPort());

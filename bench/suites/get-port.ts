@@ -15,9 +15,10 @@ import getPort, { clearLockedPorts } from 'ephemeral-ports/get-port';
 import { type RunningChild, startChild } from '../../test/free-port/child.js';
 import { NETNS_UNAVAILABLE, ROOT_DIR, createNetns } from '../../test/helpers/netns.js';
 import { interleavedTotals, percentile } from '../measure.js';
+import { progress, quick } from '../progress.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
-const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_FIRST_CALL_RUNS ?? 21);
+const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_FIRST_CALL_RUNS ?? (quick ? 9 : 21));
 const CALLS = 1000;
 const ROUND = 100;
 const REPEATS = 3;
@@ -58,6 +59,7 @@ async function firstCallRow(): Promise<BenchRow> {
   const name = `first call: import + getPort(), fresh process (median of ${RUNS})`;
   const missing = await notBuilt();
   if (missing) return { name: `${name} (skipped: ${missing})`, value: NaN, unit: 'ms' };
+  progress(`get-port: first call, ${RUNS} fresh processes each`);
   await firstCall('get-port');
   const ours: number[] = [];
   const theirs: number[] = [];
@@ -101,6 +103,7 @@ const sequential = () =>
 
 async function sequentialRow(): Promise<BenchRow> {
   const runs: { ours: number; theirs: number }[] = [];
+  progress(`get-port: 1000 sequential calls, ${REPEATS} repeats`);
   for (let i = 0; i < REPEATS; i++) runs.push(await sequential());
   runs.sort((x, y) => x.ours / x.theirs - y.ours / y.theirs);
   const t = runs[Math.floor(REPEATS / 2)]!;
@@ -142,6 +145,7 @@ async function allocateTogether(lib: 'ours' | 'get-port'): Promise<{ ports: numb
 async function duplicateRows(): Promise<BenchRow[]> {
   const what = `${PROCESSES} processes × ${PER_PROCESS} getPort(), started together`;
   if (NETNS_UNAVAILABLE) return [{ name: `duplicates, ${what} (skipped: ${NETNS_UNAVAILABLE})`, value: NaN, unit: 'ports' }];
+  progress(`get-port: duplicates, ${what}`);
   const ours = await allocateTogether('ours');
   const theirs = await allocateTogether('get-port');
   const duplicates = (ports: number[]) => ports.length - new Set(ports).size;

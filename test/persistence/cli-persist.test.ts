@@ -128,3 +128,27 @@ describe.runIf(canUseNetns)(`set --persist and doctor warn when a later file win
     expect(finding.remedies[0]).toContain(`--persist --file ${t.path('etc/sysctl.conf')}`);
   });
 });
+
+describe.runIf(process.platform === 'linux')("the library's doctor() (what the CLI calls)", () => {
+  it('has the PERSIST_OVERRIDDEN finding and a warn verdict at least; with a netns it leaves the host boot files out', async () => {
+    t = tempRoot({ [OURS]: line(40000, 50001), [CUSTOM]: line(1024, 65000) });
+    const saved = process.env.EPHEMERAL_PORTS_SYSCTL_ROOT;
+    process.env.EPHEMERAL_PORTS_SYSCTL_ROOT = t.root;
+    // The sources' backend (the facade would load the built package, whose core is another copy under vitest).
+    const { useBackend } = await import('ephemeral-ports/testing');
+    useBackend((await import('@ephemeral-ports/linux')).createBackend());
+    try {
+      const { doctor } = await import('ephemeral-ports');
+      const result = await doctor();
+      const finding = result.findings.find((f) => f.rule === 'PERSIST_OVERRIDDEN');
+      expect(finding?.reason).toContain(`${t.path(CUSTOM)} line 1`);
+      expect(result.verdict).not.toBe('ok');
+      const inNamespace = await doctor({ netns: '/proc/self/ns/net' });
+      expect(inNamespace.findings.map((f) => f.rule)).not.toContain('PERSIST_OVERRIDDEN');
+    } finally {
+      useBackend(undefined);
+      if (saved === undefined) delete process.env.EPHEMERAL_PORTS_SYSCTL_ROOT;
+      else process.env.EPHEMERAL_PORTS_SYSCTL_ROOT = saved;
+    }
+  });
+});

@@ -94,6 +94,19 @@ export interface OutgoingConnections {
  * What the usage reports need of a census, without one object per socket: counts per state, per local port and
  * per destination. The Linux addon builds it in C++; {@link aggregateSockets} builds the same from a socket list.
  */
+/** Sockets of one owning process in a census. */
+export interface ProcessUsage {
+  pid: number;
+  /** The process's command name (Linux: /proc/<pid>/comm). */
+  command: string;
+  tcp: number;
+  udp: number;
+  /** TCP sockets in LISTEN. */
+  listening: number;
+  /** TCP sockets in ESTABLISHED. */
+  established: number;
+}
+
 export interface CensusAggregate {
   /** Sockets counted. */
   total: number;
@@ -104,6 +117,8 @@ export interface CensusAggregate {
   /** TCP sockets holding a port without a connection (LISTEN, CLOSE, BOUND), in census order. */
   bound: SocketEntry[];
   outgoing: OutgoingConnections;
+  /** Sockets per owning process, most first, where the backend counted them (`processes: true`; Linux addon). */
+  processes?: ProcessUsage[];
 }
 
 /** TCP states of a socket that holds a port without a connection. */

@@ -49,7 +49,7 @@ export type {
   PortListInput,
 } from './reserved-ports.js';
 export type { ExplainOptions, PortExplanation, PortFinding, FindingSeverity } from './explain/explain-port.js';
-export type { UsageResult, DoctorResult, DiagnosticsOptions } from './diagnostics/index.js';
+export type { UsageResult, DoctorResult, DiagnosticsOptions, ProcessUsage } from './diagnostics/index.js';
 export { setEphemeralRange, getReservedPorts, setReservedPorts, explainPort, usage, doctor } from './lazy.js';
 export type * from './free-port/index.js';
 export {

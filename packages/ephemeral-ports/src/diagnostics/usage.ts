@@ -10,23 +10,13 @@ import {
   type DoctorReport,
   type PortMap,
   PortSet,
+  type ProcessUsage,
   type SocketCensus,
   type UsageReport,
 } from '@ephemeral-ports/core';
 import { type DiagnosticsOptions, type DiagnosticsSnapshot, takeSnapshot } from './snapshot.js';
 
-/** Sockets of one owning process. */
-export interface ProcessUsage {
-  pid: number;
-  /** The process's command name (Linux: /proc/<pid>/comm). */
-  command: string;
-  tcp: number;
-  udp: number;
-  /** TCP sockets in LISTEN. */
-  listening: number;
-  /** TCP sockets in ESTABLISHED. */
-  established: number;
-}
+export type { ProcessUsage };
 
 export interface UsageResult extends UsageReport {
   /** Reserved/excluded ports the usage was judged against. */
@@ -42,17 +32,13 @@ export interface DoctorResult extends DoctorReport {
   usage: UsageResult;
 }
 
-function isProcessUsageList(value: unknown): value is ProcessUsage[] {
-  return Array.isArray(value) && value.every((p: Partial<ProcessUsage> | null) => typeof p?.pid === 'number' && typeof p.command === 'string' && typeof p.tcp === 'number');
-}
-
 /**
  * Sockets per owning process: counted by the backend where it can (the Linux addon counts in C++ and hands them
  * over as `aggregate.processes`), else from the socket list's pid/command.
  */
 export function processUsageOf(census: SocketCensus): ProcessUsage[] {
-  const counted = (census.aggregate as { processes?: unknown } | undefined)?.processes;
-  if (isProcessUsageList(counted)) return counted;
+  const counted = census.aggregate?.processes;
+  if (counted !== undefined) return counted;
   const byPid = new Map<number, ProcessUsage>();
   for (const s of census.sockets) {
     if (s.pid === undefined) continue;
@@ -118,7 +104,9 @@ export async function usage(options?: DiagnosticsOptions): Promise<UsageResult> 
 }
 
 /**
- * A verdict (`ok` / `warn` / `critical`) with reasons and concrete remedies (rules: docs/doctor.md).
+ * A verdict (`ok` / `warn` / `critical`) with reasons and concrete remedies (rules: docs/doctor.md). Without `netns`
+ * it also checks that the boot configuration this tool writes wins at boot (`PERSIST_OVERRIDDEN` names the later
+ * file and line), and its remedies persist to the file that wins.
  *
  * @example
  * ```ts
@@ -128,7 +116,8 @@ export async function usage(options?: DiagnosticsOptions): Promise<UsageResult> 
  * ```
  */
 export async function doctor(options?: DiagnosticsOptions): Promise<DoctorResult> {
-  return doctorOf(await takeSnapshot(options));
+  const { withPersistence } = await import('./persistence-findings.js');
+  return withPersistence(doctorOf(await takeSnapshot(options)), options?.netns !== undefined);
 }
 
 /** The port map of this host (or namespace). */

@@ -3,23 +3,14 @@
  * counts as a few small objects, and pid/command on the socket entries a caller asked for, without a JS walk of
  * /proc.
  */
-import type { CensusAggregate, SocketEntry } from '@ephemeral-ports/core';
+import type { CensusAggregate, ProcessUsage, SocketEntry } from '@ephemeral-ports/core';
 import { NO_OWNER, OWNER_COUNTS, type NativeOwners } from './native-census.js';
 
-/** Sockets of one owning process in a census. */
-export interface ProcessSockets {
-  pid: number;
-  command: string;
-  tcp: number;
-  udp: number;
-  /** TCP sockets in LISTEN. */
-  listening: number;
-  /** TCP sockets in ESTABLISHED. */
-  established: number;
-}
+/** Sockets of one owning process (core's type). */
+export type ProcessSockets = ProcessUsage;
 
 /** A census aggregate with the per-process counts (`processes: true` on the Linux addon). */
-export type AggregateWithProcesses = CensusAggregate & { processes?: ProcessSockets[] };
+export type AggregateWithProcesses = CensusAggregate;
 
 /** One entry per owning process, most sockets first (then lowest pid). */
 export function processSockets(owners: NativeOwners): ProcessSockets[] {

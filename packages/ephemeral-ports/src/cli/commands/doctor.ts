@@ -36,7 +36,7 @@ Examples:
     atMost(args, 0, 'doctor');
     const { doctor } = await import('../../diagnostics/usage.js');
     const options = censusOptions(args);
-    const result = await withPersistence(await doctor(options), options.netns !== undefined);
+    const result = await doctor(options);
     if (ctx.json) {
       writeJson(ctx, { verdict: result.verdict, exitCode: DOCTOR_EXIT[result.verdict], findings: result.findings, usage: result.usage });
     } else {
@@ -46,32 +46,4 @@ Examples:
     return DOCTOR_EXIT[result.verdict];
   },
 };
-type DoctorResult = Awaited<ReturnType<typeof import('../../diagnostics/usage.js').doctor>>;
-
-/**
- * Adds what persist status finds (a later file overriding ours) and points the remedies that persist at the file
- * that wins at boot. Persistence belongs to the host, so a namespace's diagnosis leaves it out; a failure to read it
- * (no permission, another OS's backend without it) leaves the census verdict as it is.
- */
-async function withPersistence(result: DoctorResult, inNamespace: boolean): Promise<DoctorResult> {
-  if (inNamespace) return result;
-  let status;
-  try {
-    const { persistStatus } = await import('../../persist-status.js');
-    status = await persistStatus();
-  } catch {
-    return result;
-  }
-  const { LINUX_PERSIST_FILE } = await import('@ephemeral-ports/core');
-  const { persistDoctorFindings, winningPersistFile } = await import('../../persist-status.js');
-  const file = winningPersistFile(status);
-  const findings = result.findings.map((f) => ({
-    ...f,
-    remedies: f.remedies.map((r) => (file === LINUX_PERSIST_FILE ? r : r.replace(`--persist  # persist: writes ${LINUX_PERSIST_FILE}`, `--persist --file ${file}  # persist: writes ${file}`))),
-  }));
-  findings.push(...persistDoctorFindings(status));
-  const verdict = result.verdict === 'ok' && findings.some((f) => f.severity === 'warn') ? 'warn' : result.verdict;
-  return { ...result, verdict, findings };
-}
-
 export default command;
