@@ -86,7 +86,16 @@ function sipKey(secret: Buffer): Uint32Array {
   return key;
 }
 
+/** The message `port/<P>` as ASCII bytes, in one reused buffer (this runs once per lock). */
+const message = new Uint8Array(16);
+message.set([0x70, 0x6f, 0x72, 0x74, 0x2f]); // "port/"
+function portMessage(port: number): Uint8Array {
+  const digits = String(port);
+  for (let i = 0; i < digits.length; i++) message[5 + i] = digits.charCodeAt(i);
+  return message.subarray(0, 5 + digits.length);
+}
+
 /** The abstract name of `port`'s lock for this uid under `secret` (v3: SipHash tags; v2 used HMAC-SHA256). */
 export function privateLockName(port: number, secret: Buffer, uid: number = effectiveUid()): string {
-  return `\0ephemeral-ports/v3/uid/${uid}/${siphash.hash_hex(sipKey(secret), `port/${port}`)}`;
+  return `\0ephemeral-ports/v3/uid/${uid}/${siphash.hash_hex(sipKey(secret), portMessage(port))}`;
 }

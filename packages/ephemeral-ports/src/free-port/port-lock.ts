@@ -29,7 +29,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { loadLockSecret, privateLockName, processSecret } from './lock-secret.js';
 import { emitLockNotice } from './lock-notices.js';
-import { ensurePrivateDirectory, privateDirectoryPath } from './private-directory.js';
+import { effectiveUid, ensurePrivateDirectory, privateDirectoryPath } from './private-directory.js';
 
 export type LockNaming = 'abstract' | 'pipe' | 'file';
 
@@ -144,11 +144,14 @@ function heldLock(port: number, servers: net.Server[]): HeldLock {
 export const SQUAT_TOLERANCE = 64;
 
 let secret: Buffer | undefined;
+/** The uid the secret belongs to: read once with it (geteuid per lock is a measurable share of a call). */
+let secretUid = 0;
 let refusedInARow = 0;
 let squatReported = false;
 
 function lockSecret(): Buffer {
   if (secret) return secret;
+  secretUid = effectiveUid();
   try {
     secret = loadLockSecret();
   } catch (error) {
@@ -171,7 +174,8 @@ export function resetLockStateForTests(): void {
 }
 
 function lockAbstract(port: number): HeldLock | LockRefusal | Promise<HeldLock | LockRefusal> {
-  const own = listenOn(privateLockName(port, lockSecret()));
+  const key = lockSecret();
+  const own = listenOn(privateLockName(port, key, secretUid));
   if (!(own instanceof Promise)) return addShared(port, own.server);
   return own.then((r) => ('code' in r ? { held: false, code: r.code } : addShared(port, r.server)));
 }
