@@ -7,6 +7,7 @@
 
 #include "netns_thread.h"
 #include "procfs.h"
+#include "abstract_lock.h"
 #include "census.h"
 #include "system_error.h"
 
@@ -121,6 +122,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("readRangeAndReserved", Napi::Function::New(env, ReadRangeAndReserved, "readRangeAndReserved"));
   exports.Set("exchangeKnob", Napi::Function::New(env, ExchangeKnobText, "exchangeKnob"));
   RegisterCensus(env, exports);
+  RegisterAbstractLocks(env, exports);
   return exports;
 }
 

@@ -15,6 +15,7 @@
             "native/linux/census_aggregate.cc",
             "native/linux/census_owners.cc",
             "native/linux/census.cc",
+            "native/linux/abstract_lock.cc",
             "native/linux/addon.cc"
           ]
         }, {

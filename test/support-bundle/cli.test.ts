@@ -78,6 +78,14 @@ describe('report --bundle (built CLI)', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
 
+  it('with --html refused (a directory), exit 2 and no bundle written: both targets are checked before either is written', async () => {
+    const bundle = join(dir, 'first.json');
+    const r = await runCli(['report', '--bundle', bundle, '--html', dir], mem.env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--html.*directory/);
+    expect(readdirSync(dir)).not.toContain('first.json');
+  });
+
   it('--bundle - writes the bundle to stdout and the sentence to stderr; with --json it is a usage error', async () => {
     const r = await runCli(['report', '--bundle', '-'], mem.env);
     expect(r.code, r.stderr).toBe(0);

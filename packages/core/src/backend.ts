@@ -162,6 +162,18 @@ export interface ReservedPortExplanation {
   remedies: string[];
 }
 
+/**
+ * Listening AF_UNIX sockets on abstract names (Linux), one fd each: what free-port's cross-process port locks are.
+ * The kernel frees a name when its fd closes, also when the holder dies. Names are Node's (`'\0…'`, as `net.Server`
+ * binds them), so locks taken either way exclude each other. Absent where the OS has no abstract names.
+ */
+export interface AbstractLocks {
+  /** Binds and listens on `name` (starting with `'\0'`) in the caller's network namespace: the fd, or a negative errno (`-EADDRINUSE`: held). */
+  listen(name: string): number;
+  /** Closes an fd `listen` returned (frees the name). */
+  close(fd: number): void;
+}
+
 export interface EphemeralPortsBackend {
   readonly os: TargetOs;
   info(): BackendInfo;
@@ -183,6 +195,8 @@ export interface EphemeralPortsBackend {
   getPersisted(options?: PersistOptions): Promise<PersistedReading>;
   /** Socket census; present when `info().supportsCensus`. */
   census?(options?: CensusOptions): Promise<SocketCensus>;
+  /** Linux: the sockets free-port's cross-process locks are made of, without a libuv handle each (see {@link AbstractLocks}). */
+  readonly abstractLocks?: AbstractLocks;
   /**
    * Why `port`, listed in `reading` (what this backend's `getReserved` returned), is reserved or excluded, in the
    * OS's own terms: who made the reservation and what a human can do about it. Pure: it reads `reading` only.

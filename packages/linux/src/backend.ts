@@ -4,6 +4,7 @@
  * `ip_unprivileged_port_start`), written in one write(), read back and compared; a refused change changes nothing.
  */
 import {
+  type AbstractLocks,
   type BackendInfo,
   EphemeralPortsError,
   type EphemeralPortsBackend,
@@ -35,7 +36,7 @@ import {
   parseUnprivilegedStartText,
 } from './procfs-format.js';
 import { kernelRelease } from './kernel-release.js';
-import { loadNativeBinding } from './native.js';
+import { type NativeLinuxBinding, loadNativeBinding } from './native.js';
 import { type ProcfsIo, createJsIo, createNativeIo, recordingIo } from './procfs-io.js';
 
 export interface LinuxBackendOptions {
@@ -96,7 +97,16 @@ export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBack
     loaded ??= (await import('./census/backend-census.js')).createBackendCensus(implementation, netns, loadNativeBinding());
     return loaded(o);
   };
-  return createProcfsBackend(io, { netns, fallbackReason, census });
+  const binding = fallbackReason === undefined ? loadNativeBinding().binding : undefined;
+  return createProcfsBackend(io, { netns, fallbackReason, census, abstractLocks: abstractLocksOf(binding) });
+}
+
+/** The addon's abstract-socket locks, when this build has them (a prebuild older than them loads without). */
+function abstractLocksOf(binding: NativeLinuxBinding | undefined): AbstractLocks | undefined {
+  const listen = binding?.listenAbstract;
+  const close = binding?.closeFd;
+  if (typeof listen !== 'function' || typeof close !== 'function') return undefined;
+  return { listen: (name) => listen.call(binding, name), close: (fd) => close.call(binding, fd) };
 }
 
 export interface ProcfsBackendParts {
@@ -106,13 +116,15 @@ export interface ProcfsBackendParts {
   fallbackReason?: string;
   /** The socket census (src/census); absent in unit tests with a stubbed procfs. */
   census?: CensusFunction;
+  /** free-port's lock sockets through the addon; absent with the JS fallback. */
+  abstractLocks?: AbstractLocks;
 }
 
 type CensusFunction = NonNullable<EphemeralPortsBackend['census']>;
 
 /** The backend over any {@link ProcfsIo}; `createLinuxBackend` picks the I/O, unit tests pass a stub. */
 export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}): LinuxBackend {
-  const { netns: defaultNetns, fallbackReason, census } = parts;
+  const { netns: defaultNetns, fallbackReason, census, abstractLocks } = parts;
 
   const scope = (o: ScopeOptions = {}): Scope => {
     const protocol = scopeProtocol(o);
@@ -244,6 +256,7 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
 
   return {
     os: 'linux',
+    ...(abstractLocks === undefined ? {} : { abstractLocks }),
     info(): BackendInfo {
       return {
         os: 'linux',

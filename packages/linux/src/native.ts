@@ -23,6 +23,10 @@ export interface NativeLinuxBinding {
   readRangeAndReserved(netns?: string): [packedRange: number, reservedText: string];
   /** Reads, writes `value` in one write() at offset 0, reads back: `[previous, current]`. */
   exchangeKnob(knob: KnobName, value: string, netns?: string): [previous: string, current: string];
+  /** A listening AF_UNIX socket on the abstract `name` (leading NUL): its fd, or -errno. Absent in older builds. */
+  listenAbstract?(name: string): number;
+  /** Closes an fd `listenAbstract` returned. */
+  closeFd?(fd: number): void;
 }
 
 export type NativeLoadResult =

@@ -4,9 +4,9 @@
  * host, so a namespace's diagnosis leaves it out; a failure to read it (no permission, a backend without it) leaves
  * the census verdict as it is.
  */
-import type { DoctorResult } from './usage.js';
+import type { DoctorReport } from '@ephemeral-ports/core';
 
-export async function withPersistence(result: DoctorResult, inNamespace: boolean): Promise<DoctorResult> {
+export async function withPersistence<T extends DoctorReport>(result: T, inNamespace: boolean): Promise<T> {
   if (inNamespace) return result;
   const { persistStatus, persistDoctorFindings, winningPersistFile } = await import('../persist-status.js');
   let status;

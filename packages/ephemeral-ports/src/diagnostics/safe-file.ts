@@ -143,6 +143,21 @@ function removeStaleTemps(dir: PinnedDir, name: string): void {
 }
 
 /**
+ * Refuses `path` the way {@link replaceFileSafely} would (a symlink, a directory or other non-regular file, a missing
+ * directory), without writing: a command that writes two files checks both before writing either.
+ */
+export function checkReplaceableTarget(path: string, argument: string): void {
+  const dir = pinDirectory(path, argument);
+  try {
+    existingTarget(dir, path, argument);
+  } catch (error) {
+    throw dir.unpin(error);
+  } finally {
+    if (dir.fd !== undefined) closeSync(dir.fd);
+  }
+}
+
+/**
  * Replaces (or creates, mode 0644 less the umask) `path` with `content`: atomic for readers (node_exporter reads
  * only `*.prom`, so the dot-prefixed temporary name is ignored until the rename), durable once it returns.
  * `argument` names the option in refusals (`ERR_INVALID_ARG_VALUE`); OS failures keep their errno name.

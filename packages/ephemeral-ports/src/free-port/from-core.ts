@@ -18,4 +18,4 @@ export {
   invalidArgValue,
   outOfRange,
 } from '@ephemeral-ports/core/model';
-export type { DefaultsSubject, Diagnostic, EphemeralPortsBackend, PortRange, Protocol } from '@ephemeral-ports/core/model';
+export type { AbstractLocks, DefaultsSubject, Diagnostic, EphemeralPortsBackend, PortRange, Protocol } from '@ephemeral-ports/core/model';

@@ -11,7 +11,7 @@ describe('privateLockName', () => {
     // Reference outputs for the empty message and for the one byte 00, as 64-bit little-endian values.
     expect(siphash.hash_hex(key, new Uint8Array(0))).toBe('726fdb47dd0e0e31');
     expect(siphash.hash_hex(key, new Uint8Array([0]))).toBe('74f839c593dc67fd');
-    expect(privateLockName(3000, REFERENCE_KEY, 1000)).toBe(`\0ephemeral-ports/v3/uid/1000/${siphash.hash_hex(key, 'port/3000')}`);
+    expect(privateLockName(3000, REFERENCE_KEY, 1000)).toBe(`\0ephemeral-ports/v3/uid/1000/${siphash.hash_hex(key, 'port/3000')}`.padEnd(108, '\0'));
   });
 
   it('depends on every byte of the key half it uses, and differs per port and per uid', () => {

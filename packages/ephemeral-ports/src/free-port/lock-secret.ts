@@ -11,6 +11,7 @@
 import { closeSync, constants, fstatSync, fsyncSync, linkSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import siphash from 'siphash';
+import { fullLengthAbstractName } from './abstract-name.js';
 import { effectiveUid, ensurePrivateDirectory, privateDirectoryPath, unsafeDirectory } from './private-directory.js';
 
 const SECRET_BYTES = 32;
@@ -97,5 +98,5 @@ function portMessage(port: number): Uint8Array {
 
 /** The abstract name of `port`'s lock for this uid under `secret` (v3: SipHash tags; v2 used HMAC-SHA256). */
 export function privateLockName(port: number, secret: Buffer, uid: number = effectiveUid()): string {
-  return `\0ephemeral-ports/v3/uid/${uid}/${siphash.hash_hex(sipKey(secret), portMessage(port))}`;
+  return fullLengthAbstractName(`\0ephemeral-ports/v3/uid/${uid}/${siphash.hash_hex(sipKey(secret), portMessage(port))}`);
 }

@@ -16,7 +16,7 @@ describe('port locks', () => {
     expect(lockNamingFor('darwin')).toBe('file');
     expect(lockNamingFor('linux', { EPHEMERAL_PORTS_LOCK_NAMING: 'file' })).toBe('file');
     expect(lockNamingFor('win32', { EPHEMERAL_PORTS_LOCK_NAMING: 'file' })).toBe('pipe');
-    expect(lockName(8080, 'abstract')).toBe('\0ephemeral-ports/v1/port/8080');
+    expect(lockName(8080, 'abstract')).toBe('\0ephemeral-ports/v1/port/8080'.padEnd(108, '\0'));
     expect(lockName(8080, 'pipe')).toBe('\\\\?\\pipe\\ephemeral-ports-v1-port-8080');
     expect(lockName(8080, 'file', '/d')).toBe('/d/8080.sock');
   });

@@ -4,7 +4,9 @@
  * Design (consul freeport holds a listener as a mutex; we hold one per port, on a name instead of on the port):
  * a process owns port P while it keeps a listening socket bound to a name derived from P.
  * - Linux: two abstract unix sockets. Abstract names live in the kernel only (no file to go stale) and are scoped
- *   to the network namespace, exactly like the ports they guard.
+ *   to the network namespace, exactly like the ports they guard. Made by the backend's addon (`abstractLocks`: one
+ *   fd each, no libuv handle) when it has them, else by net.Server. Names are padded to the whole sun_path
+ *   (abstract-name.ts): the one spelling every Node version binds alike, whichever way the lock is taken.
  *   - the private name `\0ephemeral-ports/v3/uid/<uid>/<SipHash(secret, P)>` (lock-secret.ts): excludes the processes
  *     of this user; nobody else can compute it, so nobody can squat it in advance.
  *   - the shared name `\0ephemeral-ports/v1/port/P`: excludes the processes of other users (and older versions).
@@ -26,7 +28,11 @@
  */
 import { unlinkSync } from 'node:fs';
 import net from 'node:net';
+import { getSystemErrorName } from 'node:util';
+import { getBackend } from '../backend.js';
+import type { AbstractLocks } from './from-core.js';
 import { join } from 'node:path';
+import { fullLengthAbstractName } from './abstract-name.js';
 import { loadLockSecret, privateLockName, processSecret } from './lock-secret.js';
 import { emitLockNotice } from './lock-notices.js';
 import { effectiveUid, ensurePrivateDirectory, privateDirectoryPath } from './private-directory.js';
@@ -53,7 +59,7 @@ export function lockDirectory(env: NodeJS.ProcessEnv = process.env): string {
 export function lockName(port: number, naming: LockNaming, directory?: string): string {
   switch (naming) {
     case 'abstract':
-      return `\0ephemeral-ports/v1/port/${port}`;
+      return fullLengthAbstractName(`\0ephemeral-ports/v1/port/${port}`);
     case 'pipe':
       return `\\\\?\\pipe\\ephemeral-ports-v1-port-${port}`;
     case 'file':
@@ -70,7 +76,12 @@ export interface HeldLock {
 /** Why a lock was not obtained: another owner holds it, or binding the name failed for another reason. */
 export type LockRefusal = { held: false; code: string };
 
-type ListenResult = { server: net.Server } | { code: string };
+/** What a held name is closed through: a net.Server, or an fd of the backend's {@link AbstractLocks}. */
+interface LockHandle {
+  close(): unknown;
+}
+
+type ListenResult = { server: LockHandle } | { code: string };
 
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
@@ -121,7 +132,25 @@ function ensureDirectory(directory: string): void {
   directoryReady = directory;
 }
 
-function heldLock(port: number, servers: net.Server[]): HeldLock {
+/** The backend's lock sockets (the Linux addon), or undefined: then net.Server makes them. */
+function backendLocks(): AbstractLocks | undefined {
+  try {
+    return getBackend().abstractLocks;
+  } catch {
+    return undefined; // No backend for this platform: the net.Server route needs none.
+  }
+}
+
+/** Binds an abstract name: through the backend's addon when it can, else as {@link listenOn}. */
+function listenAbstract(name: string): { server: LockHandle } | Promise<ListenResult> {
+  const locks = backendLocks();
+  if (locks === undefined) return listenOn(name);
+  const fd = locks.listen(name);
+  if (fd < 0) return Promise.resolve({ code: getSystemErrorName(fd) });
+  return { server: { close: () => locks.close(fd) } };
+}
+
+function heldLock(port: number, servers: LockHandle[]): HeldLock {
   let open = true;
   return {
     port,
@@ -175,24 +204,24 @@ export function resetLockStateForTests(): void {
 
 function lockAbstract(port: number): HeldLock | LockRefusal | Promise<HeldLock | LockRefusal> {
   const key = lockSecret();
-  const own = listenOn(privateLockName(port, key, secretUid));
+  const own = listenAbstract(privateLockName(port, key, secretUid));
   if (!(own instanceof Promise)) return addShared(port, own.server);
   return own.then((r) => ('code' in r ? { held: false, code: r.code } : addShared(port, r.server)));
 }
 
-function addShared(port: number, privateServer: net.Server): HeldLock | Promise<HeldLock | LockRefusal> {
-  const shared = listenOn(lockName(port, 'abstract'));
+function addShared(port: number, privateServer: LockHandle): HeldLock | Promise<HeldLock | LockRefusal> {
+  const shared = listenAbstract(lockName(port, 'abstract'));
   if (!(shared instanceof Promise)) return sharedTaken(port, privateServer, shared.server);
   return shared.then((r) => ('server' in r ? sharedTaken(port, privateServer, r.server) : sharedRefused(port, privateServer, r.code)));
 }
 
-function sharedTaken(port: number, privateServer: net.Server, sharedServer: net.Server): HeldLock {
+function sharedTaken(port: number, privateServer: LockHandle, sharedServer: LockHandle): HeldLock {
   refusedInARow = 0;
   squatReported = false;
   return heldLock(port, [privateServer, sharedServer]);
 }
 
-function sharedRefused(port: number, privateServer: net.Server, code: string): HeldLock | LockRefusal {
+function sharedRefused(port: number, privateServer: LockHandle, code: string): HeldLock | LockRefusal {
   // We hold the private name, so no process of this uid (and version) holds P: the shared name is held by another
   // user's process, an older version, or a squatter. Respect it a few times; a long run of them is squatting.
   if (code === 'EADDRINUSE' && ++refusedInARow > SQUAT_TOLERANCE) {

@@ -52,7 +52,10 @@ Examples:
     const census = censusOptions(args);
     const { takeSnapshot } = await import('../../diagnostics/snapshot.js');
     const { doctorOf, portMapOf } = await import('../../diagnostics/usage.js');
-    const { writeFileAtomic } = await import('../../diagnostics/files.js');
+    const { checkWriteTarget, writeFileAtomic } = await import('../../diagnostics/files.js');
+    // Both targets are checked before either is written: a refused one must leave nothing changed.
+    if (html !== undefined) checkWriteTarget(html, '--html');
+    if (bundlePath !== undefined && bundlePath !== '-') checkWriteTarget(bundlePath, '--bundle');
     // With the bundle on stdout, sentences go to stderr.
     const say = bundlePath === '-' ? ctx.stderr : ctx.stdout;
 
