@@ -22,7 +22,7 @@ export const UAPI_SINCE: Readonly<Record<string, readonly [number, number]>> = {
   // sock_diag (linux/sock_diag.h) and inet_diag_req_v2: 3.3.
   NETLINK_SOCK_DIAG: [3, 3], SOCK_DIAG_BY_FAMILY: [3, 3], inet_diag_req_v2: [3, 3], sdiag_family: [3, 3], sdiag_protocol: [3, 3],
   // Namespaces, descriptors, memory.
-  CLONE_NEWNET: [2, 6], SOCK_CLOEXEC: [2, 6], O_PATH: [2, 6], MADV_HUGEPAGE: [2, 6],
+  CLONE_NEWNET: [2, 6], SOCK_CLOEXEC: [2, 6], SOCK_NONBLOCK: [2, 6], O_PATH: [2, 6], MADV_HUGEPAGE: [2, 6],
 };
 
 /** Names that look like kernel interface names (netlink, diag, namespace, socket and mmap flags, statfs magics). */

@@ -59,32 +59,23 @@ Examples:
     // With the bundle on stdout, sentences go to stderr.
     const say = bundlePath === '-' ? ctx.stderr : ctx.stdout;
 
+    // Everything is computed before anything is written: a step that fails leaves no file changed.
     let snapshot;
-    let bundleSummary: { rawReads: number; failedSteps: string[] } | undefined;
+    let bundle: { text: string; rawReads: number; failedSteps: string[] } | undefined;
     if (bundlePath !== undefined) {
       const { collectBundle, formatSupportBundle } = await import('../../report/bundle.js');
       const { failedSteps } = await import('../../report/bundle-steps.js');
       const collected = await collectBundle({ ...census, diagnostics: true });
       snapshot = collected.snapshot;
-      const text = formatSupportBundle(collected.bundle);
-      if (bundlePath === '-') ctx.stdout.write(text);
-      else await writeFileAtomic(bundlePath, text, '--bundle', BUNDLE_MODE);
-      bundleSummary = { rawReads: collected.bundle.raw.length, failedSteps: failedSteps(collected.bundle) };
-      if (!ctx.json) {
-        const failed = bundleSummary.failedSteps.length;
-        say.write(
-          `wrote ${bundlePath === '-' ? 'the support bundle to stdout' : `${bundlePath} (support bundle, mode 0600)`}: ` +
-            `${bundleSummary.rawReads} raw read(s)${failed > 0 ? `, ${failed} step(s) failed (recorded in it)` : ''}\n`,
-        );
-      }
+      bundle = { text: formatSupportBundle(collected.bundle), rawReads: collected.bundle.raw.length, failedSteps: failedSteps(collected.bundle) };
     }
-
     let doctor;
+    let page: string | undefined;
     if (html !== undefined) {
       // The bundle's snapshot when there is one: the page and the bundle then show the same moment.
       snapshot ??= await takeSnapshot(census);
       doctor = doctorOf(snapshot);
-      const page = (await import('../../report/html.js')).renderHtmlReport({
+      page = (await import('../../report/html.js')).renderHtmlReport({
         map: portMapOf(snapshot),
         usage: doctor.usage,
         doctor,
@@ -94,13 +85,27 @@ Examples:
         os: snapshot.os,
         ...(snapshot.facts.unprivilegedPortStart !== undefined ? { unprivilegedStart: snapshot.facts.unprivilegedPortStart } : {}),
       });
+    }
+
+    if (bundlePath !== undefined && bundle !== undefined) {
+      if (bundlePath === '-') ctx.stdout.write(bundle.text);
+      else await writeFileAtomic(bundlePath, bundle.text, '--bundle', BUNDLE_MODE);
+      if (!ctx.json) {
+        const failed = bundle.failedSteps.length;
+        say.write(
+          `wrote ${bundlePath === '-' ? 'the support bundle to stdout' : `${bundlePath} (support bundle, mode 0600)`}: ` +
+            `${bundle.rawReads} raw read(s)${failed > 0 ? `, ${failed} step(s) failed (recorded in it)` : ''}\n`,
+        );
+      }
+    }
+    if (html !== undefined && page !== undefined && doctor !== undefined) {
       await writeFileAtomic(html, page, '--html');
       if (!ctx.json) say.write(`wrote ${html} (verdict ${doctor.verdict}, ${doctor.findings.length} finding(s))\n`);
     }
     if (ctx.json) {
       writeJson(ctx, {
         ...(html !== undefined && { html }),
-        ...(bundlePath !== undefined && { bundle: bundlePath, ...bundleSummary }),
+        ...(bundlePath !== undefined && bundle !== undefined && { bundle: bundlePath, rawReads: bundle.rawReads, failedSteps: bundle.failedSteps }),
         ...(doctor !== undefined && { verdict: doctor.verdict, findings: doctor.findings }),
       });
     }
