@@ -79,6 +79,26 @@ export function rawFailure(error: unknown): RawFailure {
   };
 }
 
+/**
+ * Runs a command through `run` and records it as `command` plus its status and output, or the failure that kept it
+ * from finishing (then rethrown): the one recording every command runner of the OS packages shares.
+ */
+export async function recordCommand<R extends { status: number | null; stdout: string; stderr: string }>(
+  capture: RawCapture,
+  command: Omit<RawCommandRun, 'exitCode' | 'stdout' | 'stderr' | 'error'>,
+  run: () => Promise<R>,
+): Promise<R> {
+  let result: R;
+  try {
+    result = await run();
+  } catch (error) {
+    capture({ ...command, exitCode: null, stdout: '', stderr: '', error: rawFailure(error) });
+    throw error;
+  }
+  capture({ ...command, exitCode: result.status, stdout: result.stdout, stderr: result.stderr });
+  return result;
+}
+
 /** LC_ALL and LANG of an environment, and nothing else of it. */
 export function rawLocale(env: Readonly<Record<string, string | undefined>>): RawLocale {
   return {

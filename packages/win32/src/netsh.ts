@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { win32 as winPath } from 'node:path';
-import { EphemeralPortsError, ErrorCodes, type RawCapture, invalidArgValue, rawFailure, rawLocale } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, type RawCapture, invalidArgValue, rawLocale, recordCommand } from '@ephemeral-ports/core';
 
 export interface NetshCommand {
   /** Absolute path of the program to run. */
@@ -91,16 +91,6 @@ export function commandFailed(args: readonly string[], result: NetshResult, reme
  * createNetshRunner gives the child (netsh itself prints in the display language, whatever it says).
  */
 export function recordingNetsh(run: NetshRunner, capture: RawCapture, file: string): NetshRunner {
-  return async (args) => {
-    const base = { kind: 'command' as const, file, args: [...args], locale: rawLocale({ ...process.env, LC_ALL: 'C' }) };
-    let result: NetshResult;
-    try {
-      result = await run(args);
-    } catch (error) {
-      capture({ ...base, exitCode: null, stdout: '', stderr: '', error: rawFailure(error) });
-      throw error;
-    }
-    capture({ ...base, exitCode: result.status, stdout: result.stdout, stderr: result.stderr });
-    return result;
-  };
+  return (args) =>
+    recordCommand(capture, { kind: 'command', file, args: [...args], locale: rawLocale({ ...process.env, LC_ALL: 'C' }) }, () => run(args));
 }

@@ -21,8 +21,8 @@ import {
   type RawCapture,
   invalidArgValue,
   outOfRange,
-  rawFailure,
   rawLocale,
+  recordCommand,
 } from '@ephemeral-ports/core';
 import { UV_WIN_ERRNO } from './win-errno.js';
 import { windowsError } from './win-error.js';
@@ -219,16 +219,6 @@ export async function setDynamicPortViaPowerShell(
 
 /** `run`, recording each script, exit status and output before any parser sees them (a support bundle). */
 export function recordingPowerShell(run: PowerShellRunner, capture: RawCapture, file: string): PowerShellRunner {
-  return async (script) => {
-    const base = { kind: 'command' as const, file, args: [...POWERSHELL_ARGS, script], locale: rawLocale({ ...process.env, LC_ALL: 'C' }) };
-    let result: PowerShellResult;
-    try {
-      result = await run(script);
-    } catch (error) {
-      capture({ ...base, exitCode: null, stdout: '', stderr: '', error: rawFailure(error) });
-      throw error;
-    }
-    capture({ ...base, exitCode: result.status, stdout: result.stdout, stderr: result.stderr });
-    return result;
-  };
+  return (script) =>
+    recordCommand(capture, { kind: 'command', file, args: [...POWERSHELL_ARGS, script], locale: rawLocale({ ...process.env, LC_ALL: 'C' }) }, () => run(script));
 }
