@@ -51,7 +51,7 @@ export function profileBuckets(profile: CpuProfile): Record<ProfileBucket, numbe
   return out;
 }
 
-/** One line, largest bucket first: `module loading 41 ms, our JS 12 ms, ...`. */
+/** One line, largest bucket first: `module loading <ms>, our JS <ms>, ...`. */
 export function profileLine(file: string): string {
   const buckets = profileBuckets(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
   return Object.entries(buckets)

@@ -101,3 +101,12 @@ export async function interleavedTotals(
   reset();
   return { ours: a, theirs: b };
 }
+
+/** Runs a suite's measuring child (`main`) when this process is one, a failure becoming its stack and exit code 1. */
+export function runIfChild(isChild: boolean, main: () => Promise<unknown>): void {
+  if (!isChild) return;
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

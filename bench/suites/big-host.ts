@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NSENTER, ROOT_DIR, canUseNetns, NETNS_UNAVAILABLE } from '../../test/helpers/netns.js';
 import { createHolderWorkload } from '../holder-workload.js';
-import { percentile } from '../measure.js';
+import { percentile, runIfChild } from '../measure.js';
 import { compileFloor } from '../native/compile.js';
 import { progress, quick } from '../progress.js';
 import type { BenchRow, BenchSuite } from '../types.js';
@@ -268,9 +268,4 @@ const suite: BenchSuite = {
 };
 export default suite;
 
-if (process.argv.includes(CHILD_FLAG)) {
-  childMain().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+runIfChild(process.argv.includes(CHILD_FLAG), childMain);

@@ -13,7 +13,7 @@ import { createLinuxBackend, loadNativeBinding } from '@ephemeral-ports/linux';
 import { getEphemeralRange, getEphemeralRangeSync } from 'ephemeral-ports';
 import { NETNS_UNAVAILABLE, NSENTER, ROOT_DIR, createNetns } from '../../test/helpers/netns.js';
 import { compileFloor } from '../native/compile.js';
-import { measure, percentile } from '../measure.js';
+import { measure, percentile, runIfChild } from '../measure.js';
 import { progress } from '../progress.js';
 import type { BenchRow, BenchSuite } from '../types.js';
 
@@ -217,12 +217,7 @@ async function run(): Promise<BenchRow[]> {
   return rows;
 }
 
-if (process.env[CHILD_ENV] === '1') {
-  childMain().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runIfChild(process.env[CHILD_ENV] === '1', childMain);
 
 const suite: BenchSuite = { name: 'linux-read', run };
 export default suite;
