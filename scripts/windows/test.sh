@@ -19,11 +19,12 @@ prebuild=packages/win32/prebuilds/win32-x64/ephemeral_ports_win32.napi.node
 if [[ ! -f $prebuild ]] || [[ -n $(find native/win32 -newer "$prebuild" -print -quit) ]]; then
   "$here/cross-build.sh"
 fi
-# The doubles of netsh and of Windows PowerShell (test/windows/doubles/*.cc), rebuilt when their source changed.
+# The doubles of netsh and of Windows PowerShell (test/windows/doubles/*.cc and the state-file.h they share),
+# rebuilt when their source changed.
 for name in netsh-double powershell-double; do
   double_src="test/windows/doubles/$name.cc"
   double_exe="$EP_WINE_CACHE/bin/$name.exe"
-  if [[ ! -f $double_exe || $double_src -nt $double_exe ]]; then
+  if [[ ! -f $double_exe || $double_src -nt $double_exe || test/windows/doubles/state-file.h -nt $double_exe ]]; then
     mkdir -p "$EP_WINE_CACHE/bin"
     x86_64-w64-mingw32-g++-posix -O2 -std=c++17 -static -s -o "$double_exe.part" "$double_src"
     mv "$double_exe.part" "$double_exe"

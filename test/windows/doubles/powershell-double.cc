@@ -19,41 +19,15 @@
 #include <string>
 #include <vector>
 
+#include "state-file.h"
+
 namespace {
 
-using State = std::vector<std::pair<std::string, std::string>>;
-
-State Load(const std::string& file) {
-  State s;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const auto eq = line.find('=');
-    if (eq != std::string::npos) s.emplace_back(line.substr(0, eq), line.substr(eq + 1));
-  }
-  return s;
-}
-
-void Save(const std::string& file, const State& s) {
-  std::ofstream out(file, std::ios::trunc);
-  for (const auto& [k, v] : s) out << k << '=' << v << '\n';
-}
-
-std::string Get(const State& s, const std::string& key, const std::string& fallback) {
-  for (const auto& [k, v] : s)
-    if (k == key) return v;
-  return fallback;
-}
-
-void Put(State& s, const std::string& key, const std::string& value) {
-  for (auto& [k, v] : s)
-    if (k == key) {
-      v = value;
-      return;
-    }
-  s.emplace_back(key, value);
-}
+using doubles::Get;
+using doubles::Load;
+using doubles::Put;
+using doubles::Save;
+using doubles::State;
 
 std::vector<std::string> List(const std::string& text) {
   std::vector<std::string> out;
