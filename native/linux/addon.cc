@@ -3,6 +3,9 @@
 // the first time they meet a namespace, see ReadKnobCached).
 #include <napi.h>
 
+#include <sys/utsname.h>
+
+#include <cerrno>
 #include <string>
 
 #include "netns_thread.h"
@@ -116,11 +119,24 @@ Napi::Value ExchangeKnobText(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// kernelRelease(): string  — uname(2)'s release, what `uname -r` and os.release() print. Here because the addon is
+// loaded anyway, where reading it from JavaScript would cost every cold start a first readFileSync.
+Napi::Value KernelRelease(const Napi::CallbackInfo& info) {
+  struct utsname names;
+  if (uname(&names) != 0) {
+    OsFailure failure;
+    failure.Set(errno, "uname", "");
+    throw SystemError(info.Env(), failure);
+  }
+  return Napi::String::New(info.Env(), names.release);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("readPortRange", Napi::Function::New(env, ReadPortRange, "readPortRange"));
   exports.Set("readKnob", Napi::Function::New(env, ReadKnobText, "readKnob"));
   exports.Set("readRangeAndReserved", Napi::Function::New(env, ReadRangeAndReserved, "readRangeAndReserved"));
   exports.Set("exchangeKnob", Napi::Function::New(env, ExchangeKnobText, "exchangeKnob"));
+  exports.Set("kernelRelease", Napi::Function::New(env, KernelRelease, "kernelRelease"));
   RegisterCensus(env, exports);
   RegisterAbstractLocks(env, exports);
   return exports;

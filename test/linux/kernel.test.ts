@@ -98,6 +98,17 @@ describe.runIf(canUseNetns)(`linux native backend on the real kernel ${NETNS_REQ
     expect(await sysctlRange(ns)).toEqual({ low: 2000, high: 50001 });
   });
 
+  it('reads tcp_tw_reuse (for doctor) in the caller\'s own namespace, natively and in the JS fallback; not across namespaces', async () => {
+    for (const [value, implementation] of [['0', 'native'], ['1', 'js'], ['2', 'native']] as const) {
+      await sysctlWrite(ns, 'net.ipv4.tcp_tw_reuse', value);
+      const run = await ns.node(fixture('own-constraints.mjs'), [implementation]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ unprivilegedPortStart: await sysctlUnprivilegedStart(ns), tcpTwReuse: Number(value) });
+    }
+    // Reached by path, the namespace's value would be read from the caller's namespace: so it is not given at all.
+    expect(await backend.getConstraints()).not.toHaveProperty('tcpTwReuse');
+  });
+
   it('a kernel refusal surfaces from the addon as EINVAL with a negative errno, syscall and path, and no remedy of its own', async () => {
     const loaded = loadNativeBinding();
     if (!loaded.binding) throw new Error(`addon not built: ${loaded.fallbackReason}`);

@@ -31,6 +31,11 @@ export interface KernelConstraints {
   unprivilegedPortStart?: number;
   /** AIX: min/max that `no -x` reports for the low and the high tunable of the protocol. */
   tunableLimits?: { low: { min: number; max: number }; high: { min: number; max: number } };
+  /**
+   * Linux `net.ipv4.tcp_tw_reuse` of the caller's namespace (0, 1, or 2 = loopback only): whether connect() may
+   * take a port held in TIME_WAIT, which decides how much TIME_WAIT pressure matters to doctor.
+   */
+  tcpTwReuse?: number;
 }
 
 export interface RangeReading {

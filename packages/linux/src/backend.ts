@@ -98,7 +98,7 @@ export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBack
     return loaded(o);
   };
   const binding = fallbackReason === undefined ? loadNativeBinding().binding : undefined;
-  return createProcfsBackend(io, { netns, fallbackReason, census, abstractLocks: abstractLocksOf(binding) });
+  return createProcfsBackend(io, { netns, fallbackReason, census, abstractLocks: abstractLocksOf(binding), binding });
 }
 
 /** The addon's abstract-socket locks, when this build has them (a prebuild older than them loads without). */
@@ -118,13 +118,15 @@ export interface ProcfsBackendParts {
   census?: CensusFunction;
   /** free-port's lock sockets through the addon; absent with the JS fallback. */
   abstractLocks?: AbstractLocks;
+  /** The addon, for the kernel release (uname); absent with the JS fallback. */
+  binding?: Pick<NativeLinuxBinding, 'kernelRelease'>;
 }
 
 type CensusFunction = NonNullable<EphemeralPortsBackend['census']>;
 
 /** The backend over any {@link ProcfsIo}; `createLinuxBackend` picks the I/O, unit tests pass a stub. */
 export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}): LinuxBackend {
-  const { netns: defaultNetns, fallbackReason, census, abstractLocks } = parts;
+  const { netns: defaultNetns, fallbackReason, census, abstractLocks, binding } = parts;
 
   const scope = (o: ScopeOptions = {}): Scope => {
     const protocol = scopeProtocol(o);
@@ -141,6 +143,16 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
         if (typeof path === 'string' && path.startsWith('/proc/sys/')) return {};
       }
       throw error;
+    }
+  };
+
+  /** `tcp_tw_reuse` of the caller's namespace (0, 1 or 2), or undefined when it cannot be read. */
+  const hostTcpTwReuse = (): number | undefined => {
+    try {
+      const value = io.readTcpTwReuse ? Number(io.readTcpTwReuse().trim()) : Number.NaN;
+      return Number.isInteger(value) ? value : undefined;
+    } catch {
+      return undefined;
     }
   };
 
@@ -260,7 +272,7 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
     info(): BackendInfo {
       return {
         os: 'linux',
-        release: kernelRelease(),
+        release: kernelRelease(binding),
         implementation: fallbackReason === undefined ? 'native' : 'js-fallback',
         ...(fallbackReason !== undefined && { fallbackReason }),
         separateProtocolRanges: false,
@@ -274,7 +286,12 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
     getRangeWithReservedSync,
     getRangeWithReserved: later(getRangeWithReservedSync),
     setRange: later(setRangeSync),
-    getConstraints: later((o?: ScopeOptions) => constraintsIn(scope(o).netns)),
+    getConstraints: later((o?: ScopeOptions) => {
+      const { netns } = scope(o);
+      const constraints = constraintsIn(netns);
+      const tcpTwReuse = netns === undefined ? hostTcpTwReuse() : undefined;
+      return tcpTwReuse === undefined ? constraints : { ...constraints, tcpTwReuse };
+    }),
     getReserved: later(getReservedSync),
     setReserved: later(setReservedSync),
     // Persistence (and the file-writing code under it) loads on first use: a range read never needs it.

@@ -23,6 +23,8 @@ export interface NativeLinuxBinding {
   readRangeAndReserved(netns?: string): [packedRange: number, reservedText: string];
   /** Reads, writes `value` in one write() at offset 0, reads back: `[previous, current]`. */
   exchangeKnob(knob: KnobName, value: string, netns?: string): [previous: string, current: string];
+  /** uname(2)'s release (`uname -r`). */
+  kernelRelease(): string;
   /** A listening AF_UNIX socket on the abstract `name` (leading NUL): its fd, or -errno. Absent in older builds. */
   listenAbstract?(name: string): number;
   /** Closes an fd `listenAbstract` returned. */
@@ -66,7 +68,8 @@ function isBinding(value: unknown): value is NativeLinuxBinding {
     v !== null &&
     typeof v.readPortRange === 'function' &&
     typeof v.readKnob === 'function' &&
-    typeof v.exchangeKnob === 'function'
+    typeof v.exchangeKnob === 'function' &&
+    typeof v.kernelRelease === 'function'
   );
 }
 

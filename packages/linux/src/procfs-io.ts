@@ -30,7 +30,16 @@ export interface ProcfsIo {
   read(knob: KnobName, netns?: string): string;
   /** Reads the previous text, writes `value` in one write() at offset 0, reads the result back. */
   exchange(knob: KnobName, value: string, netns?: string): KnobExchange;
+  /**
+   * `net.ipv4.tcp_tw_reuse` as text, in the caller's own namespace (the addon enters a namespace for the range knobs
+   * alone). Absent where it cannot be read (test doubles, replayed bundles without it).
+   */
+  readTcpTwReuse?(): string;
 }
+
+/** Read by Node in the caller's namespace: a fact for doctor, not a knob this package sets. */
+const TCP_TW_REUSE_PATH = '/proc/sys/net/ipv4/tcp_tw_reuse';
+const readTcpTwReuse = (): string => withOsErrors(() => readWhole(TCP_TW_REUSE_PATH), READING);
 
 const READING = knobRemedy(false);
 const WRITING = knobRemedy(true);
@@ -70,6 +79,7 @@ export function createNativeIo(binding: NativeLinuxBinding): ProcfsIo {
       crashPoint('live-written');
       return { previous, current };
     },
+    readTcpTwReuse,
   };
 }
 
@@ -149,6 +159,7 @@ export function createJsIo(fallbackReason: string): ProcfsIo {
       if (written !== bytes.length) throw partialWrite(knob, written, bytes.length);
       return { previous, current: read(knob) };
     },
+    readTcpTwReuse,
   };
 }
 
@@ -179,5 +190,18 @@ export function recordingIo(io: ProcfsIo, capture: RawCapture): ProcfsIo {
       reservedText: read('ip_local_reserved_ports', netns),
     }),
     exchange: (knob, value, netns) => io.exchange(knob, value, netns),
+    ...(io.readTcpTwReuse && {
+      readTcpTwReuse: () => {
+        const base = { kind: 'file' as const, path: TCP_TW_REUSE_PATH, via: io.source };
+        try {
+          const text = io.readTcpTwReuse!();
+          capture({ ...base, text });
+          return text;
+        } catch (error) {
+          capture({ ...base, error: rawFailure(error) });
+          throw error;
+        }
+      },
+    }),
   };
 }

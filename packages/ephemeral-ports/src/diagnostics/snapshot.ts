@@ -7,9 +7,9 @@ import {
   CENSUS_METHODS,
   type CensusMethod,
   type CensusOptions,
-  type DoctorFacts,
   type EphemeralPortsBackend,
   EphemeralPortsError,
+  type KernelConstraints,
   ErrorCodes,
   PortSet,
   checkBoolean,
@@ -19,7 +19,8 @@ import {
   type PortRange,
   type SocketCensus,
   type TargetOs,
-} from '@ephemeral-ports/core';
+} from '@ephemeral-ports/core/model';
+import type { DoctorFacts } from '@ephemeral-ports/core';
 import { getBackend } from '../backend.js';
 
 export interface DiagnosticsOptions {
@@ -56,19 +57,6 @@ export function checkDiagnosticsOptions(options: unknown): DiagnosticsOptions {
   };
 }
 
-/** Linux `tcp_tw_reuse` of the caller's namespace; unknown (undefined) for another namespace or elsewhere. */
-async function readTcpTwReuse(os: TargetOs, netns: string | undefined): Promise<number | undefined> {
-  if (os !== 'linux' || netns !== undefined) return undefined;
-  try {
-    // Imported here, not at the top: node:fs/promises costs milliseconds of cold start for every facade user.
-    const { readFile } = await import('node:fs/promises');
-    const value = Number((await readFile('/proc/sys/net/ipv4/tcp_tw_reuse', 'utf8')).trim());
-    return Number.isInteger(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function takeSnapshot(input?: DiagnosticsOptions, backend: EphemeralPortsBackend = getBackend()): Promise<DiagnosticsSnapshot> {
   const options = checkDiagnosticsOptions(input);
   const info = backend.info();
@@ -78,17 +66,15 @@ export async function takeSnapshot(input?: DiagnosticsOptions, backend: Ephemera
     });
   }
   const scope = options.netns === undefined ? { protocol: 'tcp' as const } : { protocol: 'tcp' as const, netns: options.netns };
-  const [census, reading, reserved, constraints, tcpTwReuse] = await Promise.all([
+  const [census, reading, reserved, constraints] = await Promise.all([
     // Counts, not one object per socket, where the backend can (Linux addon): every report here needs only those.
     backend.census({ ...options, aggregate: true } satisfies CensusOptions),
     backend.getRange(scope),
     info.supportsReserved ? backend.getReserved(scope).then((r) => r.ports) : Promise.resolve(PortSet.EMPTY),
-    backend.getConstraints(scope).catch(() => ({})),
-    readTcpTwReuse(info.os, options.netns),
+    backend.getConstraints(scope).catch((): KernelConstraints => ({})),
   ]);
   const facts: DoctorFacts = { os: info.os, reserved };
-  if (tcpTwReuse !== undefined) facts.tcpTwReuse = tcpTwReuse;
-  const start = (constraints as { unprivilegedPortStart?: number }).unprivilegedPortStart;
-  if (start !== undefined) facts.unprivilegedPortStart = start;
+  if (constraints.tcpTwReuse !== undefined) facts.tcpTwReuse = constraints.tcpTwReuse;
+  if (constraints.unprivilegedPortStart !== undefined) facts.unprivilegedPortStart = constraints.unprivilegedPortStart;
   return { os: info.os, census, range: reading.range, reserved, facts, takenAt: Date.now() };
 }

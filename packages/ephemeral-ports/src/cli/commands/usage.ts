@@ -34,9 +34,16 @@ Examples:
     atMost(args, 0, 'usage');
     const topText = args.values.get('top') ?? '10';
     if (!/^\d{1,6}$/.test(topText)) throw usageError(`--top must be a whole number, got ${JSON.stringify(topText)}`);
-    const { usage } = await import('../../diagnostics/usage.js');
     const byProcess = args.flags.has('by-process');
-    const report = await usage({ ...censusOptions(args), ...(byProcess || args.flags.has('processes') ? { processes: true } : {}) });
+    const processes = byProcess || args.flags.has('processes');
+    const { takeSnapshot } = await import('../../diagnostics/snapshot.js');
+    // The kernel's socket dump runs on a worker thread: start it, let it reach the kernel (one turn of the event
+    // loop), then load the analysis code while the kernel answers. Same result as usage().
+    const snapshot = takeSnapshot({ ...censusOptions(args), ...(processes ? { processes: true } : {}) });
+    snapshot.catch(() => undefined); // awaited below; a failure meanwhile is not an unhandled rejection
+    await new Promise(setImmediate);
+    const { usageOf } = await import('../../diagnostics/usage.js');
+    const report = usageOf(await snapshot, { processes });
     if (ctx.json) {
       writeJson(ctx, report);
       return 0;
