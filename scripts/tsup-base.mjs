@@ -8,15 +8,18 @@
  *   export default packageConfig({ index: 'src/index.ts', testing: 'src/testing.ts' });
  */
 import { defineConfig } from 'tsup';
+import { hubPlugin } from './tsup-hub.mjs';
 
 /**
  * @param {Record<string, string>} entry  output name → source file
- * @param {{ shims?: boolean, extra?: import('tsup').Options[] }} [options]
+ * @param {{ shims?: boolean, hub?: string, extra?: import('tsup').Options[] }} [options]
+ *   hub: the entry that holds what start-up needs, in one file every other file of the package requires (see
+ *   tsup-hub.mjs).
  *   shims: provide `import.meta.url` in the CommonJS build (for code that finds files beside itself). Without it,
  *   code must prefer `__filename` when it is defined: `import.meta.url` is then `undefined` in CommonJS, which keeps
  *   the shim's extra chunk out of the cold start.
  */
-export function packageConfig(entry, { shims = false, extra = [] } = {}) {
+export function packageConfig(entry, { shims = false, hub, extra = [] } = {}) {
   return defineConfig([
     {
       entry,
@@ -27,6 +30,7 @@ export function packageConfig(entry, { shims = false, extra = [] } = {}) {
       target: 'node20',
       sourcemap: false,
       shims,
+      esbuildPlugins: hub ? [hubPlugin(hub, entry[hub])] : [],
       esbuildOptions(options, context) {
         if (context.format === 'cjs' && !shims) options.define = { ...options.define, 'import.meta.url': 'undefined' };
       },

@@ -10,4 +10,5 @@ export default packageConfig({
   testing: 'src/testing.ts',
   'get-port': 'src/get-port.ts',
   cli: 'src/cli/main.ts',
-});
+  hub: 'src/hub.ts',
+}, { hub: 'hub' });

@@ -1,3 +1,4 @@
 import { packageConfig } from '../../scripts/tsup-base.mjs';
 
-export default packageConfig({ index: 'src/index.ts' });
+// `index` is the package's one export; `hub` (src/hub.ts) holds what it and the lazily loaded parts share.
+export default packageConfig({ index: 'src/index.ts', hub: 'src/hub.ts' }, { hub: 'hub' });

@@ -86,7 +86,7 @@ async function stageRepo(stage) {
   for (const dir of ['windows', 'packaging', 'prebuild']) {
     cpSync(join(ROOT, 'scripts', dir), join(stage, 'scripts', dir), { recursive: true, preserveTimestamps: true });
   }
-  cpSync(join(ROOT, 'scripts', 'tsup-base.mjs'), join(stage, 'scripts', 'tsup-base.mjs'));
+  for (const file of ['tsup-base.mjs', 'tsup-hub.mjs']) cpSync(join(ROOT, 'scripts', file), join(stage, 'scripts', file));
   await writeOsFields(stage);
   cpSync(join(ROOT, 'tsconfig.base.json'), join(stage, 'tsconfig.base.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'));

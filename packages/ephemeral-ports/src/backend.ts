@@ -3,7 +3,7 @@
  * {@link useBackend}.
  */
 import type { EphemeralPortsBackend } from '@ephemeral-ports/core/model';
-import { loadBackend } from './platforms.js';
+import { loadBackend } from './platform-loader.js';
 
 let current: EphemeralPortsBackend | undefined;
 

@@ -8,11 +8,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EphemeralPortsBackend, RawCapture } from '@ephemeral-ports/core';
-import { type Loader, loadBackend } from '../platforms.js';
+import { type Loader, loadBackend } from '../platform-loader.js';
 
 type BackendModule = Record<string, unknown> & { default?: Record<string, unknown> };
 
-/** This file's path in every build: `__filename` in CommonJS, import.meta.url in ESM (see platforms.ts). */
+/** This file's path in every build: `__filename` in CommonJS, import.meta.url in ESM (see platform-loader.ts). */
 const here = (): string => (typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url));
 
 export function loadCapturingBackend(capture: RawCapture, env: NodeJS.ProcessEnv = process.env): EphemeralPortsBackend {

@@ -1,0 +1,121 @@
+/**
+ * Loading the backend the platform table (platform-table.ts) names; public as `ephemeral-ports/platforms`. Backends
+ * load lazily, on first use, and never fall through to another OS's implementation.
+ *
+ * A backend module exports `createBackend(): EphemeralPortsBackend` (CommonJS, or ESM with that named export).
+ * `EPHEMERAL_PORTS_BACKEND=<module path or package name>` loads another module of that shape instead — tests use
+ * it to inject core's memory backend or an OS double; ops can use it to debug a broken install.
+ */
+import { createRequire } from 'node:module';
+import { isAbsolute, resolve } from 'node:path';
+import { type EphemeralPortsBackend, EphemeralPortsError, ErrorCodes, type TargetOs } from '@ephemeral-ports/core/model';
+import { PLATFORM_PACKAGES } from './platform-table.js';
+
+export { PLATFORM_PACKAGES };
+
+/** Environment variable naming a module to load instead of the platform's backend package. */
+export const BACKEND_ENV = 'EPHEMERAL_PORTS_BACKEND';
+
+/**
+ * True when `platform` has a backend.
+ *
+ * @example
+ * ```ts
+ * import { isSupportedPlatform } from 'ephemeral-ports/platforms';
+ * isSupportedPlatform(process.platform); // true on Linux, FreeBSD, macOS, AIX, Windows
+ * ```
+ */
+export function isSupportedPlatform(platform: string): platform is TargetOs {
+  return Object.hasOwn(PLATFORM_PACKAGES, platform);
+}
+
+/**
+ * The backend package for `platform`, or `ERR_EPHEMERAL_UNSUPPORTED_PLATFORM` naming it and the supported list.
+ *
+ * @example
+ * ```ts
+ * import { backendPackageFor } from 'ephemeral-ports/platforms';
+ * backendPackageFor('win32'); // '@ephemeral-ports/win32'
+ * backendPackageFor('openbsd'); // throws ERR_EPHEMERAL_UNSUPPORTED_PLATFORM
+ * ```
+ */
+export function backendPackageFor(platform: string, arch: string = process.arch): string {
+  if (!isSupportedPlatform(platform)) {
+    throw new EphemeralPortsError(
+      ErrorCodes.UNSUPPORTED_PLATFORM,
+      `ephemeral-ports has no backend for platform "${platform}" (${arch}); supported: ${Object.keys(PLATFORM_PACKAGES).join(', ')}`,
+      { remedy: 'run on a supported OS, or set EPHEMERAL_PORTS_BACKEND to a module exporting createBackend()' },
+    );
+  }
+  return PLATFORM_PACKAGES[platform];
+}
+
+type BackendModule = Record<string, unknown> & { default?: Record<string, unknown> };
+
+/** How a backend package is loaded (`require` by default; tests pass a fake). */
+export type Loader = (id: string) => unknown;
+
+/**
+ * Loads the backend for `platform` (or the module named by `EPHEMERAL_PORTS_BACKEND` in `env`). The facade calls
+ * it once, lazily; call it yourself to hold a backend directly.
+ * Errors: `ERR_EPHEMERAL_UNSUPPORTED_PLATFORM`; `ERR_EPHEMERAL_BACKEND_LOAD_FAILED` with the load error as `cause`.
+ *
+ * @example
+ * ```ts
+ * import { loadBackend } from 'ephemeral-ports/platforms';
+ * const backend = loadBackend();
+ * console.log(backend.info().implementation, (await backend.getRange()).range);
+ * ```
+ */
+export function loadBackend(
+  platform: string = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  load: Loader = defaultLoader(),
+): EphemeralPortsBackend {
+  const override = env[BACKEND_ENV];
+  const id = override ? resolveOverride(override) : backendPackageFor(platform);
+  let mod: BackendModule;
+  try {
+    mod = load(id) as BackendModule;
+  } catch (cause) {
+    const missing = (cause as { code?: unknown }).code === 'MODULE_NOT_FOUND';
+    throw new EphemeralPortsError(
+      ErrorCodes.BACKEND_LOAD_FAILED,
+      `could not load the ${override ? `${BACKEND_ENV} module` : `${platform} backend`} ${id}: ${(cause as Error).message?.split('\n')[0]}`,
+      {
+        cause,
+        remedy: missing
+          ? `reinstall without --no-optional / --omit=optional so that ${id} is installed`
+          : `the package is installed but failed to load (wrong Node ABI or a corrupt prebuild?); reinstall ${id}`,
+      },
+    );
+  }
+  const create = mod.createBackend ?? mod.default?.createBackend;
+  if (typeof create !== 'function') {
+    throw new EphemeralPortsError(ErrorCodes.BACKEND_LOAD_FAILED, `${id} does not export createBackend()`, {
+      remedy: 'a backend module must export createBackend(): EphemeralPortsBackend',
+    });
+  }
+  const backend = (create as () => EphemeralPortsBackend)();
+  if (!override && backend.os !== platform) {
+    // Never run another OS's implementation against this kernel.
+    throw new EphemeralPortsError(
+      ErrorCodes.BACKEND_LOAD_FAILED,
+      `${id} implements ${backend.os}, not ${platform}`,
+    );
+  }
+  return backend;
+}
+
+/**
+ * A `require` for this file. The CommonJS library build has `__filename` natively and no import.meta shim (the
+ * shim's URL work costs cold start); the ESM and CLI builds go through import.meta.url (shimmed in the CLI).
+ */
+function defaultLoader(): Loader {
+  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+}
+
+function resolveOverride(value: string): string {
+  // Relative file paths are relative to the working directory, like any CLI argument.
+  return value.startsWith('.') && !isAbsolute(value) ? resolve(value) : value;
+}
