@@ -12,14 +12,14 @@ import { hubPlugin } from './tsup-hub.mjs';
 
 /**
  * @param {Record<string, string>} entry  output name → source file
- * @param {{ shims?: boolean, hub?: string, extra?: import('tsup').Options[] }} [options]
- *   hub: the entry that holds what start-up needs, in one file every other file of the package requires (see
- *   tsup-hub.mjs).
+ * @param {{ shims?: boolean, hubs?: string[], extra?: import('tsup').Options[] }} [options]
+ *   hubs: entries that each hold, in one file, what start-up needs of a part of the package; every other file of
+ *   the package requires them rather than bundle a copy or load a chunk (see tsup-hub.mjs).
  *   shims: provide `import.meta.url` in the CommonJS build (for code that finds files beside itself). Without it,
  *   code must prefer `__filename` when it is defined: `import.meta.url` is then `undefined` in CommonJS, which keeps
  *   the shim's extra chunk out of the cold start.
  */
-export function packageConfig(entry, { shims = false, hub, extra = [] } = {}) {
+export function packageConfig(entry, { shims = false, hubs = [], extra = [] } = {}) {
   return defineConfig([
     {
       entry,
@@ -30,7 +30,7 @@ export function packageConfig(entry, { shims = false, hub, extra = [] } = {}) {
       target: 'node20',
       sourcemap: false,
       shims,
-      esbuildPlugins: hub ? [hubPlugin(hub, entry[hub])] : [],
+      esbuildPlugins: hubs.map((hub) => hubPlugin(hub, entry[hub])),
       esbuildOptions(options, context) {
         if (context.format === 'cjs' && !shims) options.define = { ...options.define, 'import.meta.url': 'undefined' };
       },

@@ -27,8 +27,6 @@ function exportNames(hub) {
   return Object.values(metafile.outputs)[0].exports;
 }
 
-const PROXY = 'hub-proxy';
-
 /**
  * @param {string} hubName  the entry name (its output is `<hubName>.js` / `.mjs`, beside every other output)
  * @param {string} hubSource  path of its source, made of `export * from './member.js'` lines
@@ -41,6 +39,8 @@ export function hubPlugin(hubName, hubSource) {
   );
   if (members.size === 0) throw new Error(`${hubSource}: a hub re-exports its members with export * lines`);
   const inHub = (file) => file === hub || members.has(file);
+  // Namespace and specifier of this hub's proxies: one per hub, as every hub's plugin sees every module.
+  const PROXY = `hub-proxy-${hubName}`;
   const proxy = `export { ${exportNames(hub).join(', ')} } from '${PROXY}';\n`;
   return {
     name: 'hub',
@@ -50,6 +50,8 @@ export function hubPlugin(hubName, hubSource) {
       build.onResolve({ filter: /^\.\.?\// }, (args) => {
         if (args.kind === 'entry-point' || inHub(args.importer)) return undefined;
         if (!inHub(sourceFile(args.resolveDir, args.path))) return undefined;
+        // A dynamic import gets the hub's whole namespace at run time: no names needed, and no proxy to make a chunk of.
+        if (args.kind === 'dynamic-import') return { path: `./${hubName}${extension}`, external: true };
         // One proxy per importer, so that it is bundled into the importer's own file, not into a chunk of its own.
         return { path: `${hub}?from=${args.importer}`, namespace: PROXY };
       });

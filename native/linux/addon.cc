@@ -38,7 +38,7 @@ Knob KnobArgument(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsString()) throw ArgumentError(info.Env(), "ERR_INVALID_ARG_TYPE", "knob must be a string");
   if (!KnobFromName(info[0].As<Napi::String>().Utf8Value(), &knob)) {
     throw ArgumentError(info.Env(), "ERR_INVALID_ARG_VALUE",
-                        "knob must be ip_local_port_range, ip_local_reserved_ports or ip_unprivileged_port_start");
+                        "knob must be ip_local_port_range, ip_local_reserved_ports, ip_unprivileged_port_start or tcp_tw_reuse");
   }
   return knob;
 }
@@ -106,6 +106,7 @@ Napi::Value ReadRangeAndReserved(const Napi::CallbackInfo& info) {
 // exchangeKnob(knob: string, value: string, netns?: string): [previous: string, current: string]
 Napi::Value ExchangeKnobText(const Napi::CallbackInfo& info) {
   Knob knob = KnobArgument(info);
+  if (knob == Knob::kTcpTwReuse) throw ArgumentError(info.Env(), "ERR_INVALID_ARG_VALUE", "tcp_tw_reuse is read, never written, here");
   if (info.Length() < 2 || !info[1].IsString()) throw ArgumentError(info.Env(), "ERR_INVALID_ARG_TYPE", "value must be a string");
   std::string value = info[1].As<Napi::String>().Utf8Value();
   std::string netns;

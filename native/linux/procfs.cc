@@ -16,6 +16,7 @@ namespace {
 constexpr const char* kPortRangePath = "/proc/sys/net/ipv4/ip_local_port_range";
 constexpr const char* kReservedPortsPath = "/proc/sys/net/ipv4/ip_local_reserved_ports";
 constexpr const char* kUnprivilegedStartPath = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+constexpr const char* kTcpTwReusePath = "/proc/sys/net/ipv4/tcp_tw_reuse";
 
 // Retries EINTR, which signals delivered to Node's threads can cause.
 int OpenRetrying(const char* path, int flags) {
@@ -65,7 +66,7 @@ bool ReadPath(const char* path, std::string* text, OsFailure* failure) {
   return ok;
 }
 
-constexpr int kKnobCount = 3;
+constexpr int kKnobCount = 4;
 
 // One namespace's open knob files, by Knob; closed with the namespace's slot or the thread.
 class KnobFds {
@@ -83,7 +84,7 @@ class KnobFds {
   }
 
  private:
-  int fd_[kKnobCount] = {-1, -1, -1};
+  int fd_[kKnobCount] = {-1, -1, -1, -1};
 };
 
 // A namespace file's identity: its nsfs inode, the same through /proc/<pid>/ns/net and /run/netns/<name>.
@@ -212,6 +213,7 @@ bool KnobFromName(const std::string& name, Knob* knob) {
   if (name == "ip_local_port_range") *knob = Knob::kPortRange;
   else if (name == "ip_local_reserved_ports") *knob = Knob::kReservedPorts;
   else if (name == "ip_unprivileged_port_start") *knob = Knob::kUnprivilegedPortStart;
+  else if (name == "tcp_tw_reuse") *knob = Knob::kTcpTwReuse;
   else return false;
   return true;
 }
@@ -221,6 +223,7 @@ const char* KnobPath(Knob knob) {
     case Knob::kPortRange: return kPortRangePath;
     case Knob::kReservedPorts: return kReservedPortsPath;
     case Knob::kUnprivilegedPortStart: return kUnprivilegedStartPath;
+    case Knob::kTcpTwReuse: return kTcpTwReusePath;
   }
   return kPortRangePath;
 }

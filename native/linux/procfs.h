@@ -9,7 +9,8 @@
 
 namespace ephemeral_ports {
 
-enum class Knob { kPortRange, kReservedPorts, kUnprivilegedPortStart };
+// kTcpTwReuse is read only (a fact doctor weighs); the addon never writes it.
+enum class Knob { kPortRange, kReservedPorts, kUnprivilegedPortStart, kTcpTwReuse };
 
 // "ip_local_port_range" → Knob; false for any other name (the JS side cannot reach arbitrary files).
 bool KnobFromName(const std::string& name, Knob* knob);

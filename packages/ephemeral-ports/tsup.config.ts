@@ -3,12 +3,17 @@ import { packageConfig } from '../../scripts/tsup-base.mjs';
 // One entry per subpath of package.json "exports" (subpath x is src/x.ts), plus the CLI (bin/ephemeral-ports.js).
 // `./core` is not built: subpaths/core.* hand over @ephemeral-ports/core itself (src/core.ts says the same for
 // tests); subpaths/get-port.* give the built get-port entry get-port's module shape (a function as the export).
-export default packageConfig({
-  index: 'src/index.ts',
-  diagnostics: 'src/diagnostics.ts',
-  platforms: 'src/platforms.ts',
-  testing: 'src/testing.ts',
-  'get-port': 'src/get-port.ts',
-  cli: 'src/cli/main.ts',
-  hub: 'src/hub.ts',
-}, { hub: 'hub' });
+// Two entries are hubs (scripts/tsup-hub.mjs): `hub` (src/hub.ts, no subpath) holds what every entry shares, `cli`
+// what the CLI's commands share.
+export default packageConfig(
+  {
+    index: 'src/index.ts',
+    diagnostics: 'src/diagnostics.ts',
+    platforms: 'src/platforms.ts',
+    testing: 'src/testing.ts',
+    'get-port': 'src/get-port.ts',
+    cli: 'src/cli/hub.ts',
+    hub: 'src/hub.ts',
+  },
+  { hubs: ['hub', 'cli'] },
+);

@@ -85,9 +85,9 @@ describe.runIf(canUseNetns)(`linux native backend on the real kernel ${NETNS_REQ
   });
 
   it('reads ip_unprivileged_port_start and validates against the live value', async () => {
-    expect(await backend.getConstraints()).toEqual({ unprivilegedPortStart: await sysctlUnprivilegedStart(ns) });
+    expect(await backend.getConstraints()).toMatchObject({ unprivilegedPortStart: await sysctlUnprivilegedStart(ns) });
     await sysctlWrite(ns, 'net.ipv4.ip_unprivileged_port_start', '2000');
-    expect(await backend.getConstraints()).toEqual({ unprivilegedPortStart: 2000 });
+    expect(await backend.getConstraints()).toMatchObject({ unprivilegedPortStart: 2000 });
     const before = await sysctlRange(ns);
     await expect(backend.setRange({ low: 1500, high: 50001 })).rejects.toMatchObject({
       code: 'ERR_EPHEMERAL_INVALID_RANGE',
@@ -98,15 +98,30 @@ describe.runIf(canUseNetns)(`linux native backend on the real kernel ${NETNS_REQ
     expect(await sysctlRange(ns)).toEqual({ low: 2000, high: 50001 });
   });
 
-  it('reads tcp_tw_reuse (for doctor) in the caller\'s own namespace, natively and in the JS fallback; not across namespaces', async () => {
-    for (const [value, implementation] of [['0', 'native'], ['1', 'js'], ['2', 'native']] as const) {
+  it('reads tcp_tw_reuse (for doctor) in a namespace reached by path, and in its own natively and in the JS fallback', async () => {
+    const start = await sysctlUnprivilegedStart(ns);
+    for (const value of ['0', '2']) {
+      await sysctlWrite(ns, 'net.ipv4.tcp_tw_reuse', value);
+      expect(await backend.getConstraints()).toEqual({ unprivilegedPortStart: start, tcpTwReuse: Number(value) });
+    }
+    for (const [value, implementation] of [['0', 'native'], ['1', 'js']] as const) {
       await sysctlWrite(ns, 'net.ipv4.tcp_tw_reuse', value);
       const run = await ns.node(fixture('own-constraints.mjs'), [implementation]);
       expect(run.code, run.stderr).toBe(0);
-      expect(JSON.parse(run.stdout)).toEqual({ unprivilegedPortStart: await sysctlUnprivilegedStart(ns), tcpTwReuse: Number(value) });
+      expect(JSON.parse(run.stdout)).toEqual({ unprivilegedPortStart: start, tcpTwReuse: Number(value) });
     }
-    // Reached by path, the namespace's value would be read from the caller's namespace: so it is not given at all.
-    expect(await backend.getConstraints()).not.toHaveProperty('tcpTwReuse');
+    // The JS fallback cannot enter a namespace: it refuses rather than report its own namespace's values.
+    const js = createLinuxBackend({ netns: ns.path, implementation: 'js' });
+    await expect(js.getConstraints()).rejects.toMatchObject({ code: 'ERR_EPHEMERAL_UNSUPPORTED_OPERATION' });
+  });
+
+  it('the addon reads tcp_tw_reuse but refuses to write it', () => {
+    const { binding } = loadNativeBinding();
+    if (!binding) throw new Error('addon not built');
+    expect(binding.readKnob('tcp_tw_reuse', ns.path)).toMatch(/^[012]\n$/);
+    expect(() => binding.exchangeKnob('tcp_tw_reuse' as 'ip_local_port_range', '1\n', ns.path)).toThrow(
+      expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' }),
+    );
   });
 
   it('a kernel refusal surfaces from the addon as EINVAL with a negative errno, syscall and path, and no remedy of its own', async () => {

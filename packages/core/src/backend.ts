@@ -32,8 +32,8 @@ export interface KernelConstraints {
   /** AIX: min/max that `no -x` reports for the low and the high tunable of the protocol. */
   tunableLimits?: { low: { min: number; max: number }; high: { min: number; max: number } };
   /**
-   * Linux `net.ipv4.tcp_tw_reuse` of the caller's namespace (0, 1, or 2 = loopback only): whether connect() may
-   * take a port held in TIME_WAIT, which decides how much TIME_WAIT pressure matters to doctor.
+   * Linux `net.ipv4.tcp_tw_reuse` (0, 1, or 2 = loopback only): whether connect() may take a port held in
+   * TIME_WAIT, which decides how much TIME_WAIT pressure matters to doctor. Absent where it could not be read.
    */
   tcpTwReuse?: number;
 }

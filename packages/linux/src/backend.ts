@@ -146,10 +146,10 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
     }
   };
 
-  /** `tcp_tw_reuse` of the caller's namespace (0, 1 or 2), or undefined when it cannot be read. */
-  const hostTcpTwReuse = (): number | undefined => {
+  /** `tcp_tw_reuse` (0, 1 or 2), or undefined when it cannot be read (the JS fallback in another namespace). */
+  const tcpTwReuseIn = (netns: string | undefined): number | undefined => {
     try {
-      const value = io.readTcpTwReuse ? Number(io.readTcpTwReuse().trim()) : Number.NaN;
+      const value = Number(io.read('tcp_tw_reuse', netns).trim());
       return Number.isInteger(value) ? value : undefined;
     } catch {
       return undefined;
@@ -289,7 +289,7 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
     getConstraints: later((o?: ScopeOptions) => {
       const { netns } = scope(o);
       const constraints = constraintsIn(netns);
-      const tcpTwReuse = netns === undefined ? hostTcpTwReuse() : undefined;
+      const tcpTwReuse = tcpTwReuseIn(netns);
       return tcpTwReuse === undefined ? constraints : { ...constraints, tcpTwReuse };
     }),
     getReserved: later(getReservedSync),

@@ -11,14 +11,14 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { KnobName } from './procfs-format.js';
+import type { KnobName, ReadableKnob } from './procfs-format.js';
 
 /** Exports of `ephemeral_ports_linux.node` (native/linux/addon.cc). Errors carry code/errno/syscall/path/remedy. */
 export interface NativeLinuxBinding {
   /** `ip_local_port_range` packed into an int32: low in bits 0–15, high in bits 16–31. */
   readPortRange(netns?: string): number;
   /** A knob's text exactly as the kernel prints it. */
-  readKnob(knob: KnobName, netns?: string): string;
+  readKnob(knob: ReadableKnob, netns?: string): string;
   /** `ip_local_port_range` packed as in `readPortRange`, and the text of `ip_local_reserved_ports`, in one call. */
   readRangeAndReserved(netns?: string): [packedRange: number, reservedText: string];
   /** Reads, writes `value` in one write() at offset 0, reads back: `[previous, current]`. */

@@ -19,10 +19,13 @@ import {
   portRange,
 } from '@ephemeral-ports/core/model';
 
+/** The knobs this package reads and sets. */
 export type KnobName = 'ip_local_port_range' | 'ip_local_reserved_ports' | 'ip_unprivileged_port_start';
+/** What it reads: also `tcp_tw_reuse`, a fact doctor weighs, never written. */
+export type ReadableKnob = KnobName | 'tcp_tw_reuse';
 
 export const PROCFS_DIR = '/proc/sys/net/ipv4';
-export const knobPath = (knob: KnobName): string => `${PROCFS_DIR}/${knob}`;
+export const knobPath = (knob: ReadableKnob): string => `${PROCFS_DIR}/${knob}`;
 
 /** The kernel parses at most one page per write() of a large bitmap; longer lists would be applied in part. */
 export const MAX_RESERVED_TEXT_BYTES = 4095;

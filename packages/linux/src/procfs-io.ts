@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync, writeSync, constants as fsConstants } from 'node:fs';
 import { EphemeralPortsError, ErrorCodes, type PortRange, type RawCapture, rawFailure } from '@ephemeral-ports/core/model';
 import { crashPoint } from './crash-point.js';
-import { type KnobName, knobPath, parseRangeText } from './procfs-format.js';
+import { type KnobName, type ReadableKnob, knobPath, parseRangeText } from './procfs-format.js';
 import type { NativeLinuxBinding } from './native.js';
 import { toOsError, withOsErrors } from './os-error.js';
 import { inNetns, knobRemedy } from './remedy.js';
@@ -27,19 +27,10 @@ export interface ProcfsIo {
   readPortRange(netns?: string): PortRange;
   /** Both files a range report needs; the addon reads them in one call. */
   readRangeAndReserved(netns?: string): RangeAndReservedText;
-  read(knob: KnobName, netns?: string): string;
+  read(knob: ReadableKnob, netns?: string): string;
   /** Reads the previous text, writes `value` in one write() at offset 0, reads the result back. */
   exchange(knob: KnobName, value: string, netns?: string): KnobExchange;
-  /**
-   * `net.ipv4.tcp_tw_reuse` as text, in the caller's own namespace (the addon enters a namespace for the range knobs
-   * alone). Absent where it cannot be read (test doubles, replayed bundles without it).
-   */
-  readTcpTwReuse?(): string;
 }
-
-/** Read by Node in the caller's namespace: a fact for doctor, not a knob this package sets. */
-const TCP_TW_REUSE_PATH = '/proc/sys/net/ipv4/tcp_tw_reuse';
-const readTcpTwReuse = (): string => withOsErrors(() => readWhole(TCP_TW_REUSE_PATH), READING);
 
 const READING = knobRemedy(false);
 const WRITING = knobRemedy(true);
@@ -79,7 +70,6 @@ export function createNativeIo(binding: NativeLinuxBinding): ProcfsIo {
       crashPoint('live-written');
       return { previous, current };
     },
-    readTcpTwReuse,
   };
 }
 
@@ -131,7 +121,7 @@ function refuseNetns(netns: string | undefined, fallbackReason: string): void {
 }
 
 export function createJsIo(fallbackReason: string): ProcfsIo {
-  const read = (knob: KnobName, netns?: string): string => {
+  const read = (knob: ReadableKnob, netns?: string): string => {
     refuseNetns(netns, fallbackReason);
     return withOsErrors(() => readWhole(knobPath(knob)), READING);
   };
@@ -159,7 +149,6 @@ export function createJsIo(fallbackReason: string): ProcfsIo {
       if (written !== bytes.length) throw partialWrite(knob, written, bytes.length);
       return { previous, current: read(knob) };
     },
-    readTcpTwReuse,
   };
 }
 
@@ -169,7 +158,7 @@ export function createJsIo(fallbackReason: string): ProcfsIo {
  * bundle holds exactly what was parsed. Only a backend created with `capture` pays for this.
  */
 export function recordingIo(io: ProcfsIo, capture: RawCapture): ProcfsIo {
-  const read = (knob: KnobName, netns?: string): string => {
+  const read = (knob: ReadableKnob, netns?: string): string => {
     const base = { kind: 'file' as const, path: knobPath(knob), ...(netns !== undefined && { netns }), via: io.source };
     let text: string;
     try {
@@ -190,18 +179,5 @@ export function recordingIo(io: ProcfsIo, capture: RawCapture): ProcfsIo {
       reservedText: read('ip_local_reserved_ports', netns),
     }),
     exchange: (knob, value, netns) => io.exchange(knob, value, netns),
-    ...(io.readTcpTwReuse && {
-      readTcpTwReuse: () => {
-        const base = { kind: 'file' as const, path: TCP_TW_REUSE_PATH, via: io.source };
-        try {
-          const text = io.readTcpTwReuse!();
-          capture({ ...base, text });
-          return text;
-        } catch (error) {
-          capture({ ...base, error: rawFailure(error) });
-          throw error;
-        }
-      },
-    }),
   };
 }
