@@ -45,17 +45,15 @@ export const FORCE_JS_ENV = 'EPHEMERAL_PORTS_FORCE_JS';
 const HERE = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
 const PACKAGE_ROOT = dirname(dirname(HERE));
 
-/**
- * musl first where the system is musl-based. node-gyp-build's test (Alpine's release file) decides the order only:
- * a glibc build fails to load on other musl systems, and the musl one is tried next.
- */
-const LIBCS = existsSync('/etc/alpine-release') ? ['musl', 'glibc'] : ['glibc', 'musl'];
-
 /** Where `node-gyp build` and `npm run prebuild` (scripts/prebuild/targets.mjs) put the addon, in loading order. */
-export const ADDON_PATHS: readonly string[] = [
-  join(PACKAGE_ROOT, 'build', 'Release', 'ephemeral_ports_linux.node'),
-  ...LIBCS.map((libc) => join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, `ephemeral_ports_linux.${libc}.node`)),
-];
+export function* addonPaths(): Generator<string> {
+  yield join(PACKAGE_ROOT, 'build', 'Release', 'ephemeral_ports_linux.node');
+  // musl first where the system is musl-based. node-gyp-build's test (Alpine's release file) decides the order only:
+  // a glibc build fails to load on other musl systems, and the musl one is tried next. Asked only when there is no
+  // build from source, so that the common case costs no extra file-system call.
+  const libcs = existsSync('/etc/alpine-release') ? ['musl', 'glibc'] : ['glibc', 'musl'];
+  for (const libc of libcs) yield join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, `ephemeral_ports_linux.${libc}.node`);
+}
 
 type NodeGypBuild = (dir: string) => unknown;
 
@@ -83,13 +81,14 @@ export function loadNativeBinding(): NativeLoadResult {
   const failures: string[] = [];
   let binding: unknown;
   let loaded = false;
-  for (const path of ADDON_PATHS) {
-    if (!existsSync(path)) continue;
+  for (const path of addonPaths()) {
     try {
       binding = require(path);
       loaded = true;
       break;
     } catch (error) {
+      // Not there (require's own stat says so: no extra call first): try the next place.
+      if ((error as { code?: unknown }).code === 'MODULE_NOT_FOUND') continue;
       // A dlopen failure (another libc, an arch or ABI mismatch): try the next file, and keep why.
       failures.push(`${path}: ${firstLine(error)}`);
     }
