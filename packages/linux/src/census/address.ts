@@ -3,6 +3,12 @@
  * more groups compressed, IPv4-mapped as `::ffff:a.b.c.d`) — the forms `ss` and Node print.
  */
 
+/**
+ * This CPU's byte order, for the host-order words of the addon's records and of /proc/net: asked of a typed array
+ * rather than node:os, which a census would otherwise load on its way to the kernel.
+ */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** IPv4 from 4 network-order bytes at `offset`. */
 export function formatIPv4(bytes: Uint8Array, offset: number): string {
   return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;

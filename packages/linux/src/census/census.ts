@@ -18,7 +18,7 @@ import {
   type CensusOptions,
   type SocketCensus,
   type SocketEntry,
-} from '@ephemeral-ports/core';
+} from '@ephemeral-ports/core/model';
 import { toOsError } from '../os-error.js';
 import { censusRemedy, inNetns } from '../remedy.js';
 import { decodeAggregate, decodeRecords, nativeRequest } from './decode.js';

@@ -4,13 +4,11 @@
  * Hot path (tens of thousands of records): typed-array reads instead of DataView calls on little-endian hosts,
  * state names from lookup tables, and each distinct address formatted once (see AddressCache).
  */
-import { endianness } from 'node:os';
 import type { CensusAggregate, CensusOptions, DestinationKey, SocketEntry, SocketState } from '@ephemeral-ports/core';
-import { AddressCache } from './address.js';
+import { AddressCache, LITTLE_ENDIAN } from './address.js';
 import { RECORD, type NativeAggregate, type NativeCensusRequest } from './native-census.js';
 import { stateName } from './states.js';
 
-const LITTLE_ENDIAN = endianness() === 'LE';
 const TCP_NAMES: SocketState[] = Array.from({ length: 256 }, (_, s) => stateName('tcp', s));
 const UDP_NAMES: SocketState[] = Array.from({ length: 256 }, (_, s) => stateName('udp', s));
 const W = RECORD.size / 4; // 32-bit words per record

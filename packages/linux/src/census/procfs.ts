@@ -4,14 +4,12 @@
  *
  * For another namespace it reads /proc/<pid>/net/*, which only works for `/proc/<pid>/ns/net` paths.
  */
-import { endianness } from 'node:os';
-import { EphemeralPortsError, ErrorCodes, type CensusOptions, type Protocol, type SocketEntry } from '@ephemeral-ports/core';
+import { EphemeralPortsError, ErrorCodes, type CensusOptions, type Protocol, type SocketEntry } from '@ephemeral-ports/core/model';
 import { toOsError } from '../os-error.js';
 import type { Remedy } from '../remedy.js';
-import { formatIPv4, formatIPv6 } from './address.js';
+import { LITTLE_ENDIAN, formatIPv4, formatIPv6 } from './address.js';
 import { stateName } from './states.js';
 
-const LITTLE_ENDIAN = endianness() === 'LE';
 
 const procNetRemedy: Remedy = ({ code, path }) =>
   code === 'ENOENT' && path !== undefined && !path.startsWith('/proc/self/')
