@@ -67,6 +67,62 @@ function timeOnce(args: string[]): Promise<number> {
 
 const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
 
+/**
+ * Inside one process, from `require('ephemeral-ports')` to the range: the share spent resolving package names
+ * (Node's exports-map code, whose first uses compile its case-insensitive path check and then tier it up), the
+ * share compiling and running our files, and the read itself. Node's own start is not in it.
+ */
+const WHERE_SCRIPT = `
+const Module = require('node:module');
+const now = () => performance.now();
+let resolving = 0;
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const start = now();
+  try { return resolve.call(this, request, ...rest); }
+  finally { if (!/^(\\.|\\/|node:)/.test(request)) resolving += now() - start; }
+};
+const t0 = now();
+const facade = require('ephemeral-ports');
+const load = now() - t0;
+const resolvingInLoad = resolving;
+facade.getEphemeralRange().then(() => {
+  const call = now() - t0 - load;
+  process.stdout.write(JSON.stringify({ resolving, files: load - resolvingInLoad, call: call - (resolving - resolvingInLoad) }));
+});`;
+
+/** ms: resolving package names; the rest of `require('ephemeral-ports')`; the rest of the call. */
+interface Where {
+  resolving: number;
+  files: number;
+  call: number;
+}
+
+function whereOnce(): Promise<Where> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', WHERE_SCRIPT], { cwd: ROOT_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME } }, (error, out) =>
+      error ? reject(error) : resolve(JSON.parse(out) as Where),
+    );
+  });
+}
+
+async function whereRow(): Promise<BenchRow> {
+  progress(`cold start: where the time of require + getEphemeralRange() goes, ${RUNS} runs`);
+  const runs: Where[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await whereOnce());
+  const [resolving, files, call] = (['resolving', 'files', 'call'] as const).map((k) => median(runs.map((r) => r[k])));
+  const ms = (x: number) => x.toFixed(1);
+  return {
+    name:
+      `where require('ephemeral-ports').getEphemeralRange() spends its time in the process (medians of ${RUNS}): ` +
+      `resolving package names (Node's exports-map code) ${ms(resolving!)} ms, compiling and running the facade and core ` +
+      `${ms(files!)} ms, the call (loads the backend and its addon, reads, builds the report) ${ms(call!)} ms`,
+    value: median(runs.map((r) => r.resolving + r.files + r.call)),
+    unit: 'ms',
+    goal: 'info: where the time goes',
+  };
+}
+
 async function run(): Promise<BenchRow[]> {
   for (const built of ['packages/ephemeral-ports/dist/index.js', 'packages/ephemeral-ports/dist/cli.js']) {
     if (!existsSync(join(ROOT_DIR, built))) throw new Error(`${built} is missing: run npm run build first`);
@@ -99,6 +155,7 @@ async function run(): Promise<BenchRow[]> {
         : { goal: `ratio ≤ ${subject.goal}× (lower is better)`, pass: ratio <= subject.goal }),
     });
   }
+  rows.push(await whereRow());
   return rows;
 }
 
