@@ -289,8 +289,9 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
     getConstraints: later((o?: ScopeOptions) => {
       const { netns } = scope(o);
       const constraints = constraintsIn(netns);
-      const tcpTwReuse = tcpTwReuseIn(netns);
-      return tcpTwReuse === undefined ? constraints : { ...constraints, tcpTwReuse };
+      // Read when asked for (doctor's snapshot), not on every call: free-port asks for the start on each port.
+      Object.defineProperty(constraints, 'tcpTwReuse', { enumerable: true, get: () => tcpTwReuseIn(netns) });
+      return constraints;
     }),
     getReserved: later(getReservedSync),
     setReserved: later(setReservedSync),
