@@ -33,7 +33,8 @@ export interface KernelConstraints {
   tunableLimits?: { low: { min: number; max: number }; high: { min: number; max: number } };
   /**
    * Linux `net.ipv4.tcp_tw_reuse` (0, 1, or 2 = loopback only): whether connect() may take a port held in
-   * TIME_WAIT, which decides how much TIME_WAIT pressure matters to doctor. Absent where it could not be read.
+   * TIME_WAIT, which decides how much TIME_WAIT pressure matters to doctor. Undefined where it could not be read
+   * (Linux reads it when the property is read).
    */
   tcpTwReuse?: number;
 }
