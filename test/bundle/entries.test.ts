@@ -96,11 +96,12 @@ describe('the front door', () => {
         ` builtins: process.moduleLoadList.filter((m) => /^NativeModule (net|dgram|dns)$/.test(m)) })))`,
     );
     expect(after.range).toMatchObject({ low: expect.any(Number), high: expect.any(Number) });
-    // The Linux package's entry and hub, and its addon: one file more per package than the hub layout needs is a
-    // regression in cold start (scripts/tsup-hub.mjs).
+    // The Linux package's entry, its hub, the addon's loader (a hub of its own, which loads without core: the CLI's
+    // early census needs it) and the addon: one file more per package than the hub layout needs is a regression in
+    // cold start (scripts/tsup-hub.mjs).
     const linux = after.files.filter((f) => f.startsWith('linux/'));
-    expect(linux).toHaveLength(3);
-    expect(linux).toEqual(expect.arrayContaining(['linux/dist/hub.js', 'linux/dist/index.js']));
+    expect(linux).toHaveLength(4);
+    expect(linux).toEqual(expect.arrayContaining(['linux/dist/hub.js', 'linux/dist/index.js', 'linux/dist/addon.js']));
     expect(linux.filter((f) => f.endsWith('.node'))).toHaveLength(1);
     expect(after.files).not.toContain('core/dist/index.js');
     expect(after.builtins).toEqual([]);
@@ -136,6 +137,16 @@ describe('the front door', () => {
     expect(loaded.files).toContain('core/dist/model.js');
     expect(loaded.files).not.toContain('core/dist/index.js');
     expect(loaded.builtins).toEqual([]);
+  });
+
+  it.runIf(process.platform === 'linux')('`ephemeral-ports usage --json` loads the addon before core: its census starts while the CLI loads', () => {
+    const loaded = loadedBy([join(ROOT_DIR, 'packages/ephemeral-ports/bin/ephemeral-ports.js'), 'usage', '--json']);
+    const order = loaded.files;
+    // require.cache keeps insertion order: the boot hub and the Linux addon's loader come before core's model.
+    expect(order.indexOf('ephemeral-ports/dist/boot.js')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('linux/dist/addon.js')).toBeGreaterThan(order.indexOf('ephemeral-ports/dist/boot.js'));
+    expect(order.indexOf('core/dist/model.js')).toBeGreaterThan(order.indexOf('linux/dist/addon.js'));
+    expect(loadedBy([join(ROOT_DIR, 'packages/ephemeral-ports/bin/ephemeral-ports.js'), 'get', '--json']).files).not.toContain('ephemeral-ports/dist/boot.js');
   });
 
   it.runIf(process.platform === 'linux')("get-port's first call loads no crypto module (lock names are SipHash tags) and not core's full index", () => {

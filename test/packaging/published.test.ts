@@ -90,9 +90,11 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && zig.run
       const fromSourceEnv = { ...base, PATH: process.env.PATH, npm_config_build_from_source: 'true' };
 
       // The repo's install (a lockfile install) caches tarballs but not the registry's package documents, which an
-      // --offline install of a range needs: cache those of the addon packages' registry dependencies first.
-      const linuxDeps = (JSON.parse(readFileSync(join('packages', 'linux', 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies;
-      const registryDeps = Object.entries(linuxDeps).filter(([name]) => !name.startsWith('@ephemeral-ports/'));
+      // --offline install of a range needs: cache those of the registry dependencies of the facade and the Linux
+      // package (the two packages these installs resolve from the registry) first.
+      const dependenciesOf = (dir: string) =>
+        Object.entries((JSON.parse(readFileSync(join('packages', dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+      const registryDeps = [...dependenciesOf('ephemeral-ports'), ...dependenciesOf('linux')].filter(([name]) => !name.startsWith('@ephemeral-ports/'));
       await runOk(process.execPath, [NPM_CLI, 'cache', 'add', ...registryDeps.map(([name, range]) => `${name}@${range}`)], work, base);
 
       const install = ['install', '--offline', '--no-audit', '--no-fund'];
@@ -189,6 +191,15 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && zig.run
         expect(help.code).toBe(0);
         expect(help.stdout).toMatch(/ephemeral-ports|ephport/);
         expect(help.stdout).toMatch(/\bget\b/);
+      });
+
+      it('ephemeral-ports usage starts its census early through @ephemeral-ports/linux/addon, as installed', async () => {
+        const bin = join(noCompilerApp, 'node_modules/.bin');
+        const r = await run(join(bin, 'ephemeral-ports'), ['usage', '--json'], noCompilerApp, { ...noCompilerEnv, NODE_DEBUG: 'ephemeral-ports' });
+        expect(r.code).toBe(0);
+        expect(r.stderr).toContain('census: started early');
+        expect(r.stderr).toContain('census: taking the early census');
+        expect(JSON.parse(r.stdout)).toMatchObject({ source: 'netlink:sock_diag', total: expect.any(Number) });
       });
     });
 

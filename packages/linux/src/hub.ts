@@ -6,7 +6,6 @@
 export * from './backend.js';
 export * from './crash-point.js';
 export * from './kernel-release.js';
-export * from './native.js';
 export * from './os-error.js';
 export * from './procfs-format.js';
 export * from './procfs-io.js';

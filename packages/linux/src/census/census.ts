@@ -22,6 +22,7 @@ import {
 import { toOsError } from '../os-error.js';
 import { censusRemedy, inNetns } from '../remedy.js';
 import { decodeAggregate, decodeRecords, nativeRequest } from './decode.js';
+import { takeEarlyCensus } from './early.js';
 import type { CensusNative, NativeOwners } from './native-census.js';
 import { attachNativeOwners, processSockets, type AggregateWithProcesses } from './owners.js';
 import { attachOwners } from './processes.js';
@@ -103,7 +104,8 @@ function withLazySockets(source: string, aggregate: CensusAggregate, records: Ar
  */
 async function aggregateViaAddon(addon: CensusNative, options: CensusOptions): Promise<SocketCensus> {
   const processes = options.processes === true;
-  const result = await addon.census({ ...nativeRequest(options), aggregate: true, ...(processes ? { owners: true } : {}) });
+  const request = { ...nativeRequest(options), aggregate: true as const, ...(processes ? { owners: true } : {}) };
+  const result = await (takeEarlyCensus(addon, request) ?? addon.census(request));
   if (result instanceof ArrayBuffer) {
     const sockets = decodeRecords(result);
     if (processes) attachOwners(sockets);
