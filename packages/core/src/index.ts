@@ -8,6 +8,6 @@
 export * from './model.js';
 export * from './memory-backend.js';
 export * from './allocation/index.js';
-export * from './diagnostics/index.js';
+export * from './diagnostics.js';
 export * from './iana.js';
 export * from './safety.js';

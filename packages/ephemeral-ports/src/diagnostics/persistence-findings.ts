@@ -4,7 +4,7 @@
  * host, so a namespace's diagnosis leaves it out; a failure to read it (no permission, a backend without it) leaves
  * the census verdict as it is.
  */
-import type { DoctorReport } from '@ephemeral-ports/core';
+import type { DoctorReport } from '@ephemeral-ports/core/diagnostics';
 
 export async function withPersistence<T extends DoctorReport>(result: T, inNamespace: boolean): Promise<T> {
   if (inNamespace) return result;

@@ -20,7 +20,7 @@ import {
   type SocketCensus,
   type TargetOs,
 } from '@ephemeral-ports/core/model';
-import type { DoctorFacts } from '@ephemeral-ports/core';
+import type { DoctorFacts } from '@ephemeral-ports/core/diagnostics';
 import { getBackend } from '../backend.js';
 
 export interface DiagnosticsOptions {

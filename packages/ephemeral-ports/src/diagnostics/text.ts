@@ -2,7 +2,8 @@
  * Plain-text renderings of the diagnostics for the CLI (usage, doctor, watch, map). Colour is optional and
  * passed in, so the same text works in a terminal, a pipe and a test.
  */
-import { bucketPortMap, formatRange, type DestinationUsage, type PortMap, type RegionKind, type SocketEntry } from '@ephemeral-ports/core';
+import { formatRange, type SocketEntry } from '@ephemeral-ports/core/model';
+import { bucketPortMap, type DestinationUsage, type PortMap, type RegionKind } from '@ephemeral-ports/core/diagnostics';
 import type { DoctorResult, UsageResult } from './usage.js';
 
 export interface Style {

@@ -1,20 +1,8 @@
 /**
  * usage() and doctor(): "how close am I to running out of ports, why, and what do I do".
  */
-import {
-  aggregateSockets,
-  analyzeUsage,
-  type CensusAggregate,
-  buildPortMap,
-  diagnose,
-  formatPrometheus,
-  type DoctorReport,
-  type PortMap,
-  PortSet,
-  type ProcessUsage,
-  type SocketCensus,
-  type UsageReport,
-} from '@ephemeral-ports/core';
+import { aggregateSockets, type CensusAggregate, PortSet, type ProcessUsage, type SocketCensus } from '@ephemeral-ports/core/model';
+import { analyzeUsage, buildPortMap, diagnose, formatPrometheus, type DoctorReport, type PortMap, type UsageReport } from '@ephemeral-ports/core/diagnostics';
 import { type DiagnosticsOptions, type DiagnosticsSnapshot, takeSnapshot } from './snapshot.js';
 
 export type { ProcessUsage };
