@@ -7,7 +7,8 @@
  * ≤ 1.3×, `ephemeral-ports get --json` ≤ 1.3×. Needs the built packages (`npm run build`).
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT_DIR } from '../../test/helpers/netns.js';
 import { percentile } from '../measure.js';
@@ -24,6 +25,8 @@ interface Subject {
   anchor?: string[];
   /** Ratio goal; undefined for context rows. */
   goal?: number;
+  /** Working directory (default: the repository). */
+  cwd?: string;
 }
 
 const ANCHOR = ['-e', '0'];
@@ -53,11 +56,33 @@ const SUBJECTS: Subject[] = [
     : []),
 ];
 
+/**
+ * Context rows: what any package costs that has an exports map (which #17 requires of every published package) and
+ * nothing in it, loaded the way the goal rows load ours. Node's first resolution through an exports map compiles
+ * its resolver; that share of a ratio is the same for every such package, ours or get-port.
+ */
+function floorSubjects(dir: string): Subject[] {
+  const pkg = join(dir, 'node_modules', 'exports-floor');
+  mkdirSync(pkg, { recursive: true });
+  const exports = { '.': { import: './index.js', require: './index.js' } };
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'exports-floor', version: '1.0.0', exports }));
+  writeFileSync(join(pkg, 'index.js'), 'exports.ok = true;\n');
+  return [
+    { name: `floor: node -e "require('exports-floor')" (a package with an exports map and one empty file)`, args: ['-e', "require('exports-floor')"], cwd: dir },
+    {
+      name: `floor: node --input-type=module -e "import 'exports-floor'" (the same package, imported)`,
+      args: ['--input-type=module', '-e', "import 'exports-floor'"],
+      anchor: ESM_ANCHOR,
+      cwd: dir,
+    },
+  ];
+}
+
 /** Wall time of one fresh `node <args>` process, in ms; fails on a non-zero exit (a broken build is no result). */
-function timeOnce(args: string[]): Promise<number> {
+function timeOnce(args: string[], cwd = ROOT_DIR): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    execFile(process.execPath, args, { cwd: ROOT_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME } }, (error, _out, stderr) => {
+    execFile(process.execPath, args, { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME } }, (error, _out, stderr) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (error) reject(new Error(`node ${args.join(' ')} failed: ${String(stderr).trim() || error.message}`));
       else resolve(ms);
@@ -128,37 +153,44 @@ async function run(): Promise<BenchRow[]> {
     if (!existsSync(join(ROOT_DIR, built))) throw new Error(`${built} is missing: run npm run build first`);
   }
   const rows: BenchRow[] = [];
-  for (const subject of SUBJECTS) {
-    const anchorArgs = subject.anchor ?? ANCHOR;
-    progress(`cold start: ${subject.name}, ${RUNS} runs each`);
-    // Warm the OS file cache for both, then alternate anchor and subject.
-    await timeOnce(anchorArgs);
-    await timeOnce(subject.args);
-    const anchor: number[] = [];
-    const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      anchor.push(await timeOnce(anchorArgs));
-      times.push(await timeOnce(subject.args));
-    }
-    const value = median(times);
-    const anchorValue = median(anchor);
-    // Each run against the anchor run beside it: the machine's speed drifts during a suite (a VM's neighbours), and
-    // a ratio of two medians taken over that drift moves with it; the median of paired ratios does not.
-    const ratio = median(times.map((t, i) => t / anchor[i]!));
-    rows.push({
-      name: `${subject.name} (medians of ${RUNS}; ratio: median of the ${RUNS} paired ratios)`,
-      value,
-      unit: 'ms',
-      anchor: `node ${anchorArgs.join(' ')}`,
-      anchorValue,
-      ratio,
-      ...(subject.goal === undefined
-        ? { goal: 'context (no goal)' }
-        : { goal: `ratio ≤ ${subject.goal}× (lower is better)`, pass: ratio <= subject.goal }),
-    });
+  const floorDir = mkdtempSync(join(tmpdir(), 'ephemeral-ports-floor-'));
+  try {
+    for (const subject of [...SUBJECTS, ...floorSubjects(floorDir)]) rows.push(await measure(subject));
+  } finally {
+    rmSync(floorDir, { recursive: true, force: true });
   }
   rows.push(await whereRow());
   return rows;
+}
+
+async function measure(subject: Subject): Promise<BenchRow> {
+  const anchorArgs = subject.anchor ?? ANCHOR;
+  progress(`cold start: ${subject.name}, ${RUNS} runs each`);
+  // Warm the OS file cache for both, then alternate anchor and subject.
+  await timeOnce(anchorArgs, subject.cwd);
+  await timeOnce(subject.args, subject.cwd);
+  const anchor: number[] = [];
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    anchor.push(await timeOnce(anchorArgs, subject.cwd));
+    times.push(await timeOnce(subject.args, subject.cwd));
+  }
+  const value = median(times);
+  const anchorValue = median(anchor);
+  // Each run against the anchor run beside it: the machine's speed drifts during a suite (a VM's neighbours), and
+  // a ratio of two medians taken over that drift moves with it; the median of paired ratios does not.
+  const ratio = median(times.map((t, i) => t / anchor[i]!));
+  return {
+    name: `${subject.name} (medians of ${RUNS}; ratio: median of the ${RUNS} paired ratios)`,
+    value,
+    unit: 'ms',
+    anchor: `node ${anchorArgs.join(' ')}`,
+    anchorValue,
+    ratio,
+    ...(subject.goal === undefined
+      ? { goal: 'context (no goal)' }
+      : { goal: `ratio ≤ ${subject.goal}× (lower is better)`, pass: ratio <= subject.goal }),
+  };
 }
 
 const suite: BenchSuite = { name: 'cold start (facade, CLI)', run };
