@@ -73,6 +73,7 @@ function printTable(title: string, rows: readonly BenchRow[]): void {
 
 async function main(): Promise<number> {
   const { progress } = await import('./progress.js');
+  const { waitForQuietMachine } = await import('./settle.js');
   const filters = process.argv.slice(2).filter((a) => a !== '--quick');
   const filter = filters.length > 0 ? filters.join(' ') : undefined;
   const wanted = (name: string, file: string) => filters.length === 0 || filters.some((f) => name.includes(f) || basename(file, '.ts').includes(f));
@@ -93,6 +94,8 @@ async function main(): Promise<number> {
       continue;
     }
     if (!wanted(suite.name, file)) continue;
+    const settled = await waitForQuietMachine(isQuick ? 10_000 : 30_000);
+    if (settled.waitedMs > 1500) progress(`${suite.name}: waited ${(settled.waitedMs / 1000).toFixed(1)} s for the machine to go quiet (CPU busy ${Math.round(100 * (settled.busy ?? 0))}% at the end)`);
     const started = Date.now();
     progress(`${suite.name}: started`);
     try {
