@@ -51,35 +51,40 @@ export function intermediateStates(current: PairState, plan: readonly PairWrite[
   return out;
 }
 
-const cost = (current: PairState, plan: readonly PairWrite[]): number =>
-  intermediateStates(current, plan).reduce((sum, s) => sum + COST[pairStateKind(s)], 0) + plan.length;
-
 /**
  * The writes that take `current` to `target`, cheapest first: fewest unsafe intermediate states, then fewest
  * writes, then `first` before `last`. Values stay within `bounds` (the target's own values are taken as given).
+ * A depth-first search over at most three writes of a few candidate values; a branch stops as soon as it cannot
+ * beat the best plan found (a plan costs at least one per write), so the usual case ends after two safe writes.
  */
 export function planPairWrites(current: PairState, target: PairState, bounds: PairBounds): PairWrite[] {
   if (current.first === target.first && current.last === target.last) return [];
-  const candidates = (end: PairEnd): number[] =>
+  const candidatesOf = (end: PairEnd): number[] =>
     [...new Set([target[end], target.first, target.last, bounds[end].min, bounds[end].max])].filter(
       (v) => v === target[end] || (v >= bounds[end].min && v <= bounds[end].max),
     );
+  const candidates: Record<PairEnd, number[]> = { first: candidatesOf('first'), last: candidatesOf('last') };
   let best: { plan: PairWrite[]; cost: number } | undefined;
-  const search = (state: PairState, plan: PairWrite[]): void => {
-    if (state.first === target.first && state.last === target.last) {
-      const c = cost(current, plan);
-      if (!best || c < best.cost) best = { plan, cost: c };
-      return;
-    }
-    if (plan.length === MAX_WRITES) return;
+  /** `unsafe`: the cost of the intermediate states `plan` has passed through so far. */
+  const search = (state: PairState, plan: PairWrite[], unsafe: number): void => {
     for (const end of ENDS) {
-      for (const value of candidates(end)) {
+      for (const value of candidates[end]) {
         if (value === state[end]) continue;
-        search({ ...state, [end]: value }, [...plan, { end, value }]);
+        const next = { ...state, [end]: value };
+        const writes = [...plan, { end, value }];
+        if (next.first === target.first && next.last === target.last) {
+          const cost = unsafe + writes.length;
+          if (!best || cost < best.cost) best = { plan: writes, cost };
+          continue;
+        }
+        if (writes.length === MAX_WRITES) continue;
+        const passed = unsafe + COST[pairStateKind(next)];
+        if (best && passed + writes.length + 1 >= best.cost) continue;
+        search(next, writes, passed);
       }
     }
   };
-  search(current, []);
+  search(current, [], 0);
   return best!.plan; // two writes of the target's values always reach it
 }
 
