@@ -48,6 +48,15 @@ describe('exports maps', () => {
     }
   });
 
+  it.each(subpaths)('%s: the build exports every runtime name its source does', async (id) => {
+    // A hub's re-exports must survive the build: two `export *` paths to one hub once dropped them all silently.
+    const source = Object.keys((await import(/* @vite-ignore */ id)) as object)
+      .filter((k) => k !== 'default')
+      .sort();
+    const built = json<string[]>(`console.log(JSON.stringify(Object.keys(require(${JSON.stringify(id)})).filter((k) => k !== 'default').sort()))`);
+    expect(built).toEqual(source);
+  });
+
   it.each(subpaths)("%s: require, import and the bundlers' ESM build export the same names", (id, mjs) => {
     // get-port's shape: require() gives a function carrying the names, and `default` stands for it in ESM.
     const cjs = json<string[]>(

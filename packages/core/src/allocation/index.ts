@@ -8,4 +8,4 @@ export * from './rfc6056.js';
 export * from './port-table.js';
 export * from './linux-model.js';
 export * from './freebsd-model.js';
-export * from './capacity.js';
+// capacity.ts is exported by the diagnostics hub (src/diagnostics.ts), which the usage reports load without the models.
