@@ -45,7 +45,8 @@ export async function waitForQuietMachine(timeoutMs: number): Promise<{ waitedMs
   let sockets = tcpSocketsAllocated();
   while (Date.now() - started < timeoutMs) {
     await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS));
-    const now = cpuTimes()!;
+    const now = cpuTimes();
+    if (!now) break;
     const total = now.total - last.total;
     busy = total > 0 ? 1 - (now.idle - last.idle) / total : 0;
     last = now;

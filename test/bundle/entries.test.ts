@@ -148,13 +148,25 @@ describe('the front door', () => {
     expect(loaded.builtins).toEqual([]);
   });
 
-  it.runIf(process.platform === 'linux')('`ephemeral-ports usage --json` loads the addon before core: its census starts while the CLI loads', () => {
-    const loaded = loadedBy([join(ROOT_DIR, 'packages/ephemeral-ports/bin/ephemeral-ports.js'), 'usage', '--json']);
-    const order = loaded.files;
-    // require.cache keeps insertion order: the boot hub and the Linux addon's loader come before core's model.
+  it('the early census loads without core: the facade\'s boot hub and @ephemeral-ports/linux/addon', () => {
+    const boot = join(ROOT_DIR, 'packages/ephemeral-ports/dist/boot.js');
+    const files = json<string[]>(
+      `require('@ephemeral-ports/linux/addon'); require(${JSON.stringify(boot)});` +
+        `console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('/packages/')).map((f) => f.slice(f.indexOf('/packages/') + 10))))`,
+    );
+    expect(files).toEqual(expect.arrayContaining(['linux/dist/addon.js', 'ephemeral-ports/dist/boot.js']));
+    expect(files.filter((f) => f.startsWith('core/'))).toEqual([]);
+  });
+
+  it.runIf(process.platform === 'linux')('`ephemeral-ports usage --json` loads the addon before the CLI, so its census starts first', () => {
+    const order = loadedBy([join(ROOT_DIR, 'packages/ephemeral-ports/bin/ephemeral-ports.js'), 'usage', '--json']).files;
+    // require.cache keeps the order in which loads began: the boot hub, the Linux addon's loader and the addon
+    // itself come before the CLI's entry and core's model.
+    const addon = order.findIndex((f) => f.endsWith('.node'));
     expect(order.indexOf('ephemeral-ports/dist/boot.js')).toBeGreaterThanOrEqual(0);
-    expect(order.indexOf('linux/dist/addon.js')).toBeGreaterThan(order.indexOf('ephemeral-ports/dist/boot.js'));
-    expect(order.indexOf('core/dist/model.js')).toBeGreaterThan(order.indexOf('linux/dist/addon.js'));
+    expect(addon).toBeGreaterThan(order.indexOf('linux/dist/addon.js'));
+    expect(order.indexOf('ephemeral-ports/dist/cli.js')).toBeGreaterThan(addon);
+    expect(order.indexOf('core/dist/model.js')).toBeGreaterThan(addon);
     expect(loadedBy([join(ROOT_DIR, 'packages/ephemeral-ports/bin/ephemeral-ports.js'), 'get', '--json']).files).not.toContain('ephemeral-ports/dist/boot.js');
   });
 

@@ -27,6 +27,9 @@ describe('isPlainUsage: the command lines whose census is the one started early'
     [['usage', '--top', '5000000']],
     [['usage', 'extra']],
     [['usage', '--', '--json']],
+    [['usage', '--json', '--json']],
+    [['usage', '--top', '5', '--top', '6']],
+    [['usage', '--color', '--no-color']],
   ])('not %j', (argv) => expect(isPlainUsage(argv)).toBe(false));
 });
 

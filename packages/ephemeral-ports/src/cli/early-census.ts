@@ -21,11 +21,18 @@ export const EARLY_CENSUS_MODULES: Readonly<Record<string, string>> = Object.fre
 /** Options of `usage` that leave its census as it is; `--top` takes a count. */
 const PLAIN_FLAGS = new Set(['--json', '--color', '--no-color', '--color=always', '--color=auto', '--color=never']);
 
-/** True when `argv` (without node and script) is `usage` with only options that do not change its census. */
+/**
+ * True when `argv` (without node and script) is `usage` with only options that do not change its census, each at
+ * most once (the CLI refuses a repeated option, and a refused command must not wait for a dump nobody takes).
+ */
 export function isPlainUsage(argv: readonly string[]): boolean {
   if (argv[0] !== 'usage') return false;
+  const seen = new Set<string>();
   for (let i = 1; i < argv.length; i++) {
     const word = argv[i]!;
+    const option = word.startsWith('--color') || word === '--no-color' ? '--color' : word;
+    if (seen.has(option)) return false;
+    seen.add(option);
     if (PLAIN_FLAGS.has(word)) continue;
     if (word === '--top' && /^\d{1,6}$/.test(argv[i + 1] ?? '')) {
       i++;

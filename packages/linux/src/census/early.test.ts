@@ -36,6 +36,7 @@ describe('early census (started before the program loads, taken by the backend)'
     ['TCP only', { ...plain(), udp: false }],
     ['IPv4 only', { ...plain(), v6: false }],
     ['the socket list, not the counts', { ...plain(), aggregate: undefined }],
+    ['with a field the early request lacks', { ...plain(), states: 1 } as NativeCensusRequest],
   ])('is not taken by a different request (%s), and is dropped', (_name, request) => {
     const { addon } = fakeAddon();
     startEarlyCensus(addon, 0);

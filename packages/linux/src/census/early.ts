@@ -5,8 +5,8 @@
  * compiles core, the facade and the backend.
  *
  * Taken at most once, only by a request equal to the one started (same sockets, same namespace, counts without
- * owners), and only within {@link EARLY_CENSUS_MAX_AGE_MS} of its start: a census is never older than the command
- * that asked for it.
+ * owners), and only within {@link EARLY_CENSUS_MAX_AGE_MS} of its start (monotonic time): a census is never older
+ * than the command that asked for it.
  */
 import { loadNativeBinding } from '../native.js';
 import { type CensusNative, type NativeAggregate, type NativeCensusRequest, hasCensus } from './native-census.js';
@@ -25,15 +25,19 @@ export const EARLY_CENSUS_MAX_AGE_MS = 1000;
 
 let early: { binding: CensusNative; result: Promise<NativeAggregate | ArrayBuffer>; startedAt: number } | undefined;
 
-const sameRequest = (a: NativeCensusRequest, b: NativeCensusRequest): boolean =>
-  a.netns === b.netns && a.tcp === b.tcp && a.udp === b.udp && a.v4 === b.v4 && a.v6 === b.v6 && a.aggregate === b.aggregate && a.owners === b.owners;
+/** Equal field by field, over the fields of both (a field the request type gains later counts too). */
+function sameRequest(a: NativeCensusRequest, b: NativeCensusRequest): boolean {
+  const fields = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof NativeCensusRequest>;
+  for (const field of fields) if (a[field] !== b[field]) return false;
+  return true;
+}
 
 /**
  * Starts the census of {@link EARLY_CENSUS_REQUEST} on the addon's worker thread. False (and nothing started) when
  * no addon with a census loads (the JS fallback, `EPHEMERAL_PORTS_FORCE_JS=1`): the backend then does its own.
  * Never throws: a failure of the dump itself reaches whoever takes it.
  */
-export function startEarlyCensus(binding: unknown = loadNativeBinding().binding, now = Date.now()): boolean {
+export function startEarlyCensus(binding: unknown = loadNativeBinding().binding, now = performance.now()): boolean {
   if (!hasCensus(binding)) return false;
   let result: Promise<NativeAggregate | ArrayBuffer>;
   try {
@@ -59,7 +63,7 @@ function debug(message: string): void {
 export function takeEarlyCensus(
   binding: CensusNative,
   request: NativeCensusRequest,
-  now = Date.now(),
+  now = performance.now(),
 ): Promise<NativeAggregate | ArrayBuffer> | undefined {
   const taken = early;
   early = undefined;
