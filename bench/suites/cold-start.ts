@@ -4,16 +4,19 @@
  * environment (PATH and HOME only: no NODE_OPTIONS, no extra CA certificates). Runs interleave subject and anchor so
  * that load changes on the machine hit both alike, and the ratio is the median of each run's ratio to its anchor.
  * Goals (issue "Fast where it counts"): `require('ephemeral-ports').getEphemeralRange()` ≤ 1.2×, the ESM import
- * ≤ 1.3×, `ephemeral-ports get --json` ≤ 1.3×. Needs the built packages (`npm run build`).
+ * ≤ 1.3×, `ephemeral-ports get --json` ≤ 1.3×. Each goal line also gets a row saying what it is made of
+ * (bench/where-time-goes.ts). Needs the built packages (`npm run build`).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Plugin, build, stop } from 'esbuild';
 import { ROOT_DIR } from '../../test/helpers/netns.js';
 import { percentile } from '../measure.js';
 import { progress, quick } from '../progress.js';
 import type { BenchRow, BenchSuite } from '../types.js';
+import { describeParts, traceMedians } from '../where-time-goes.js';
 
 const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_COLD_RUNS ?? (quick ? 15 : 41));
 const BIN = join(ROOT_DIR, 'packages/ephemeral-ports/bin/ephemeral-ports.js');
@@ -93,58 +96,69 @@ function timeOnce(args: string[], cwd = ROOT_DIR): Promise<number> {
 const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
 
 /**
- * Inside one process, from `require('ephemeral-ports')` to the range: the share spent resolving package names
- * (Node's exports-map code, whose first uses compile its case-insensitive path check and then tier it up), the
- * share compiling and running our files, and the read itself. Node's own start is not in it.
+ * What one goal line adds to its anchor (bench/where-time-goes.ts), by part: the anchor is traced the same way and
+ * its time after Node's start taken off the rest, so the parts add up to the difference the ratio measures.
  */
-const WHERE_SCRIPT = `
-const Module = require('node:module');
-const now = () => performance.now();
-let resolving = 0;
-const resolve = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  const start = now();
-  try { return resolve.call(this, request, ...rest); }
-  finally { if (!/^(\\.|\\/|node:)/.test(request)) resolving += now() - start; }
-};
-const t0 = now();
-const facade = require('ephemeral-ports');
-const load = now() - t0;
-const resolvingInLoad = resolving;
-facade.getEphemeralRange().then(() => {
-  const call = now() - t0 - load;
-  process.stdout.write(JSON.stringify({ resolving, files: load - resolvingInLoad, call: call - (resolving - resolvingInLoad) }));
-});`;
-
-/** ms: resolving package names; the rest of `require('ephemeral-ports')`; the rest of the call. */
-interface Where {
-  resolving: number;
-  files: number;
-  call: number;
-}
-
-function whereOnce(): Promise<Where> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', WHERE_SCRIPT], { cwd: ROOT_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME } }, (error, out) =>
-      error ? reject(error) : resolve(JSON.parse(out) as Where),
-    );
-  });
-}
-
-async function whereRow(): Promise<BenchRow> {
-  progress(`cold start: where the time of require + getEphemeralRange() goes, ${RUNS} runs`);
-  const runs: Where[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await whereOnce());
-  const [resolving, files, call] = (['resolving', 'files', 'call'] as const).map((k) => median(runs.map((r) => r[k])));
-  const ms = (x: number) => x.toFixed(1);
+async function whereRow(subject: Subject): Promise<BenchRow> {
+  progress(`cold start: where the time of ${subject.name} goes, ${RUNS} traced runs each`);
+  const anchorArgs = subject.anchor ?? ANCHOR;
+  const anchor = await traceMedians(anchorArgs, RUNS, subject.cwd);
+  const { total, parts } = await traceMedians(subject.args, RUNS, subject.cwd);
+  parts.rest = (parts.rest ?? 0) - anchor.total;
   return {
-    name:
-      `where require('ephemeral-ports').getEphemeralRange() spends its time in the process (medians of ${RUNS}): ` +
-      `resolving package names (Node's exports-map code) ${ms(resolving!)} ms, compiling and running the facade and core ` +
-      `${ms(files!)} ms, the call (loads the backend and its addon, reads, builds the report) ${ms(call!)} ms`,
-    value: median(runs.map((r) => r.resolving + r.files + r.call)),
+    name: `where ${subject.name} spends what it adds to node ${anchorArgs.join(' ')} (medians of ${RUNS}): ${describeParts(parts)}`,
+    value: total - anchor.total,
     unit: 'ms',
     goal: 'info: where the time goes',
+  };
+}
+
+/**
+ * Context row: the same read as the first goal line (the facade's report through the Linux backend) with every module
+ * it imports statically bundled into one tree-shaken CommonJS file by esbuild, from source, behind an exports map;
+ * what it imports lazily is left out. No layout of our packages loads less for this read, so this ratio is the
+ * floor of the first goal line on this machine (what remains is Node's start, its exports-map resolver and our code).
+ */
+async function bundledReadSubject(dir: string): Promise<Subject> {
+  const pkg = join(dir, 'node_modules', 'read-floor');
+  const lazyLeftOut: Plugin = {
+    name: 'lazy-left-out',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined));
+    },
+  };
+  const source = (path: string) => JSON.stringify(join(ROOT_DIR, 'packages', path));
+  await build({
+    stdin: {
+      contents:
+        `import { createLinuxBackend } from ${source('linux/src/index.ts')};\n` +
+        `import { useBackend } from ${source('ephemeral-ports/src/backend.ts')};\n` +
+        `import { getEphemeralRange } from ${source('ephemeral-ports/src/range-report.ts')};\n` +
+        'export function read() { useBackend(createLinuxBackend()); return getEphemeralRange(); }\n',
+      resolveDir: ROOT_DIR,
+      loader: 'ts',
+    },
+    alias: { '@ephemeral-ports/core/model': join(ROOT_DIR, 'packages/core/src/model.ts') },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    treeShaking: true,
+    outfile: join(pkg, 'dist/index.js'),
+    plugins: [lazyLeftOut],
+    logLevel: 'error',
+  });
+  await stop(); // esbuild's service process would otherwise idle beside the timed runs
+  // The Linux addon loader looks in <package>/build/Release, then <package>/prebuilds: give it the same binary.
+  for (const binaries of ['build/Release', 'prebuilds']) {
+    const from = join(ROOT_DIR, 'packages/linux', binaries);
+    if (existsSync(from)) cpSync(from, join(pkg, binaries), { recursive: true });
+  }
+  const exports = { '.': { require: './dist/index.js' } };
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'read-floor', version: '1.0.0', exports }));
+  return {
+    name: `floor: the first goal line's read bundled from source into one tree-shaken file (esbuild; lazy imports left out)`,
+    args: ['-e', "require('read-floor').read().then((r) => { if (!r.range) process.exit(1); })"],
+    cwd: dir,
   };
 }
 
@@ -155,11 +169,12 @@ async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const floorDir = mkdtempSync(join(tmpdir(), 'ephemeral-ports-floor-'));
   try {
-    for (const subject of [...SUBJECTS, ...floorSubjects(floorDir)]) rows.push(await measure(subject));
+    const bundled = process.platform === 'linux' ? [await bundledReadSubject(floorDir)] : [];
+    for (const subject of [...SUBJECTS, ...floorSubjects(floorDir), ...bundled]) rows.push(await measure(subject));
   } finally {
     rmSync(floorDir, { recursive: true, force: true });
   }
-  rows.push(await whereRow());
+  for (const subject of SUBJECTS) if (subject.goal !== undefined) rows.push(await whereRow(subject));
   return rows;
 }
 

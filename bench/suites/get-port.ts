@@ -17,6 +17,7 @@ import { NETNS_UNAVAILABLE, ROOT_DIR, createNetns } from '../../test/helpers/net
 import { interleavedTotals, percentile } from '../measure.js';
 import { progress, quick } from '../progress.js';
 import type { BenchRow, BenchSuite } from '../types.js';
+import { describeParts, traceMedians } from '../where-time-goes.js';
 
 const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_FIRST_CALL_RUNS ?? (quick ? 9 : 21));
 const CALLS = 1000;
@@ -97,7 +98,29 @@ async function firstCallRows(): Promise<BenchRow[]> {
       unit: 'ms',
       goal: 'info: where the time goes',
     },
+    await oursByPartRow(),
   ];
+}
+
+/**
+ * Our first call by part (bench/where-time-goes.ts): which packages, addons and built-ins it loads, and the rest;
+ * get-port's, traced the same way, is ES modules only, so all of it shows as its rest.
+ */
+async function oursByPartRow(): Promise<BenchRow> {
+  progress(`get-port: where the first call's time goes, ${RUNS} traced processes each`);
+  const traced = (specifier: string) => traceMedians(['--input-type=module', '-e', firstCallScript(specifier)], RUNS);
+  const ours = await traced('ephemeral-ports/get-port');
+  const theirs = await traced('get-port');
+  return {
+    name:
+      `first call by part after Node's start (medians of ${RUNS}): ours ${describeParts(ours.parts)}; ` +
+      `get-port's ${theirs.total.toFixed(1)} ms in all`,
+    value: ours.total,
+    unit: 'ms',
+    anchor: "get-port's, traced the same way",
+    anchorValue: theirs.total,
+    goal: 'info: where the time goes',
+  };
 }
 
 const sequential = () =>
