@@ -221,10 +221,13 @@ export function emitConfig(target: EmitTarget, range: PortRange, given?: EmitOpt
     }
     case 'windows-netsh': {
       const count = r.high - r.low + 1;
+      // KB929851 sets the range per IP version; whether the two share one range is undocumented: set and show both,
+      // as the Windows backend does.
+      const families = ['ipv4', 'ipv6'] as const;
       const lines = [
-        'REM Windows (elevated cmd.exe). One range per transport serves IPv4 and IPv6.',
-        ...protocols.map((p) => `netsh int ipv4 set dynamicport ${p} start=${r.low} num=${count} store=persistent`),
-        ...protocols.map((p) => `netsh int ipv4 show dynamicport ${p}`),
+        'REM Windows (elevated cmd.exe). Sets IPv4 and IPv6 alike: whether they share one range is undocumented.',
+        ...protocols.flatMap((p) => families.map((f) => `netsh int ${f} set dynamicport ${p} start=${r.low} num=${count} store=persistent`)),
+        ...protocols.flatMap((p) => families.map((f) => `netsh int ${f} show dynamicport ${p}`)),
       ];
       return {
         ...base,
