@@ -84,6 +84,13 @@ describe('OS error conversion', () => {
     expect(toOsError(failure('/etc/sysctl.d/90-ephemeral-ports.conf', 'rename'), persistRemedy)).toMatchObject({
       remedy: 'writing /etc/sysctl.d needs root',
     });
+    // The container example names the knob that failed.
+    expect(toOsError(failure('/proc/sys/net/ipv4/ip_local_reserved_ports'), writing)).toMatchObject({
+      remedy: expect.stringContaining('docker run --sysctl net.ipv4.ip_local_reserved_ports="8080,9000-9100"'),
+    });
+    expect(toOsError(failure('/proc/sys/net/ipv4/ip_local_port_range'), writing)).toMatchObject({
+      remedy: expect.stringContaining('docker run --sysctl net.ipv4.ip_local_port_range="49152 65535"'),
+    });
     const enoent = (path: string) => Object.assign(new Error('x'), { code: 'ENOENT', errno: -2, syscall: 'open', path });
     expect(toOsError(enoent('/proc/sys/net/ipv4/ip_unprivileged_port_start'), writing)).toMatchObject({ remedy: expect.stringContaining('4.11') });
     expect(toOsError(enoent('/proc/sys/net/ipv4/ip_local_port_range'), writing)).toMatchObject({ remedy: expect.not.stringContaining('4.11') });

@@ -37,6 +37,20 @@ export const netnsRemedy: Remedy = ({ code, syscall }) => {
   }
 };
 
+/** A value a container runtime's --sysctl could carry, per knob we write. */
+const EXAMPLE_VALUES: Readonly<Record<string, string>> = {
+  ip_local_port_range: '"49152 65535"',
+  ip_local_reserved_ports: '"8080,9000-9100"',
+  ip_unprivileged_port_start: '1024',
+};
+
+/** `docker run --sysctl <the knob at path>=<example>`, or the range's when the path names no knob. */
+function sysctlExample(path: string | undefined): string {
+  const knob = path?.startsWith('/proc/sys/') ? path.slice('/proc/sys/'.length) : 'net/ipv4/ip_local_port_range';
+  const leaf = knob.slice(knob.lastIndexOf('/') + 1);
+  return `docker run --sysctl ${knob.replaceAll('/', '.')}=${EXAMPLE_VALUES[leaf] ?? '<value>'}`;
+}
+
 /** A knob under /proc/sys/net/ipv4, read or (`writing`) changed. */
 export function knobRemedy(writing: boolean): Remedy {
   return ({ code, syscall, path }) => {
@@ -46,7 +60,7 @@ export function knobRemedy(writing: boolean): Remedy {
         if (!writing) return `a security policy (AppArmor, SELinux, seccomp) forbids reading ${path ?? '/proc/sys'}`;
         return (
           "run as root or with CAP_NET_ADMIN in that network namespace; in a container use the runtime's " +
-          '--sysctl option (e.g. docker run --sysctl net.ipv4.ip_local_port_range="49152 65535")'
+          `--sysctl option (e.g. ${sysctlExample(path)})`
         );
       case 'EROFS':
         // Only a knob's own path gets the /proc/sys advice; any other path failed for reasons of its own.
