@@ -99,6 +99,26 @@ describe('backend loading', () => {
     );
   });
 
+  it('refuses a createBackend() that returns no backend, naming what is missing (not a TypeError later)', () => {
+    for (const made of [{}, null, { ...createMemoryBackend({ os: 'linux' }), getRange: undefined }]) {
+      expect(() => loadBackend('linux', {}, () => ({ createBackend: () => made }))).toThrow(
+        expect.objectContaining({ code: 'ERR_EPHEMERAL_BACKEND_LOAD_FAILED', message: expect.stringMatching(/returned no backend.*getRange\(\)/) }),
+      );
+    }
+  });
+
+  it(`a ${BACKEND_ENV} module that is missing or broken gets a remedy about ${BACKEND_ENV}, not about reinstalling`, () => {
+    const missing = Object.assign(new Error("Cannot find module '/nonexistent'"), { code: 'MODULE_NOT_FOUND' });
+    const broken = new SyntaxError('Unexpected token');
+    for (const [cause, remedy] of [[missing, 'names nothing Node can load'], [broken, 'failed while loading']] as const) {
+      expect(() =>
+        loadBackend('linux', { [BACKEND_ENV]: '/nonexistent' }, () => {
+          throw cause;
+        }),
+      ).toThrow(expect.objectContaining({ code: 'ERR_EPHEMERAL_BACKEND_LOAD_FAILED', remedy: expect.stringContaining(remedy) }));
+    }
+  });
+
   it(`${BACKEND_ENV} loads the named module instead, on any platform`, () => {
     const seen: string[] = [];
     const backend = loadBackend('plan9', { [BACKEND_ENV]: '/opt/double.js' }, (id) => {

@@ -82,12 +82,7 @@ export function loadBackend(
     throw new EphemeralPortsError(
       ErrorCodes.BACKEND_LOAD_FAILED,
       `could not load the ${override ? `${BACKEND_ENV} module` : `${platform} backend`} ${id}: ${(cause as Error).message?.split('\n')[0]}`,
-      {
-        cause,
-        remedy: missing
-          ? `reinstall without --no-optional / --omit=optional so that ${id} is installed`
-          : `the package is installed but failed to load (wrong Node ABI or a corrupt prebuild?); reinstall ${id}`,
-      },
+      { cause, remedy: loadRemedy(id, Boolean(override), missing) },
     );
   }
   const create = mod.createBackend ?? mod.default?.createBackend;
@@ -97,6 +92,14 @@ export function loadBackend(
     });
   }
   const backend = (create as () => EphemeralPortsBackend)();
+  const lacking = BACKEND_METHODS.filter((name) => typeof (backend as unknown as Record<string, unknown> | null)?.[name] !== 'function');
+  if (lacking.length || typeof backend?.os !== 'string') {
+    throw new EphemeralPortsError(
+      ErrorCodes.BACKEND_LOAD_FAILED,
+      `${id}: createBackend() returned no backend (${typeof backend?.os === 'string' ? '' : 'no os, '}missing ${lacking.map((n) => `${n}()`).join(', ') || 'nothing else'})`,
+      { remedy: 'a backend implements core\'s EphemeralPortsBackend contract (describeBackendContract in ephemeral-ports/testing checks one)' },
+    );
+  }
   if (!override && backend.os !== platform) {
     // Never run another OS's implementation against this kernel.
     throw new EphemeralPortsError(
@@ -113,6 +116,20 @@ export function loadBackend(
  */
 function defaultLoader(): Loader {
   return createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+}
+
+/** The methods every backend has (core's EphemeralPortsBackend), checked before the facade calls any. */
+const BACKEND_METHODS = ['info', 'getRange', 'setRange', 'getConstraints', 'getReserved', 'setReserved', 'persistRange', 'getPersisted'] as const;
+
+function loadRemedy(id: string, override: boolean, missing: boolean): string {
+  if (override) {
+    return missing
+      ? `${BACKEND_ENV}=${id} names nothing Node can load: give an absolute path or an installed package name, or unset ${BACKEND_ENV}`
+      : `the module ${BACKEND_ENV} names failed while loading: fix it, or unset ${BACKEND_ENV}`;
+  }
+  return missing
+    ? `reinstall without --no-optional / --omit=optional so that ${id} is installed`
+    : `the package is installed but failed to load (wrong Node ABI or a corrupt prebuild?); reinstall ${id}`;
 }
 
 function resolveOverride(value: string): string {
