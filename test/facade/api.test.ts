@@ -211,6 +211,9 @@ describe('setEphemeralRange', () => {
     expect(await codeOf(setEphemeralRange('40000-50001' as never))).toBe('ERR_INVALID_ARG_TYPE');
     expect(await codeOf(setEphemeralRange({ low: '40000', high: 50001 } as never))).toBe('ERR_INVALID_ARG_TYPE');
     expect(await codeOf(setEphemeralRange({ low: 40000.5, high: 50001 }))).toBe('ERR_OUT_OF_RANGE');
+    // An inverted range to set is judged with the OS's rules, every violation listed (docs/errors.md).
+    const inverted = await setEphemeralRange({ low: 50000, high: 40000 }).catch((e: EphemeralPortsError) => e);
+    expect(inverted).toMatchObject({ code: 'ERR_EPHEMERAL_INVALID_RANGE', violations: [expect.objectContaining({ code: 'RANGE_INVERTED' })] });
     expect((await b.getRange()).range).toEqual({ low: 32768, high: 60999 });
   });
 });
