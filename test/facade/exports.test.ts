@@ -36,6 +36,9 @@ describe('facade exports', () => {
   it('lazy free-port wrappers answer "nothing held" before first use and delegate after', async () => {
     expect(facade.heldPorts()).toEqual([]);
     expect(facade.releasePort(40000)).toBe(false);
+    // Not a port: the error Node would throw, before and after the module loads.
+    expect(() => facade.releasePort('40000' as never)).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => facade.releasePort(70000)).toThrow(expect.objectContaining({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' }));
     expect(facade.clearLockedPorts()).toBe(0);
     expect([...facade.portNumbers(3000, 3002)]).toEqual([3000, 3001, 3002]);
   });

@@ -6,6 +6,7 @@
  * The synchronous functions only touch this process's registry of locks, a small module without I/O, shared with
  * `ephemeral-ports/get-port` (which may have taken locks before this module loaded anything).
  */
+import { assertPort } from '@ephemeral-ports/core/model';
 import type * as FreePort from './free-port/index.js';
 import * as registry from './free-port/registry.js';
 
@@ -22,7 +23,10 @@ export const reservePorts: typeof FreePort.reservePorts = async (...args) => (aw
 /** @function */
 export const checkPort: typeof FreePort.checkPort = async (...args) => (await load()).checkPort(...args);
 /** @function */
-export const releasePort: typeof FreePort.releasePort = (port) => registry.release(port);
+export const releasePort: typeof FreePort.releasePort = (port) => {
+  assertPort(port);
+  return registry.release(port);
+};
 /** @function */
 export const clearLockedPorts: typeof FreePort.clearLockedPorts = () => registry.releaseAll();
 /** @function */

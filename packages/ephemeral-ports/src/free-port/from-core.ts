@@ -7,6 +7,7 @@ export {
   EphemeralPortsError,
   ErrorCodes,
   PortSet,
+  assertPort,
   checkBoolean,
   checkInteger,
   checkObject,

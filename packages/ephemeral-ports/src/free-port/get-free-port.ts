@@ -4,6 +4,7 @@
  * using these functions gets it too (see DESIGN.md beside this file).
  */
 import { type FreePortResult, allocate } from './allocate.js';
+import { assertPort } from './from-core.js';
 import { type FreePortOptions, normalizeOptions } from './options.js';
 import * as registry from './registry.js';
 
@@ -49,7 +50,7 @@ export async function getFreePortDetailed(options?: FreePortOptions): Promise<Fr
 
 /**
  * Releases this process's hold or lease of `port`, so other callers may get it. Returns false when this process
- * held no lock on it.
+ * held no lock on it. Throws `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` when `port` is not a port number.
  *
  * @example
  * ```ts
@@ -58,6 +59,7 @@ export async function getFreePortDetailed(options?: FreePortOptions): Promise<Fr
  * ```
  */
 export function releasePort(port: number): boolean {
+  assertPort(port);
   return registry.release(port);
 }
 
