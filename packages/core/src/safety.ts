@@ -55,6 +55,13 @@ export interface SafetyOptions {
 
 const MAX_LISTED = 10;
 
+/** "fewer than 1 new connection per second", "about 1 new connection ...", "about 17 new connections ...". */
+function connectionRate(perSecond: number): string {
+  const n = Math.floor(perSecond);
+  if (n < 1) return 'fewer than 1 new connection per second';
+  return `only about ${n} new connection${n === 1 ? '' : 's'} per second`;
+}
+
 /** Runs every safety check on `range`; returns the findings (empty = nothing to say). */
 export function checkRangeSafety(range: PortRange, options: SafetyOptions = {}): Diagnostic[] {
   const target = checkRange(range);
@@ -71,9 +78,8 @@ export function checkRangeSafety(range: PortRange, options: SafetyOptions = {}):
       code: SafetyCodes.TOO_SMALL,
       severity: 'error',
       message:
-        `${formatRange(target)} leaves ${usable} usable ports${minus}, fewer than the minimum of ${minSize}; ` +
-        `with a 60 s TIME_WAIT that sustains only about ${Math.floor(usable / 60)} new connections per second ` +
-        'to one destination',
+        `${formatRange(target)} leaves ${usable} usable port${usable === 1 ? '' : 's'}${minus}, fewer than the minimum ` +
+        `of ${minSize}; with a 60 s TIME_WAIT that sustains ${connectionRate(usable / 60)} to one destination`,
     });
   }
 
