@@ -101,16 +101,31 @@ describe('map command', () => {
 });
 
 describe('metrics command', () => {
-  it('prints the exposition; refuses --json and conflicting modes', async () => {
+  it('prints the exposition; refuses conflicting modes', async () => {
     useBackend(censusBackend(critical()));
     const r = await cli(['metrics']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('ephemeral_ports_doctor_verdict 2');
     expect(r.stdout).toContain('ephemeral_ports_destination_used_ports{local_address="10.0.0.1",remote_address="10.0.0.2",remote_port="443"} 95');
-    expect((await cli(['metrics', '--json'])).code).toBe(2);
+    expect((await cli(['metrics', '--serve', '0', '--json'])).code).toBe(2);
     expect((await cli(['metrics', '--serve', '0', '--textfile', '/tmp'])).code).toBe(2);
     expect((await cli(['metrics', '--host', '::1'])).code).toBe(2);
     expect((await cli(['metrics', '--serve', '70000'])).code).toBe(2);
+  });
+
+  it('--json prints the same samples as [{name, labels, value, help, type}]', async () => {
+    useBackend(censusBackend(critical()));
+    const r = await cli(['metrics', '--json']);
+    expect(r.code).toBe(0);
+    const samples = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    expect(samples).toContainEqual({
+      name: 'ephemeral_ports_destination_used_ports',
+      labels: { local_address: '10.0.0.1', remote_address: '10.0.0.2', remote_port: '443' },
+      value: 95,
+      help: 'Ports used per destination (top 20 by pressure).',
+      type: 'gauge',
+    });
+    expect(samples).toContainEqual(expect.objectContaining({ name: 'ephemeral_ports_doctor_verdict', value: 2 }));
   });
 
   it('reports an unwritable textfile directory as a coded OS error', async () => {
@@ -163,11 +178,11 @@ describe('--method', () => {
     }
   });
 
-  it.each(['ebpf', 'bpf'])('refuses method %s (bpf is gone) with a usage error (exit 2) naming the choices', async (method) => {
+  it.each(['ebpf', 'bpf'])('refuses method %s (bpf is gone): ERR_INVALID_ARG_VALUE as the library says (exit 2), naming the choices', async (method) => {
     useBackend(censusBackend(quiet()));
     const r = await cli(['usage', '--method', method]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--method must be one of auto, netlink, procfs');
+    expect(r.stderr).toContain(`error [ERR_INVALID_ARG_VALUE]: The "--method" argument must be one of auto, netlink, procfs. Received type string ("${method}")`);
   });
 
   it('lists the flag in every census command\'s help', async () => {

@@ -13,7 +13,9 @@ import {
   type CensusMethod,
   EphemeralPortsError,
   ErrorCodes,
+  PROTOCOLS,
   type Protocol,
+  invalidArgValue,
 } from '@ephemeral-ports/core/model';
 import { parseArgs as parseArgv } from 'node:util';
 import { closest } from './suggest.js';
@@ -94,13 +96,20 @@ function unknownOption(name: string, known: readonly string[]): EphemeralPortsEr
   return usageError(`unknown option --${name}`, guess === undefined ? 'see --help' : `did you mean --${guess}?`);
 }
 
+/**
+ * An option whose value is one of `allowed` (any case). A value outside them is `ERR_INVALID_ARG_VALUE`, as the
+ * library reports the same value (docs/errors.md), with what was typed.
+ */
+export function choiceOption<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  const lower = value.toLowerCase();
+  if ((allowed as readonly string[]).includes(lower)) return lower as T;
+  throw invalidArgValue(option, value, `must be one of ${allowed.join(', ')}`);
+}
+
 /** `--protocol`: tcp (default) or udp. */
 export function protocolOption(args: ParsedArgs): Protocol | undefined {
   const value = args.values.get('protocol');
-  if (value === undefined) return undefined;
-  const lower = value.toLowerCase();
-  if (lower !== 'tcp' && lower !== 'udp') throw usageError(`--protocol must be tcp or udp, got ${JSON.stringify(value)}`);
-  return lower;
+  return value === undefined ? undefined : choiceOption('--protocol', value, PROTOCOLS);
 }
 
 /** Refuses positionals beyond `max`. */
@@ -115,7 +124,7 @@ export function censusOptions(args: ParsedArgs): { netns?: string; method?: Cens
   const netns = args.values.get('netns');
   const method = args.values.get('method');
   if (method !== undefined && !CENSUS_METHODS.includes(method as CensusMethod)) {
-    throw usageError(`--method must be one of ${CENSUS_METHODS.join(', ')}, got ${JSON.stringify(method)}`);
+    throw invalidArgValue('--method', method, `must be one of ${CENSUS_METHODS.join(', ')}`);
   }
   return { ...(netns === undefined ? {} : { netns }), ...(method === undefined ? {} : { method: method as CensusMethod }) };
 }

@@ -82,8 +82,13 @@ export async function main(given: readonly string[], ctx: CliContext = processCo
     // No command word: the one-screen summary (it accepts --protocol/--netns/--json) or the main help.
     if (first === undefined || first.startsWith('-')) {
       if (argv.includes('--version') || argv.includes('-V')) return await version(ctx);
-      const { default: summary } = await import('./summary.js');
+      const { default: summary, SUMMARY_ARGS } = await import('./summary.js');
       if (argv.includes('--help') || argv.includes('-h')) return writeUsage(await mainHelp(summary.usage), ctx);
+      const misplaced = commandAfterOptions(argv, SUMMARY_ARGS.strings);
+      if (misplaced !== undefined) {
+        const reordered = [misplaced.word, ...argv.filter((_, i) => i !== misplaced.index)];
+        throw usageError(`options go after the command: ${ctx.program} ${reordered.map(shellWord).join(' ')}`);
+      }
       return await summary.run([...argv], ctx);
     }
     if (first === 'help') {
@@ -100,6 +105,29 @@ export async function main(given: readonly string[], ctx: CliContext = processCo
   } catch (error) {
     return reportError(error, ctx);
   }
+}
+
+/**
+ * The first positional word when it names a command (`--json get`), skipping the values of the program's own
+ * options (`--netns get` is a path named "get", not the command; the summary's own options, summary.ts). Words
+ * after `--` are never commands.
+ */
+function commandAfterOptions(argv: readonly string[], valueOptions: readonly string[]): { word: string; index: number } | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === '--') return undefined;
+    if (valueOptions.includes(word.slice(2)) && word.startsWith('--')) i++;
+    else if (!word.startsWith('-')) {
+      const known = word === 'help' || Object.hasOwn(COMMANDS, word) || Object.hasOwn(ALIASES, word);
+      return known ? { word, index: i } : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** A word as a POSIX shell reads it back: bare when safe, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function unknownCommand(word: string, ctx: CliContext) {

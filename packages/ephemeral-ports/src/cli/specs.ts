@@ -5,6 +5,7 @@
  * A usage text is blocks separated by blank lines: `Usage: ...` (synopsis lines), prose paragraphs, and labelled
  * blocks (`Options:`, `Examples:`, `Targets:`, ...) whose entries are indented by two spaces.
  */
+import { CENSUS_METHODS } from '@ephemeral-ports/core/model';
 import type { Command } from './command.js';
 
 export interface OptionSpec {
@@ -38,8 +39,6 @@ export interface CommandSpec {
   targets: string[];
 }
 
-const METHOD_CHOICES = ['auto', 'netlink', 'procfs'];
-
 export function specOf(command: Pick<Command, 'name' | 'summary' | 'usage'>): CommandSpec {
   const synopsis: string[] = [];
   const blocks: Block[] = [];
@@ -53,10 +52,30 @@ export function specOf(command: Pick<Command, 'name' | 'summary' | 'usage'>): Co
     blocks.push(label ? { label, lines: lines.slice(1) } : { lines });
   }
   const options = blocks.filter((b) => b.label?.startsWith('Options')).flatMap((b) => optionsOf(b.lines));
-  const targets = (blocks.find((b) => b.label === 'Targets')?.lines ?? [])
+  return { name: command.name, summary: command.summary, synopsis, blocks, options, targets: targetsOf(command.name, synopsis, blocks) };
+}
+
+/**
+ * The words a first positional may take, from the first of: a `Targets:` block's first column (emit); the literal
+ * words after the command name in the synopsis lines (`reserved set|add|remove`, `persist status`); a prose line
+ * `<os>: a, b, c.` naming the values of a positional of the synopsis (defaults).
+ */
+function targetsOf(name: string, synopsis: readonly string[], blocks: readonly Block[]): string[] {
+  const table = (blocks.find((b) => b.label === 'Targets')?.lines ?? [])
     .map((l) => /^ {2}([a-z][\w.-]*)\s/.exec(l)?.[1])
     .filter((t): t is string => t !== undefined);
-  return { name: command.name, summary: command.summary, synopsis, blocks, options, targets };
+  if (table.length > 0) return table;
+  const words = synopsis
+    .map((line) => line.split(/\s+/))
+    .filter((w) => w[1] === name && /^[a-z][\w-]*$/.test(w[2] ?? ''))
+    .map((w) => w[2]!);
+  if (words.length > 0) return [...new Set(words)];
+  const placeholders = new Set(synopsis.flatMap((line) => [...line.matchAll(/[<[]([a-z][\w-]*)[>\]]/g)].map((m) => m[1]!)));
+  for (const line of blocks.filter((b) => b.label === undefined).flatMap((b) => b.lines)) {
+    const m = /^<([a-z][\w-]*)>: ([a-z][\w.-]*(?:, [a-z][\w.-]*)+)$/.exec(line.trim().replace(/\.$/, ''));
+    if (m && placeholders.has(m[1]!)) return m[2]!.split(', ');
+  }
+  return [];
 }
 
 const OPTION_ROW = /^ {2}(?:-(\w), )?--([\w-]+)(?: (<[^>]+>))?(?:\s{2,}(.*))?$/;
@@ -75,7 +94,7 @@ function optionsOf(lines: readonly string[]): OptionSpec[] {
         // `<tcp|udp>` lists literal values; `<r|none>` mixes a placeholder in, so it offers nothing.
         const parts = inner.split('|');
         if (parts.length > 1 && parts.every((w) => /^[a-z][a-z-]+$/.test(w))) option.choices = parts;
-        else if (name === 'method') option.choices = [...METHOD_CHOICES];
+        else if (name === 'method') option.choices = [...CENSUS_METHODS];
         else if (/^(path|file|dir)$/.test(inner)) option.path = true;
       }
       out.push(option);

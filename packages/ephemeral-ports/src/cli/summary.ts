@@ -6,8 +6,11 @@
  */
 import type { Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
-import { atMost, parseArgs, protocolOption } from './args.js';
+import { type ArgSpec, atMost, parseArgs, protocolOption } from './args.js';
 import { paint, rangeText, table, writeJson } from './output.js';
+
+/** The program's own options (without a command); main.ts reads them too, to spot a command word after them. */
+export const SUMMARY_ARGS = { strings: ['protocol', 'netns'] } as const satisfies ArgSpec;
 
 const summary: Command = {
   name: '',
@@ -18,7 +21,8 @@ Know, change and reason about the OS ephemeral port range. Without a command: th
 
 Commands:
 {{COMMANDS}}
-  (details: ephemeral-ports help <command>; every command takes --help, --json and --color/--no-color)
+  (details: ephemeral-ports help <command>; every command takes --help and --color/--no-color, and all but
+   completion take --json)
 
 Options (without a command):
   --protocol <tcp|udp>      Which range (default tcp)
@@ -38,7 +42,7 @@ Examples:
   ephemeral-ports explain 8080 5432
 `,
   async run(argv, ctx) {
-    const args = parseArgs(argv, { strings: ['protocol', 'netns'] });
+    const args = parseArgs(argv, SUMMARY_ARGS);
     atMost(args, 0, 'ephemeral-ports (did you mean a command? see --help)');
     const { getEphemeralRange } = await import('../range-report.js');
     const protocol = protocolOption(args);

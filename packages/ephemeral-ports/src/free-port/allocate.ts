@@ -388,6 +388,7 @@ function isKernelRule(rejection: PortRejection): rejection is PreferredNotice {
 }
 
 function noFreePort(plan: Plan, count: number, found: number, tally: Map<RejectReason, number>): EphemeralPortsError {
+  if (plan.pool.isEmpty) return emptyPool(plan, count, found);
   const why = [...tally].map(([reason, k]) => `${k} ${reason}`).join(', ') || 'no candidates';
   const text = plan.pool.toString();
   const shown = text.length > 120 ? `${text.slice(0, 120)}…` : text || 'empty';
@@ -399,5 +400,35 @@ function noFreePort(plan: Plan, count: number, found: number, tally: Map<RejectR
         'widen `range`, shorten `exclude`/`avoid.ports`, release held ports, or move the ephemeral range ' +
         '(`ephemeral-ports set`) to leave room outside it',
     },
+  );
+}
+
+/**
+ * Nothing to search: say which avoided sets cover the search range (the ephemeral range, most often) and the
+ * option that lifts each, instead of an empty pool with no reason.
+ */
+function emptyPool(plan: Plan, count: number, found: number): EphemeralPortsError {
+  const { n, facts, privilegedBelow } = plan;
+  const within = PortSet.of(n.range ?? DEFAULT_SEARCH);
+  const covers: Array<[string, PortSet | PortRange, string | undefined]> = [
+    ...plan.summary.ephemeral.map((e): [string, PortRange, string] => [
+      `the ${e.protocol} ephemeral range ${formatRange(e.range)}`,
+      e.range,
+      '`avoid: { ephemeral: false }`',
+    ]),
+    [`the ${facts.reservedKind === 'excluded' ? 'excluded port ranges' : 'reserved ports'}`, n.avoid.reserved ? facts.reserved : PortSet.EMPTY, '`avoid: { reserved: false }`'],
+    [`the privileged ports below ${privilegedBelow}`, privilegedBelow > 0 ? { low: 0, high: privilegedBelow - 1 } : PortSet.EMPTY, '`avoid: { privileged: false }`'],
+    ['the exclude list', n.exclude, undefined],
+    ['avoid.ports', n.avoid.ports, undefined],
+  ];
+  const hits = covers
+    .map(([what, set, lift]) => ({ what, lift, size: within.intersect(set).size }))
+    .filter((h) => h.size > 0);
+  const sets = hits.map((h) => `${h.size === within.size ? 'all' : h.size} in ${h.what}`).join(', ');
+  const lifts = hits.flatMap((h) => (h.lift ? [h.lift] : []));
+  return new EphemeralPortsError(
+    ErrorCodes.NO_FREE_PORT,
+    `found ${found} of ${count} free port(s): every port of the search range ${within} is avoided: ${sets}`,
+    { remedy: `search a \`range\` outside ${hits.length === 1 ? 'it' : 'them'}${lifts.length > 0 ? `, or stop avoiding with ${lifts.join(' / ')}` : ''}` },
   );
 }

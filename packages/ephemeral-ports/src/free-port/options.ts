@@ -20,6 +20,7 @@ import { ALL_ADDRESSES_PLAN, type ProbePlan, type TestBindOptions, defaultProbeP
 
 /** Which transports must be free: `both` asks for a port free for TCP and UDP at once (portpicker's rule). */
 export type FreePortProtocol = 'tcp' | 'udp' | 'both';
+export const FREE_PORT_PROTOCOLS: readonly FreePortProtocol[] = Object.freeze(['tcp', 'udp', 'both']);
 
 /** Why a port was not handed out. Every reason but the probe ones is decided without touching a socket. */
 export type RejectReason =
@@ -198,7 +199,7 @@ function checkPreferred(value: unknown): Iterable<number> | undefined {
 
 function checkProtocols(value: unknown): Protocol[] {
   if (value === undefined) return ['tcp'];
-  checkOneOf('options.protocol', value, ['tcp', 'udp', 'both'] as const);
+  checkOneOf('options.protocol', value, FREE_PORT_PROTOCOLS);
   return value === 'both' ? ['tcp', 'udp'] : [value];
 }
 

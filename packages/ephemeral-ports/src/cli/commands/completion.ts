@@ -8,8 +8,9 @@ const command: Command = {
   summary: 'Print the shell completion script for bash, zsh or fish',
   usage: `Usage: ephemeral-ports completion <shell>
 
-Print a completion script for bash, zsh or fish: commands, options, option values (tcp/udp, census methods,
-paths) and emit targets. The script is static: pressing Tab does not start Node.
+Print a completion script for bash, zsh or fish: commands, options, option values (protocols, census methods,
+kinds, paths) and first words (emit targets, defaults OSes, reserved actions), all read from the --help texts.
+The script is static: pressing Tab does not start Node.
 
 Shells:
   bash  source it, or save it as ~/.local/share/bash-completion/completions/ephemeral-ports
@@ -27,6 +28,7 @@ Examples:
   async run(argv, ctx) {
     const args = parseArgs(argv);
     atMost(args, 1, 'completion');
+    if (ctx.json) throw usageError('completion has no --json: it prints a shell script');
     const { SHELLS, completionScript } = await import('../completion.js');
     const shell = args.positionals[0];
     if (shell === undefined) throw usageError('completion needs a shell: bash, zsh or fish');

@@ -1,4 +1,5 @@
 /** `ephemeral-ports defaults [os]`: the documented default range per OS and release, with sources. */
+import { DEFAULTS_SUBJECTS } from '@ephemeral-ports/core/model';
 import type { Command } from '../command.js';
 import { atMost, parseArgs, usageError } from '../args.js';
 import { paint, rangeText, writeJson } from '../output.js';
@@ -10,7 +11,7 @@ const command: Command = {
 
 Without <os>: every OS's current default. With <os>: all of its entries by release, or with --release the one
 that applies to that release (e.g. --release 6.1.0 for Linux, 10.0.19045 for Windows).
-<os>: linux, freebsd, darwin, aix, win32, openbsd, netbsd, illumos, sunos, iana, rfc6056.
+<os>: ${DEFAULTS_SUBJECTS.join(', ')}.
 
 Options:
   --release <version>   Pick the entry for this OS release

@@ -1,5 +1,6 @@
 /** `ephemeral-ports emit <target> [range]`: configuration for sysctl.d, Kubernetes, Docker, Ansible, BSD, AIX, Windows. */
 import type { Command } from '../command.js';
+import { KUBERNETES_KINDS } from '../../emit/kubernetes.js';
 import { atMost, parseArgs, protocolOption, usageError } from '../args.js';
 import { rangeFromWords } from '../range-arg.js';
 import { warningLines, writeJson } from '../output.js';
@@ -44,7 +45,8 @@ Options:
   --reserved <ports>    Linux targets: also set ip_local_reserved_ports (e.g. 8080,9000-9100)
   --protocol <tcp|udp>  AIX and Windows: only this protocol (default both)
   --host-network        Kubernetes: the pod uses hostNetwork: true (refused: the kubelet rejects such pods)
-  --kind <kind>         Kubernetes: pod (a complete Pod, default) or deployment-patch (kubectl patch --patch-file)
+  --kind <${KUBERNETES_KINDS.join('|')}>
+                        Kubernetes: pod (a complete Pod, default) or deployment-patch (kubectl patch --patch-file)
   --name <name>         Kubernetes: Pod / Deployment name; compose: service name (default app)
   --image <image>       Kubernetes pod: container image (default registry.k8s.io/pause:3.10)
   --hosts <pattern>     ansible: the play's host pattern (default all)

@@ -1,5 +1,6 @@
 /** `ephemeral-ports explain <port...>`: why binding a port would fail or is risky, with evidence. */
-import { parsePortArgument } from '@ephemeral-ports/core';
+import { isIP } from 'node:net';
+import { invalidArgValue, parsePortArgument } from '@ephemeral-ports/core';
 import type { Command } from '../command.js';
 import { parseArgs, protocolOption, usageError } from '../args.js';
 import { paint, writeJson } from '../output.js';
@@ -37,8 +38,7 @@ Examples:
     if (args.positionals.length === 0) throw usageError('explain needs at least one port');
     const ports = args.positionals.map((w) => parsePortArgument(w, 'port'));
     const protocol = protocolOption(args);
-    const hostText = args.values.get('host');
-    const hosts = hostText?.split(',').filter((h) => h !== '');
+    const hosts = hostsOption(args.values.get('host'));
     const { explainPort } = await import('../../explain/explain-port.js');
     const results = [];
     for (const port of ports) {
@@ -76,3 +76,15 @@ Examples:
   },
 };
 export default command;
+
+/** `--host a[,b]`: each entry an IP address; a refusal quotes the text as typed (not the list made of it). */
+function hostsOption(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const hosts = text.split(',').map((h) => h.trim());
+  const bad = hosts.find((h) => isIP(h) === 0);
+  if (bad !== undefined) {
+    const which = hosts.length > 1 ? ` (${JSON.stringify(bad)} is not one)` : '';
+    throw invalidArgValue('--host', text, `must be IPv4 or IPv6 addresses separated by commas${which}`);
+  }
+  return hosts;
+}

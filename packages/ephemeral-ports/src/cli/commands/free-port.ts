@@ -1,7 +1,8 @@
 /** `ephemeral-ports free-port`: free ports outside the ephemeral range, reserved and excluded ports. */
-import { parsePortArgument, parseRangeArgument } from '@ephemeral-ports/core';
+import { parsePortListArgument, parseRangeArgument } from '@ephemeral-ports/core';
 import type { Command } from '../command.js';
-import { atMost, parseArgs, usageError } from '../args.js';
+import { FREE_PORT_PROTOCOLS } from '../../free-port/options.js';
+import { atMost, choiceOption, parseArgs, usageError } from '../args.js';
 import { warningLines, writeJson } from '../output.js';
 
 const command: Command = {
@@ -17,8 +18,8 @@ Options:
   --protocol <tcp|udp|both>   Must be free for this transport, or both (default tcp)
   --host <address>            Check only this address (default: all relevant addresses)
   --range <low-high>          Where to search (default 1024-65535)
-  --port <p[,p...]>           Preferred ports, tried first in order
-  --exclude <p[,p...]>        Ports never to print
+  --port <ports>              Preferred ports, tried first in order (PORT or LOW-HIGH entries, e.g. 3000,3005-3009)
+  --exclude <ports>           Ports never to print (same form)
   --hold                      Keep the ports locked machine-wide (other callers of this library skip them) until
                               stdin closes or SIGINT/SIGTERM; without it the locks end when the command exits
   --json                      One JSON document: {ports, protocol, held, avoided, warnings}
@@ -76,19 +77,23 @@ function countOption(value: string | undefined): number {
 }
 
 function protocolOption(value: string | undefined): 'tcp' | 'udp' | 'both' {
-  if (value === undefined) return 'tcp';
-  const lower = value.toLowerCase();
-  if (lower === 'tcp' || lower === 'udp' || lower === 'both') return lower;
-  throw usageError(`--protocol must be tcp, udp or both, got ${JSON.stringify(value)}`);
+  return value === undefined ? 'tcp' : choiceOption('--protocol', value, FREE_PORT_PROTOCOLS);
 }
 
 function rangeOption(value: string | undefined): { low: number; high: number } | undefined {
   return value === undefined ? undefined : parseRangeArgument(value, '--range');
 }
 
+/**
+ * `--port`/`--exclude`: a port list, judged by core's one port-list parser (as `reserved` is); the ports keep the
+ * order they were typed in (`--port` tries them in that order).
+ */
 function listOption(value: string | undefined, name: string): number[] | undefined {
   if (value === undefined) return undefined;
-  return value.split(',').map((part) => parsePortArgument(part, `each port of ${name}`));
+  parsePortListArgument(value, name);
+  // Valid now: every entry is PORT or LOW-HIGH, each expanded by the same parser.
+  const ports = (value.match(/\d+(?:\s*-\s*\d+)?/g) ?? []).flatMap((entry) => [...parsePortListArgument(entry, name).ports()]);
+  return [...new Set(ports)];
 }
 
 /** Holds (the locks live in this process) until stdin ends or a termination signal arrives. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EphemeralPortsError, parsePortArgument } from '@ephemeral-ports/core';
 import type { Command } from '../command.js';
 import { atMost, censusOptions, parseArgs, usageError } from '../args.js';
+import { writeJson } from '../output.js';
 
 export const TEXTFILE_NAME = 'ephemeral_ports.prom';
 
@@ -23,6 +24,8 @@ Options:
                      At most 64 connections; a request must arrive within 5 s, idle connections close after 15 s
   --host <address>   Address to serve on (default 127.0.0.1: metrics name hosts and ports, keep them local)
   --textfile <dir>   Write <dir>/${TEXTFILE_NAME} atomically, for node_exporter --collector.textfile.directory
+  --json             Print the samples as [{name, labels, value, help, type}] (not with --serve; with
+                     --textfile: {path})
   -h, --help         Show this help
 
 Examples:
@@ -33,11 +36,11 @@ Examples:
   async run(argv, ctx) {
     const args = parseArgs(argv, { strings: ['netns', 'method', 'serve', 'host', 'textfile'] });
     atMost(args, 0, 'metrics');
-    if (ctx.json) throw usageError('metrics has no --json: its output is the Prometheus text format');
     const serve = args.values.get('serve');
     const textfile = args.values.get('textfile');
     if (serve !== undefined && textfile !== undefined) throw usageError('use either --serve or --textfile, not both');
     if (args.values.has('host') && serve === undefined) throw usageError('--host only applies with --serve');
+    if (ctx.json && serve !== undefined) throw usageError('--json prints one document; --serve serves the text format until stopped');
     const census = censusOptions(args);
     const { prometheusMetrics } = await import('../../diagnostics/usage.js');
     const collect = () => prometheusMetrics(census);
@@ -51,7 +54,13 @@ Examples:
       const { writeFileAtomic } = await import('../../diagnostics/files.js');
       const path = join(textfile, TEXTFILE_NAME);
       await writeFileAtomic(path, text, '--textfile');
-      ctx.stdout.write(`wrote ${path}\n`);
+      if (ctx.json) writeJson(ctx, { path });
+      else ctx.stdout.write(`wrote ${path}\n`);
+      return 0;
+    }
+    if (ctx.json) {
+      const { metricSamples } = await import('../prometheus-json.js');
+      writeJson(ctx, metricSamples(text));
       return 0;
     }
     ctx.stdout.write(text);

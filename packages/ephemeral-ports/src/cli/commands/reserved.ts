@@ -4,17 +4,17 @@ import type { Command } from '../command.js';
 import { parseArgs, protocolOption, usageError } from '../args.js';
 import { writeJson } from '../output.js';
 
-const ACTIONS = ['set', 'add', 'remove'] as const;
+export const ACTIONS = ['set', 'add', 'remove'] as const;
 type Action = (typeof ACTIONS)[number];
 
 const command: Command = {
   name: 'reserved',
   summary: 'Show or change reserved (Linux) / excluded (Windows) ports',
+  // The synopsis spells every action of ACTIONS: the shell completions read them from it (specs.ts).
   usage: `Usage: ephemeral-ports reserved [options]
-       ephemeral-ports reserved set <ports...> [--dry-run] [options]
-       ephemeral-ports reserved set --clear [--dry-run] [options]
-       ephemeral-ports reserved add <ports...> [--dry-run] [options]
-       ephemeral-ports reserved remove <ports...> [--dry-run] [options]
+${ACTIONS.flatMap((a) => [`${a} <ports...>`, ...(a === 'set' ? ['set --clear'] : [])])
+  .map((form) => `       ephemeral-ports reserved ${form} [--dry-run] [options]`)
+  .join('\n')}
 
 Linux: net.ipv4.ip_local_reserved_ports — ports the kernel never hands out automatically (connect() without
 bind, bind(0)); services can still bind them explicitly. Reserve the ports of services that live inside the
@@ -46,13 +46,15 @@ Examples:
     const api = await import('../../reserved-ports.js');
     if (first === undefined) {
       if (args.flags.has('dry-run')) throw usageError('--dry-run only applies to set, add and remove');
+      // Listing instead would let a user believe the ports were cleared.
+      if (args.flags.has('clear')) throw usageError(`--clear only applies to set: ${ctx.program} reserved set --clear`);
       const report = await api.getReservedPorts(scope);
       if (ctx.json) writeJson(ctx, report);
       else ctx.stdout.write(`${report.kind} ports: ${report.count === 0 ? 'none' : `${report.ports} (${report.count})`}\n`);
       return 0;
     }
     if (!(ACTIONS as readonly string[]).includes(first)) {
-      throw usageError(`unknown reserved action ${JSON.stringify(first)}; use set, add or remove`);
+      throw usageError(`unknown reserved action ${JSON.stringify(first)}; use ${ACTIONS.join(', ')}`);
     }
     const clear = args.flags.has('clear');
     if (clear && (first !== 'set' || rest.length > 0)) throw usageError('--clear goes with "reserved set" and no port list');
