@@ -159,11 +159,19 @@ describe('free-port with a search range inside the ephemeral range', () => {
 });
 
 describe('one port-list parser for reserved and free-port', () => {
-  it.each([['8080,,9000'], ['8080,'], ['8080,x'], ['9000-8000'], ['8080 9000']])('%s gets the same verdict from both', async (list) => {
+  const BAD_LIST = 'ERR_EPHEMERAL_INVALID_PORT_LIST';
+  it.each([
+    ['8080,,9000', BAD_LIST],
+    ['8080,', BAD_LIST],
+    ['8080,x', BAD_LIST],
+    ['9000-8000', BAD_LIST],
+    ['8080 9000', 'accepted'],
+  ])('%s gets the same verdict from both: %s', async (list, expected) => {
     const reserved = await runCli(['reserved', 'add', list, '--dry-run', '--json'], mem.env);
     const free = await runCli(['free-port', '--port', list, '--range', '20000-20100', '--json'], mem.env);
     const verdict = (r: { code: number; stderr: string }) => (r.code === 0 ? 'accepted' : jsonError(r.stderr).code);
-    expect(verdict(free)).toBe(verdict(reserved));
+    expect(verdict(reserved)).toBe(expected);
+    expect(verdict(free)).toBe(expected);
   });
 
   it('--port keeps the order typed and takes ranges', async () => {

@@ -143,7 +143,7 @@ describe('parseRangeArgument / parsePortArgument (CLI input)', () => {
     expect(parsePortListArgument(' 22 ').toString()).toBe('22');
     expect(parsePortListArgument('').isEmpty).toBe(true);
     expect(parsePortListArgument('none').isEmpty).toBe(true);
-    for (const bad of ['80,x', 'http', '9-3', '70000', '1--2', '080']) {
+    for (const bad of ['80,x', 'http', '9-3', '70000', '1--2', '080', '8080,,9000', '8080, ,9000', '3000,', ',3000']) {
       expect(codeOf(() => parsePortListArgument(bad)), bad).toBe('ERR_EPHEMERAL_INVALID_PORT_LIST');
     }
     expect(() => parsePortListArgument('9-3, 80, x')).toThrow(

@@ -116,6 +116,10 @@ export function parsePortListArgument(text: string, name = 'ports'): PortSet {
   if (body === '' || body === 'none') return PortSet.EMPTY;
   const ranges: PortRange[] = [];
   const violations: Diagnostic[] = [];
+  // Two commas with nothing between, or a comma at an end, is a typo that would otherwise pass silently.
+  if (/^,|,\s*,|,$/.test(body)) {
+    violations.push({ code: 'PORTS_BAD_ENTRY', severity: 'error', message: 'an entry is empty (two commas in a row, or a comma at an end)', field: name });
+  }
   for (const token of body.split(/[\s,]+/).filter((t) => t !== '')) {
     const fail = (why: string) => new Error(`entry ${describe(token)} ${why}`);
     try {
