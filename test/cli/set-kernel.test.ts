@@ -2,7 +2,7 @@
  * `set`, `get`, `reserved`, `explain` against the real Linux kernel, always inside private network namespaces:
  * either through `--netns /proc/<pid>/ns/net` or by running the CLI inside the namespace with nsenter.
  */
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,21 +110,27 @@ describe.runIf(canUseNetns)(`CLI on the real kernel ${NETNS_REQUIREMENT}`, () =>
 });
 
 describe.runIf(canUseNetns)(`set --persist into a temporary sysctl.d, applied with the real sysctl -p ${NETNS_REQUIREMENT}`, () => {
+  // The directory is the /etc/sysctl.d of a temporary root (EPHEMERAL_PORTS_SYSCTL_ROOT): the boot order is judged
+  // there, so the file counts as read at boot (a directory outside the order gets PERSIST_NOT_READ_AT_BOOT).
+  let root: string;
   let dir: string;
   let ns: Netns;
+  const sysctlEnv = () => ({ EPHEMERAL_PORTS_SYSCTL_ROOT: root, EPHEMERAL_PORTS_SYSCTL_DIR: dir });
   beforeAll(assertBuilt);
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ep-sysctl-d-'));
+    root = mkdtempSync(join(tmpdir(), 'ep-sysctl-root-'));
+    dir = join(root, 'etc/sysctl.d');
+    mkdirSync(dir, { recursive: true });
     ns = await createNetns();
   });
   afterEach(async () => {
     await ns.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('--dry-run --persist shows the file diff and writes nothing', async () => {
     const r = await ns.exec(process.execPath, [BIN, 'set', '40001-50000', '--persist', '--dry-run'], {
-      env: cleanEnv({ EPHEMERAL_PORTS_SYSCTL_DIR: dir }),
+      env: cleanEnv(sysctlEnv()),
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`would write ${join(dir, '90-ephemeral-ports.conf')}`);
@@ -135,7 +141,7 @@ describe.runIf(canUseNetns)(`set --persist into a temporary sysctl.d, applied wi
 
   it('writes the file, reports live and persisted values, and the file applies in a fresh namespace', async () => {
     const r = await ns.exec(process.execPath, [BIN, 'set', '40001-50000', '--persist', '--json'], {
-      env: cleanEnv({ EPHEMERAL_PORTS_SYSCTL_DIR: dir }),
+      env: cleanEnv(sysctlEnv()),
     });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -158,7 +164,7 @@ describe.runIf(canUseNetns)(`set --persist into a temporary sysctl.d, applied wi
   });
 
   it('--persist with --netns is refused before anything changes (sysctl.d applies to the initial namespace only)', async () => {
-    const r = await runCli(['set', '40001-50000', '--persist', '--netns', ns.path], { EPHEMERAL_PORTS_SYSCTL_DIR: dir });
+    const r = await runCli(['set', '40001-50000', '--persist', '--netns', ns.path], sysctlEnv());
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('ERR_EPHEMERAL_UNSUPPORTED_OPERATION');
     expect(await ns.readRange()).toEqual({ low: 32768, high: 60999 });

@@ -161,6 +161,37 @@ describe('Linux boot order: which file and line win (temporary trees)', () => {
     expect(predictSysctlBoot(t.path(OURS), mine, { root: t.root }).range).toEqual(mine);
   });
 
+  it('a later file setting the same value is the winner (the last assignment), not ours; it overrides nothing', () => {
+    for (const value of ['40000 50001', '40000   50001']) {
+      t?.cleanup();
+      t = tempRoot({ [OURS]: '#\n#\n' + line(40000, 50001), 'etc/sysctl.d/95-other.conf': `net.ipv4.ip_local_port_range = ${value}\n` });
+      const p = predictSysctlBoot(t.path(OURS), mine, { root: t.root });
+      expect(p.range, value).toEqual(mine);
+      expect(p.winners, value).toEqual([{ file: t.path('etc/sysctl.d/95-other.conf'), line: 1, key: 'net.ipv4.ip_local_port_range', value }]);
+      expect(p.overrides, value).toEqual([]);
+      // Where a change must go to apply at boot: that line, or a name after it.
+      expect(p.fixes[0], value).toContain(`--file ${t.path('etc/sysctl.d/95-other.conf')}`);
+    }
+  });
+
+  it('a name without .conf in /etc/sysctl.d is not read: the note names the suffix rule, and nothing sets the key', () => {
+    t = tempRoot({ 'etc/sysctl.d/x.txt': line(40000, 50001) });
+    const p = predictSysctlBoot(t.path('etc/sysctl.d/x.txt'), mine, { root: t.root });
+    expect(p).toMatchObject({ targetRead: false, range: null, winners: [] });
+    expect(p.notes[0]).toBe(`the boot does not read ${t.path('etc/sysctl.d/x.txt')}: systemd-sysctl reads only *.conf files (sysctl.d(5))`);
+    expect(p.notes[1]).toBe('nothing sets net.ipv4.ip_local_port_range: the kernel default stays');
+    // Even before it exists (a dry run), and a hidden .conf is named as such.
+    expect(predictSysctlBoot(t.path('etc/sysctl.d/y.txt'), null, { root: t.root }).notes[0]).toContain('reads only *.conf files');
+    expect(predictSysctlBoot(t.path('etc/sysctl.d/.h.conf'), mine, { root: t.root }).notes[0]).toContain('skips hidden files');
+  });
+
+  it('a file outside the boot order is not "hidden" by a same-named file the boot reads', () => {
+    t = tempRoot({ [OURS]: line(40000, 50001) });
+    const p = predictSysctlBoot(t.path('srv/90-ephemeral-ports.conf'), mine, { root: t.root });
+    expect(p.notes[0]).toContain('systemd-sysctl reads only');
+    expect(p.notes[0]).not.toContain('has its name');
+  });
+
   it('a dry run predicts with the overlay (the file as it would be)', () => {
     t = tempRoot({ 'usr/lib/sysctl.d/50-default.conf': line(20000, 30000) });
     const target = t.path(OURS);

@@ -69,6 +69,15 @@ describe.runIf(canUseNetns && tool.run)(`Linux prediction = the real systemd-sys
     expect((await check({ [OURS]: line(40000, 50001), 'etc/sysctl.conf': line(15000, 61000) })).range).toEqual(mine);
   });
 
+  it('only *.conf names are read: x.txt and a hidden .x.conf set nothing (the kernel default stays)', async () => {
+    expect((await check({ 'etc/sysctl.d/x.txt': line(20000, 30001), 'etc/sysctl.d/.x.conf': line(20002, 30003) }, null)).range).toBeNull();
+  });
+
+  it('a later file with the same value is named the winner; the value applied is the same', async () => {
+    const p = await check({ [OURS]: line(40000, 50001), 'etc/sysctl.d/95-other.conf': 'net.ipv4.ip_local_port_range = 40000   50001\n' });
+    expect(p.winners[0]!.file).toMatch(/95-other\.conf$/);
+  });
+
   it('slashed keys, -key exclusions, globs, refused values', async () => {
     await check({ [OURS]: line(40000, 50001), 'etc/sysctl.d/95-a.conf': 'net/ipv4/ip_local_port_range=20000 30001\r\n' });
     await check({ [OURS]: line(40000, 50001), 'etc/sysctl.d/95-a.conf': '-net.ipv4.ip_local_port_range\n' });

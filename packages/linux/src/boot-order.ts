@@ -56,6 +56,9 @@ export function layoutDirs(layout: SysctlLayout): string[] {
   return SYSTEMD_SYSCTL_DIRS.map((dir, i) => (i === 0 && layout.etcDir !== undefined ? layout.etcDir : join(root, dir)));
 }
 
+/** conf_files_list() takes `*.conf` names that are not hidden (a leading dot). */
+export const isSysctlDName = (name: string): boolean => name.endsWith('.conf') && !name.startsWith('.');
+
 /** Follows links (at most 32, as the kernel's ELOOP limit allows 40) with absolute targets inside `root`. */
 function chase(path: string, root: string): { file: string; devNull: boolean } {
   let current = path;
@@ -122,7 +125,7 @@ export function systemdSysctlOrder(layout: SysctlLayout = {}): BootFile[] {
     // A dry run's new file is listed as if it were written.
     for (const path of layout.overlay?.keys() ?? []) if (dirname(path) === dir) here.add(path.slice(dir.length + 1));
     for (const name of [...here].sort()) {
-      if (!name.endsWith('.conf') || name.startsWith('.') || seen.has(name)) continue;
+      if (!isSysctlDName(name) || seen.has(name)) continue;
       const file = readBootFile(name, join(dir, name), layout);
       if (file === null) continue;
       seen.add(name);

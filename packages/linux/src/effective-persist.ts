@@ -2,7 +2,7 @@
  * Which line sets net.ipv4.ip_local_port_range at the next boot, how it relates to our file, and a fix that wins.
  *
  * systemd-sysctl (src/sysctl/sysctl.c) reads the files of boot-order.ts in order into one table: a later line for a
- * key replaces the earlier one (an identical value keeps the earlier), `-key` replaces it with "unset"; then it
+ * key replaces the earlier one, `-key` replaces it with "unset"; then it
  * writes every explicit key, and every glob to the matching keys that no explicit line names, globs in table order.
  * The kernel then takes or refuses the value (net/ipv4/sysctl_net_ipv4.c ipv4_local_port_range(): EINVAL when the
  * high end is below the low end or the low end is below ip_unprivileged_port_start, 1024 by default); a refused
@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import type { BootPersistence, PersistedLine, PortRange } from '@ephemeral-ports/core/model';
-import { type BootFile, ETC_SYSCTL_CONF, type SysctlLayout, layoutDirs, procpsSystemOrder, systemdSysctlOrder } from './boot-order.js';
+import { type BootFile, ETC_SYSCTL_CONF, type SysctlLayout, isSysctlDName, layoutDirs, procpsSystemOrder, systemdSysctlOrder } from './boot-order.js';
 import { rangeOrProblem } from './procfs-format.js';
 import { normalizeSysctlKey, parseSysctlDLines, sysctlGlobMatches } from './sysctl-d-lines.js';
 
@@ -54,15 +54,15 @@ function decide(files: readonly BootFile[]): Outcome {
       const placed = { at: index * 1e6 + l.line, line: describe(file, l.line, l.written, l.value) };
       if (l.glob) {
         if (!sysctlGlobMatches(l.key, KEY)) continue;
-        const existing = globs.get(l.key);
-        if (existing && existing.line.value === l.value) continue;
-        globs.delete(l.key);
+        // An equal value keeps its place in the table (Map.set keeps the key's position); the last line is named.
+        if (globs.get(l.key)?.line.value !== l.value) globs.delete(l.key);
         globs.set(l.key, placed);
         continue;
       }
       if (l.key !== KEY) continue;
       all.push(placed);
-      if (explicit && explicit.line.value === l.value) continue;
+      // systemd keeps its earlier entry for an identical value (the same value is written either way); the line
+      // reported is the last assignment, the one an edit must change: editing an earlier one changes nothing.
       explicit = placed;
     }
   });
@@ -104,16 +104,22 @@ export function predictSysctlBoot(target: string, ours: PortRange | null, layout
   const notes: string[] = [];
   const targetIndex = files.findIndex((f) => f.file === target || f.listed === target);
   const targetRead = targetIndex >= 0 && !files[targetIndex]!.masked;
+  const name = target.slice(target.lastIndexOf('/') + 1);
   const inReadDirectory = layoutDirs(layout).includes(target.slice(0, target.lastIndexOf('/')));
-  const hidden = files.find((f) => f.name === target.slice(target.lastIndexOf('/') + 1));
+  const readableName = isSysctlDName(name);
+  const hidden = inReadDirectory ? files.find((f) => f.name === name) : undefined;
   // A file that does not exist yet in a directory the boot reads is not "unread": nothing was persisted.
-  if (!targetRead && !(targetIndex < 0 && !hidden && inReadDirectory && ours === null)) {
+  if (!targetRead && !(targetIndex < 0 && !hidden && inReadDirectory && readableName && ours === null)) {
     notes.push(
       hidden && targetIndex < 0
         ? `the boot does not read ${target}: ${hidden.listed} has its name and comes first`
         : targetIndex >= 0
           ? `${target} is masked (empty, or a link to /dev/null)`
-          : `the boot does not read ${target}: systemd-sysctl reads only ${layoutDirs(layout).join(', ')}`,
+          : !inReadDirectory
+            ? `the boot does not read ${target}: systemd-sysctl reads only ${layoutDirs(layout).join(', ')}`
+            : name.startsWith('.')
+              ? `the boot does not read ${target}: systemd-sysctl skips hidden files (sysctl.d(5))`
+              : `the boot does not read ${target}: systemd-sysctl reads only *.conf files (sysctl.d(5))`,
     );
   }
 
@@ -129,16 +135,19 @@ export function predictSysctlBoot(target: string, ours: PortRange | null, layout
   const isTarget = (f: BootFile) => f.file === target || f.listed === target;
   const ownLines = explicit.filter((p) => isTarget(files[Math.floor(p.at / 1e6)]!));
   const own = ownLines[ownLines.length - 1];
-  const overridden = ours !== null && targetRead && own !== undefined && winner !== null && winner !== own && !sameValue(winner.line.value, own.line.value);
+  // Another file's line decides: one with another value overrides ours; one with the same value shadows it (the
+  // range applies, from that line). Either way the fixes say where a change must go to apply at boot.
+  const decidedElsewhere = ours !== null && targetRead && own !== undefined && winner !== null && winner !== own;
+  const overridden = decidedElsewhere && !sameValue(winner.line.value, own.line.value);
   const overrides = overridden ? explicit.filter((p) => p.at > own.at && !sameValue(p.line.value, own.line.value)).map((p) => p.line) : [];
 
   const fixes: string[] = [];
-  if (ours !== null && (overridden || !targetRead)) {
+  if (ours !== null && (decidedElsewhere || !targetRead)) {
     const set = `ephemeral-ports set ${ours.low}-${ours.high} --persist`;
     const etcDir = layout.etcDir ?? join(root, '/etc/sysctl.d');
     const adminOwned = (file: string) => file.startsWith(join(root, '/etc/')) || file.startsWith(`${etcDir}/`);
     // The administrator's own file is edited in place; a vendor's (/usr/lib, /run) is outranked by name instead.
-    if (overridden && adminOwned(winner.line.file)) {
+    if (decidedElsewhere && adminOwned(winner.line.file)) {
       fixes.push(`${set} --file ${winner.line.file}   # rewrites line ${winner.line.line} there, the line that wins now`);
     }
     fixes.push(`${set} --file ${join(etcDir, nameAfter(files))}   # a name that sorts after every file that sets it`);

@@ -1,6 +1,6 @@
 import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLinuxBackend } from './backend.js';
 import { SYSCTL_DIR_ENV, SYSCTL_D_FILE, parseSysctlConf, renderSysctlConf } from './persist.js';
@@ -50,6 +50,24 @@ describe('sysctl.d persistence', () => {
     expect(result.after).toContain('40000 50001');
     expect(readdirSync(dir)).toEqual([]);
     expect(await backend().getPersisted({ file: other })).toMatchObject({ range: null, target: other });
+  });
+
+  it('a relative file is resolved once against the current directory: written, judged and reported absolute', async () => {
+    const absolute = join(dir, 'rel.conf');
+    const result = await backend().persistRange({ low: 40000, high: 50001 }, { file: relative(process.cwd(), absolute) });
+    expect(result.target).toBe(absolute);
+    expect(readFileSync(absolute, 'utf8')).toContain(`sysctl -p ${absolute}\n`);
+    expect(result.diff).toContain(`+++ ${absolute}`);
+    expect(await backend().getPersisted({ file: relative(process.cwd(), absolute) })).toMatchObject({ target: absolute });
+    process.env[SYSCTL_DIR_ENV] = relative(process.cwd(), dir);
+    expect((await backend().getPersisted()).target).toBe(file);
+  });
+
+  it('EPHEMERAL_PORTS_SYSCTL_DIR moves the file, not the boot order: a directory the boot does not read is reported', async () => {
+    const result = await backend().persistRange({ low: 40000, high: 50001 }, { dryRun: true });
+    expect(result.target).toBe(file);
+    expect(result.effective).toMatchObject({ targetRead: false });
+    expect(result.effective!.notes[0]).toContain(`the boot does not read ${file}: systemd-sysctl reads only /etc/sysctl.d`);
   });
 
   it('refuses a netns (sysctl.d applies to the initial namespace) and invalid ranges', async () => {

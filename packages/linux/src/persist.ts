@@ -12,7 +12,7 @@
  * reads each number with base 0 (kernel/sysctl.c proc_get_long → strtoul_lenient(…, 0, …)): `0x8000` is hex,
  * `0100000` octal and `032768` refused (EINVAL at boot). Such values are refused here, never read as decimal.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   EphemeralPortsError,
   ErrorCodes,
@@ -33,7 +33,10 @@ import { readRegularFile, replaceFile } from './safe-file.js';
 
 export const SYSCTL_D_DIR = '/etc/sysctl.d';
 export const SYSCTL_D_FILE = '90-ephemeral-ports.conf';
-/** Overrides the directory (tests, image builds); `options.file` overrides the whole path. */
+/**
+ * Overrides the directory written to (tests); `options.file` overrides the whole path. The boot order is not moved:
+ * a directory systemd-sysctl does not read gets PERSIST_NOT_READ_AT_BOOT like any other file outside it.
+ */
 export const SYSCTL_DIR_ENV = 'EPHEMERAL_PORTS_SYSCTL_DIR';
 /**
  * A root that prefixes every directory the boot reads (tests, image builds): the default file is then
@@ -46,20 +49,29 @@ const KEY_LINE = /^\s*-?\s*net[./]ipv4[./]ip_local_port_range\s*=(.*)$/;
 /** systemd's read_line() ends a line at LF, CRLF or CR; the separators are kept to write the file back as it was. */
 const EOL = /(\r\n|\r|\n)/;
 
+/**
+ * The file persistence writes and judges, always absolute: a relative `file` or environment directory is resolved
+ * once, against the current directory, so what is written, judged and reported (`sysctl -p <path>` in the header, the
+ * warnings) is one path that means the same thing from any directory.
+ */
 export function persistTarget(options: PersistOptions = {}): string {
   if (options.file !== undefined) {
     if (typeof options.file !== 'string') throw invalidArgType('file', 'a path string', options.file);
     if (options.file === '') throw invalidArgValue('file', options.file, 'must be a non-empty path');
-    return options.file;
+    return resolve(options.file);
   }
-  return join(process.env[SYSCTL_DIR_ENV] || join(process.env[SYSCTL_ROOT_ENV] || '/', SYSCTL_D_DIR), SYSCTL_D_FILE);
+  return resolve(process.env[SYSCTL_DIR_ENV] || join(bootRoot(), SYSCTL_D_DIR), SYSCTL_D_FILE);
 }
 
-/** Where the boot order is read from: the root and the directory that stands for /etc/sysctl.d. */
+const bootRoot = () => resolve(process.env[SYSCTL_ROOT_ENV] || '/');
+
+/**
+ * Where the boot order is read from: the root only. EPHEMERAL_PORTS_SYSCTL_DIR moves the file we write, not the
+ * directories systemd-sysctl reads, so a file written there is judged like any `--file`: not read at boot unless
+ * the directory is one of them (an image's tree is judged with EPHEMERAL_PORTS_SYSCTL_ROOT instead).
+ */
 export function bootLayout(): SysctlLayout {
-  const root = process.env[SYSCTL_ROOT_ENV] || '/';
-  const dir = process.env[SYSCTL_DIR_ENV];
-  return { root, ...(dir ? { etcDir: dir } : {}) };
+  return { root: bootRoot() };
 }
 
 export function refusePersistNetns(options: PersistOptions = {}): void {
