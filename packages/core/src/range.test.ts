@@ -259,3 +259,16 @@ describe('input checks', () => {
     expect(PortSet.EMPTY.complement().size).toBe(SIZE);
   });
 });
+
+describe('a PortSet of another copy of core', () => {
+  // Two versions of core installed side by side (or a test runner that loads sources beside a built backend): their
+  // PortSets fail instanceof against each other, and set operations must still use every range.
+  const foreign = Object.freeze({ ranges: Object.freeze([{ low: 8000, high: 8010 }, { low: 9000, high: 9000 }]) });
+  const other = foreign as unknown as PortSet;
+
+  it('is read by its ranges in union, intersect and subtract', () => {
+    expect(PortSet.EMPTY.union(other).toString()).toBe('8000-8010,9000');
+    expect(PortSet.of({ low: 8005, high: 9005 }).intersect(other).toString()).toBe('8005-8010,9000');
+    expect(PortSet.of({ low: 8000, high: 9000 }).subtract(other).toString()).toBe('8011-8999');
+  });
+});

@@ -197,7 +197,11 @@ export class PortSet implements Iterable<PortRange> {
 }
 
 function toSet(value: PortSet | PortRange): PortSet {
-  return value instanceof PortSet ? value : PortSet.fromRanges([value]);
+  if (value instanceof PortSet) return value;
+  // A PortSet of another copy of core (two versions of it installed side by side) fails instanceof but still
+  // carries its ranges: treating it as one range would lose them.
+  const ranges = (value as { ranges?: unknown }).ranges;
+  return PortSet.fromRanges(Array.isArray(ranges) ? (ranges as PortRange[]) : [value]);
 }
 
 /** Short, safe rendering of an unknown value for error messages. */
