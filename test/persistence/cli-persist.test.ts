@@ -13,6 +13,7 @@ import { type TempRoot, tempRoot } from './tree.js';
 
 const OURS = 'etc/sysctl.d/90-ephemeral-ports.conf';
 const CUSTOM = 'etc/sysctl.d/99-custom.conf';
+const OTHER = 'etc/sysctl.d/95-other.conf';
 const line = (low: number, high: number) => `net.ipv4.ip_local_port_range = ${low} ${high}\n`;
 
 let t: TempRoot;
@@ -75,6 +76,24 @@ describe.runIf(process.platform === 'linux')('persist status (built CLI, Linux b
     expect(doc.persisted).toMatchObject({ wins: false, nextBoot: { low: 1024, high: 65000 } });
   });
 
+  it('a later file setting the same value sets it at boot: named as the winner, ours does not win (PERSIST_SHADOWED note, exit 0)', async () => {
+    for (const value of ['40000 50001', '40000   50001']) {
+      t?.cleanup();
+      t = tempRoot({ [OURS]: '# a\n# b\n' + line(40000, 50001), [OTHER]: `net.ipv4.ip_local_port_range = ${value}\n` });
+      const text = await runCli(['persist', 'status'], env());
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toMatch(new RegExp(`set by:\\s+${t.path(OTHER)} line 1`));
+      expect(text.stdout).not.toContain(`${t.path(OURS)} line 3`);
+      expect(text.stdout).toMatch(/our file wins:\s+no: the same range, set by a later line/);
+      expect(text.stdout).toContain(`note [PERSIST_SHADOWED]: ${t.path(OTHER)} line 1`);
+      expect(text.stdout).toContain('where a change applies at boot:');
+      expect(text.stderr).toBe('');
+      const doc = JSON.parse((await runCli(['persist', 'status', '--json'], env())).stdout);
+      expect(doc).toMatchObject({ wins: false, nextBoot: { low: 40000, high: 50001 }, effective: { winners: [{ file: t.path(OTHER), line: 1, value }], overrides: [] } });
+      expect(doc.findings.map((f: { code: string; severity: string }) => `${f.code}:${f.severity}`)).toEqual(['PERSIST_SHADOWED:info']);
+    }
+  });
+
   it('persist with an unknown action is a usage error', async () => {
     t = tempRoot({});
     expect((await runCli(['persist', 'state'], env())).code).toBe(2);
@@ -115,6 +134,48 @@ describe.runIf(canUseNetns)(`set --persist and doctor warn when a later file win
     const doc = JSON.parse(r.stdout);
     expect(doc.persisted).toMatchObject({ written: false, range: { low: 1024, high: 65000 } });
     expect(doc.warnings.map((w: { code: string }) => w.code)).toContain('PERSIST_OVERRIDDEN');
+  });
+
+  it('set --persist --file <dir>/x.txt: not read for its missing .conf suffix, and the boot keeps the kernel default', async () => {
+    ns = await createNetns();
+    t = tempRoot({ 'etc/sysctl.d/.keep': '' });
+    const x = t.path('etc/sysctl.d/x.txt');
+    const r = await cli(['set', '40000-50001', '--persist', '--file', x]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`next boot applies: the kernel default, not 40000-50001 (10002 ports): the boot does not read ${x} (see the warning)`);
+    expect(r.stdout).not.toContain('another file wins');
+    expect(r.stderr).toContain(
+      `warning [PERSIST_NOT_READ_AT_BOOT]: the boot does not read ${x}: systemd-sysctl reads only *.conf files (sysctl.d(5)); ` +
+        'the next boot applies the kernel default (nothing sets net.ipv4.ip_local_port_range), not 40000-50001.',
+    );
+  });
+
+  it('set --persist --file relative.conf: resolved against the cwd, reported absolute; another file with the same value is named, no "X, not X"', async () => {
+    ns = await createNetns();
+    t = tempRoot({ [CUSTOM]: line(40000, 50001) });
+    const r = await ns.exec('/usr/bin/env', ['-C', t.root, process.execPath, BIN, 'set', '40000-50001', '--persist', '--file', 'relative.conf'], {
+      env: { PATH: process.env.PATH, ...env() },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const abs = t.path('relative.conf');
+    expect(r.stdout).toContain(`persistent configuration: wrote ${abs}\n`);
+    expect(r.stdout).toContain(`next boot applies: 40000-50001 (10002 ports) (from ${t.path(CUSTOM)} line 1, not from ${abs})`);
+    expect(r.stdout).not.toMatch(/40000-50001 \(10002 ports\), not 40000-50001/);
+    expect(readFileSync(abs, 'utf8')).toContain(`sysctl -p ${abs}\n`);
+    expect(r.stderr).toContain(`warning [PERSIST_NOT_READ_AT_BOOT]: the boot does not read ${abs}: systemd-sysctl reads only`);
+    expect(r.stderr).not.toMatch(/40000-50001, not 40000-50001/);
+  });
+
+  it('EPHEMERAL_PORTS_SYSCTL_DIR outside the boot order gets PERSIST_NOT_READ_AT_BOOT, as --file does (dry run)', async () => {
+    ns = await createNetns();
+    t = tempRoot({ 'x/.keep': '' });
+    const r = await ns.exec(process.execPath, [BIN, 'set', '49152-65535', '--dry-run', '--persist', '--json'], {
+      env: { PATH: process.env.PATH, ...env(), EPHEMERAL_PORTS_SYSCTL_DIR: t.path('x') },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.persisted).toMatchObject({ target: t.path('x/90-ephemeral-ports.conf'), range: null, effective: { targetRead: false } });
+    expect(doc.warnings.map((w: { code: string }) => w.code)).toContain('PERSIST_NOT_READ_AT_BOOT');
   });
 
   it('doctor reports PERSIST_OVERRIDDEN (exit 10) with the fixes as remedies', async () => {

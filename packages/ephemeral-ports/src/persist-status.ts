@@ -34,31 +34,92 @@ export interface PersistStatus {
   configured: PortRange | null;
   /** What the next boot applies, when the backend computes the boot order; null: nothing sets it (kernel default). */
   nextBoot?: PortRange | null;
-  /** True when the target's range is what the next boot applies; absent when the backend cannot tell. */
+  /**
+   * True when the target's own line is what sets the range at the next boot: its range is applied and no file
+   * applied later sets the range again (the OS's rule: the last assignment wins). False when another file's line
+   * decides, even one that sets the same value: the range then applies all the same (`nextBoot` equals
+   * `configured`), but from that line, and a change to the target alone would not (finding `PERSIST_SHADOWED`).
+   * Absent when the backend cannot tell.
+   */
   wins?: boolean;
   effective?: BootPersistence;
-  /** PERSIST_OVERRIDDEN, PERSIST_NOT_READ_AT_BOOT, with the fix in the message. */
+  /**
+   * PERSIST_OVERRIDDEN and PERSIST_NOT_READ_AT_BOOT (warnings: the next boot does not apply `configured` from the
+   * target), PERSIST_SHADOWED (info: it applies, from a later line setting the same value); the fix in the message.
+   */
   findings: Diagnostic[];
 }
 
 export const PersistCodes = Object.freeze({
   OVERRIDDEN: 'PERSIST_OVERRIDDEN',
   NOT_READ_AT_BOOT: 'PERSIST_NOT_READ_AT_BOOT',
+  SHADOWED: 'PERSIST_SHADOWED',
 });
 
 export const describeLine = (l: PersistedLine): string =>
   `${l.file} line ${l.line}${l.via ? ` (read as ${l.via})` : ''} (${l.value === null ? `unsets ${l.key}` : `${l.key} = ${l.value}`})`;
 
 const rangeText = (r: PortRange | null | undefined) => (r ? `${r.low}-${r.high}` : 'the kernel default');
+/** What the next boot applies, with why when it is the kernel default (the backend's note: nothing sets it, …). */
+function nextText(effective: BootPersistence): string {
+  if (effective.range) return rangeText(effective.range);
+  const why = effective.notes.find((n) => n.endsWith('the kernel default stays'));
+  return why ? `the kernel default (${why.replace(/[:;] the kernel default stays$/, '')})` : 'the kernel default';
+}
+
+const isTarget = (target: string) => (l: PersistedLine) => l.file === target || l.via === target;
+/**
+ * Whether the target is one of the files in the boot order (Linux, BSD). Where it is named otherwise (AIX's
+ * `no -p` target is a description, not a file), lines cannot be matched to it and the backend's overrides decide.
+ */
+const inOrder = (target: string, effective: BootPersistence) => effective.order.some((o) => o.split(' -> ').includes(target));
+/** The winning lines that are not the target's own (a later file that decides), where that can be told. */
+const othersOf = (target: string, effective: BootPersistence) =>
+  inOrder(target, effective) ? effective.winners.filter((w) => !isTarget(target)(w)) : [];
+
+/** Whether `target`'s own lines set the range at boot: its range applies, and no later file's line decides. */
+export function targetDecides(target: string, configured: PortRange | null, effective: BootPersistence): boolean {
+  return (
+    configured !== null &&
+    effective.targetRead &&
+    effective.range !== null &&
+    rangeEquals(effective.range, configured) &&
+    othersOf(target, effective).length === 0
+  );
+}
 
 /** Whether `configured` (in `target`) is what the next boot applies, and what to do when it is not. */
 export function persistFindings(target: string, configured: PortRange | null, effective: BootPersistence | undefined): Diagnostic[] {
   if (!effective || configured === null) return [];
   const fix = effective.fixes.length > 0 ? ` Fix: ${effective.fixes[0]}` : '';
+  const applies = effective.range !== null && rangeEquals(effective.range, configured);
   if (!effective.targetRead) {
-    return [{ code: PersistCodes.NOT_READ_AT_BOOT, severity: 'warning', message: `${effective.notes[0] ?? `the boot does not read ${target}`}; the next boot applies ${rangeText(effective.range)}, not ${rangeText(configured)}.${fix}` }];
+    const from = effective.winners.length > 0 ? ` from ${effective.winners.map(describeLine).join(' and ')}` : '';
+    const reason = effective.notes[0] ?? `the boot does not read ${target}`;
+    return [
+      {
+        code: PersistCodes.NOT_READ_AT_BOOT,
+        severity: 'warning',
+        message: applies
+          ? `${reason}; the next boot applies ${rangeText(configured)} all the same, but${from || ' from another file'}, not from this file.${fix}`
+          : `${reason}; the next boot applies ${nextText(effective)}, not ${rangeText(configured)}.${fix}`,
+      },
+    ];
   }
-  if (effective.overrides.length === 0 || (effective.range && rangeEquals(effective.range, configured))) return [];
+  if (applies) {
+    const others = othersOf(target, effective);
+    if (others.length === 0) return [];
+    return [
+      {
+        code: PersistCodes.SHADOWED,
+        severity: 'info',
+        message:
+          `${describeLine(others[others.length - 1]!)} sets the same range after ${target}: the next boot applies ` +
+          `${rangeText(configured)} from that line; ours is redundant, and a change to it alone would not apply at boot.`,
+      },
+    ];
+  }
+  if (effective.overrides.length === 0) return [];
   const last = effective.overrides[effective.overrides.length - 1]!;
   return [
     {
@@ -66,10 +127,13 @@ export function persistFindings(target: string, configured: PortRange | null, ef
       severity: 'warning',
       message:
         `our file is ${target}, but ${describeLine(last)} sets it later: the next boot applies ` +
-        `${rangeText(effective.range)}, not ${rangeText(configured)}.${fix}`,
+        `${nextText(effective)}, not ${rangeText(configured)}.${fix}`,
     },
   ];
 }
+
+/** The findings that mean the next boot does not apply the target's range from the target (exit 10, doctor warn). */
+export const persistWarnings = (findings: readonly Diagnostic[]): Diagnostic[] => findings.filter((f) => f.severity === 'warning');
 
 export function statusOf(platform: TargetOs, protocol: Protocol, reading: { range: PortRange | null; target: string; effective?: BootPersistence }): PersistStatus {
   const { effective } = reading;
@@ -78,13 +142,7 @@ export function statusOf(platform: TargetOs, protocol: Protocol, reading: { rang
     protocol,
     target: reading.target,
     configured: reading.range,
-    ...(effective
-      ? {
-          nextBoot: effective.range,
-          wins: reading.range !== null && effective.targetRead && effective.range !== null && rangeEquals(effective.range, reading.range),
-          effective,
-        }
-      : {}),
+    ...(effective ? { nextBoot: effective.range, wins: targetDecides(reading.target, reading.range, effective), effective } : {}),
     findings: persistFindings(reading.target, reading.range, effective),
   };
 }
@@ -124,10 +182,10 @@ export function winningPersistFile(status: PersistStatus): string {
  * `doctor`'s view of persistence: a `PERSIST_OVERRIDDEN` / `PERSIST_NOT_READ_AT_BOOT` finding with the fixes as
  * remedies, in the shape of core's doctor findings.
  */
-export function persistDoctorFindings(status: PersistStatus): Array<{ rule: string; severity: 'warn'; reason: string; remedies: string[]; subject?: Record<string, unknown> }> {
+export function persistDoctorFindings(status: PersistStatus): Array<{ rule: string; severity: 'warn' | 'info'; reason: string; remedies: string[]; subject?: Record<string, unknown> }> {
   return status.findings.map((f) => ({
     rule: f.code,
-    severity: 'warn' as const,
+    severity: f.severity === 'warning' ? ('warn' as const) : ('info' as const),
     reason: f.message.replace(/ Fix: .*$/, ''),
     remedies: status.effective?.fixes ?? [],
     subject: { target: status.target, overrides: status.effective?.overrides ?? [] },

@@ -67,7 +67,7 @@ Examples:
     if (persisted) rows.push(['next boot', nextBootText(persisted, p)]);
     let out = `${p.bold('ephemeral-ports')} — ports the kernel hands out to outgoing connections and bind(0)\n\n`;
     out += table(rows);
-    for (const w of [...report.warnings, ...(persisted?.findings ?? [])]) out += `${p.yellow('warning')}: ${w.message}\n`;
+    for (const w of [...report.warnings, ...(persisted?.findings ?? [])]) out += `${w.severity === 'info' ? 'note' : p.yellow('warning')}: ${w.message}\n`;
     const steps: Array<[string, string]> = [
       ['explain <port>', "will my service's port collide with this range?"],
       ['set <low>-<high> --dry-run', 'preview a change (add --persist to keep it)'],
@@ -97,7 +97,11 @@ async function persistedOrNull(protocol: 'tcp' | 'udp' | undefined, netns: strin
 
 function nextBootText(s: Status, p: ReturnType<typeof paint>): string {
   if (s.configured === null) return `not persisted by ${s.target}${s.nextBoot ? ` (the boot applies ${rangeText(s.nextBoot)} from another file)` : ''}`;
-  if (s.findings.length > 0) return p.yellow(`${s.nextBoot ? rangeText(s.nextBoot) : 'the kernel default'}: ${s.target} is overridden (see below)`);
+  const warned = s.findings.find((f) => f.severity === 'warning');
+  if (warned) {
+    const why = warned.code === 'PERSIST_NOT_READ_AT_BOOT' ? 'is not read at boot' : 'is overridden';
+    return p.yellow(`${s.nextBoot ? rangeText(s.nextBoot) : 'the kernel default'}: ${s.target} ${why} (see below)`);
+  }
   return `${rangeText(s.nextBoot ?? s.configured)} (${s.target})`;
 }
 

@@ -15,7 +15,11 @@ wins. Orders: Linux systemd-sysctl (sysctl.d(5): /etc, /run, /usr/local/lib, /us
 FreeBSD /etc/sysctl.conf then /etc/sysctl.conf.local; macOS /etc/sysctl.conf, then the LaunchDaemon;
 AIX /etc/tunables/nextboot, then /etc/rc.tcpip.
 
-Exit status: 0 when our file wins or nothing is persisted, 10 when another file wins or ours is never read.
+Our file wins when its own line sets the range at boot. A later file that sets the same value is the line that
+decides (the last assignment wins): our range applies, but ours is redundant (info PERSIST_SHADOWED, wins: false).
+
+Exit status: 0 when the next boot applies our range (or nothing is persisted), 10 when it does not (a later
+file overrides it, or ours is never read).
 
 Targets:
   status                 Which file and line win at the next boot
@@ -43,9 +47,10 @@ Examples:
     const protocol = protocolOption(args);
     const file = args.values.get('file');
     const netns = args.values.get('netns');
-    const { persistStatus } = await import('../../persist-status.js');
+    const { persistStatus, persistWarnings } = await import('../../persist-status.js');
     const status = await persistStatus({ ...(protocol ? { protocol } : {}), ...(file ? { file } : {}), ...(netns ? { netns } : {}) });
-    const code = status.findings.length > 0 ? 10 : 0;
+    const warned = persistWarnings(status.findings).length > 0;
+    const code = warned ? 10 : 0;
     if (ctx.json) {
       writeJson(ctx, status);
       return code;
@@ -56,12 +61,13 @@ Examples:
       ['our file', status.target],
       ['it sets', status.configured ? rangeText(status.configured) : 'nothing'],
     ];
+    const shadowed = e !== undefined && !status.wins && !warned && status.configured !== null;
     if (e) {
       const next = e.range ? rangeText(e.range) : 'the kernel default';
-      rows.push(['next boot applies', status.findings.length > 0 ? p.yellow(next) : p.bold(next)]);
+      rows.push(['next boot applies', warned ? p.yellow(next) : p.bold(next)]);
       for (const w of e.winners) rows.push(['set by', `${w.file} line ${w.line}${w.via ? ` (as ${w.via})` : ''}: ${w.key}${w.value === null ? ' (unset)' : ` = ${w.value}`}`]);
       for (const o of e.overrides) rows.push(['overridden by', `${o.file} line ${o.line}: ${o.key}${o.value === null ? ' (unset)' : ` = ${o.value}`}`]);
-      rows.push(['our file wins', status.wins ? p.green('yes') : status.configured === null ? 'nothing to win' : p.yellow('no')]);
+      rows.push(['our file wins', status.wins ? p.green('yes') : status.configured === null ? 'nothing to win' : shadowed ? 'no: the same range, set by a later line' : p.yellow('no')]);
     } else {
       rows.push(['next boot', `not computed on ${status.platform}: the value above is what the target holds`]);
     }
@@ -70,10 +76,12 @@ Examples:
       out += `\nboot order (${e.rule}):\n`;
       for (const f of e.order) out += `  ${f}\n`;
       for (const n of e.notes) out += `note: ${n}\n`;
-      if (e.fixes.length > 0) out += `\nfixes that win:\n${e.fixes.map((f) => `  ${f}\n`).join('')}`;
+      const heading = shadowed ? 'where a change applies at boot' : 'fixes that win';
+      if (e.fixes.length > 0) out += `\n${heading}:\n${e.fixes.map((f) => `  ${f}\n`).join('')}`;
     }
+    for (const f of status.findings.filter((d) => d.severity === 'info')) out += `note [${f.code}]: ${f.message}\n`;
     ctx.stdout.write(out);
-    ctx.stderr.write(warningLines(ctx, status.findings));
+    ctx.stderr.write(warningLines(ctx, persistWarnings(status.findings)));
     return code;
   },
 };

@@ -3,6 +3,8 @@ import type { Command } from '../command.js';
 import { atMost, parseArgs, protocolOption, usageError } from '../args.js';
 import { rangeFromWords } from '../range-arg.js';
 import { paint, rangeText, warningLines, writeJson } from '../output.js';
+import { type Diagnostic, type PersistedLine, type PortRange, rangeEquals } from '@ephemeral-ports/core/model';
+import type { PersistReport } from '../../set-range.js';
 
 const command: Command = {
   name: 'set',
@@ -19,7 +21,8 @@ Options:
   --persist                 Also write the boot-time configuration (Linux: /etc/sysctl.d/90-ephemeral-ports.conf)
                             and check it wins at boot: a later file that sets the range again is named
                             by path and line, with a fix (see: ephemeral-ports persist status)
-  --file <path>             With --persist: the file to write instead of the default
+  --file <path>             With --persist: the file to write instead of the default (a relative path is
+                            resolved against the current directory; the absolute path is reported)
   --force                   Apply despite safety-rail findings (never despite OS validation)
   --min-size <n>            Minimum usable ports for the size rail (default 1024)
   --node-port-range <r|none>  The cluster's NodePort range to keep clear (default 30000-32767; none = skip)
@@ -88,21 +91,38 @@ Examples:
     if (report.persisted) {
       const verb = report.dryRun ? 'would write' : report.persisted.written ? 'wrote' : 'unchanged';
       out += `persistent configuration: ${verb} ${report.persisted.target}\n`;
-      const winner = report.persisted.effective?.winners[0];
-      if (report.warnings.some((w) => w.code.startsWith('PERSIST_'))) {
-        const next = report.persisted.range ? rangeText(report.persisted.range) : 'the kernel default';
-        out += `next boot applies: ${p.yellow(next)}, not ${rangeText(report.requested)}: another file wins (see the warning)\n`;
-      } else if (report.persisted.range) {
-        out += `next boot applies: ${rangeText(report.persisted.range)}${winner ? ` (${winner.file} line ${winner.line})` : ''}\n`;
-      }
+      out += nextBootLine(report.persisted, report.requested, report.warnings, p);
       if (report.persisted.diff) out += report.persisted.diff.endsWith('\n') ? report.persisted.diff : `${report.persisted.diff}\n`;
     } else {
       out += `not persisted: the change lasts until reboot${report.netns ? ' (or until the namespace goes away)' : ''}; add --persist to keep it\n`;
     }
     for (const s of report.safety.filter((d) => d.severity === 'info')) out += `note: ${s.message}\n`;
+    for (const w of report.warnings.filter((d) => d.severity === 'info')) out += `note [${w.code}]: ${w.message}\n`;
     ctx.stdout.write(out);
-    ctx.stderr.write(warningLines(ctx, report.warnings));
+    ctx.stderr.write(warningLines(ctx, report.warnings.filter((w) => w.severity !== 'info')));
     return 0;
   },
 };
+/**
+ * What the next boot applies and from which line: the requested range from our file; the requested range from
+ * another file's line (ours unread or shadowed); or another value, with why (a later file, or ours never read).
+ */
+function nextBootLine(persisted: PersistReport, requested: PortRange, warnings: readonly Diagnostic[], p: ReturnType<typeof paint>): string {
+  const { target, range, effective } = persisted;
+  const next = range ? rangeText(range) : 'the kernel default';
+  const winner = effective?.winners[0];
+  const at = (l: PersistedLine) => `${l.file} line ${l.line}`;
+  if (range && rangeEquals(range, requested)) {
+    const elsewhere = winner && winner.file !== target && winner.via !== target;
+    return elsewhere ? `next boot applies: ${next} (from ${at(winner)}, not from ${target})\n` : `next boot applies: ${next}${winner ? ` (${at(winner)})` : ''}\n`;
+  }
+  if (!effective) return '';
+  const why = warnings.some((w) => w.code === 'PERSIST_NOT_READ_AT_BOOT')
+    ? `the boot does not read ${target}`
+    : winner
+      ? `${at(winner)} sets it later`
+      : 'another file wins';
+  return `next boot applies: ${p.yellow(next)}, not ${rangeText(requested)}: ${why} (see the warning)\n`;
+}
+
 export default command;
