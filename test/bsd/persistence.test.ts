@@ -37,6 +37,19 @@ describe('FreeBSD /etc/sysctl.conf persistence (emulated)', () => {
     expect((await other.persistRange({ low: 20000, high: 30000 }, { dryRun: true })).target).toBe('/etc/sysctl.conf');
   });
 
+  it('a relative file is resolved once against the working directory: written, read back and reported absolute', async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await backend.persistRange({ low: 20000, high: 30000 }, { file: 'local.conf' });
+      expect(r.target).toBe(join(dir, 'local.conf'));
+      expect(readFileSync(join(dir, 'local.conf'), 'utf8')).toContain(`${FIRST}=20000`);
+      expect((await backend.getPersisted({ file: 'local.conf' })).target).toBe(join(dir, 'local.conf'));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('dry run: a diff, nothing written', async () => {
     writeFileSync(file, 'kern.foo=1\n');
     const r = await backend.persistRange({ low: 20000, high: 30000 }, { dryRun: true });

@@ -23,6 +23,7 @@ import {
   scopeProtocol,
   unifiedDiff,
 } from '@ephemeral-ports/core';
+import { resolve } from 'node:path';
 import { BSD_BOOT_FILES, type BsdBootFiles, predictBsdBoot } from './effective-persist.js';
 import { DARWIN_LAUNCHD_PLIST, parseLaunchdPlist, renderLaunchdPlist } from './launchd-plist.js';
 import { planBsdWrites, writeSysctlPair } from './pair-writer.js';
@@ -106,6 +107,8 @@ export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBack
   const keys = BSD_READ_KEYS[os];
   const names = keys.map((k) => BSD_OIDS[k]);
   const defaultTarget = options.persistFile ?? BSD_PERSIST_FILE[os];
+  // A relative `file` is resolved once against the working directory: what is written, judged and reported is one path.
+  const targetOf = (o: PersistOptions) => (o.file === undefined ? defaultTarget : resolve(o.file));
   // macOS: the LaunchDaemon by default; a `file` option may name /etc/sysctl.conf, which macOS also reads.
   const isPlist = (target: string) => os === 'darwin' && target.endsWith('.plist');
   const bootFiles: BsdBootFiles | undefined =
@@ -199,7 +202,7 @@ export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBack
     async persistRange(input, o: PersistOptions = {}): Promise<PersistResult> {
       checkScope(os, o);
       const range = assertValidRange(os, input);
-      const target = o.file ?? defaultTarget;
+      const target = targetOf(o);
       const before = (await files.read(target)) ?? '';
       const values = persistValues(os, range);
       const after = isPlist(target) ? launchdPlistAfter(before, values) : updateSysctlConf(before, values);
@@ -216,7 +219,7 @@ export function createBsdBackend(options: BsdBackendOptions): EphemeralPortsBack
     },
     async getPersisted(o: PersistOptions = {}): Promise<PersistedReading> {
       checkScope(os, o);
-      const target = o.file ?? defaultTarget;
+      const target = targetOf(o);
       const text = await files.read(target);
       const reading = text === null ? { range: null, target } : persistedFrom(text, target);
       return { ...reading, ...(await effective(target, reading.range)) };
