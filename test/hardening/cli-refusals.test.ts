@@ -23,6 +23,15 @@ describe('CLI refusals', () => {
     expect(await reserved()).toBe(RESERVED);
   });
 
+  it('words typed with a comma and a space (reserved add 8080, 9000) are one list; an empty entry inside one word is refused', async () => {
+    expect((await runInProcess(['reserved', 'add', '7000,', '7001'])).code).toBe(0);
+    expect(await reserved()).toBe(`7000-7001,${RESERVED}`);
+    const typo = await runInProcess(['reserved', 'add', '7002,,7003']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/ERR_EPHEMERAL_INVALID_PORT_LIST.*an entry is empty/);
+    expect(await reserved()).toBe(`7000-7001,${RESERVED}`);
+  });
+
   it('reserved set --clear (and the explicit word none) clear the list; --clear with a list is refused', async () => {
     expect((await runInProcess(['reserved', 'set', '--clear', '80'])).code).toBe(2);
     expect((await runInProcess(['reserved', 'add', '--clear'])).code).toBe(2);

@@ -61,13 +61,15 @@ Examples:
     if (rest.length === 0 && !clear) throw usageError(`reserved ${first} needs a port list (reserved set --clear empties it)`);
     if (first !== 'set' && rest.some((w) => w === 'none')) throw usageError(`"none" only works with reserved set`);
     // An empty list would clear every reservation: only on purpose ("none", --clear), never from an empty variable.
-    const given = api.toPortSet(rest.join(','));
-    if (given.isEmpty && !clear && !rest.some((w) => w.trim() === 'none')) {
+    // Words are joined by a space, which the list syntax reads like a comma: `8080, 9000` typed in a shell is fine.
+    const typed = rest.join(' ');
+    if (!clear && /^[\s,]*$/.test(typed)) {
       throw usageError(
-        `the port list ${JSON.stringify(rest.join(' '))} has no entries; nothing was changed`,
+        `the port list ${JSON.stringify(typed)} has no entries; nothing was changed`,
         `to remove every reserved port, run: ${ctx.program} reserved set --clear`,
       );
     }
+    const given = api.toPortSet(typed);
     let next: PortSet = given;
     if (first !== 'set') {
       const current = (await api.getReservedPorts(scope)).ports;
