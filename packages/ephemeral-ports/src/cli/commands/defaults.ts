@@ -34,6 +34,10 @@ Examples:
       throw usageError(`unknown OS ${JSON.stringify(os)}; known: ${core.DEFAULTS_SUBJECTS.join(', ')}`);
     }
     if (release !== undefined && os === undefined) throw usageError('--release needs an <os>');
+    // A typed release that holds no version would answer for "the current default" with a note: say so instead.
+    if (release !== undefined && core.parseReleaseVersion(release) === null) {
+      throw core.invalidArgValue('--release', release, 'holds no version number (e.g. 6.1.0, 14.1-RELEASE, 10.0.19045)');
+    }
     const p = paint(ctx);
     const subject = os as (typeof core.DEFAULTS_SUBJECTS)[number] | undefined;
 

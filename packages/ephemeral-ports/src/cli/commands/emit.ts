@@ -11,7 +11,12 @@ const EMIT_FLAG_TARGETS: ReadonlyArray<[string, readonly string[]]> = [
   ['image', ['kubernetes']],
   ['name', ['kubernetes', 'compose']],
   ['hosts', ['ansible']],
+  // TCP and UDP have separate ranges only on AIX and Windows; elsewhere one range serves both.
+  ['protocol', ['aix', 'windows-netsh', 'windows-powershell']],
 ];
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (items: readonly string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 function optionalText(values: ReadonlyMap<string, string>, keys: readonly ('name' | 'image' | 'hosts')[]) {
   const out: { name?: string; image?: string; hosts?: string } = {};
@@ -78,12 +83,14 @@ Examples:
     if (target === undefined) throw usageError(`unknown target ${JSON.stringify(name)}; targets: ${mod.EMIT_TARGETS.join(', ')}`);
     if (args.flags.has('host-network') && target !== 'kubernetes') throw usageError('--host-network applies to kubernetes only');
     for (const [flag, targets] of EMIT_FLAG_TARGETS) {
-      if (args.values.has(flag) && !targets.includes(target)) throw usageError(`--${flag} applies to ${targets.join(' and ')} only`);
+      if (args.values.has(flag) && !targets.includes(target)) throw usageError(`--${flag} applies to ${listed(targets)} only`);
     }
     const kind = args.values.get('kind');
     if (kind !== undefined && !(mod.KUBERNETES_KINDS as readonly string[]).includes(kind)) {
       throw usageError(`--kind must be one of ${mod.KUBERNETES_KINDS.join(', ')}`);
     }
+    // A patch changes an existing workload, whose image stays: an --image there would be silently dropped.
+    if (args.values.has('image') && kind !== undefined && kind !== 'pod') throw usageError(`--image applies to --kind pod only`);
     const protocol = protocolOption(args);
     const reservedText = args.values.get('reserved');
     const { toPortSet } = await import('../../reserved-ports.js');
