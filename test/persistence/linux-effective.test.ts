@@ -177,7 +177,7 @@ describe('Linux boot order: which file and line win (temporary trees)', () => {
   it('a name without .conf in /etc/sysctl.d is not read: the note names the suffix rule, and nothing sets the key', () => {
     t = tempRoot({ 'etc/sysctl.d/x.txt': line(40000, 50001) });
     const p = predictSysctlBoot(t.path('etc/sysctl.d/x.txt'), mine, { root: t.root });
-    expect(p).toMatchObject({ targetRead: false, range: null, winners: [] });
+    expect(p).toMatchObject({ targetRead: false, range: null, defaultWhy: 'nothing sets net.ipv4.ip_local_port_range', winners: [] });
     expect(p.notes[0]).toBe(`the boot does not read ${t.path('etc/sysctl.d/x.txt')}: systemd-sysctl reads only *.conf files (sysctl.d(5))`);
     expect(p.notes[1]).toBe('nothing sets net.ipv4.ip_local_port_range: the kernel default stays');
     // Even before it exists (a dry run), and a hidden .conf is named as such.

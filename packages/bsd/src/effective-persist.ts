@@ -93,7 +93,8 @@ export async function predictBsdBoot(
 
   const winners = KEYS.map((k) => all.filter((p) => p.line.key === k).pop()).filter((p) => p !== undefined);
   let range: PortRange | null = null;
-  if (winners.length === 0) notes.push('nothing sets net.inet.ip.portrange.first/last: the kernel default stays');
+  const defaultWhy = winners.length === 0 ? 'nothing sets net.inet.ip.portrange.first/last' : undefined;
+  if (defaultWhy !== undefined) notes.push(`${defaultWhy}: the kernel default stays`);
   else {
     const fallback = pairFromRange(defaultRange(os).range);
     const value = (k: string, d: number) => winners.find((w) => w.line.key === k)?.line.value ?? String(d);
@@ -119,6 +120,7 @@ export async function predictBsdBoot(
   }
   return {
     range,
+    ...(defaultWhy === undefined ? {} : { defaultWhy }),
     winners: winners.map((w) => w.line),
     overrides: lost ? overrides : [],
     targetRead,

@@ -118,6 +118,8 @@ export interface BootPersistence {
    * default then stays; `notes` says which).
    */
   range: PortRange | null;
+  /** When `range` is null and the backend knows why the boot default stays (nothing sets it, an unset line...). */
+  defaultWhy?: string;
   /** The lines that decide it, one per setting (Linux: one; BSD and AIX: low and high). Empty when none sets it. */
   winners: PersistedLine[];
   /** Lines applied after the target's own that set another value: why `range` is not the target's. */

@@ -61,6 +61,7 @@ describe('persist status: wins and findings', () => {
     const [f] = persistFindings('/etc/sysctl.d/x.txt', mine, boot({
       targetRead: false,
       range: null,
+      defaultWhy: 'nothing sets net.ipv4.ip_local_port_range',
       winners: [],
       notes: ['the boot does not read /etc/sysctl.d/x.txt: systemd-sysctl reads only *.conf files (sysctl.d(5))', 'nothing sets net.ipv4.ip_local_port_range: the kernel default stays'],
     }));

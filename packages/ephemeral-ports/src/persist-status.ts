@@ -60,11 +60,10 @@ export const describeLine = (l: PersistedLine): string =>
   `${l.file} line ${l.line}${l.via ? ` (read as ${l.via})` : ''} (${l.value === null ? `unsets ${l.key}` : `${l.key} = ${l.value}`})`;
 
 const rangeText = (r: PortRange | null | undefined) => (r ? `${r.low}-${r.high}` : 'the kernel default');
-/** What the next boot applies, with why when it is the kernel default (the backend's note: nothing sets it, …). */
+/** What the next boot applies, with why when it is the kernel default (the backend's `defaultWhy`). */
 function nextText(effective: BootPersistence): string {
   if (effective.range) return rangeText(effective.range);
-  const why = effective.notes.find((n) => n.endsWith('the kernel default stays'));
-  return why ? `the kernel default (${why.replace(/[:;] the kernel default stays$/, '')})` : 'the kernel default';
+  return effective.defaultWhy ? `the kernel default (${effective.defaultWhy})` : 'the kernel default';
 }
 
 const isTarget = (target: string) => (l: PersistedLine) => l.file === target || l.via === target;

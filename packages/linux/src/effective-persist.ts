@@ -124,13 +124,16 @@ export function predictSysctlBoot(target: string, ours: PortRange | null, layout
   }
 
   let range: PortRange | null = null;
-  if (winner === null) notes.push(`nothing sets ${RANGE_KEY}: the kernel default stays`);
-  else if (winner.line.value === null) notes.push(`${where(winner.line)} unsets ${RANGE_KEY} (a "-key" line): the kernel default stays`);
+  let defaultWhy: string | undefined;
+  let separator = ':';
+  if (winner === null) defaultWhy = `nothing sets ${RANGE_KEY}`;
+  else if (winner.line.value === null) defaultWhy = `${where(winner.line)} unsets ${RANGE_KEY} (a "-key" line)`;
   else {
     const r = kernelRange(winner.line.value);
-    if ('problem' in r) notes.push(`${where(winner.line)} sets ${JSON.stringify(winner.line.value)}: ${r.problem}; the kernel default stays`);
+    if ('problem' in r) [defaultWhy, separator] = [`${where(winner.line)} sets ${JSON.stringify(winner.line.value)}: ${r.problem}`, ';'];
     else range = r;
   }
+  if (defaultWhy !== undefined) notes.push(`${defaultWhy}${separator} the kernel default stays`);
 
   const isTarget = (f: BootFile) => f.file === target || f.listed === target;
   const ownLines = explicit.filter((p) => isTarget(files[Math.floor(p.at / 1e6)]!));
@@ -163,6 +166,7 @@ export function predictSysctlBoot(target: string, ours: PortRange | null, layout
 
   return {
     range,
+    ...(defaultWhy === undefined ? {} : { defaultWhy }),
     winners: winner ? [winner.line] : [],
     overrides,
     targetRead,
