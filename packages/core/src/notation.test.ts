@@ -5,6 +5,7 @@ import {
   parsePortListText,
   parsePortArgument,
   parsePortListArgument,
+  parsePortListEntries,
   parseRangeArgument,
 } from './notation.js';
 import { MAX_PORT, type PortRange, PortSet } from './range.js';
@@ -153,6 +154,12 @@ describe('parseRangeArgument / parsePortArgument (CLI input)', () => {
       }),
     );
     expect(codeOf(() => parsePortListArgument(80 as never))).toBe('ERR_INVALID_ARG_TYPE');
+  });
+
+  it('gives a list\'s entries in the order typed, checked as the list is', () => {
+    expect(parsePortListEntries('9000 - 9002, 80 443')).toEqual([{ low: 9000, high: 9002 }, { low: 80, high: 80 }, { low: 443, high: 443 }]);
+    expect(parsePortListEntries('none')).toEqual([]);
+    expect(codeOf(() => parsePortListEntries('80,,443'))).toBe('ERR_EPHEMERAL_INVALID_PORT_LIST');
   });
 
   it('reads single ports', () => {

@@ -111,9 +111,17 @@ export function parseRangeArgument(text: string, name = 'range'): PortRange {
  * `assertValidPortList` reports the entries of an array.
  */
 export function parsePortListArgument(text: string, name = 'ports'): PortSet {
+  return PortSet.fromRanges(parsePortListEntries(text, name));
+}
+
+/**
+ * The entries of a port list typed by a human, as {@link parsePortListArgument} reads and checks them, in the order
+ * typed (preferred ports are tried in that order); `none` or nothing is no entries.
+ */
+export function parsePortListEntries(text: string, name = 'ports'): PortRange[] {
   if (typeof text !== 'string') throw invalidArgType(name, 'a string such as 8080,9000-9100', text);
   const body = text.trim().replace(/\s*-\s*/g, '-');
-  if (body === '' || body === 'none') return PortSet.EMPTY;
+  if (body === '' || body === 'none') return [];
   const ranges: PortRange[] = [];
   const violations: Diagnostic[] = [];
   // Two commas with nothing between, or a comma at an end, is a typo that would otherwise pass silently.
@@ -140,7 +148,7 @@ export function parsePortListArgument(text: string, name = 'ports'): PortSet {
       { violations },
     );
   }
-  return PortSet.fromRanges(ranges);
+  return ranges;
 }
 
 /** Reads one port typed by a human (`8080`). */

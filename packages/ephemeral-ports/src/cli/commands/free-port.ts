@@ -1,5 +1,5 @@
 /** `ephemeral-ports free-port`: free ports outside the ephemeral range, reserved and excluded ports. */
-import { parsePortListArgument, parseRangeArgument } from '@ephemeral-ports/core';
+import { parsePortListEntries, parseRangeArgument } from '@ephemeral-ports/core';
 import type { Command } from '../command.js';
 import { FREE_PORT_PROTOCOLS } from '../../free-port/options.js';
 import { atMost, choiceOption, parseArgs, usageError } from '../args.js';
@@ -85,14 +85,13 @@ function rangeOption(value: string | undefined): { low: number; high: number } |
 }
 
 /**
- * `--port`/`--exclude`: a port list, judged by core's one port-list parser (as `reserved` is); the ports keep the
+ * `--port`/`--exclude`: a port list, read by core's one port-list parser (as `reserved` is); the ports keep the
  * order they were typed in (`--port` tries them in that order).
  */
 function listOption(value: string | undefined, name: string): number[] | undefined {
   if (value === undefined) return undefined;
-  parsePortListArgument(value, name);
-  // Valid now: every entry is PORT or LOW-HIGH, each expanded by the same parser.
-  const ports = (value.match(/\d+(?:\s*-\s*\d+)?/g) ?? []).flatMap((entry) => [...parsePortListArgument(entry, name).ports()]);
+  const ports: number[] = [];
+  for (const { low, high } of parsePortListEntries(value, name)) for (let p = low; p <= high; p++) ports.push(p);
   return [...new Set(ports)];
 }
 
