@@ -43,6 +43,11 @@ export function table(rows: ReadonlyArray<readonly [string, string]>): string {
 }
 
 /** Warning lines for stderr (coloured by stderr's terminal). */
+/** The info-severity findings among `findings`, as `note [CODE]: message` lines for stdout. */
+export function noteLines(findings: readonly Diagnostic[]): string {
+  return findings.filter((f) => f.severity === 'info').map((f) => `note [${f.code}]: ${f.message}\n`).join('');
+}
+
 export function warningLines(ctx: CliContext, warnings: readonly Diagnostic[]): string {
   const p = paint(ctx, 'stderr');
   return warnings.map((w) => `${p.yellow('warning')} [${w.code}]: ${w.message}\n`).join('');

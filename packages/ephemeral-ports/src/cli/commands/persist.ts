@@ -1,7 +1,7 @@
 /** `ephemeral-ports persist status`: which file and line set the range at the next boot, and whether ours wins. */
 import type { Command } from '../command.js';
 import { parseArgs, protocolOption, usageError } from '../args.js';
-import { paint, rangeText, table, warningLines, writeJson } from '../output.js';
+import { noteLines, paint, rangeText, table, warningLines, writeJson } from '../output.js';
 
 const command: Command = {
   name: 'persist',
@@ -79,7 +79,7 @@ Examples:
       const heading = shadowed ? 'where a change applies at boot' : 'fixes that win';
       if (e.fixes.length > 0) out += `\n${heading}:\n${e.fixes.map((f) => `  ${f}\n`).join('')}`;
     }
-    for (const f of status.findings.filter((d) => d.severity === 'info')) out += `note [${f.code}]: ${f.message}\n`;
+    out += noteLines(status.findings);
     ctx.stdout.write(out);
     ctx.stderr.write(warningLines(ctx, persistWarnings(status.findings)));
     return code;

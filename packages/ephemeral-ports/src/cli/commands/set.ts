@@ -2,7 +2,7 @@
 import type { Command } from '../command.js';
 import { atMost, parseArgs, protocolOption, usageError } from '../args.js';
 import { rangeFromWords } from '../range-arg.js';
-import { paint, rangeText, warningLines, writeJson } from '../output.js';
+import { noteLines, paint, rangeText, warningLines, writeJson } from '../output.js';
 import { type Diagnostic, type PersistedLine, type PortRange, rangeEquals } from '@ephemeral-ports/core/model';
 import type { PersistReport } from '../../set-range.js';
 
@@ -97,7 +97,7 @@ Examples:
       out += `not persisted: the change lasts until reboot${report.netns ? ' (or until the namespace goes away)' : ''}; add --persist to keep it\n`;
     }
     for (const s of report.safety.filter((d) => d.severity === 'info')) out += `note: ${s.message}\n`;
-    for (const w of report.warnings.filter((d) => d.severity === 'info')) out += `note [${w.code}]: ${w.message}\n`;
+    out += noteLines(report.warnings);
     ctx.stdout.write(out);
     ctx.stderr.write(warningLines(ctx, report.warnings.filter((w) => w.severity !== 'info')));
     return 0;
