@@ -50,7 +50,7 @@ export async function traceMedians(args: string[], runs: number, cwd = ROOT_DIR)
   }
 }
 
-/** `resolving module paths … 2.8 ms, @ephemeral-ports/core 1.0 ms, …`, largest first, parts under 0.05 ms left out. */
+/** `<part> <ms> ms, <part> <ms> ms, …`, largest first, parts under 0.05 ms left out. */
 export function describeParts(parts: Record<string, number>): string {
   return Object.entries(parts)
     .filter(([, ms]) => ms >= 0.05)
