@@ -30,6 +30,8 @@ export function packageConfig(entry, { shims = false, hubs = [], extra = [] } = 
       target: 'node20',
       sourcemap: false,
       shims,
+      // Dependencies are external by default, optional ones (the facade's OS packages) are not: name them all.
+      external: [/^@ephemeral-ports\//],
       esbuildPlugins: hubs.map((hub) => hubPlugin(hub, entry[hub])),
       esbuildOptions(options, context) {
         if (context.format === 'cjs' && !shims) options.define = { ...options.define, 'import.meta.url': 'undefined' };

@@ -2,6 +2,7 @@
  * `ephemeral-ports/get-port` beside get-port itself, in one run:
  * - first call: `import` + the first `getPort()` in a fresh process, timed inside the process (Node's own start is
  *   the same for both), median of RUNS processes each, alternating. Goal ≤ 1.5× get-port. Needs `npm run build`.
+ *   Beside it, for information: `require` + the first call (the CommonJS build), against get-port's `import`.
  * - 1,000 sequential `getPort()` calls in this process, interleaved in rounds of 100 (alternating which goes first)
  *   so that background load hits both alike; median ratio of REPEATS. Goal ≤ 0.75× get-port.
  * - duplicates: 64 processes × 100 `getPort()` started at the same moment in a private network namespace with the
@@ -17,7 +18,6 @@ import { NETNS_UNAVAILABLE, ROOT_DIR, createNetns } from '../../test/helpers/net
 import { interleavedTotals, percentile } from '../measure.js';
 import { progress, quick } from '../progress.js';
 import type { BenchRow, BenchSuite } from '../types.js';
-import { describeParts, traceMedians } from '../where-time-goes.js';
 
 const RUNS = Number(process.env.EPHEMERAL_PORTS_BENCH_FIRST_CALL_RUNS ?? (quick ? 9 : 21));
 const CALLS = 1000;
@@ -30,23 +30,28 @@ const CHILD = join(ROOT_DIR, 'test/get-port/fixtures/get-port-child.ts');
 const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
 
 /**
- * An ES module that imports `specifier`, awaits its first `getPort()` and prints the ms since before the import and
- * the share of it the import took.
+ * A script that loads `specifier` (ESM `import`, or CommonJS `require`), awaits its first `getPort()` and prints the
+ * ms since before the load and the share of it the load took.
  */
-const firstCallScript = (specifier: string) =>
-  `const t0 = performance.now(); const { default: getPort } = await import('${specifier}'); const t1 = performance.now(); ` +
-  `await getPort(); process.stdout.write(JSON.stringify({ total: performance.now() - t0, load: t1 - t0 }));`;
+function firstCallArgs(specifier: string, load: 'import' | 'require'): string[] {
+  const body = (loaded: string) =>
+    `const t0 = performance.now(); const getPort = ${loaded}; const t1 = performance.now(); ` +
+    `getPort().then(() => process.stdout.write(JSON.stringify({ total: performance.now() - t0, load: t1 - t0 })));`;
+  return load === 'import'
+    ? ['--input-type=module', '-e', body(`(await import('${specifier}')).default`)]
+    : ['-e', body(`require('${specifier}')`)];
+}
 
-/** ms of one fresh process's first call: in all, and of it the import. */
+/** ms of one fresh process's first call: in all, and of it the load. */
 interface FirstCall {
   total: number;
   load: number;
 }
 
-function firstCall(specifier: string): Promise<FirstCall> {
+function firstCall(specifier: string, load: 'import' | 'require' = 'import'): Promise<FirstCall> {
   return new Promise((resolve, reject) => {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME };
-    execFile(process.execPath, ['--input-type=module', '-e', firstCallScript(specifier)], { cwd: ROOT_DIR, env, timeout: 30_000 }, (error, out, err) => {
+    execFile(process.execPath, firstCallArgs(specifier, load), { cwd: ROOT_DIR, env, timeout: 30_000 }, (error, out, err) => {
       if (!error) return resolve(JSON.parse(out) as FirstCall);
       // The line of Node's report that names the error (e.g. ERR_PACKAGE_PATH_NOT_EXPORTED), not its stack.
       const reason = String(err).split('\n').find((line) => /Error|ERR_/.test(line))?.trim() ?? error.message;
@@ -65,62 +70,61 @@ async function notBuilt(): Promise<string | null> {
   }
 }
 
+/** RUNS first calls of each, alternating which goes first. */
+async function alternate(ours: () => Promise<FirstCall>, theirs: () => Promise<FirstCall>): Promise<{ ours: FirstCall[]; theirs: FirstCall[] }> {
+  const out = { ours: [] as FirstCall[], theirs: [] as FirstCall[] };
+  for (let i = 0; i < RUNS; i++) {
+    if (i % 2 === 0) {
+      out.ours.push(await ours());
+      out.theirs.push(await theirs());
+    } else {
+      out.theirs.push(await theirs());
+      out.ours.push(await ours());
+    }
+  }
+  return out;
+}
+
 async function firstCallRows(): Promise<BenchRow[]> {
   const name = `first call: import + getPort(), fresh process (median of ${RUNS})`;
   const missing = await notBuilt();
   if (missing) return [{ name: `${name} (skipped: ${missing})`, value: NaN, unit: 'ms' }];
   progress(`get-port: first call, ${RUNS} fresh processes each`);
   await firstCall('get-port');
-  const ours: FirstCall[] = [];
-  const theirs: FirstCall[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    if (i % 2 === 0) {
-      ours.push(await firstCall('ephemeral-ports/get-port'));
-      theirs.push(await firstCall('get-port'));
-    } else {
-      theirs.push(await firstCall('get-port'));
-      ours.push(await firstCall('ephemeral-ports/get-port'));
-    }
-  }
+  const { ours, theirs } = await alternate(() => firstCall('ephemeral-ports/get-port'), () => firstCall('get-port'));
   const value = median(ours.map((r) => r.total));
   const anchorValue = median(theirs.map((r) => r.total));
   const ratio = value / anchorValue;
   const ms = (xs: number[]) => median(xs).toFixed(1);
-  const split = (xs: FirstCall[]) => `import ${ms(xs.map((r) => r.load))} ms + call ${ms(xs.map((r) => r.total - r.load))} ms`;
+  const split = (xs: FirstCall[]) => `load ${ms(xs.map((r) => r.load))} ms + call ${ms(xs.map((r) => r.total - r.load))} ms`;
+  progress(`get-port: first call through require, ${RUNS} fresh processes each`);
+  const required = await alternate(() => firstCall('ephemeral-ports/get-port', 'require'), () => firstCall('get-port'));
+  const requiredValue = median(required.ours.map((r) => r.total));
+  const requiredAnchor = median(required.theirs.map((r) => r.total));
   return [
     { name, value, unit: 'ms', anchor: "get-port's", anchorValue, ratio, goal: 'ratio ≤ 1.5 (time, lower is better)', pass: ratio <= 1.5 },
     {
       name:
-        `first call, where the time goes (medians): ours ${split(ours)} (the import loads core's model, the facade's ` +
-        `hub and the free-port code; the call loads the backend and its addon, reads the range, the reserved ports and ` +
-        `the privileged boundary and the lock secret, and takes the port's locks before the probe); get-port ${split(theirs)}`,
+        `first call, where the time goes (medians): ours ${split(ours)} (the load is one ES module, dist/get-port.node.mjs: ` +
+        `the free-port code, what it uses of core and the Linux port facts; the call reads the range, the reserved ports ` +
+        `and the privileged boundary from procfs and the lock secret, and takes the port's locks before the probe, ` +
+        `with no backend or addon loaded); get-port ${split(theirs)}`,
       value,
       unit: 'ms',
       goal: 'info: where the time goes',
     },
-    await oursByPartRow(),
+    {
+      name:
+        `first call through require('ephemeral-ports/get-port') (the CommonJS build: the facade's hub, core's model, the ` +
+        `Linux port facts), fresh process (median of ${RUNS}), against get-port's import (it has no require)`,
+      value: requiredValue,
+      unit: 'ms',
+      anchor: "get-port's",
+      anchorValue: requiredAnchor,
+      ratio: requiredValue / requiredAnchor,
+      goal: 'info: the require path',
+    },
   ];
-}
-
-/**
- * Our first call by part (bench/where-time-goes.ts): which packages, addons and built-ins it loads, and the rest;
- * get-port's, traced the same way, is ES modules only, so all of it shows as its rest.
- */
-async function oursByPartRow(): Promise<BenchRow> {
-  progress(`get-port: where the first call's time goes, ${RUNS} traced processes each`);
-  const traced = (specifier: string) => traceMedians(['--input-type=module', '-e', firstCallScript(specifier)], RUNS);
-  const ours = await traced('ephemeral-ports/get-port');
-  const theirs = await traced('get-port');
-  return {
-    name:
-      `first call by part after Node's start (medians of ${RUNS}): ours ${describeParts(ours.parts)}; ` +
-      `get-port's ${theirs.total.toFixed(1)} ms in all`,
-    value: ours.total,
-    unit: 'ms',
-    anchor: "get-port's, traced the same way",
-    anchorValue: theirs.total,
-    goal: 'info: where the time goes',
-  };
 }
 
 const sequential = () =>

@@ -138,8 +138,8 @@ describe('man page (generated at build from the --help texts)', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'packages/ephemeral-ports/package.json'), 'utf8'));
     expect(pkg.man).toEqual(['./man/ephemeral-ports.1']);
     expect(pkg.files).toContain('man');
-    // After tsup, which cleans dist/, and after the ESM entry (scripts/esm-entry.js): it runs the built CLI.
-    expect(pkg.scripts.build).toMatch(/^tsup && (node scripts\/[\w-]+\.js && )*node scripts\/man-page\.js$/);
+    // After tsup, which cleans dist/, and after the other builds (get-port's import build): it runs the built CLI.
+    expect(pkg.scripts.build).toMatch(/^tsup && (tsup --config [\w.-]+ && |node scripts\/[\w-]+\.js && )*node scripts\/man-page\.js$/);
   });
 
   it('is in the packed files (npm pack --dry-run)', () => {

@@ -2,7 +2,9 @@
  * The built subpath, as an app reaches it through the package's exports map: `import getPort, { portNumbers,
  * clearLockedPorts } from 'ephemeral-ports/get-port'` (ESM: the default import must be the function, which a plain
  * CommonJS build would not give) and `require('ephemeral-ports/get-port')` (CommonJS: the function, with `default`,
- * `portNumbers` and `clearLockedPorts` on it). Needs `npm run build`.
+ * `portNumbers` and `clearLockedPorts` on it). The two are different builds (`import` gets one bundled file, for a
+ * fast first call), so an app that reaches the package both ways must still see one lock registry, one injected
+ * backend and one set of error classes. Needs `npm run build`.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BUILT = `${ROOT}packages/ephemeral-ports/dist/get-port.js`;
-const built = existsSync(BUILT);
+const BUILT = [`${ROOT}packages/ephemeral-ports/dist/get-port.js`, `${ROOT}packages/ephemeral-ports/dist/get-port.node.mjs`];
+const built = BUILT.every((file) => existsSync(file));
 
 function node(args: string[]): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -25,7 +27,7 @@ const CHECK = `const out = [typeof getPort, typeof portNumbers, typeof clearLock
 getPort().then((port) => { out.push(Number.isInteger(port) && port >= 1024); console.log(JSON.stringify(out)); clearLockedPorts(); });`;
 const EXPECTED = JSON.stringify(['function', 'function', 'function', '3000+3001+3002', true]);
 
-describe.runIf(built)(`the built ephemeral-ports/get-port${built ? '' : ' (skipped: packages/ephemeral-ports/dist/get-port.js is not built)'}`, () => {
+describe.runIf(built)(`the built ephemeral-ports/get-port${built ? '' : ' (skipped: packages/ephemeral-ports/dist is not built; npm run build)'}`, () => {
   it('import getPort, { portNumbers, clearLockedPorts } from it (ESM)', async () => {
     const script = `import getPort, { portNumbers, clearLockedPorts } from 'ephemeral-ports/get-port';\n${CHECK}`;
     expect(await node(['--input-type=module', '-e', script])).toBe(EXPECTED);
@@ -35,5 +37,66 @@ describe.runIf(built)(`the built ephemeral-ports/get-port${built ? '' : ' (skipp
     const script = `const getPort = require('ephemeral-ports/get-port'); const { portNumbers, clearLockedPorts } = getPort;
 if (getPort.default !== getPort) throw new Error('default is not the function');\n${CHECK}`;
     expect(await node(['-e', script])).toBe(EXPECTED);
+  });
+
+  /** An ES module that reaches the package both ways: `import` (the bundled build) and `require` (CommonJS). */
+  const both = (body: string) =>
+    node([
+      '--input-type=module',
+      '-e',
+      `import getPort, { clearLockedPorts } from 'ephemeral-ports/get-port';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const cjsGetPort = require('ephemeral-ports/get-port');
+const facade = require('ephemeral-ports');
+${body}`,
+    ]);
+
+  it('import and require share one lock registry: ports taken through either are held, and released by either', async () => {
+    const out = JSON.parse(
+      await both(`const a = await getPort({ reserve: true });
+const b = await cjsGetPort({ reserve: true });
+const held = facade.heldPorts().map((h) => h.port);
+const again = await getPort({ port: [a, b] });
+clearLockedPorts();
+const afterImport = facade.heldPorts().length;
+await cjsGetPort({ reserve: true });
+cjsGetPort.clearLockedPorts();
+console.log(JSON.stringify({ a, b, held, again, afterImport, afterRequire: facade.heldPorts().length }));`),
+    ) as { a: number; b: number; held: number[]; again: number; afterImport: number; afterRequire: number };
+    expect(out.a).not.toBe(out.b);
+    expect(out.held).toEqual([out.a, out.b].sort((x, y) => x - y));
+    expect([out.a, out.b]).not.toContain(out.again);
+    expect(out.afterImport).toBe(0);
+    expect(out.afterRequire).toBe(0);
+  });
+
+  it("a backend injected through ephemeral-ports/testing (CommonJS) is the one the import build reads", async () => {
+    const out = JSON.parse(
+      await both(`const { createMemoryBackend, useBackend } = require('ephemeral-ports/testing');
+useBackend(createMemoryBackend({ os: process.platform === 'linux' ? 'linux' : 'freebsd', range: { low: 1024, high: 64999 } }));
+const ports = [];
+for (let i = 0; i < 20; i++) ports.push(await getPort());
+console.log(JSON.stringify(ports));`),
+    ) as number[];
+    // Only 65000-65535 is outside that range: without the injected backend, ports would come from the live one.
+    for (const port of out) expect(port).toBeGreaterThanOrEqual(65_000);
+  });
+
+  it("its errors are instances of the classes require('ephemeral-ports') exports", async () => {
+    const out = JSON.parse(
+      await both(`const caught = [];
+for (const options of [{ port: 'x' }, { exclude: [70000.5] }, { host: '192.0.2.1' }]) {
+  try { await getPort(options); caught.push(null); } catch (e) {
+    caught.push([e.code, e instanceof facade.EphemeralPortsError, e instanceof facade.EphemeralPortsTypeError, e instanceof facade.EphemeralPortsRangeError, e instanceof TypeError, e instanceof RangeError]);
+  }
+}
+console.log(JSON.stringify(caught));`),
+    );
+    expect(out).toEqual([
+      ['ERR_INVALID_ARG_TYPE', false, true, false, true, false],
+      ['ERR_OUT_OF_RANGE', false, false, true, false, true],
+      ['EADDRNOTAVAIL', true, false, false, false, false],
+    ]);
   });
 });

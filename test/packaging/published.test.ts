@@ -183,6 +183,21 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && zig.run
         });
       });
 
+      it('ephemeral-ports/get-port, imported (its one-file build) and required, hands out ports outside the live range', async () => {
+        const script = `import getPort, { clearLockedPorts } from 'ephemeral-ports/get-port';
+import { createRequire } from 'node:module';
+const cjs = createRequire(import.meta.url)('ephemeral-ports/get-port');
+const ports = [];
+for (let i = 0; i < 20; i++) ports.push(await getPort(), await cjs());
+clearLockedPorts();
+console.log(JSON.stringify({ ports, file: import.meta.resolve('ephemeral-ports/get-port') }));`;
+        const out = JSON.parse(await runOk(process.execPath, ['--input-type=module', '-e', script], noCompilerApp, noCompilerEnv)) as { ports: number[]; file: string };
+        expect(out.file).toMatch(/\/node_modules\/ephemeral-ports\/dist\/get-port\.node\.mjs$/);
+        const { low, high } = liveRange();
+        expect(new Set(out.ports).size).toBe(40);
+        for (const port of out.ports) expect(port < low || port > high).toBe(true);
+      });
+
       it('the CLI runs from node_modules/.bin: ephemeral-ports get --json, ephport --help', async () => {
         const bin = join(noCompilerApp, 'node_modules/.bin');
         const got = JSON.parse(await runOk(join(bin, 'ephemeral-ports'), ['get', '--json'], noCompilerApp, noCompilerEnv));

@@ -214,6 +214,29 @@ export interface EphemeralPortsBackend {
   explainReserved?(port: number, reading: ReservedReading): ReservedPortExplanation | undefined;
 }
 
+/**
+ * What a free-port finder must keep away from, as an OS package reads it in one go without its backend: the
+ * facade's free-port code asks for it before it would load the whole backend (and its addon), which is most of a
+ * first `getPort()` call. Optional: an OS package that has no cheaper read than its backend's offers none.
+ */
+export interface PortFacts {
+  /** The live ephemeral range of each protocol asked for, in that order. */
+  ephemeral: { protocol: Protocol; range: PortRange; source: string }[];
+  /** Reserved (Linux) or excluded (Windows) ports, for all the protocols asked for. */
+  reserved: PortSet;
+  reservedKind: 'reserved' | 'excluded' | 'none';
+  /** Ports below this need privileges to bind (Linux `ip_unprivileged_port_start`; 1024 where the OS has no knob). */
+  privilegedBelow: number;
+}
+
+/**
+ * An OS package's `./port-facts` subpath. Reads the caller's own network stack; throws (an EphemeralPortsError) when
+ * it cannot, and the facade then asks the backend, which reports what failed.
+ */
+export interface PortFactsModule {
+  readPortFacts(protocols: readonly Protocol[]): PortFacts;
+}
+
 const NETNS_FORMS = 'an absolute path such as /proc/<pid>/ns/net or /run/netns/<name>';
 
 /**

@@ -40,7 +40,21 @@ export interface EphemeralPortsErrorOptions {
 
 const DETAIL_KEYS = ['errno', 'syscall', 'path', 'winCode', 'remedy', 'violations'] as const;
 
+/**
+ * `instanceof` for this project's error classes that also holds for errors made by another copy of core: two installs
+ * in one app, or the `import` build of `ephemeral-ports/get-port`, which carries its own (docs/ARCHITECTURE.md,
+ * "Public surface"). Each class marks its prototype under a process-wide symbol; a subclass of one of them checks as
+ * usual.
+ */
+const KIND = Symbol.for('ephemeral-ports.error-class');
+function isKind(value: unknown, kind: string): boolean {
+  return typeof value === 'object' && value !== null && (value as { [KIND]?: unknown })[KIND] === kind;
+}
+
 export class EphemeralPortsError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === EphemeralPortsError ? isKind(value, 'EphemeralPortsError') : super[Symbol.hasInstance](value);
+  }
   readonly code: string;
   readonly errno?: number;
   readonly syscall?: string;
@@ -71,6 +85,9 @@ export class EphemeralPortsError extends Error {
 
 /** An argument of the wrong type, or a value no caller could mean (`ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE`). */
 export class EphemeralPortsTypeError extends TypeError {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === EphemeralPortsTypeError ? isKind(value, 'EphemeralPortsTypeError') : super[Symbol.hasInstance](value);
+  }
   readonly code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE';
   constructor(code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE', message: string) {
     super(message);
@@ -84,6 +101,9 @@ export class EphemeralPortsTypeError extends TypeError {
 
 /** A number outside the values an argument accepts (`ERR_OUT_OF_RANGE`). */
 export class EphemeralPortsRangeError extends RangeError {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === EphemeralPortsRangeError ? isKind(value, 'EphemeralPortsRangeError') : super[Symbol.hasInstance](value);
+  }
   readonly code: 'ERR_OUT_OF_RANGE';
   constructor(message: string) {
     super(message);
@@ -93,6 +113,10 @@ export class EphemeralPortsRangeError extends RangeError {
   toJSON(): Record<string, unknown> {
     return { name: this.name, code: this.code, message: this.message };
   }
+}
+
+for (const [kind, errorClass] of Object.entries({ EphemeralPortsError, EphemeralPortsTypeError, EphemeralPortsRangeError })) {
+  Object.defineProperty(errorClass.prototype, KIND, { value: kind });
 }
 
 /** Every error class this project throws. */

@@ -4,8 +4,10 @@
  */
 import type { EphemeralPortsBackend } from '@ephemeral-ports/core/model';
 import { loadBackend } from './platform-loader.js';
+import { processState } from './process-state.js';
 
-let current: EphemeralPortsBackend | undefined;
+/** The backend in use, once loaded or injected; one per process (process-state.ts). */
+const state = processState('backend', (): { current?: EphemeralPortsBackend; injected: boolean } => ({ injected: false }));
 
 /**
  * The backend every facade function uses. Loads the platform's package on first call.
@@ -18,8 +20,8 @@ let current: EphemeralPortsBackend | undefined;
  * ```
  */
 export function getBackend(): EphemeralPortsBackend {
-  current ??= loadBackend();
-  return current;
+  state.current ??= loadBackend();
+  return state.current;
 }
 
 /**
@@ -35,5 +37,16 @@ export function getBackend(): EphemeralPortsBackend {
  * ```
  */
 export function useBackend(backend: EphemeralPortsBackend | undefined): void {
-  current = backend;
+  state.current = backend;
+  state.injected = backend !== undefined;
+}
+
+/** The backend if one is loaded or injected, without loading one. */
+export function backendIfLoaded(): EphemeralPortsBackend | undefined {
+  return state.current;
+}
+
+/** Whether {@link useBackend} put a backend in place: then the platform's own readings must not be used. */
+export function isBackendInjected(): boolean {
+  return state.injected;
 }

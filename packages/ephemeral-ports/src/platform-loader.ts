@@ -6,7 +6,6 @@
  * `EPHEMERAL_PORTS_BACKEND=<module path or package name>` loads another module of that shape instead — tests use
  * it to inject core's memory backend or an OS double; ops can use it to debug a broken install.
  */
-import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { type EphemeralPortsBackend, EphemeralPortsError, ErrorCodes, type TargetOs } from '@ephemeral-ports/core/model';
 import { PLATFORM_PACKAGES } from './platform-table.js';
@@ -113,9 +112,10 @@ export function loadBackend(
 /**
  * A `require` for this file. The CommonJS library build has `__filename` natively and no import.meta shim (the
  * shim's URL work costs cold start); the ESM and CLI builds go through import.meta.url (shimmed in the CLI).
+ * `node:module` is taken when a backend is loaded, not imported: get-port's ESM build would load it at start.
  */
-function defaultLoader(): Loader {
-  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+export function defaultLoader(): Loader {
+  return process.getBuiltinModule('node:module').createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
 }
 
 /** The methods every backend has (core's EphemeralPortsBackend), checked before the facade calls any. */

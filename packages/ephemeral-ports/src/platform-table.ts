@@ -17,3 +17,12 @@ export const PLATFORM_PACKAGES = Object.freeze({
   aix: '@ephemeral-ports/aix',
   win32: '@ephemeral-ports/win32',
 } as const);
+
+/**
+ * The OS packages' port-facts modules (core's PortFactsModule), by platform: what a free-port search must avoid, read
+ * without loading the backend (src/free-port/port-facts.ts). Optional: an OS without one is asked through its
+ * backend. get-port's `import` build has these modules built in (tsup.get-port.config.ts).
+ */
+export const PORT_FACTS_MODULES: Readonly<Record<string, string>> = Object.freeze({
+  linux: '@ephemeral-ports/linux/port-facts',
+});

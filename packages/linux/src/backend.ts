@@ -33,11 +33,10 @@ import {
   formatReservedText,
   parseRangeText,
   parseReservedText,
-  parseUnprivilegedStartText,
 } from './procfs-format.js';
 import { kernelRelease } from './kernel-release.js';
 import { type NativeLinuxBinding, loadNativeBinding } from './native.js';
-import { type ProcfsIo, createJsIo, createNativeIo, recordingIo } from './procfs-io.js';
+import { type ProcfsIo, createJsIo, createNativeIo, readUnprivilegedStart, recordingIo } from './procfs-io.js';
 
 export interface LinuxBackendOptions {
   /** Default network namespace for every call (`/proc/<pid>/ns/net`, `/run/netns/<name>`); calls may override. */
@@ -134,16 +133,8 @@ export function createProcfsBackend(io: ProcfsIo, parts: ProcfsBackendParts = {}
   };
 
   const constraintsIn = (netns: string | undefined): KernelConstraints => {
-    try {
-      return { unprivilegedPortStart: parseUnprivilegedStartText(io.read('ip_unprivileged_port_start', netns)) };
-    } catch (error) {
-      // Kernels before 4.11 have no such knob, and no such limit.
-      if ((error as { code?: unknown }).code === 'ENOENT' && (error as { syscall?: unknown }).syscall === 'open') {
-        const path = (error as { path?: unknown }).path;
-        if (typeof path === 'string' && path.startsWith('/proc/sys/')) return {};
-      }
-      throw error;
-    }
+    const unprivilegedPortStart = readUnprivilegedStart(io, netns);
+    return unprivilegedPortStart === undefined ? {} : { unprivilegedPortStart };
   };
 
   /** `tcp_tw_reuse` (0, 1 or 2), or undefined when it cannot be read (the JS fallback in another namespace). */

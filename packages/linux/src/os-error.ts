@@ -3,7 +3,6 @@
  * with code (errno name, or ERR_EPHEMERAL_* for a condition), a negative errno, syscall, path and a remedy that
  * fits what failed (remedy.ts); the addon's argument errors become {@link EphemeralPortsTypeError}.
  */
-import { createRequire } from 'node:module';
 import { EphemeralPortsError, EphemeralPortsTypeError, isEphemeralPortsError } from '@ephemeral-ports/core/model';
 import type { Remedy } from './remedy.js';
 
@@ -54,6 +53,6 @@ export function withOsErrors<T>(fn: () => T, remedyFor: Remedy): T {
 // Conditions (ERR_EPHEMERAL_*) have no errno, and get none.
 function errnoOf(code: string): number | undefined {
   if (code.startsWith('ERR_')) return undefined;
-  const { constants } = createRequire('/')('node:os') as typeof import('node:os');
-  return (constants.errno as Record<string, number | undefined>)[code];
+  const { errno } = process.getBuiltinModule('node:os').constants;
+  return (errno as Record<string, number | undefined>)[code];
 }

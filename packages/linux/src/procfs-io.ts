@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync, writeSync, constants as fsConstants } from 'node:fs';
 import { EphemeralPortsError, ErrorCodes, type PortRange, type RawCapture, rawFailure } from '@ephemeral-ports/core/model';
 import { crashPoint } from './crash-point.js';
-import { type KnobName, type ReadableKnob, knobPath, parseRangeText } from './procfs-format.js';
+import { type KnobName, type ReadableKnob, knobPath, parseRangeText, parseUnprivilegedStartText } from './procfs-format.js';
 import type { NativeLinuxBinding } from './native.js';
 import { toOsError, withOsErrors } from './os-error.js';
 import { inNetns, knobRemedy } from './remedy.js';
@@ -107,6 +107,20 @@ function readWhole(path: string): string {
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * `ip_unprivileged_port_start` through `io`, or undefined on kernels before 4.11, which have no such knob and no
+ * such limit (the file is absent).
+ */
+export function readUnprivilegedStart(io: ProcfsIo, netns?: string): number | undefined {
+  try {
+    return parseUnprivilegedStartText(io.read('ip_unprivileged_port_start', netns));
+  } catch (error) {
+    const { code, syscall, path } = error as { code?: unknown; syscall?: unknown; path?: unknown };
+    if (code === 'ENOENT' && syscall === 'open' && typeof path === 'string' && path.startsWith('/proc/sys/')) return undefined;
+    throw error;
   }
 }
 

@@ -11,6 +11,7 @@ import {
   type Diagnostic,
   EphemeralPortsError,
   ErrorCodes,
+  type PortFacts,
   type PortRange,
   PortSet,
   type Protocol,
@@ -23,15 +24,14 @@ import { type HeldLock, type LockRefusal, tryLockPort } from './port-lock.js';
 import { type ProbeOutcome, type ProbeReport, probePort } from './probe.js';
 import * as registry from './registry.js';
 
-/** What was avoided, and how it was learned. */
-export interface AvoidSummary {
-  /** Live ephemeral range per protocol, with its source (`native:procfs`, ..., or `default` when unreadable). */
-  ephemeral: { protocol: Protocol; range: PortRange; source: string }[];
+/**
+ * What was avoided, and how it was learned: core's PortFacts as the search used them. Each range's `source` is where
+ * it was read (`js:procfs`, `native:procfs`...), or `default` when it could not be; `privilegedBelow` is 0 when
+ * privileged ports were not avoided.
+ */
+export interface AvoidSummary extends Omit<PortFacts, 'reserved'> {
   /** Reserved/excluded ports avoided, e.g. `8000-8010,9000`. */
   reserved: string;
-  reservedKind: 'reserved' | 'excluded' | 'none';
-  /** Ports below this were avoided (0: none). */
-  privilegedBelow: number;
 }
 
 /** One allocated port with the evidence. */
@@ -287,7 +287,9 @@ function* candidates(plan: Plan, tried: Set<number>): Generator<{ port: number; 
   if (!planning) yield NEEDS_PLANNING;
   const all = planning!.candidatePorts({
     ...(n.range === undefined ? {} : { within: n.range }),
-    avoid: plan.avoidSet,
+    // Core's own PortSet: the `import` build of get-port bundles a copy of core's model, whose PortSet core's full
+    // entry (a package of its own) does not accept as one.
+    avoid: planning!.PortSet.fromRanges(plan.avoidSet.ranges),
     privilegedBelow: plan.privilegedBelow,
     order: n.order,
     // Math.random is plenty for spreading processes over the pool, and much cheaper than core's crypto seed.

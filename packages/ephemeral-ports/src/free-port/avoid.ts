@@ -1,7 +1,8 @@
 /**
- * The ports a free-port finder must never hand out by default, read from the live kernel through the facade's
- * backend: the ephemeral range (the kernel may give any of those to a `connect()` at any moment), the reserved
- * (Linux `ip_local_reserved_ports`) or excluded (Windows) ports, and the privileged ports.
+ * The ports a free-port finder must never hand out by default, read from the live kernel (through the OS package's
+ * port facts where it has them, port-facts.ts, else through the facade's backend): the ephemeral range (the kernel
+ * may give any of those to a `connect()` at any moment), the reserved (Linux `ip_local_reserved_ports`) or excluded
+ * (Windows) ports, and the privileged ports.
  *
  * Readings are cached for {@link AVOID_TTL_MS} so a burst of calls costs one kernel read; a range changed by an
  * administrator is seen within that time. When the live range cannot be read, core's documented default for the
@@ -12,12 +13,13 @@ import {
   type DefaultsSubject,
   type Diagnostic,
   type EphemeralPortsBackend,
+  type PortFacts,
   type PortRange,
   PortSet,
   type Protocol,
-  defaultProtocolRange,
 } from './from-core.js';
 import { getBackend } from '../backend.js';
+import { readPortFacts } from './port-facts.js';
 
 /** How long kernel readings are reused, in milliseconds. */
 export const AVOID_TTL_MS = 1000;
@@ -25,15 +27,8 @@ export const AVOID_TTL_MS = 1000;
 /** Used when the kernel does not say (no `ip_unprivileged_port_start`): the classic privileged boundary. */
 export const CLASSIC_PRIVILEGED_BELOW = 1024;
 
-/** What the kernel says a free-port finder must avoid. */
-export interface KernelAvoidFacts {
-  /** The live ephemeral range of each protocol asked for (one entry per protocol). */
-  ephemeral: { protocol: Protocol; range: PortRange; source: string }[];
-  /** Reserved (Linux) or excluded (Windows) ports, union over the protocols; empty where the OS has none. */
-  reserved: PortSet;
-  reservedKind: 'reserved' | 'excluded' | 'none';
-  /** Ports below this need privileges (Linux `ip_unprivileged_port_start`, else 1024). */
-  privilegedBelow: number;
+/** What the kernel says a free-port finder must avoid (core's PortFacts), and the fallbacks taken to know it. */
+export interface KernelAvoidFacts extends PortFacts {
   /** Fallbacks taken (`RANGE_NOT_READ`, `RESERVED_NOT_READ`, `BACKEND_NOT_LOADED`). */
   warnings: Diagnostic[];
 }
@@ -83,7 +78,12 @@ function message(error: unknown): string {
   return typeof code === 'string' ? `${code}: ${text}` : String(text);
 }
 
-function fallbackRange(os: string, protocol: Protocol, release: string | undefined): PortRange {
+/**
+ * Core's documented default range for `os`. Only a failed read needs it, so core's full entry (which holds the
+ * defaults tables) loads then: get-port's one-file build leaves the tables out.
+ */
+async function fallbackRange(os: string, protocol: Protocol, release: string | undefined): Promise<PortRange> {
+  const { defaultProtocolRange } = await import('@ephemeral-ports/core');
   try {
     return defaultProtocolRange(os as DefaultsSubject, protocol, release);
   } catch {
@@ -107,6 +107,12 @@ function announce(warnings: readonly Diagnostic[]): void {
 }
 
 async function readFresh(protocols: readonly Protocol[]): Promise<KernelAvoidFacts> {
+  const facts = readPortFacts(protocols);
+  if (facts !== undefined) return { ...facts, warnings: [] };
+  return readThroughBackend(protocols);
+}
+
+async function readThroughBackend(protocols: readonly Protocol[]): Promise<KernelAvoidFacts> {
   const warnings: Diagnostic[] = [];
   let backend: EphemeralPortsBackend | undefined;
   try {
@@ -129,7 +135,7 @@ async function readFresh(protocols: readonly Protocol[]): Promise<KernelAvoidFac
       const reading = backend.getRangeSync ? backend.getRangeSync({ protocol }) : await backend.getRange({ protocol });
       ephemeral.push({ protocol, range: reading.range, source: reading.source });
     } catch (error) {
-      const range = fallbackRange(os, protocol, info?.release);
+      const range = await fallbackRange(os, protocol, info?.release);
       ephemeral.push({ protocol, range, source: 'default' });
       if (backend) {
         warnings.push({

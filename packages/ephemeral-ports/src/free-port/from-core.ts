@@ -13,10 +13,9 @@ export {
   checkObject,
   checkOneOf,
   checkRange,
-  defaultProtocolRange,
   formatRange,
   invalidArgType,
   invalidArgValue,
   outOfRange,
 } from '@ephemeral-ports/core/model';
-export type { AbstractLocks, DefaultsSubject, Diagnostic, EphemeralPortsBackend, PortRange, Protocol } from '@ephemeral-ports/core/model';
+export type { AbstractLocks, DefaultsSubject, Diagnostic, EphemeralPortsBackend, PortFacts, PortFactsModule, PortRange, Protocol } from '@ephemeral-ports/core/model';

@@ -29,7 +29,7 @@
 import { unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { getSystemErrorName } from 'node:util';
-import { getBackend } from '../backend.js';
+import { backendIfLoaded } from '../backend.js';
 import type { AbstractLocks } from './from-core.js';
 import { join } from 'node:path';
 import { fullLengthAbstractName } from './abstract-name.js';
@@ -132,13 +132,12 @@ function ensureDirectory(directory: string): void {
   directoryReady = directory;
 }
 
-/** The backend's lock sockets (the Linux addon), or undefined: then net.Server makes them. */
+/**
+ * The lock sockets of the backend (the Linux addon) when one is loaded, else undefined: then net.Server makes them.
+ * Never loads one: a first get-port call reads the kernel's facts without the backend (port-facts.ts).
+ */
 function backendLocks(): AbstractLocks | undefined {
-  try {
-    return getBackend().abstractLocks;
-  } catch {
-    return undefined; // No backend for this platform: the net.Server route needs none.
-  }
+  return backendIfLoaded()?.abstractLocks;
 }
 
 /** Binds an abstract name: through the backend's addon when it can, else as {@link listenOn}. */

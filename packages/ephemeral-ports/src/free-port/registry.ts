@@ -1,8 +1,10 @@
 /**
  * This process's share of the machine-wide locks (see port-lock.ts): which ports it holds (until released) or
  * leases (for a short time), so repeated calls in one process skip them without a syscall, and so they can be
- * released by port number.
+ * released by port number. One per process, also when `import` and `require` load two copies of this code
+ * (process-state.ts): `clearLockedPorts()` from either releases them all.
  */
+import { processState } from '../process-state.js';
 import type { HeldLock } from './port-lock.js';
 
 /** Most leases kept at once per process; beyond it the oldest lease ends early (each lease costs one fd). */
@@ -18,24 +20,30 @@ interface Entry {
   until?: number;
 }
 
-const entries = new Map<number, Entry>();
-let leases = 0;
-let sweeper: NodeJS.Timeout | undefined;
-let sweepAt = Infinity;
+interface Registry {
+  entries: Map<number, Entry>;
+  /** How many entries are leases. */
+  leases: number;
+  sweeper: NodeJS.Timeout | undefined;
+  sweepAt: number;
+}
+
+const registry = processState('port-registry', (): Registry => ({ entries: new Map(), leases: 0, sweeper: undefined, sweepAt: Infinity }));
+const { entries } = registry;
 
 /** Arms the single sweep timer for `until` (rounded up to the sweep granularity), unless one fires sooner. */
 function armSweep(until: number): void {
   const at = Math.ceil(until / LEASE_SWEEP_MS) * LEASE_SWEEP_MS;
-  if (sweeper !== undefined && sweepAt <= at) return;
-  if (sweeper !== undefined) clearTimeout(sweeper);
-  sweepAt = at;
-  sweeper = setTimeout(sweep, Math.max(0, at - Date.now()));
-  sweeper.unref();
+  if (registry.sweeper !== undefined && registry.sweepAt <= at) return;
+  if (registry.sweeper !== undefined) clearTimeout(registry.sweeper);
+  registry.sweepAt = at;
+  registry.sweeper = setTimeout(sweep, Math.max(0, at - Date.now()));
+  registry.sweeper.unref();
 }
 
 function sweep(): void {
-  sweeper = undefined;
-  sweepAt = Infinity;
+  registry.sweeper = undefined;
+  registry.sweepAt = Infinity;
   const now = Date.now();
   let next = Infinity;
   for (const [port, entry] of entries) {
@@ -54,10 +62,10 @@ export function isOwned(port: number): boolean {
 export function own(lock: HeldLock, kind: 'hold' | 'lease', leaseMs: number): void {
   const entry: Entry = { lock, kind };
   if (kind === 'lease') {
-    if (leases >= MAX_LEASES) endOldestLease();
+    if (registry.leases >= MAX_LEASES) endOldestLease();
     entry.until = Date.now() + leaseMs;
     armSweep(entry.until);
-    leases++;
+    registry.leases++;
   }
   entries.set(lock.port, entry);
 }
@@ -77,7 +85,7 @@ export function release(port: number): boolean {
   const entry = entries.get(port);
   if (!entry) return false;
   entries.delete(port);
-  if (entry.kind === 'lease') leases--;
+  if (entry.kind === 'lease') registry.leases--;
   entry.lock.release();
   return true;
 }
