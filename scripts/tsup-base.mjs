@@ -16,8 +16,8 @@ import { hubPlugin } from './tsup-hub.mjs';
  *   hubs: entries that each hold, in one file, what start-up needs of a part of the package; every other file of
  *   the package requires them rather than bundle a copy or load a chunk (see tsup-hub.mjs).
  *   shims: provide `import.meta.url` in the CommonJS build (for code that finds files beside itself). Without it,
- *   code must prefer `__filename` when it is defined: `import.meta.url` is then `undefined` in CommonJS, which keeps
- *   the shim's extra chunk out of the cold start.
+ *   code must prefer `__filename` (`__dirname`) when it is defined: `import.meta.url` (`.dirname`) is then
+ *   `undefined` in CommonJS, which keeps the shim's extra chunk out of the cold start.
  */
 export function packageConfig(entry, { shims = false, hubs = [], extra = [] } = {}) {
   return defineConfig([
@@ -30,11 +30,11 @@ export function packageConfig(entry, { shims = false, hubs = [], extra = [] } = 
       target: 'node20',
       sourcemap: false,
       shims,
-      // Dependencies are external by default, optional ones (the facade's OS packages) are not: name them all.
-      external: [/^@ephemeral-ports\//],
       esbuildPlugins: hubs.map((hub) => hubPlugin(hub, entry[hub])),
       esbuildOptions(options, context) {
-        if (context.format === 'cjs' && !shims) options.define = { ...options.define, 'import.meta.url': 'undefined' };
+        if (context.format === 'cjs' && !shims) {
+          options.define = { ...options.define, 'import.meta.url': 'undefined', 'import.meta.dirname': 'undefined' };
+        }
       },
     },
     ...extra,

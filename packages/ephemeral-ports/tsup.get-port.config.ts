@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'tsup';
 import { PORT_FACTS_MODULES } from './src/platform-table.ts';
 
-// The `import` build of `ephemeral-ports/get-port` (dist/get-port.node.mjs): one minified ES module holding the
+// The `import` build of `ephemeral-ports/get-port` (dist/get-port.node.mjs): one compacted ES module holding the
 // get-port entry, the free-port code it runs, what it uses of core's model and the OS packages' port-facts modules,
 // so that a first `getPort()` reads and compiles one file where the CommonJS build loads eight, and no backend
 // (docs/ARCHITECTURE.md). Built after tsup.config.ts, whose build cleans dist/. Core's full entry (allocation
@@ -20,7 +20,9 @@ export default defineConfig({
   splitting: false,
   clean: false,
   dts: false,
-  minify: true,
+  // Whitespace and syntax only: names stay, so errors and stacks show the classes and functions they come from.
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: true,
   noExternal: [...BUILT_IN, 'siphash'],
   esbuildPlugins: [
@@ -38,7 +40,8 @@ export default defineConfig({
         // that only what is used is kept.
         build.onResolve({ filter: /^@ephemeral-ports\// }, ({ path }) => {
           if (!BUILT_IN.has(path)) return undefined;
-          const [pkg, subpath] = path.slice('@ephemeral-ports/'.length).split('/');
+          const [pkg, subpath, ...more] = path.slice('@ephemeral-ports/'.length).split('/');
+          if (subpath === undefined || more.length) throw new Error(`${path}: a built-in module is a package's subpath`);
           return { path: `${PACKAGES}${pkg}/src/${subpath}.ts` };
         });
       },

@@ -180,7 +180,7 @@ describe('the front door', () => {
     expect(loaded.builtins).not.toContain('NativeModule crypto');
   });
 
-  it.runIf(process.platform === 'linux')("get-port's first call (require) loads the Linux port facts, not the backend or its addon", () => {
+  it.runIf(process.platform === 'linux')("get-port's first call (require) reads the Linux port facts without the package's entry or its addon", () => {
     const loaded = loadedBy(['-e', "require('ephemeral-ports/get-port')().then(() => {})"]);
     expect(loaded.files).toEqual(expect.arrayContaining(['ephemeral-ports/dist/get-port.js', 'linux/dist/port-facts.js']));
     expect(loaded.files).not.toContain('linux/dist/index.js');

@@ -38,8 +38,8 @@ describe.runIf(canUseNetns)(`Linux port facts on the real kernel ${NETNS_REQUIRE
     const range = { low: 41_000, high: 51_000 };
     expect(report.facts).toEqual({
       ephemeral: [
-        { protocol: 'tcp', range, source: 'js:procfs' },
-        { protocol: 'udp', range, source: 'js:procfs' },
+        { protocol: 'tcp', range, source: 'port-facts:procfs' },
+        { protocol: 'udp', range, source: 'port-facts:procfs' },
       ],
       reserved: '52000-52010,53000',
       reservedKind: 'reserved',

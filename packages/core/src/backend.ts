@@ -215,9 +215,9 @@ export interface EphemeralPortsBackend {
 }
 
 /**
- * What a free-port finder must keep away from, as an OS package reads it in one go without its backend: the
- * facade's free-port code asks for it before it would load the whole backend (and its addon), which is most of a
- * first `getPort()` call. Optional: an OS package that has no cheaper read than its backend's offers none.
+ * What a free-port finder must keep away from, as an OS package reads it in one go without creating its backend: the
+ * facade's free-port code asks for it before it would load the backend (and its addon), which is most of a first
+ * `getPort()` call. Optional: an OS package that has no cheaper read than its backend's offers none.
  */
 export interface PortFacts {
   /** The live ephemeral range of each protocol asked for, in that order. */

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EphemeralPortsError, EphemeralPortsRangeError, EphemeralPortsTypeError, invalidArgType, outOfRange } from './errors.js';
 
@@ -14,8 +15,12 @@ const built = existsSync(BUILT);
 describe.runIf(built)(`two copies of core${built ? '' : ' (skipped: packages/core/dist is not built; npm run build)'}`, () => {
   const other = createRequire(import.meta.url)(BUILT.pathname) as typeof import('./errors.js');
 
-  it('are two copies', () => {
+  it('are two copies, and the built one names its classes as the source does', () => {
     expect(other.EphemeralPortsError).not.toBe(EphemeralPortsError);
+    const built = new other.EphemeralPortsError('EACCES', 'denied');
+    expect(built.constructor.name).toBe('EphemeralPortsError');
+    expect(inspect(built).split('\n')[0]).toBe('EphemeralPortsError: denied');
+    expect(Object.keys(built).sort()).toEqual(['code', 'name']);
   });
 
   it("each copy's errors are instances of the other's classes, and of Node's", () => {
@@ -52,5 +57,18 @@ describe('a subclass', () => {
     expect(new NotReadError('EIO', 'read failed') instanceof NotReadError).toBe(true);
     expect(new NotReadError('EIO', 'read failed') instanceof EphemeralPortsError).toBe(true);
     expect(new EphemeralPortsError('EIO', 'read failed') instanceof NotReadError).toBe(false);
+  });
+});
+
+describe('how an error shows', () => {
+  it('under its own class name, with only the details it has', () => {
+    const error = new EphemeralPortsError('EACCES', 'denied', { syscall: 'open' });
+    expect(error.constructor.name).toBe('EphemeralPortsError');
+    expect(inspect(error).split('\n')[0]).toBe('EphemeralPortsError: denied');
+    expect(Object.keys(error).sort()).toEqual(['code', 'name', 'syscall']);
+    const typeError = invalidArgType('port', 'a number', 'x');
+    expect(typeError.constructor.name).toBe('EphemeralPortsTypeError');
+    expect(inspect(typeError).split('\n')[0]).toMatch(/^EphemeralPortsTypeError\b.*: The "port" argument/);
+    expect(outOfRange('port', '>= 1', 0).constructor.name).toBe('EphemeralPortsRangeError');
   });
 });

@@ -52,16 +52,14 @@ function isKind(value: unknown, kind: string): boolean {
 }
 
 export class EphemeralPortsError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return this === EphemeralPortsError ? isKind(value, 'EphemeralPortsError') : super[Symbol.hasInstance](value);
-  }
   readonly code: string;
-  readonly errno?: number;
-  readonly syscall?: string;
-  readonly path?: string;
-  readonly winCode?: string;
-  readonly remedy?: string;
-  readonly violations?: readonly Diagnostic[];
+  // Declared, not defined: an error carries only the details it has (no own `undefined` properties in any build).
+  declare readonly errno?: number;
+  declare readonly syscall?: string;
+  declare readonly path?: string;
+  declare readonly winCode?: string;
+  declare readonly remedy?: string;
+  declare readonly violations?: readonly Diagnostic[];
 
   constructor(code: string, message: string, options: EphemeralPortsErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -85,9 +83,6 @@ export class EphemeralPortsError extends Error {
 
 /** An argument of the wrong type, or a value no caller could mean (`ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE`). */
 export class EphemeralPortsTypeError extends TypeError {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return this === EphemeralPortsTypeError ? isKind(value, 'EphemeralPortsTypeError') : super[Symbol.hasInstance](value);
-  }
   readonly code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE';
   constructor(code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE', message: string) {
     super(message);
@@ -101,9 +96,6 @@ export class EphemeralPortsTypeError extends TypeError {
 
 /** A number outside the values an argument accepts (`ERR_OUT_OF_RANGE`). */
 export class EphemeralPortsRangeError extends RangeError {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return this === EphemeralPortsRangeError ? isKind(value, 'EphemeralPortsRangeError') : super[Symbol.hasInstance](value);
-  }
   readonly code: 'ERR_OUT_OF_RANGE';
   constructor(message: string) {
     super(message);
@@ -115,8 +107,15 @@ export class EphemeralPortsRangeError extends RangeError {
   }
 }
 
+// Set from outside the classes: a class body that names its own class makes bundlers rename it (`_EphemeralPortsError`),
+// and the renamed class is what `util.inspect` and loggers print.
 for (const [kind, errorClass] of Object.entries({ EphemeralPortsError, EphemeralPortsTypeError, EphemeralPortsRangeError })) {
   Object.defineProperty(errorClass.prototype, KIND, { value: kind });
+  Object.defineProperty(errorClass, Symbol.hasInstance, {
+    value(this: unknown, value: unknown): boolean {
+      return this === errorClass ? isKind(value, kind) : Function.prototype[Symbol.hasInstance].call(this, value);
+    },
+  });
 }
 
 /** Every error class this project throws. */

@@ -1,6 +1,6 @@
 /**
  * `@ephemeral-ports/linux/port-facts` (core's PortFactsModule): what a free-port finder must keep away from on Linux,
- * read by plain file reads in the caller's network namespace, without the addon or the rest of the backend: the
+ * read by plain file reads in the caller's network namespace, without creating the backend or loading the addon: the
  * ephemeral range (one for TCP and UDP), `ip_local_reserved_ports` and `ip_unprivileged_port_start`. The facade asks
  * this before it would load the backend, so that a get-port user's first call loads no more than it must. The same
  * reads, parsers and errors as the backend's JS fallback (procfs-io.ts).
@@ -8,6 +8,9 @@
 import type { PortFacts, Protocol } from '@ephemeral-ports/core/model';
 import { parseRangeText, parseReservedText } from './procfs-format.js';
 import { createJsIo, readUnprivilegedStart } from './procfs-io.js';
+
+/** The `source` of the ranges read here. */
+export const PORT_FACTS_SOURCE = 'port-facts:procfs';
 
 /** Without ip_unprivileged_port_start (kernels before 4.11), binding below 1024 needs privileges. */
 const CLASSIC_PRIVILEGED_BELOW = 1024;
@@ -17,7 +20,8 @@ export function readPortFacts(protocols: readonly Protocol[]): PortFacts {
   const io = createJsIo('the port facts are read with plain file reads');
   const range = parseRangeText(io.read('ip_local_port_range'));
   return {
-    ephemeral: protocols.map((protocol) => ({ protocol, range, source: io.source })),
+    // Not the JS fallback's `js:procfs`, which says the addon could not be used.
+    ephemeral: protocols.map((protocol) => ({ protocol, range, source: PORT_FACTS_SOURCE })),
     reserved: parseReservedText(io.read('ip_local_reserved_ports')),
     reservedKind: 'reserved',
     privilegedBelow: readUnprivilegedStart(io) ?? CLASSIC_PRIVILEGED_BELOW,

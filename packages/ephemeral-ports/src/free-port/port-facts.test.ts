@@ -5,10 +5,18 @@
  */
 import { EphemeralPortsError, PortSet, createMemoryBackend } from '@ephemeral-ports/core';
 import { createLinuxBackend } from '@ephemeral-ports/linux';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backendIfLoaded, useBackend } from '../backend.js';
 import { clearAvoidCache, readKernelAvoid } from './avoid.js';
 import { readPortFacts } from './port-facts.js';
+
+// As get-port's one-file build has them: the modules PORT_FACTS_MODULES names, built in (here from their sources).
+const LINUX = '@ephemeral-ports/linux/port-facts';
+const builtIn = vi.hoisted((): Record<string, unknown> => ({}));
+vi.mock('./built-in-port-facts.js', async () => {
+  builtIn['@ephemeral-ports/linux/port-facts'] = await import('@ephemeral-ports/linux/port-facts');
+  return { BUILT_IN_PORT_FACTS: builtIn };
+});
 
 afterEach(() => {
   useBackend(undefined);
@@ -22,8 +30,8 @@ describe.runIf(process.platform === 'linux')('port facts on Linux (this host, re
     const range = backend.getRangeSync({ protocol: 'tcp' }).range;
     expect(facts).toEqual({
       ephemeral: [
-        { protocol: 'tcp', range, source: 'js:procfs' },
-        { protocol: 'udp', range, source: 'js:procfs' },
+        { protocol: 'tcp', range, source: 'port-facts:procfs' },
+        { protocol: 'udp', range, source: 'port-facts:procfs' },
       ],
       reserved: expect.any(Object),
       reservedKind: 'reserved',
@@ -35,9 +43,17 @@ describe.runIf(process.platform === 'linux')('port facts on Linux (this host, re
 
   it('are what a free-port search avoids when no backend was injected', async () => {
     const facts = await readKernelAvoid(['tcp']);
-    expect(facts.ephemeral[0]!.source).toBe('js:procfs');
+    expect(facts.ephemeral[0]!.source).toBe('port-facts:procfs');
     expect(facts.warnings).toEqual([]);
     expect(backendIfLoaded()).toBeUndefined();
+  });
+
+  it('are used again once an injected backend is taken away (useBackend(undefined))', async () => {
+    useBackend(createMemoryBackend({ os: 'linux', range: { low: 40_000, high: 40_999 } }));
+    expect((await readKernelAvoid(['tcp'])).ephemeral[0]!.source).toBe('memory');
+    useBackend(undefined);
+    clearAvoidCache();
+    expect((await readKernelAvoid(['tcp'])).ephemeral[0]!.source).toBe('port-facts:procfs');
   });
 });
 
@@ -65,15 +81,31 @@ describe('a port-facts module that fails', () => {
     },
   };
 
-  it('gives no facts, and no error: the backend is asked instead', () => {
+  it('gives no facts, and no error: the backend is asked instead', async () => {
+    const real = builtIn[LINUX];
+    try {
+      builtIn[LINUX] = failing;
+      expect(readPortFacts(['tcp'], 'linux', {})).toBeUndefined();
+      builtIn[LINUX] = {};
+      expect(readPortFacts(['tcp'], 'linux', {})).toBeUndefined();
+    } finally {
+      builtIn[LINUX] = real;
+    }
+  });
+
+  it('nor does one that cannot be loaded (not built in, not installed)', () => {
+    const real = builtIn[LINUX];
     const asked: string[] = [];
-    const load = (id: string) => {
-      asked.push(id);
-      return failing;
-    };
-    expect(readPortFacts(['tcp'], 'linux', {}, load)).toBeUndefined();
-    expect(asked).toEqual(['@ephemeral-ports/linux/port-facts']);
-    expect(readPortFacts(['tcp'], 'linux', {}, () => ({}))).toBeUndefined();
-    expect(readPortFacts(['tcp'], 'linux', {}, () => { throw Object.assign(new Error('not installed'), { code: 'MODULE_NOT_FOUND' }); })).toBeUndefined();
+    try {
+      delete builtIn[LINUX];
+      const load = (id: string) => {
+        asked.push(id);
+        throw Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
+      };
+      expect(readPortFacts(['tcp'], 'linux', {}, load)).toBeUndefined();
+      expect(asked).toEqual([LINUX]);
+    } finally {
+      builtIn[LINUX] = real;
+    }
   });
 });

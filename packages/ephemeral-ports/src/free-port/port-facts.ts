@@ -25,7 +25,13 @@ export function readPortFacts(
     // A built-in module needs no loader: making one would load node:module (get-port's import build has them all).
     const module = BUILT_IN_PORT_FACTS[id] ?? (load ?? defaultLoader())(id);
     return (module as PortFactsModule).readPortFacts(protocols);
-  } catch {
+  } catch (error) {
+    debug(`${id} did not answer (${(error as { code?: string }).code ?? 'no code'}: ${(error as Error).message}); asking the backend`);
     return undefined;
   }
+}
+
+/** `NODE_DEBUG=ephemeral-ports` shows why the backend was asked instead. */
+function debug(message: string): void {
+  if (process.env.NODE_DEBUG) process.getBuiltinModule('node:util').debuglog('ephemeral-ports')('port facts: %s', message);
 }
