@@ -5,15 +5,12 @@
  * this before it would load the backend, so that a get-port user's first call loads no more than it must. The same
  * reads, parsers and errors as the backend's JS fallback (procfs-io.ts).
  */
-import type { PortFacts, Protocol } from '@ephemeral-ports/core/model';
+import { LINUX_DEFAULT_UNPRIVILEGED_PORT_START, type PortFacts, type Protocol } from '@ephemeral-ports/core/model';
 import { parseRangeText, parseReservedText } from './procfs-format.js';
 import { createJsIo, readUnprivilegedStart } from './procfs-io.js';
 
 /** The `source` of the ranges read here. */
 export const PORT_FACTS_SOURCE = 'port-facts:procfs';
-
-/** Without ip_unprivileged_port_start (kernels before 4.11), binding below 1024 needs privileges. */
-const CLASSIC_PRIVILEGED_BELOW = 1024;
 
 /** Reads the three knobs; throws an EphemeralPortsError (errno name, path, remedy) when one cannot be read. */
 export function readPortFacts(protocols: readonly Protocol[]): PortFacts {
@@ -24,6 +21,7 @@ export function readPortFacts(protocols: readonly Protocol[]): PortFacts {
     ephemeral: protocols.map((protocol) => ({ protocol, range, source: PORT_FACTS_SOURCE })),
     reserved: parseReservedText(io.read('ip_local_reserved_ports')),
     reservedKind: 'reserved',
-    privilegedBelow: readUnprivilegedStart(io) ?? CLASSIC_PRIVILEGED_BELOW,
+    // Kernels before 4.11 have no ip_unprivileged_port_start: binding below 1024 then needs privileges.
+    privilegedBelow: readUnprivilegedStart(io) ?? LINUX_DEFAULT_UNPRIVILEGED_PORT_START,
   };
 }

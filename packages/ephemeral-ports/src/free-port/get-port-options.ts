@@ -5,6 +5,7 @@
  * the fallback avoids the ephemeral range and reserved ports, and every port is locked across processes.
  */
 import type { ListenOptions } from 'node:net';
+import { debug } from './debug.js';
 import { invalidArgType, outOfRange } from './from-core.js';
 import type { LockNotice } from './lock-notices.js';
 import { type NormalizedOptions, type PreferredNotice, checkPortNumber, normalizeOptions } from './options.js';
@@ -53,16 +54,6 @@ export interface GetPortWarning {
   message: string;
 }
 
-/**
- * `NODE_DEBUG=ephemeral-ports`, with util.debuglog's matching. node:util is loaded only when NODE_DEBUG is set (it
- * would slow every first call), synchronously so that a process exiting right after the call still prints it.
- */
-function debug(warning: GetPortWarning): void {
-  if (!process.env.NODE_DEBUG) return;
-  // getBuiltinModule exists from Node 20.16; before that the warning reaches only onWarning.
-  const util = process.getBuiltinModule?.('node:util');
-  util?.debuglog('ephemeral-ports')('%s: %s', warning.code, warning.message);
-}
 
 function warningOf(notice: PreferredNotice): GetPortWarning | undefined {
   if (notice.reason === 'privileged') return undefined; // The bind succeeded: this process may use it.
@@ -84,7 +75,7 @@ function reporter(onWarning: ((warning: GetPortWarning) => void) | undefined): (
     const warning = warningOf(notice);
     if (!warning) return;
     if (onWarning) onWarning(warning);
-    else debug(warning);
+    else debug('%s: %s', warning.code, warning.message);
   };
 }
 

@@ -4,7 +4,7 @@
  * took the lock also claims them ({@link takeLockNotices}) into its own result: `warnings` of getFreePort, get-port's
  * `onWarning`.
  */
-import { debuglog } from 'node:util';
+import { debug } from './debug.js';
 
 export interface LockNotice {
   /** `LOCK_NAMES_SQUATTED`: shared lock names held by other users' sockets; `LOCK_SECRET_UNTRUSTED`: see message. */
@@ -16,7 +16,6 @@ const listeners = new Set<(notice: LockNotice) => void>();
 /** Emitted but not yet claimed by a call's result; each notice is emitted once per streak, so this stays tiny. */
 let unclaimed: LockNotice[] = [];
 const MAX_UNCLAIMED = 8;
-let debug: ((format: string, ...args: unknown[]) => void) | undefined;
 
 /** Subscribes to lock notices; returns the unsubscribe function. */
 export function onLockNotice(listener: (notice: LockNotice) => void): () => void {
@@ -27,7 +26,6 @@ export function onLockNotice(listener: (notice: LockNotice) => void): () => void
 export function emitLockNotice(notice: LockNotice): void {
   if (unclaimed.length < MAX_UNCLAIMED) unclaimed.push(notice);
   if (listeners.size === 0) {
-    debug ??= debuglog('ephemeral-ports');
     debug('%s: %s', notice.code, notice.message);
     return;
   }

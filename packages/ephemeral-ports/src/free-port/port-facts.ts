@@ -6,6 +6,7 @@ import { isBackendInjected } from '../backend.js';
 import { BACKEND_ENV, type Loader, defaultLoader } from '../platform-loader.js';
 import { PORT_FACTS_MODULES } from '../platform-table.js';
 import { BUILT_IN_PORT_FACTS } from './built-in-port-facts.js';
+import { debug } from './debug.js';
 import type { PortFacts, PortFactsModule, Protocol } from './from-core.js';
 
 /**
@@ -26,12 +27,8 @@ export function readPortFacts(
     const module = BUILT_IN_PORT_FACTS[id] ?? (load ?? defaultLoader())(id);
     return (module as PortFactsModule).readPortFacts(protocols);
   } catch (error) {
-    debug(`${id} did not answer (${(error as { code?: string }).code ?? 'no code'}: ${(error as Error).message}); asking the backend`);
+    // NODE_DEBUG=ephemeral-ports shows why the backend is asked instead.
+    debug('port facts: %s did not answer (%s: %s); asking the backend', id, (error as { code?: string }).code ?? 'no code', (error as Error).message);
     return undefined;
   }
-}
-
-/** `NODE_DEBUG=ephemeral-ports` shows why the backend was asked instead. */
-function debug(message: string): void {
-  if (process.env.NODE_DEBUG) process.getBuiltinModule('node:util').debuglog('ephemeral-ports')('port facts: %s', message);
 }
